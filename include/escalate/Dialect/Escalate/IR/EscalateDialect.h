@@ -1,0 +1,9 @@
+//===- EscalateDialect.h - escalate dialect ---------------------*- C++ -*-===//
+#ifndef ESCALATE_DIALECT_ESCALATE_IR_ESCALATEDIALECT_H
+#define ESCALATE_DIALECT_ESCALATE_IR_ESCALATEDIALECT_H
+
+#include "mlir/IR/Dialect.h"
+
+#include "escalate/Dialect/Escalate/IR/EscalateDialect.h.inc"
+
+#endif

@@ -1,0 +1,30 @@
+//===- EscalateDialect.td - graph-level dialect definition -*- tablegen -*-===//
+#ifndef ESCALATE_DIALECT_TD
+#define ESCALATE_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def Escalate_Dialect : Dialect {
+  let name = "escalate";
+  let summary = "Graph-level dialect of the ESCALATE sparse CNN compiler";
+  let description = [{
+    Tensor-level operators imported from ONNX. Every op has static shapes
+    (dynamic dimensions are fixed at import with `--input-shape`), infers its
+    result type, and can be evaluated by the float32 reference interpreter
+    through `EvaluateOpInterface`. Later stages add the decomposed and
+    quantized forms of convolution to this dialect.
+  }];
+  let cppNamespace = "::escalate";
+  let useDefaultAttributePrinterParser = 1;
+  let hasConstantMaterializer = 1;
+  let hasCanonicalizer = 1;
+  // Inherent attributes stay in the attribute dictionary: the generated
+  // parsers call inferReturnTypes before moving attr-dict entries into
+  // properties, which would leave the adaptor blind to them.
+  let usePropertiesForAttributes = 0;
+}
+
+class Escalate_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Escalate_Dialect, mnemonic, traits>;
+
+#endif // ESCALATE_DIALECT_TD

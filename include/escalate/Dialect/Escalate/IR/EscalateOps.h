@@ -1,0 +1,55 @@
+//===- EscalateOps.h - escalate operations ----------------------*- C++ -*-===//
+#ifndef ESCALATE_DIALECT_ESCALATE_IR_ESCALATEOPS_H
+#define ESCALATE_DIALECT_ESCALATE_IR_ESCALATEOPS_H
+
+#include "escalate/Dialect/Escalate/IR/EscalateDialect.h"
+#include "escalate/Support/Tensor.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "escalate/Dialect/Escalate/IR/EscalateEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "escalate/Dialect/Escalate/IR/EscalateAttrs.h.inc"
+
+#include "escalate/Dialect/Escalate/IR/EscalateInterfaces.h.inc"
+
+namespace escalate {
+/// Checks an adaptor's attributes (presence and ODS constraints) before type
+/// inference reads them: parsers and the importer infer types before the op
+/// exists, so the op verifier has not run yet.
+template <typename AdaptorT>
+llvm::LogicalResult verifyAdaptor(mlir::MLIRContext *ctx,
+                                  std::optional<mlir::Location> loc,
+                                  AdaptorT &adaptor) {
+  return adaptor.verify(loc ? *loc : mlir::UnknownLoc::get(ctx));
+}
+
+/// Shared type inference helpers; each reports errors at `loc`.
+llvm::LogicalResult inferBroadcastType(std::optional<mlir::Location> loc,
+                                       mlir::Type lhs, mlir::Type rhs,
+                                       llvm::SmallVectorImpl<mlir::Type> &out);
+llvm::LogicalResult inferPoolType(std::optional<mlir::Location> loc,
+                                  mlir::Type input,
+                                  llvm::ArrayRef<int64_t> kernel,
+                                  llvm::ArrayRef<int64_t> strides,
+                                  llvm::ArrayRef<int64_t> dilations,
+                                  llvm::ArrayRef<int64_t> pads, bool ceilMode,
+                                  llvm::SmallVectorImpl<mlir::Type> &out);
+
+/// Host tensor <-> elements attribute (dense or dense_resource).
+llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
+/// Small tensors become `dense`; large ones a `dense_resource` blob named
+/// after `blobName`.
+mlir::ElementsAttr attrFromTensor(const Tensor &tensor, mlir::ShapedType type,
+                                  llvm::StringRef blobName);
+} // namespace escalate
+
+#define GET_OP_CLASSES
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h.inc"
+
+#endif

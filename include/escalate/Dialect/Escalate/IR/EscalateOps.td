@@ -1,0 +1,295 @@
+//===- EscalateOps.td - graph-level operators -------------*- tablegen -*-===//
+#ifndef ESCALATE_OPS_TD
+#define ESCALATE_OPS_TD
+
+include "escalate/Dialect/Escalate/IR/EscalateDialect.td"
+include "escalate/Dialect/Escalate/IR/EscalateAttrs.td"
+include "escalate/Dialect/Escalate/IR/EscalateInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+def Escalate_FloatTensor : RankedTensorOf<[F32]>;
+def Escalate_IndexTensor : RankedTensorOf<[I64]>;
+def Escalate_Tensor : RankedTensorOf<[F32, I64]>;
+
+// Result types are always inferred; the inference doubles as the verifier
+// (InferTypeOpInterface checks declared against inferred types).
+class Escalate_InferredOp<string mnemonic, list<Trait> traits = []>
+    : Escalate_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor,
+        DeclareOpInterfaceMethods<Escalate_EvaluateOpInterface>]>;
+
+// Element-wise unary op whose result type equals its operand type.
+class Escalate_UnaryOp<string mnemonic, dag attrs = (ins)>
+    : Escalate_InferredOp<mnemonic> {
+  let arguments = !con((ins Escalate_FloatTensor:$input), attrs);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *ctx,
+        std::optional<::mlir::Location> loc, Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (::mlir::failed(verifyAdaptor(ctx, loc, adaptor)))
+        return ::mlir::failure();
+      types.push_back(adaptor.getInput().getType());
+      return ::mlir::success();
+    }
+  }];
+}
+
+// Element-wise binary op with ONNX (numpy) multidirectional broadcasting.
+class Escalate_BinaryOp<string mnemonic> : Escalate_InferredOp<mnemonic> {
+  let arguments = (ins Escalate_Tensor:$lhs, Escalate_Tensor:$rhs);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` qualified(type($lhs)) `,` qualified(type($rhs))
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *ctx,
+        std::optional<::mlir::Location> loc, Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (::mlir::failed(verifyAdaptor(ctx, loc, adaptor)))
+        return ::mlir::failure();
+      return inferBroadcastType(loc, adaptor.getLhs().getType(),
+                                adaptor.getRhs().getType(), types);
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and graph plumbing
+//===----------------------------------------------------------------------===//
+
+def Escalate_ConstantOp : Escalate_InferredOp<"constant", [ConstantLike]> {
+  let summary = "Constant tensor (an ONNX initializer or Constant node)";
+  let description = [{
+    Large initializers are held in `dense_resource` blobs so the weights are
+    not copied when the IR is built; small ones are `dense` attributes.
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def Escalate_IdentityOp : Escalate_InferredOp<"identity"> {
+  let summary = "ONNX Identity; folded away by canonicalization";
+  let arguments = (ins Escalate_Tensor:$input);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let hasFolder = 1;
+}
+
+def Escalate_DropoutOp : Escalate_InferredOp<"dropout"> {
+  let summary = "ONNX Dropout in inference mode (identity); folded away";
+  let arguments = (ins Escalate_FloatTensor:$input);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let hasFolder = 1;
+}
+
+def Escalate_ShapeOp : Escalate_InferredOp<"shape"> {
+  let summary = "ONNX Shape: dims [start, end) of a static shape";
+  let arguments = (ins Escalate_Tensor:$input, I64Attr:$start, I64Attr:$end);
+  let results = (outs Escalate_IndexTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let hasFolder = 1;
+}
+
+def Escalate_GatherOp : Escalate_InferredOp<"gather"> {
+  let summary = "ONNX Gather along one axis (negative indices wrap)";
+  let arguments = (ins Escalate_Tensor:$data, Escalate_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` qualified(type($data)) `,`
+    qualified(type($indices))
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Compute
+//===----------------------------------------------------------------------===//
+
+def Escalate_ConvOp : Escalate_InferredOp<"conv"> {
+  let summary = "N-d grouped convolution (ONNX Conv, NCHW)";
+  let description = [{
+    `pads` holds the begin pads of every spatial axis followed by the end
+    pads, as in ONNX; `auto_pad` is resolved to explicit pads at import.
+    Depthwise convolution is `group` = input channels.
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input,
+                       Escalate_FloatTensor:$weight,
+                       Optional<Escalate_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads, I64Attr:$group);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Escalate_GemmOp : Escalate_InferredOp<"gemm"> {
+  let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
+  let arguments = (ins Escalate_FloatTensor:$a, Escalate_FloatTensor:$b,
+                       Optional<Escalate_FloatTensor>:$c,
+                       F32Attr:$alpha, F32Attr:$beta,
+                       BoolAttr:$trans_a, BoolAttr:$trans_b);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Escalate_MatMulOp : Escalate_InferredOp<"matmul"> {
+  let summary = "ONNX MatMul with numpy batch broadcasting";
+  let arguments = (ins Escalate_FloatTensor:$lhs, Escalate_FloatTensor:$rhs);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Escalate_BatchNormOp : Escalate_InferredOp<"batch_norm"> {
+  let summary = "ONNX BatchNormalization in inference mode";
+  let description = [{
+    Canonicalization folds it into a preceding Conv or Gemm with constant
+    weights.
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input,
+                       Escalate_FloatTensor:$scale, Escalate_FloatTensor:$bias,
+                       Escalate_FloatTensor:$mean, Escalate_FloatTensor:$variance,
+                       F32Attr:$epsilon);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasCanonicalizer = 1;
+}
+
+def Escalate_ReluOp : Escalate_UnaryOp<"relu"> {
+  let summary = "max(x, 0)";
+}
+def Escalate_LeakyReluOp : Escalate_UnaryOp<"leaky_relu", (ins F32Attr:$alpha)> {
+  let summary = "x if x >= 0 else alpha * x";
+}
+def Escalate_ClipOp : Escalate_UnaryOp<"clip", (ins F32Attr:$min, F32Attr:$max)> {
+  let summary = "min(max(x, min), max); ReLU6 is clip [0, 6]";
+}
+def Escalate_SigmoidOp : Escalate_UnaryOp<"sigmoid"> {
+  let summary = "1 / (1 + exp(-x))";
+}
+def Escalate_HardSigmoidOp
+    : Escalate_UnaryOp<"hard_sigmoid", (ins F32Attr:$alpha, F32Attr:$beta)> {
+  let summary = "max(0, min(1, alpha * x + beta))";
+}
+def Escalate_HardSwishOp : Escalate_UnaryOp<"hard_swish"> {
+  let summary = "x * max(0, min(1, x / 6 + 1 / 2))";
+}
+
+def Escalate_AddOp : Escalate_BinaryOp<"add"> { let summary = "lhs + rhs"; }
+def Escalate_SubOp : Escalate_BinaryOp<"sub"> { let summary = "lhs - rhs"; }
+def Escalate_MulOp : Escalate_BinaryOp<"mul"> { let summary = "lhs * rhs"; }
+def Escalate_DivOp : Escalate_BinaryOp<"div"> {
+  let summary = "lhs / rhs (integer division truncates)";
+}
+
+class Escalate_PoolOp<string mnemonic, dag extra = (ins)>
+    : Escalate_InferredOp<mnemonic> {
+  let arguments = !con((ins Escalate_FloatTensor:$input,
+                            DenseI64ArrayAttr:$kernel_shape,
+                            DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$dilations,
+                            DenseI64ArrayAttr:$pads, BoolAttr:$ceil_mode),
+                       extra);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *ctx,
+        std::optional<::mlir::Location> loc, Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (::mlir::failed(verifyAdaptor(ctx, loc, adaptor)))
+        return ::mlir::failure();
+      return inferPoolType(loc, adaptor.getInput().getType(),
+                           adaptor.getKernelShape(), adaptor.getStrides(),
+                           adaptor.getDilations(), adaptor.getPads(),
+                           adaptor.getCeilMode(), types);
+    }
+  }];
+}
+
+def Escalate_MaxPoolOp : Escalate_PoolOp<"max_pool"> {
+  let summary = "N-d max pooling (padding never wins the max)";
+}
+def Escalate_AveragePoolOp
+    : Escalate_PoolOp<"average_pool", (ins BoolAttr:$count_include_pad)> {
+  let summary = "N-d average pooling";
+  let description = [{
+    With `count_include_pad` the divisor counts explicit padding but never
+    the extra cells that `ceil_mode` adds past the padded input, as ONNX
+    Runtime does.
+  }];
+}
+def Escalate_GlobalAveragePoolOp : Escalate_InferredOp<"global_average_pool"> {
+  let summary = "Mean over all spatial axes, keeping them as size 1";
+  let arguments = (ins Escalate_FloatTensor:$input);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+def Escalate_SoftmaxOp : Escalate_UnaryOp<"softmax", (ins I64Attr:$axis)> {
+  let summary = "Softmax along one axis (opset >= 13 semantics)";
+  let hasVerifier = 1;
+  let description = [{
+    Opset < 13 Softmax (flatten to 2-D at `axis`) is imported as
+    reshape + softmax + reshape.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Escalate_ReshapeOp : Escalate_InferredOp<"reshape"> {
+  let summary = "Static reshape (ONNX Reshape, Flatten, Squeeze, Unsqueeze)";
+  let description = [{
+    `shape` is fully resolved: no 0 or -1 entries remain after import.
+  }];
+  let arguments = (ins Escalate_Tensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let hasFolder = 1;
+}
+
+def Escalate_TransposeOp : Escalate_InferredOp<"transpose"> {
+  let summary = "Permute axes: output dim i is input dim perm[i]";
+  let arguments = (ins Escalate_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+def Escalate_ConcatOp : Escalate_InferredOp<"concat"> {
+  let summary = "Concatenate along `axis` (non-negative)";
+  let arguments = (ins Variadic<Escalate_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Escalate_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` qualified(type($inputs))";
+}
+
+def Escalate_PadOp : Escalate_InferredOp<"pad"> {
+  let summary = "ONNX Pad with constant, reflect, edge or wrap mode";
+  let description = [{
+    `pads` holds the begin pads of every axis followed by the end pads;
+    negative entries crop.
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$pads,
+                       Escalate_PadModeAttr:$mode, F32Attr:$value);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+#endif // ESCALATE_OPS_TD

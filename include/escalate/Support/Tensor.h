@@ -1,0 +1,52 @@
+//===- Tensor.h - host tensor used by kernels and the interpreter --------===//
+#ifndef ESCALATE_SUPPORT_TENSOR_H
+#define ESCALATE_SUPPORT_TENSOR_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace escalate {
+
+enum class DType { F32, I64 };
+
+/// Dense row-major host tensor. Float and integer data live in separate
+/// vectors so kernels get typed access without casts; only the one matching
+/// `dtype` is populated.
+class Tensor {
+public:
+  Tensor() = default;
+  Tensor(DType dtype, llvm::ArrayRef<int64_t> shape);
+
+  DType dtype() const { return type; }
+  llvm::ArrayRef<int64_t> shape() const { return dims; }
+  int64_t rank() const { return dims.size(); }
+  int64_t dim(int64_t i) const { return dims[i]; }
+  int64_t numElements() const;
+
+  llvm::ArrayRef<float> f32() const { return fdata; }
+  llvm::MutableArrayRef<float> f32() { return fdata; }
+  llvm::ArrayRef<int64_t> i64() const { return idata; }
+  llvm::MutableArrayRef<int64_t> i64() { return idata; }
+
+  /// Same data, new shape of equal element count.
+  Tensor reshaped(llvm::ArrayRef<int64_t> shape) const;
+  /// "1x3x224x224xf32", for messages.
+  std::string describe() const;
+
+private:
+  DType type = DType::F32;
+  llvm::SmallVector<int64_t, 4> dims;
+  std::vector<float> fdata;
+  std::vector<int64_t> idata;
+};
+
+/// Row-major strides of `shape`.
+llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
+int64_t product(llvm::ArrayRef<int64_t> values);
+
+} // namespace escalate
+
+#endif // ESCALATE_SUPPORT_TENSOR_H

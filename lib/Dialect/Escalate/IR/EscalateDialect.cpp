@@ -1,0 +1,79 @@
+//===- EscalateDialect.cpp - dialect registration and constants ------------===//
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace escalate;
+
+#include "escalate/Dialect/Escalate/IR/EscalateDialect.cpp.inc"
+#include "escalate/Dialect/Escalate/IR/EscalateEnums.cpp.inc"
+#include "escalate/Dialect/Escalate/IR/EscalateInterfaces.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "escalate/Dialect/Escalate/IR/EscalateAttrs.cpp.inc"
+
+void EscalateDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "escalate/Dialect/Escalate/IR/EscalateOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "escalate/Dialect/Escalate/IR/EscalateAttrs.cpp.inc"
+      >();
+}
+
+Operation *EscalateDialect::materializeConstant(OpBuilder &builder,
+                                                Attribute value, Type type,
+                                                Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstantOp::create(builder, loc, elements);
+}
+
+FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  Type elt = type.getElementType();
+  DType dtype = elt.isF32() ? DType::F32 : DType::I64;
+  if (!elt.isF32() && !elt.isInteger(64))
+    return failure();
+  Tensor t(dtype, type.getShape());
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    ArrayRef<char> raw = blob->getData();
+    size_t bytes = t.numElements() * (dtype == DType::F32 ? 4 : 8);
+    if (raw.size() != bytes)
+      return failure();
+    if (dtype == DType::F32)
+      std::memcpy(t.f32().data(), raw.data(), bytes);
+    else
+      std::memcpy(t.i64().data(), raw.data(), bytes);
+    return t;
+  }
+  if (dtype == DType::F32)
+    llvm::copy(attr.getValues<float>(), t.f32().begin());
+  else
+    llvm::copy(attr.getValues<int64_t>(), t.i64().begin());
+  return t;
+}
+
+ElementsAttr escalate::attrFromTensor(const Tensor &tensor, ShapedType type,
+                                      StringRef blobName) {
+  // Below this size an inline `dense` literal is cheaper and readable in IR.
+  constexpr int64_t kInlineLimit = 64;
+  if (tensor.numElements() <= kInlineLimit || blobName.empty()) {
+    if (tensor.dtype() == DType::F32)
+      return DenseElementsAttr::get(type, tensor.f32());
+    return DenseElementsAttr::get(type, tensor.i64());
+  }
+  AsmResourceBlob blob =
+      tensor.dtype() == DType::F32
+          ? HeapAsmResourceBlob::allocateAndCopyInferAlign(tensor.f32())
+          : HeapAsmResourceBlob::allocateAndCopyInferAlign(tensor.i64());
+  return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+}

@@ -1,0 +1,240 @@
+//===- EscalateEvaluate.cpp - EvaluateOpInterface for every op ------------===//
+//
+// Binds each op to its float32 reference kernel. The interpreter and constant
+// folding both come through here.
+//
+//===----------------------------------------------------------------------===//
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Kernels/Kernels.h"
+
+using namespace mlir;
+using namespace escalate;
+using namespace escalate::kernels;
+
+namespace {
+Tensor allocate(Value result) {
+  auto type = cast<RankedTensorType>(result.getType());
+  return Tensor(type.getElementType().isF32() ? DType::F32 : DType::I64,
+                type.getShape());
+}
+
+/// Allocates the single result, runs `fn(out)` and appends it.
+template <typename Fn>
+LogicalResult single(Operation *op, SmallVectorImpl<Tensor> &results, Fn fn) {
+  Tensor out = allocate(op->getResult(0));
+  fn(out);
+  results.push_back(std::move(out));
+  return success();
+}
+
+Window window(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+              ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
+  Window w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides.assign(strides.begin(), strides.end());
+  w.dilations.assign(dilations.begin(), dilations.end());
+  w.pads.assign(pads.begin(), pads.end());
+  return w;
+}
+
+template <typename Op>
+LogicalResult evaluateBinary(Op op, BinaryKind kind,
+                             ArrayRef<const Tensor *> in,
+                             SmallVectorImpl<Tensor> &results) {
+  return single(op, results,
+                [&](Tensor &out) { binary(kind, *in[0], *in[1], out); });
+}
+
+template <typename Op, typename Fn>
+LogicalResult evaluateUnary(Op op, ArrayRef<const Tensor *> in,
+                            SmallVectorImpl<Tensor> &results, Fn fn) {
+  return single(op, results, [&](Tensor &out) { mapF32(*in[0], out, fn); });
+}
+} // namespace
+
+LogicalResult ConstantOp::evaluate(ArrayRef<const Tensor *>,
+                                   SmallVectorImpl<Tensor> &results) {
+  FailureOr<Tensor> t = tensorFromAttr(getValue());
+  if (failed(t))
+    return emitOpError("has an unsupported constant encoding");
+  results.push_back(std::move(*t));
+  return success();
+}
+
+LogicalResult IdentityOp::evaluate(ArrayRef<const Tensor *> in,
+                                   SmallVectorImpl<Tensor> &results) {
+  results.push_back(*in[0]);
+  return success();
+}
+
+LogicalResult DropoutOp::evaluate(ArrayRef<const Tensor *> in,
+                                  SmallVectorImpl<Tensor> &results) {
+  results.push_back(*in[0]);
+  return success();
+}
+
+LogicalResult ShapeOp::evaluate(ArrayRef<const Tensor *> in,
+                                SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) {
+    for (int64_t i = getStart(); i < getEnd(); ++i)
+      out.i64()[i - getStart()] = in[0]->dim(i);
+  });
+}
+
+LogicalResult GatherOp::evaluate(ArrayRef<const Tensor *> in,
+                                 SmallVectorImpl<Tensor> &results) {
+  int64_t n = in[0]->dim(getAxis());
+  for (int64_t idx : in[1]->i64())
+    if (idx < -n || idx >= n)
+      return emitOpError("index ") << idx << " is out of range for axis "
+                                   << getAxis() << " of size " << n;
+  return single(*this, results, [&](Tensor &out) {
+    gather(*in[0], *in[1], getAxis(), out);
+  });
+}
+
+LogicalResult ConvOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  Window win = window(getWeight().getType().getShape().drop_front(2),
+                      getStrides(), getDilations(), getPads());
+  const Tensor *bias = in.size() > 2 ? in[2] : nullptr;
+  return single(*this, results, [&](Tensor &out) {
+    conv(*in[0], *in[1], bias, win, getGroup(), out);
+  });
+}
+
+LogicalResult GemmOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  const Tensor *c = in.size() > 2 ? in[2] : nullptr;
+  return single(*this, results, [&](Tensor &out) {
+    gemm(*in[0], *in[1], c, getAlpha().convertToFloat(),
+         getBeta().convertToFloat(), getTransA(), getTransB(), out);
+  });
+}
+
+LogicalResult MatMulOp::evaluate(ArrayRef<const Tensor *> in,
+                                 SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { matmul(*in[0], *in[1], out); });
+}
+
+LogicalResult BatchNormOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) {
+    batchNorm(*in[0], *in[1], *in[2], *in[3], *in[4],
+              getEpsilon().convertToFloat(), out);
+  });
+}
+
+LogicalResult ReluOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results,
+                       [](float x) { return x > 0.0f ? x : 0.0f; });
+}
+
+LogicalResult LeakyReluOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  float alpha = getAlpha().convertToFloat();
+  return evaluateUnary(*this, in, results,
+                       [alpha](float x) { return x >= 0.0f ? x : alpha * x; });
+}
+
+LogicalResult ClipOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  float lo = getMin().convertToFloat(), hi = getMax().convertToFloat();
+  return evaluateUnary(*this, in, results, [lo, hi](float x) {
+    return std::min(std::max(x, lo), hi);
+  });
+}
+
+LogicalResult SigmoidOp::evaluate(ArrayRef<const Tensor *> in,
+                                  SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) {
+    return 1.0f / (1.0f + std::exp(-x));
+  });
+}
+
+LogicalResult HardSigmoidOp::evaluate(ArrayRef<const Tensor *> in,
+                                      SmallVectorImpl<Tensor> &results) {
+  float alpha = getAlpha().convertToFloat(), beta = getBeta().convertToFloat();
+  return evaluateUnary(*this, in, results, [alpha, beta](float x) {
+    return std::max(0.0f, std::min(1.0f, alpha * x + beta));
+  });
+}
+
+LogicalResult HardSwishOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) {
+    return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f));
+  });
+}
+
+LogicalResult AddOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Add, in, results);
+}
+LogicalResult SubOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Sub, in, results);
+}
+LogicalResult MulOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Mul, in, results);
+}
+LogicalResult DivOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Div, in, results);
+}
+
+LogicalResult MaxPoolOp::evaluate(ArrayRef<const Tensor *> in,
+                                  SmallVectorImpl<Tensor> &results) {
+  Window win = window(getKernelShape(), getStrides(), getDilations(), getPads());
+  return single(*this, results,
+                [&](Tensor &out) { maxPool(*in[0], win, out); });
+}
+
+LogicalResult AveragePoolOp::evaluate(ArrayRef<const Tensor *> in,
+                                      SmallVectorImpl<Tensor> &results) {
+  Window win = window(getKernelShape(), getStrides(), getDilations(), getPads());
+  return single(*this, results, [&](Tensor &out) {
+    averagePool(*in[0], win, getCountIncludePad(), out);
+  });
+}
+
+LogicalResult GlobalAveragePoolOp::evaluate(ArrayRef<const Tensor *> in,
+                                            SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { globalAveragePool(*in[0], out); });
+}
+
+LogicalResult SoftmaxOp::evaluate(ArrayRef<const Tensor *> in,
+                                  SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { softmax(*in[0], getAxis(), out); });
+}
+
+LogicalResult ReshapeOp::evaluate(ArrayRef<const Tensor *> in,
+                                  SmallVectorImpl<Tensor> &results) {
+  results.push_back(in[0]->reshaped(getShape()));
+  return success();
+}
+
+LogicalResult TransposeOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { transpose(*in[0], getPerm(), out); });
+}
+
+LogicalResult ConcatOp::evaluate(ArrayRef<const Tensor *> in,
+                                 SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { concat(in, getAxis(), out); });
+}
+
+LogicalResult PadOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  PadKind kind = static_cast<PadKind>(getMode());
+  return single(*this, results, [&](Tensor &out) {
+    pad(*in[0], getPads(), kind, getValue().convertToFloat(), out);
+  });
+}

@@ -1,0 +1,231 @@
+//===- EscalateFolds.cpp - folders and canonicalization patterns ----------===//
+//
+// Canonicalization removes Identity/Dropout, folds static Shape chains (what
+// PyTorch exports around Reshape), evaluates ops whose operands are all
+// constants through EvaluateOpInterface, and folds BatchNormalization into a
+// preceding Conv or Gemm.
+//
+//===----------------------------------------------------------------------===//
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Kernels/Kernels.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace escalate;
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
+OpFoldResult DropoutOp::fold(FoldAdaptor) { return getInput(); }
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> dims = getInput().getType().getShape();
+  return DenseElementsAttr::get(getType(),
+                                dims.slice(getStart(), getEnd() - getStart()));
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+namespace {
+/// Constant-folds any evaluable op whose operands are all constants, by
+/// running its reference semantics. Bounded so folding never materialises
+/// huge tensors the program would not otherwise hold.
+struct EvaluateConstantOp : public RewritePattern {
+  static constexpr int64_t kMaxFoldElements = int64_t(1) << 24;
+
+  EvaluateConstantOp(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    auto evaluable = dyn_cast<EvaluateOpInterface>(op);
+    if (!evaluable || isa<ConstantOp>(op) || op->getNumOperands() == 0)
+      return failure();
+    SmallVector<Tensor> inputs;
+    for (Value operand : op->getOperands()) {
+      ElementsAttr attr;
+      if (!matchPattern(operand, m_Constant(&attr)))
+        return failure();
+      FailureOr<Tensor> t = tensorFromAttr(attr);
+      if (failed(t))
+        return failure();
+      inputs.push_back(std::move(*t));
+    }
+    int64_t total = 0;
+    for (Type t : op->getResultTypes())
+      total += cast<ShapedType>(t).getNumElements();
+    if (total > kMaxFoldElements)
+      return failure();
+    SmallVector<const Tensor *> ptrs;
+    for (const Tensor &t : inputs)
+      ptrs.push_back(&t);
+    SmallVector<Tensor> results;
+    if (failed(evaluable.evaluate(ptrs, results)))
+      return failure();
+    SmallVector<Value> replacements;
+    for (auto [result, tensor] : llvm::zip(op->getResults(), results)) {
+      std::string name = "folded";
+      if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
+        name = nameLoc.getName().str();
+      ElementsAttr attr = attrFromTensor(
+          tensor, cast<ShapedType>(result.getType()), name);
+      replacements.push_back(
+          ConstantOp::create(rewriter, op->getLoc(), attr).getResult());
+    }
+    rewriter.replaceOp(op, replacements);
+    return success();
+  }
+};
+
+/// Per-channel affine form of an inference BatchNormalization.
+struct ChannelAffine {
+  std::vector<float> scale, shift;
+};
+
+FailureOr<ChannelAffine> constantAffine(BatchNormOp bn) {
+  SmallVector<Tensor, 4> params;
+  for (Value v : {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()}) {
+    ElementsAttr attr;
+    if (!matchPattern(v, m_Constant(&attr)))
+      return failure();
+    FailureOr<Tensor> t = tensorFromAttr(attr);
+    if (failed(t))
+      return failure();
+    params.push_back(std::move(*t));
+  }
+  ChannelAffine a;
+  float eps = bn.getEpsilon().convertToFloat();
+  for (int64_t c = 0, n = params[0].numElements(); c < n; ++c) {
+    float s = params[0].f32()[c] / std::sqrt(params[3].f32()[c] + eps);
+    a.scale.push_back(s);
+    a.shift.push_back(params[1].f32()[c] - params[2].f32()[c] * s);
+  }
+  return a;
+}
+
+FailureOr<Tensor> constantTensor(Value v) {
+  ElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return failure();
+  return tensorFromAttr(attr);
+}
+
+std::string blobName(Operation *op, StringRef suffix) {
+  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
+    return (nameLoc.getName().strref() + suffix).str();
+  return ("bn_folded" + suffix).str();
+}
+
+Value makeConstant(PatternRewriter &rewriter, Operation *anchor,
+                   const Tensor &t, Type type, StringRef suffix) {
+  return ConstantOp::create(rewriter, anchor->getLoc(),
+                            attrFromTensor(t, cast<ShapedType>(type),
+                                           blobName(anchor, suffix)))
+      .getResult();
+}
+
+/// batch_norm(conv(x, W, b)) -> conv(x, W * s, (b - mean) * s + beta).
+struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    auto conv = bn.getInput().getDefiningOp<ConvOp>();
+    if (!conv || !conv->hasOneUse())
+      return failure();
+    FailureOr<ChannelAffine> affine = constantAffine(bn);
+    FailureOr<Tensor> w = constantTensor(conv.getWeight());
+    if (failed(affine) || failed(w))
+      return failure();
+    int64_t cout = w->dim(0), per = w->numElements() / cout;
+    Tensor bias(DType::F32, {cout});
+    if (conv.getBias()) {
+      FailureOr<Tensor> b = constantTensor(conv.getBias());
+      if (failed(b))
+        return failure();
+      bias = std::move(*b);
+    }
+    for (int64_t o = 0; o < cout; ++o) {
+      for (int64_t i = 0; i < per; ++i)
+        w->f32()[o * per + i] *= affine->scale[o];
+      bias.f32()[o] = bias.f32()[o] * affine->scale[o] + affine->shift[o];
+    }
+    Value newW = makeConstant(rewriter, conv, *w, conv.getWeight().getType(),
+                              ".weight");
+    Value newB = makeConstant(
+        rewriter, conv, bias,
+        RankedTensorType::get({cout}, rewriter.getF32Type()), ".bias");
+    auto folded = ConvOp::create(rewriter, conv.getLoc(), conv.getInput(), newW,
+                                 newB, conv.getStridesAttr(),
+                                 conv.getDilationsAttr(), conv.getPadsAttr(),
+                                 conv.getGroupAttr());
+    rewriter.replaceOp(bn, folded.getResult());
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
+/// batch_norm(gemm(A, B, C)) on [M, N] -> gemm with B's columns scaled and
+/// C = beta * C * s + shift.
+struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    auto gemm = bn.getInput().getDefiningOp<GemmOp>();
+    if (!gemm || !gemm->hasOneUse())
+      return failure();
+    FailureOr<ChannelAffine> affine = constantAffine(bn);
+    FailureOr<Tensor> b = constantTensor(gemm.getB());
+    if (failed(affine) || failed(b))
+      return failure();
+    auto outType = gemm.getType();
+    int64_t n = outType.getDimSize(1);
+    bool tb = gemm.getTransB();
+    int64_t rows = b->dim(0), cols = b->dim(1);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        b->f32()[r * cols + c] *= affine->scale[tb ? r : c];
+    // C (absent = zeros) broadcast to [M, N] when present, else [N]; then
+    // per column: beta * C * s + shift.
+    Tensor c(DType::F32, {n});
+    if (gemm.getC()) {
+      FailureOr<Tensor> oldC = constantTensor(gemm.getC());
+      if (failed(oldC))
+        return failure();
+      Tensor zeros(DType::F32, outType.getShape());
+      c = zeros;
+      kernels::binary(kernels::BinaryKind::Add, zeros, *oldC, c);
+    }
+    float beta = gemm.getBeta().convertToFloat();
+    for (int64_t i = 0, m = c.numElements() / n; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        float &v = c.f32()[i * n + j];
+        v = beta * v * affine->scale[j] + affine->shift[j];
+      }
+    auto cType = RankedTensorType::get(c.shape(), rewriter.getF32Type());
+    Value newB = makeConstant(rewriter, gemm, *b, gemm.getB().getType(), ".weight");
+    Value newC = makeConstant(rewriter, gemm, c, cType, ".bias");
+    auto folded = GemmOp::create(rewriter, gemm.getLoc(), gemm.getA(), newB, newC,
+                                 gemm.getAlphaAttr(), rewriter.getF32FloatAttr(1.0f),
+                                 gemm.getTransAAttr(), gemm.getTransBAttr());
+    rewriter.replaceOp(bn, folded.getResult());
+    rewriter.eraseOp(gemm);
+    return success();
+  }
+};
+} // namespace
+
+void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                              MLIRContext *ctx) {
+  patterns.add<FoldBatchNormIntoConv, FoldBatchNormIntoGemm>(ctx);
+}
+
+void EscalateDialect::getCanonicalizationPatterns(
+    RewritePatternSet &patterns) const {
+  patterns.add<EvaluateConstantOp>(getContext());
+}

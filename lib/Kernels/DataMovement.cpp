@@ -1,0 +1,114 @@
+//===- DataMovement.cpp - transpose, concat, pad and gather ---------------===//
+#include "escalate/Kernels/Kernels.h"
+
+using namespace escalate;
+using namespace escalate::kernels;
+
+namespace {
+/// Runs `fn(in, out)` on the typed element arrays of two same-dtype tensors.
+template <typename Fn> void withData(const Tensor &x, Tensor &out, Fn fn) {
+  if (x.dtype() == DType::F32)
+    fn(x.f32(), out.f32());
+  else
+    fn(x.i64(), out.i64());
+}
+
+/// Walks every index of `shape` in row-major order.
+template <typename Body>
+void forEachIndex(llvm::ArrayRef<int64_t> shape, Body body) {
+  int64_t total = product(shape);
+  llvm::SmallVector<int64_t, 4> idx(shape.size(), 0);
+  for (int64_t i = 0; i < total; ++i) {
+    body(i, llvm::ArrayRef<int64_t>(idx));
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+} // namespace
+
+void kernels::transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm,
+                        Tensor &out) {
+  llvm::SmallVector<int64_t, 4> inStrides = stridesOf(x.shape());
+  withData(x, out, [&](auto in, auto o) {
+    forEachIndex(out.shape(), [&](int64_t i, llvm::ArrayRef<int64_t> idx) {
+      int64_t src = 0;
+      for (size_t d = 0; d < perm.size(); ++d)
+        src += idx[d] * inStrides[perm[d]];
+      o[i] = in[src];
+    });
+  });
+}
+
+void kernels::concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis,
+                     Tensor &out) {
+  int64_t outer = product(out.shape().take_front(axis));
+  int64_t inner = product(out.shape().drop_front(axis + 1));
+  int64_t outChunk = out.dim(axis) * inner;
+  int64_t offset = 0;
+  for (const Tensor *t : inputs) {
+    int64_t chunk = t->dim(axis) * inner;
+    withData(*t, out, [&](auto in, auto o) {
+      for (int64_t i = 0; i < outer; ++i)
+        std::copy_n(in.begin() + i * chunk, chunk,
+                    o.begin() + i * outChunk + offset);
+    });
+    offset += chunk;
+  }
+}
+
+void kernels::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
+                  float value, Tensor &out) {
+  int64_t rank = x.rank();
+  llvm::SmallVector<int64_t, 4> inStrides = stridesOf(x.shape());
+  withData(x, out, [&](auto in, auto o) {
+    using T = std::remove_const_t<std::remove_reference_t<decltype(in[0])>>;
+    forEachIndex(out.shape(), [&](int64_t i, llvm::ArrayRef<int64_t> idx) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t n = x.dim(d), j = idx[d] - pads[d];
+        if (j < 0 || j >= n) {
+          switch (kind) {
+          case PadKind::Constant:
+            o[i] = static_cast<T>(value);
+            return;
+          case PadKind::Edge:
+            j = j < 0 ? 0 : n - 1;
+            break;
+          case PadKind::Reflect: {
+            // Period 2(n-1) mirror without repeating the edge element.
+            int64_t period = n > 1 ? 2 * (n - 1) : 1;
+            j = ((j % period) + period) % period;
+            if (j >= n)
+              j = period - j;
+            break;
+          }
+          case PadKind::Wrap:
+            j = ((j % n) + n) % n;
+            break;
+          }
+        }
+        src += j * inStrides[d];
+      }
+      o[i] = in[src];
+    });
+  });
+}
+
+void kernels::gather(const Tensor &data, const Tensor &indices, int64_t axis,
+                     Tensor &out) {
+  int64_t outer = product(data.shape().take_front(axis));
+  int64_t inner = product(data.shape().drop_front(axis + 1));
+  int64_t n = data.dim(axis), count = indices.numElements();
+  withData(data, out, [&](auto in, auto o) {
+    for (int64_t a = 0; a < outer; ++a)
+      for (int64_t k = 0; k < count; ++k) {
+        int64_t j = indices.i64()[k];
+        j = j < 0 ? j + n : j;
+        std::copy_n(in.begin() + (a * n + j) * inner, inner,
+                    o.begin() + (a * count + k) * inner);
+      }
+  });
+}

@@ -1,0 +1,81 @@
+//===- Elementwise.cpp - broadcasting binary ops and softmax --------------===//
+#include "Broadcast.h"
+#include "escalate/Kernels/Kernels.h"
+
+using namespace escalate;
+using namespace escalate::kernels;
+
+namespace {
+template <typename T>
+T apply(BinaryKind kind, T a, T b) {
+  switch (kind) {
+  case BinaryKind::Add:
+    return a + b;
+  case BinaryKind::Sub:
+    return a - b;
+  case BinaryKind::Mul:
+    return a * b;
+  case BinaryKind::Div:
+    // Integer division by zero has no ONNX meaning; define it as 0 rather
+    // than trap, since the interpreter runs untrusted models.
+    if constexpr (std::is_integral_v<T>)
+      return b == 0 ? 0 : a / b;
+    else
+      return a / b;
+  }
+  return T();
+}
+
+template <typename T>
+void binaryTyped(BinaryKind kind, llvm::ArrayRef<T> a, llvm::ArrayRef<T> b,
+                 llvm::MutableArrayRef<T> o, llvm::ArrayRef<int64_t> as,
+                 llvm::ArrayRef<int64_t> bs, llvm::ArrayRef<int64_t> os) {
+  if (a.size() == o.size() && b.size() == o.size()) {
+    for (size_t i = 0; i < o.size(); ++i)
+      o[i] = apply(kind, a[i], b[i]);
+    return;
+  }
+  if (b.size() == 1 && a.size() == o.size()) {
+    for (size_t i = 0; i < o.size(); ++i)
+      o[i] = apply(kind, a[i], b[0]);
+    return;
+  }
+  forEachBroadcast(os, broadcastStrides(as, os), broadcastStrides(bs, os),
+                   [&](int64_t i, int64_t ia, int64_t ib) {
+                     o[i] = apply(kind, a[ia], b[ib]);
+                   });
+}
+} // namespace
+
+void kernels::binary(BinaryKind kind, const Tensor &a, const Tensor &b,
+                     Tensor &out) {
+  if (out.dtype() == DType::F32)
+    binaryTyped<float>(kind, a.f32(), b.f32(), out.f32(), a.shape(), b.shape(),
+                       out.shape());
+  else
+    binaryTyped<int64_t>(kind, a.i64(), b.i64(), out.i64(), a.shape(),
+                         b.shape(), out.shape());
+}
+
+void kernels::softmax(const Tensor &x, int64_t axis, Tensor &out) {
+  int64_t n = x.dim(axis);
+  int64_t outer = product(x.shape().take_front(axis));
+  int64_t inner = product(x.shape().drop_front(axis + 1));
+  const float *xd = x.f32().data();
+  float *od = out.f32().data();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *src = xd + o * n * inner + i;
+      float *dst = od + o * n * inner + i;
+      float mx = -std::numeric_limits<float>::infinity();
+      for (int64_t j = 0; j < n; ++j)
+        mx = std::max(mx, src[j * inner]);
+      double sum = 0;
+      for (int64_t j = 0; j < n; ++j) {
+        dst[j * inner] = std::exp(src[j * inner] - mx);
+        sum += dst[j * inner];
+      }
+      for (int64_t j = 0; j < n; ++j)
+        dst[j * inner] = static_cast<float>(dst[j * inner] / sum);
+    }
+}

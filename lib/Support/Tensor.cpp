@@ -1,0 +1,44 @@
+//===- Tensor.cpp - host tensor -------------------------------------------===//
+#include "escalate/Support/Tensor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace escalate;
+
+int64_t escalate::product(llvm::ArrayRef<int64_t> values) {
+  int64_t p = 1;
+  for (int64_t v : values)
+    p *= v;
+  return p;
+}
+
+llvm::SmallVector<int64_t, 4> escalate::stridesOf(llvm::ArrayRef<int64_t> shape) {
+  llvm::SmallVector<int64_t, 4> strides(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+Tensor::Tensor(DType dtype, llvm::ArrayRef<int64_t> shape)
+    : type(dtype), dims(shape.begin(), shape.end()) {
+  if (dtype == DType::F32)
+    fdata.assign(product(shape), 0.0f);
+  else
+    idata.assign(product(shape), 0);
+}
+
+int64_t Tensor::numElements() const { return product(dims); }
+
+Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> shape) const {
+  Tensor t = *this;
+  t.dims.assign(shape.begin(), shape.end());
+  return t;
+}
+
+std::string Tensor::describe() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (int64_t d : dims)
+    os << d << "x";
+  os << (type == DType::F32 ? "f32" : "i64");
+  return s;
+}
