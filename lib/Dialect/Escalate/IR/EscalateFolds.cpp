@@ -32,6 +32,42 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+FailureOr<SmallVector<ElementsAttr>>
+escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
+  auto evaluable = dyn_cast<EvaluateOpInterface>(op);
+  if (!evaluable || isa<ConstantOp>(op) || op->getNumOperands() == 0)
+    return failure();
+  int64_t total = 0;
+  for (Type t : op->getResultTypes())
+    total += cast<ShapedType>(t).getNumElements();
+  if (total > maxElements)
+    return failure();
+  SmallVector<Tensor> inputs;
+  for (Value operand : op->getOperands()) {
+    ElementsAttr attr;
+    if (!matchPattern(operand, m_Constant(&attr)))
+      return failure();
+    FailureOr<Tensor> t = tensorFromAttr(attr);
+    if (failed(t))
+      return failure();
+    inputs.push_back(std::move(*t));
+  }
+  SmallVector<const Tensor *> ptrs;
+  for (const Tensor &t : inputs)
+    ptrs.push_back(&t);
+  SmallVector<Tensor> results;
+  if (failed(evaluable.evaluate(ptrs, results)))
+    return failure();
+  std::string name = "folded";
+  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
+    name = nameLoc.getName().str();
+  SmallVector<ElementsAttr> attrs;
+  for (auto [result, tensor] : llvm::zip(op->getResults(), results))
+    attrs.push_back(
+        attrFromTensor(tensor, cast<ShapedType>(result.getType()), name));
+  return attrs;
+}
+
 namespace {
 /// Constant-folds any evaluable op whose operands are all constants, by
 /// running its reference semantics. Bounded so folding never materialises
@@ -44,40 +80,14 @@ struct EvaluateConstantOp : public RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    auto evaluable = dyn_cast<EvaluateOpInterface>(op);
-    if (!evaluable || isa<ConstantOp>(op) || op->getNumOperands() == 0)
-      return failure();
-    SmallVector<Tensor> inputs;
-    for (Value operand : op->getOperands()) {
-      ElementsAttr attr;
-      if (!matchPattern(operand, m_Constant(&attr)))
-        return failure();
-      FailureOr<Tensor> t = tensorFromAttr(attr);
-      if (failed(t))
-        return failure();
-      inputs.push_back(std::move(*t));
-    }
-    int64_t total = 0;
-    for (Type t : op->getResultTypes())
-      total += cast<ShapedType>(t).getNumElements();
-    if (total > kMaxFoldElements)
-      return failure();
-    SmallVector<const Tensor *> ptrs;
-    for (const Tensor &t : inputs)
-      ptrs.push_back(&t);
-    SmallVector<Tensor> results;
-    if (failed(evaluable.evaluate(ptrs, results)))
+    FailureOr<SmallVector<ElementsAttr>> attrs =
+        foldByEvaluation(op, kMaxFoldElements);
+    if (failed(attrs))
       return failure();
     SmallVector<Value> replacements;
-    for (auto [result, tensor] : llvm::zip(op->getResults(), results)) {
-      std::string name = "folded";
-      if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
-        name = nameLoc.getName().str();
-      ElementsAttr attr = attrFromTensor(
-          tensor, cast<ShapedType>(result.getType()), name);
+    for (ElementsAttr attr : *attrs)
       replacements.push_back(
           ConstantOp::create(rewriter, op->getLoc(), attr).getResult());
-    }
     rewriter.replaceOp(op, replacements);
     return success();
   }

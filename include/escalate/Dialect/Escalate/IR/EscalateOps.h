@@ -47,6 +47,12 @@ llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
 /// after `blobName`.
 mlir::ElementsAttr attrFromTensor(const Tensor &tensor, mlir::ShapedType type,
                                   llvm::StringRef blobName);
+
+/// When every operand of `op` is a constant and its results hold at most
+/// `maxElements` elements in total, evaluates it and returns one attribute
+/// per result.
+llvm::FailureOr<llvm::SmallVector<mlir::ElementsAttr>>
+foldByEvaluation(mlir::Operation *op, int64_t maxElements);
 } // namespace escalate
 
 #define GET_OP_CLASSES

@@ -1,0 +1,50 @@
+//===- OnnxImporter.h - ONNX model to escalate dialect ----------*- C++ -*-===//
+#ifndef ESCALATE_IMPORT_ONNXIMPORTER_H
+#define ESCALATE_IMPORT_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace escalate {
+
+struct ImportOptions {
+  /// Shapes that replace the declared ones of graph inputs, by input name.
+  llvm::StringMap<llvm::SmallVector<int64_t, 4>> inputShapes;
+};
+
+/// Why an import failed: the model is outside what we support (an op, an
+/// opset or a dtype), or it is malformed. Tools map them to distinct exit
+/// codes so conformance runs can tell "not supported" from "broken".
+enum class ImportFailure { None, Unsupported, Invalid };
+
+struct ImportResult {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  ImportFailure failure = ImportFailure::Invalid;
+};
+
+/// Imports a binary or protobuf-text ONNX model held in `bytes`. `path` names
+/// the model for messages and locates external data files (read relative to
+/// its folder). Errors are reported as MLIR diagnostics naming the node,
+/// tensor or input at fault. The result is one `func.func @main`.
+ImportResult importOnnx(llvm::StringRef bytes, llvm::StringRef path,
+                        const ImportOptions &options, mlir::MLIRContext *ctx);
+
+/// Parses "name:1x3x224x224" into `options.inputShapes`.
+llvm::Error parseInputShape(llvm::StringRef spec, ImportOptions &options);
+
+/// One supported ONNX operator and the opset range we handle.
+struct SupportedOp {
+  llvm::StringRef name;
+  int64_t minOpset, maxOpset;
+  llvm::StringRef notes;
+};
+std::vector<SupportedOp> supportedOnnxOps();
+constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+
+} // namespace escalate
+
+#endif

@@ -1,0 +1,20 @@
+//===- TensorIO.h - .npy and ONNX TensorProto files -------------*- C++ -*-===//
+#ifndef ESCALATE_REFERENCE_TENSORIO_H
+#define ESCALATE_REFERENCE_TENSORIO_H
+
+#include "escalate/Support/Tensor.h"
+#include "llvm/Support/Error.h"
+
+namespace escalate {
+
+/// Reads a tensor from `.npy` (little-endian f4/f8/i4/i8, C order) or from a
+/// serialized ONNX TensorProto (`.pb`, FLOAT or INT64), chosen by extension.
+llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
+
+/// Writes `tensor` as `.npy`. The file is written to a temporary name and
+/// renamed, so a failure never leaves a partial file behind.
+llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
+
+} // namespace escalate
+
+#endif

@@ -1,0 +1,625 @@
+//===- OnnxOps.cpp - one handler per supported ONNX operator --------------===//
+//
+// Handlers normalise ONNX's per-opset forms (attributes that became inputs,
+// changed defaults, auto_pad) into the escalate dialect's single form.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+#include <limits>
+
+using namespace mlir;
+using namespace escalate;
+using namespace escalate::onnx_import;
+
+namespace {
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+NamedAttribute named(NodeImporter &n, StringRef name, Attribute a) {
+  return n.b.getNamedAttr(name, a);
+}
+NamedAttribute ints(NodeImporter &n, StringRef name, ArrayRef<int64_t> v) {
+  return named(n, name, n.b.getDenseI64ArrayAttr(v));
+}
+NamedAttribute f32(NodeImporter &n, StringRef name, float v) {
+  return named(n, name, n.b.getF32FloatAttr(v));
+}
+NamedAttribute i64(NodeImporter &n, StringRef name, int64_t v) {
+  return named(n, name, n.b.getI64IntegerAttr(v));
+}
+NamedAttribute boolean(NodeImporter &n, StringRef name, bool v) {
+  return named(n, name, n.b.getBoolAttr(v));
+}
+
+/// Creates the op and records it as the node's only output.
+template <typename OpTy>
+LogicalResult emit(NodeImporter &n, ValueRange operands,
+                   ArrayRef<NamedAttribute> attrs = {}) {
+  FailureOr<Value> v = n.create<OpTy>(operands, attrs);
+  if (failed(v))
+    return failure();
+  n.setResult(0, *v);
+  return success();
+}
+
+/// Normalises a possibly negative axis into [0, rank).
+FailureOr<int64_t> axisIn(NodeImporter &n, int64_t axis, int64_t rank,
+                          StringRef what = "axis") {
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) {
+    n.error() << what << " " << axis << " is outside rank " << rank;
+    return failure();
+  }
+  return a;
+}
+
+/// Spatial window attributes shared by Conv and the pools, with auto_pad
+/// resolved into explicit pads for the static input shape.
+struct WindowAttrs {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+};
+
+FailureOr<WindowAttrs> windowAttrs(NodeImporter &n, ArrayRef<int64_t> inSpatial,
+                                   ArrayRef<int64_t> kernel) {
+  size_t nsp = inSpatial.size();
+  WindowAttrs w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = n.getInts("strides").value_or(SmallVector<int64_t>(nsp, 1));
+  w.dilations = n.getInts("dilations").value_or(SmallVector<int64_t>(nsp, 1));
+  if (w.kernel.size() != nsp || w.strides.size() != nsp ||
+      w.dilations.size() != nsp) {
+    n.error() << "kernel_shape, strides and dilations need " << nsp
+              << " entries for a " << nsp << "-D input";
+    return failure();
+  }
+  for (size_t i = 0; i < nsp; ++i)
+    if (w.strides[i] < 1 || w.dilations[i] < 1 || w.kernel[i] < 1) {
+      n.error() << "kernel_shape, strides and dilations must be >= 1";
+      return failure();
+    }
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    w.pads = n.getInts("pads").value_or(SmallVector<int64_t>(2 * nsp, 0));
+    if (w.pads.size() != 2 * nsp) {
+      n.error() << "pads needs " << 2 * nsp << " entries, got "
+                << w.pads.size();
+      return failure();
+    }
+  } else if (autoPad == "VALID") {
+    w.pads.assign(2 * nsp, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    // Output = ceil(in / stride); the odd pad goes at the end for
+    // SAME_UPPER and at the beginning for SAME_LOWER.
+    w.pads.assign(2 * nsp, 0);
+    for (size_t i = 0; i < nsp; ++i) {
+      int64_t out = (inSpatial[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t span = (w.kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.strides[i] + span - inSpatial[i]);
+      int64_t begin = autoPad == "SAME_UPPER" ? total / 2 : (total + 1) / 2;
+      w.pads[i] = begin;
+      w.pads[nsp + i] = total - begin;
+    }
+  } else {
+    n.error() << "auto_pad '" << autoPad << "' is not one of NOTSET, VALID, "
+              << "SAME_UPPER, SAME_LOWER";
+    return failure();
+  }
+  return w;
+}
+
+LogicalResult importConv(NodeImporter &n) {
+  if (failed(n.checkArity(2, 3)))
+    return failure();
+  auto x = typeOf(n.input(0)), w = typeOf(n.input(1));
+  if (x.getRank() < 3 || w.getRank() != x.getRank()) {
+    n.error() << "input and weight must be N x C x spatial... of equal rank";
+    return failure();
+  }
+  ArrayRef<int64_t> kernel = w.getShape().drop_front(2);
+  if (auto given = n.getInts("kernel_shape"); given && ArrayRef(*given) != kernel) {
+    n.error() << "kernel_shape attribute disagrees with the weight's shape";
+    return failure();
+  }
+  FailureOr<WindowAttrs> win = windowAttrs(n, x.getShape().drop_front(2), kernel);
+  if (failed(win))
+    return failure();
+  SmallVector<Value> operands = {n.input(0), n.input(1)};
+  if (n.input(2))
+    operands.push_back(n.input(2));
+  return emit<ConvOp>(n, operands,
+                      {ints(n, "strides", win->strides),
+                       ints(n, "dilations", win->dilations),
+                       ints(n, "pads", win->pads),
+                       i64(n, "group", n.getInt("group", 1))});
+}
+
+template <typename PoolOp>
+LogicalResult importPool(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  std::optional<SmallVector<int64_t>> kernel = n.getInts("kernel_shape");
+  if (!kernel || x.getRank() < 3) {
+    n.error() << "needs kernel_shape and an N x C x spatial... input";
+    return failure();
+  }
+  FailureOr<WindowAttrs> win = windowAttrs(n, x.getShape().drop_front(2), *kernel);
+  if (failed(win))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      ints(n, "kernel_shape", win->kernel), ints(n, "strides", win->strides),
+      ints(n, "dilations", win->dilations), ints(n, "pads", win->pads),
+      boolean(n, "ceil_mode", n.getInt("ceil_mode", 0))};
+  if constexpr (std::is_same_v<PoolOp, AveragePoolOp>)
+    attrs.push_back(
+        boolean(n, "count_include_pad", n.getInt("count_include_pad", 0)));
+  return emit<PoolOp>(n, {n.input(0)}, attrs);
+}
+
+LogicalResult importGemm(NodeImporter &n) {
+  if (failed(n.checkArity(2, 3)))
+    return failure();
+  SmallVector<Value> operands = {n.input(0), n.input(1)};
+  if (n.input(2))
+    operands.push_back(n.input(2));
+  return emit<GemmOp>(n, operands,
+                      {f32(n, "alpha", n.getFloat("alpha", 1.0f)),
+                       f32(n, "beta", n.getFloat("beta", 1.0f)),
+                       boolean(n, "trans_a", n.getInt("transA", 0)),
+                       boolean(n, "trans_b", n.getInt("transB", 0))});
+}
+
+LogicalResult importBatchNorm(NodeImporter &n) {
+  if (failed(n.checkArity(5, 5)))
+    return failure();
+  if (n.getInt("training_mode", 0)) {
+    n.unsupported() << "training_mode is not supported (inference only)";
+    return failure();
+  }
+  if (n.opset < 9 && !n.getInt("spatial", 1)) {
+    n.unsupported() << "spatial=0 (per-element statistics) is not supported";
+    return failure();
+  }
+  return emit<BatchNormOp>(n, ValueRange(n.inputs).take_front(5),
+                           {f32(n, "epsilon", n.getFloat("epsilon", 1e-5f))});
+}
+
+template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  return emit<OpTy>(n, {n.input(0)});
+}
+
+template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
+  if (failed(n.checkArity(2, 2)))
+    return failure();
+  return emit<OpTy>(n, {n.input(0), n.input(1)});
+}
+
+LogicalResult importLeakyRelu(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  return emit<LeakyReluOp>(n, {n.input(0)},
+                           {f32(n, "alpha", n.getFloat("alpha", 0.01f))});
+}
+
+LogicalResult importHardSigmoid(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  return emit<HardSigmoidOp>(n, {n.input(0)},
+                             {f32(n, "alpha", n.getFloat("alpha", 0.2f)),
+                              f32(n, "beta", n.getFloat("beta", 0.5f))});
+}
+
+LogicalResult importClip(NodeImporter &n) {
+  if (failed(n.checkArity(1, 3)))
+    return failure();
+  float lo = std::numeric_limits<float>::lowest();
+  float hi = std::numeric_limits<float>::max();
+  if (n.opset < 11) {
+    lo = n.getFloat("min", lo);
+    hi = n.getFloat("max", hi);
+  } else {
+    // Since opset 11 the bounds are optional inputs.
+    for (auto [i, bound] : llvm::enumerate(std::array<float *, 2>{&lo, &hi})) {
+      if (!n.input(i + 1))
+        continue;
+      FailureOr<float> v = n.constScalar(i + 1, i ? "max" : "min");
+      if (failed(v))
+        return failure();
+      *bound = *v;
+    }
+  }
+  return emit<ClipOp>(n, {n.input(0)}, {f32(n, "min", lo), f32(n, "max", hi)});
+}
+
+LogicalResult reshapeTo(NodeImporter &n, Value input, ArrayRef<int64_t> shape) {
+  return emit<ReshapeOp>(n, {input}, {ints(n, "shape", shape)});
+}
+
+LogicalResult importFlatten(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  int64_t axis = n.getInt("axis", 1);
+  if (axis < 0)
+    axis += x.getRank();
+  if (axis < 0 || axis > x.getRank()) {
+    n.error() << "axis " << n.getInt("axis", 1) << " is outside [0, "
+              << x.getRank() << "]";
+    return failure();
+  }
+  return reshapeTo(n, n.input(0),
+                   {product(x.getShape().take_front(axis)),
+                    product(x.getShape().drop_front(axis))});
+}
+
+LogicalResult importReshape(NodeImporter &n) {
+  if (failed(n.checkArity(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> target = n.constInts(1, "shape");
+  if (failed(target))
+    return failure();
+  auto x = typeOf(n.input(0));
+  bool allowZero = n.getInt("allowzero", 0);
+  SmallVector<int64_t> shape;
+  int64_t inferred = -1, known = 1;
+  for (auto [i, d] : llvm::enumerate(*target)) {
+    if (d == 0 && !allowZero) {
+      if (static_cast<int64_t>(i) >= x.getRank()) {
+        n.error() << "shape entry " << i << " copies a dimension the input "
+                  << "does not have";
+        return failure();
+      }
+      d = x.getDimSize(i);
+    }
+    if (d == -1) {
+      if (inferred >= 0) {
+        n.error() << "shape has more than one -1";
+        return failure();
+      }
+      inferred = i;
+    } else if (d < -1) {
+      n.error() << "shape entry " << d << " is invalid";
+      return failure();
+    } else {
+      known *= d;
+    }
+    shape.push_back(d);
+  }
+  if (inferred >= 0) {
+    if (known == 0 || x.getNumElements() % known) {
+      n.error() << "cannot infer the -1 entry: " << x.getNumElements()
+                << " elements do not divide by " << known;
+      return failure();
+    }
+    shape[inferred] = x.getNumElements() / known;
+  }
+  return reshapeTo(n, n.input(0), shape);
+}
+
+/// Squeeze/Unsqueeze axes: an attribute before opset 13, an input after.
+FailureOr<std::optional<SmallVector<int64_t>>> axesOf(NodeImporter &n) {
+  if (n.opset < 13)
+    return n.getInts("axes");
+  if (!n.input(1))
+    return std::optional<SmallVector<int64_t>>();
+  FailureOr<SmallVector<int64_t>> v = n.constInts(1, "axes");
+  if (failed(v))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(*v);
+}
+
+LogicalResult importSqueeze(NodeImporter &n) {
+  if (failed(n.checkArity(1, 2)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  FailureOr<std::optional<SmallVector<int64_t>>> axes = axesOf(n);
+  if (failed(axes))
+    return failure();
+  SmallVector<bool> drop(x.getRank(), false);
+  if (!*axes) {
+    for (int64_t d = 0; d < x.getRank(); ++d)
+      drop[d] = x.getDimSize(d) == 1;
+  }
+  for (int64_t a : axes->value_or(SmallVector<int64_t>())) {
+    FailureOr<int64_t> axis = axisIn(n, a, x.getRank());
+    if (failed(axis))
+      return failure();
+    if (x.getDimSize(*axis) != 1) {
+      n.error() << "cannot squeeze axis " << a << " of size "
+                << x.getDimSize(*axis);
+      return failure();
+    }
+    drop[*axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < x.getRank(); ++d)
+    if (!drop[d])
+      shape.push_back(x.getDimSize(d));
+  return reshapeTo(n, n.input(0), shape);
+}
+
+LogicalResult importUnsqueeze(NodeImporter &n) {
+  if (failed(n.checkArity(1, 2)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  FailureOr<std::optional<SmallVector<int64_t>>> axes = axesOf(n);
+  if (failed(axes) || !*axes) {
+    if (succeeded(axes))
+      n.error() << "needs axes";
+    return failure();
+  }
+  int64_t outRank = x.getRank() + static_cast<int64_t>((*axes)->size());
+  SmallVector<bool> inserted(outRank, false);
+  for (int64_t a : **axes) {
+    FailureOr<int64_t> axis = axisIn(n, a, outRank);
+    if (failed(axis))
+      return failure();
+    if (inserted[*axis]) {
+      n.error() << "axis " << a << " is repeated";
+      return failure();
+    }
+    inserted[*axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> in = x.getShape();
+  for (int64_t d = 0; d < outRank; ++d) {
+    if (inserted[d]) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(in.front());
+      in = in.drop_front();
+    }
+  }
+  return reshapeTo(n, n.input(0), shape);
+}
+
+LogicalResult importTranspose(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  int64_t rank = typeOf(n.input(0)).getRank();
+  SmallVector<int64_t> perm = n.getInts("perm").value_or(SmallVector<int64_t>());
+  if (!n.attr("perm"))
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  return emit<TransposeOp>(n, {n.input(0)}, {ints(n, "perm", perm)});
+}
+
+LogicalResult importConcat(NodeImporter &n) {
+  if (failed(n.checkArity(1, std::numeric_limits<int>::max())))
+    return failure();
+  if (!n.attr("axis")) {
+    n.error() << "needs the axis attribute";
+    return failure();
+  }
+  SmallVector<Value> operands;
+  for (Value v : n.inputs) {
+    if (!v) {
+      n.error() << "has an empty input name";
+      return failure();
+    }
+    operands.push_back(v);
+  }
+  FailureOr<int64_t> axis =
+      axisIn(n, n.getInt("axis", 0), typeOf(operands.front()).getRank());
+  if (failed(axis))
+    return failure();
+  return emit<ConcatOp>(n, operands, {i64(n, "axis", *axis)});
+}
+
+LogicalResult importPad(NodeImporter &n) {
+  if (failed(n.checkArity(1, 4)))
+    return failure();
+  int64_t rank = typeOf(n.input(0)).getRank();
+  std::string mode = n.getString("mode", "constant");
+  std::optional<PadMode> padMode = symbolizePadMode(mode);
+  if (!padMode) {
+    n.unsupported() << "mode '" << mode << "' is not supported";
+    return failure();
+  }
+  SmallVector<int64_t> pads;
+  float value = 0.0f;
+  if (n.opset < 11) {
+    pads = n.getInts("pads").value_or(SmallVector<int64_t>());
+    value = n.getFloat("value", 0.0f);
+  } else {
+    FailureOr<SmallVector<int64_t>> p = n.constInts(1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (n.input(2)) {
+      FailureOr<float> v = n.constScalar(2, "constant_value");
+      if (failed(v))
+        return failure();
+      value = *v;
+    }
+    if (n.input(3)) {
+      // Since opset 18 pads may cover only the listed axes.
+      FailureOr<SmallVector<int64_t>> axes = n.constInts(3, "axes");
+      if (failed(axes))
+        return failure();
+      if (pads.size() != 2 * axes->size()) {
+        n.error() << "pads needs " << 2 * axes->size() << " entries for "
+                  << axes->size() << " axes";
+        return failure();
+      }
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (auto [i, a] : llvm::enumerate(*axes)) {
+        FailureOr<int64_t> axis = axisIn(n, a, rank);
+        if (failed(axis))
+          return failure();
+        full[*axis] = pads[i];
+        full[rank + *axis] = pads[axes->size() + i];
+      }
+      pads = full;
+    }
+  }
+  return emit<PadOp>(n, {n.input(0)},
+                     {ints(n, "pads", pads),
+                      named(n, "mode", PadModeAttr::get(n.b.getContext(), *padMode)),
+                      f32(n, "value", value)});
+}
+
+LogicalResult importSoftmax(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  int64_t rank = x.getRank();
+  FailureOr<int64_t> axis =
+      axisIn(n, n.getInt("axis", n.opset < 13 ? 1 : -1), rank);
+  if (failed(axis))
+    return failure();
+  if (n.opset >= 13 || *axis == rank - 1)
+    return emit<SoftmaxOp>(n, {n.input(0)}, {i64(n, "axis", *axis)});
+  // Before opset 13 Softmax normalised over all axes from `axis` on.
+  SmallVector<int64_t> flat = {product(x.getShape().take_front(*axis)),
+                               product(x.getShape().drop_front(*axis))};
+  FailureOr<Value> r = n.create<ReshapeOp>({n.input(0)}, {ints(n, "shape", flat)});
+  if (failed(r))
+    return failure();
+  FailureOr<Value> s = n.create<SoftmaxOp>({*r}, {i64(n, "axis", 1)});
+  if (failed(s))
+    return failure();
+  return reshapeTo(n, *s, x.getShape());
+}
+
+LogicalResult importDropout(NodeImporter &n) {
+  if (failed(n.checkArity(1, 3)))
+    return failure();
+  if (n.input(2)) {
+    FailureOr<float> training = n.constScalar(2, "training_mode");
+    if (failed(training) || *training != 0.0f) {
+      if (succeeded(training))
+        n.unsupported() << "training_mode is not supported (inference only)";
+      return failure();
+    }
+  }
+  return emit<DropoutOp>(n, {n.input(0)});
+}
+
+LogicalResult importConstant(NodeImporter &n) {
+  if (failed(n.checkArity(0, 0)))
+    return failure();
+  if (n.node.attribute_size() != 1) {
+    n.error() << "needs exactly one value attribute";
+    return failure();
+  }
+  const onnx::AttributeProto &a = n.node.attribute(0);
+  ElementsAttr value;
+  MLIRContext *ctx = n.b.getContext();
+  auto vecType = [&](size_t count, Type elt) {
+    return RankedTensorType::get({static_cast<int64_t>(count)}, elt);
+  };
+  if (a.name() == "value") {
+    onnx::TensorProto tensor = a.t();
+    ImportFailure why;
+    FailureOr<ElementsAttr> attr = convertTensor(tensor, n.modelDir, n.loc, why);
+    if (failed(attr)) {
+      n.why = why;
+      return failure();
+    }
+    value = *attr;
+  } else if (a.name() == "value_float") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF32Type()), a.f());
+  } else if (a.name() == "value_int") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, n.b.getI64Type()),
+                                   static_cast<int64_t>(a.i()));
+  } else if (a.name() == "value_floats") {
+    SmallVector<float> v(a.floats().begin(), a.floats().end());
+    value = DenseElementsAttr::get(vecType(v.size(), Float32Type::get(ctx)),
+                                   ArrayRef<float>(v));
+  } else if (a.name() == "value_ints") {
+    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
+    value = DenseElementsAttr::get(vecType(v.size(), IntegerType::get(ctx, 64)),
+                                   ArrayRef<int64_t>(v));
+  } else {
+    n.unsupported() << "attribute '" << a.name() << "' is not supported";
+    return failure();
+  }
+  n.setResult(0, ConstantOp::create(n.b, n.loc, value).getResult());
+  return success();
+}
+
+LogicalResult importShape(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  int64_t rank = typeOf(n.input(0)).getRank();
+  auto clampAxis = [rank](int64_t a) {
+    return std::clamp<int64_t>(a < 0 ? a + rank : a, 0, rank);
+  };
+  int64_t start = clampAxis(n.getInt("start", 0));
+  int64_t end = std::max(start, clampAxis(n.getInt("end", rank)));
+  return emit<ShapeOp>(n, {n.input(0)},
+                       {i64(n, "start", start), i64(n, "end", end)});
+}
+
+LogicalResult importGather(NodeImporter &n) {
+  if (failed(n.checkArity(2, 2)))
+    return failure();
+  FailureOr<int64_t> axis =
+      axisIn(n, n.getInt("axis", 0), typeOf(n.input(0)).getRank());
+  if (failed(axis))
+    return failure();
+  return emit<GatherOp>(n, {n.input(0), n.input(1)}, {i64(n, "axis", *axis)});
+}
+
+constexpr int64_t kMin = kMinOpset, kMax = kMaxOpset;
+const OpEntry kOps[] = {
+    {{"Add", kMin, kMax, "numpy broadcasting"}, importBinary<AddOp>},
+    {{"AveragePool", kMin, kMax, "1-3 spatial axes, count_include_pad, ceil_mode, dilations"},
+     importPool<AveragePoolOp>},
+    {{"BatchNormalization", kMin, kMax, "inference form; folded into Conv/Gemm"},
+     importBatchNorm},
+    {{"Clip", kMin, kMax, "min/max as attributes (< 11) or constant inputs"},
+     importClip},
+    {{"Concat", kMin, kMax, ""}, importConcat},
+    {{"Constant", kMin, kMax, "value, value_float(s), value_int(s)"}, importConstant},
+    {{"Conv", kMin, kMax, "1-3 spatial axes, groups, auto_pad"}, importConv},
+    {{"Div", kMin, kMax, "numpy broadcasting"}, importBinary<DivOp>},
+    {{"Dropout", kMin, kMax, "inference (identity); mask output unsupported"},
+     importDropout},
+    {{"Flatten", kMin, kMax, "imported as reshape"}, importFlatten},
+    {{"Gather", kMin, kMax, "INT64 indices"}, importGather},
+    {{"Gemm", kMin, kMax, ""}, importGemm},
+    {{"GlobalAveragePool", kMin, kMax, ""}, importUnary<GlobalAveragePoolOp>},
+    {{"HardSigmoid", kMin, kMax, ""}, importHardSigmoid},
+    {{"HardSwish", 14, kMax, ""}, importUnary<HardSwishOp>},
+    {{"Identity", kMin, kMax, "tensor inputs"}, importUnary<IdentityOp>},
+    {{"LeakyRelu", kMin, kMax, ""}, importLeakyRelu},
+    {{"MatMul", kMin, kMax, "numpy batch broadcasting"}, importBinary<MatMulOp>},
+    {{"MaxPool", kMin, kMax, "1-3 spatial axes; Indices output unsupported"},
+     importPool<MaxPoolOp>},
+    {{"Mul", kMin, kMax, "numpy broadcasting"}, importBinary<MulOp>},
+    {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"}, importPad},
+    {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
+    {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
+     importReshape},
+    {{"Shape", kMin, kMax, "start/end"}, importShape},
+    {{"Sigmoid", kMin, kMax, ""}, importUnary<SigmoidOp>},
+    {{"Softmax", kMin, kMax, "opset < 13 2-D coercion imported as reshapes"},
+     importSoftmax},
+    {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},
+     importSqueeze},
+    {{"Sub", kMin, kMax, "numpy broadcasting"}, importBinary<SubOp>},
+    {{"Transpose", kMin, kMax, ""}, importTranspose},
+    {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},
+     importUnsqueeze},
+};
+} // namespace
+
+llvm::ArrayRef<OpEntry> onnx_import::opTable() { return kOps; }
+
+const OpEntry *onnx_import::lookupOp(StringRef opType) {
+  for (const OpEntry &e : kOps)
+    if (e.info.name == opType)
+      return &e;
+  return nullptr;
+}
+
+std::vector<SupportedOp> escalate::supportedOnnxOps() {
+  std::vector<SupportedOp> ops;
+  for (const OpEntry &e : kOps)
+    ops.push_back(e.info);
+  return ops;
+}

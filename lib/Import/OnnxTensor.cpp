@@ -1,0 +1,180 @@
+//===- OnnxTensor.cpp - ONNX tensors to elements attributes ---------------===//
+#include "ImporterImpl.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace escalate;
+using namespace escalate::onnx_import;
+
+Type onnx_import::convertElementType(int32_t onnxType, MLIRContext *ctx) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return Float32Type::get(ctx);
+  case onnx::TensorProto::INT64:
+    return IntegerType::get(ctx, 64);
+  default:
+    return {};
+  }
+}
+
+StringRef onnx_import::onnxTypeName(int32_t onnxType) {
+  if (onnx::TensorProto::DataType_IsValid(onnxType))
+    return onnx::TensorProto::DataType_Name(
+        static_cast<onnx::TensorProto::DataType>(onnxType));
+  return "invalid";
+}
+
+namespace {
+/// Reads a tensor's external payload. Locations are confined to the model's
+/// folder: absolute paths and ".." components are refused, since a model
+/// from elsewhere must not read arbitrary files.
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>>
+readExternal(const onnx::TensorProto &tensor, StringRef modelDir, Location loc,
+             uint64_t expectedBytes) {
+  std::string location;
+  uint64_t offset = 0, length = expectedBytes;
+  bool hasLength = false;
+  for (const onnx::StringStringEntryProto &kv : tensor.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset" || kv.key() == "length") {
+      uint64_t v;
+      if (StringRef(kv.value()).getAsInteger(10, v)) {
+        emitError(loc) << "tensor '" << tensor.name() << "': external data "
+                       << kv.key() << " '" << kv.value()
+                       << "' is not a number";
+        return failure();
+      }
+      (kv.key() == "offset" ? offset : length) = v;
+      hasLength |= kv.key() == "length";
+    }
+  }
+  if (location.empty()) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "': external data has no location";
+    return failure();
+  }
+  bool escapes = llvm::sys::path::is_absolute(location);
+  for (StringRef part : llvm::make_range(llvm::sys::path::begin(location),
+                                         llvm::sys::path::end(location)))
+    escapes |= part == "..";
+  if (escapes) {
+    emitError(loc) << "tensor '" << tensor.name() << "': external data path '"
+                   << location
+                   << "' leaves the model's folder (absolute paths and '..' "
+                      "are refused)";
+    return failure();
+  }
+  if (hasLength && length != expectedBytes) {
+    emitError(loc) << "tensor '" << tensor.name() << "': external data length "
+                   << length << " does not match its shape (" << expectedBytes
+                   << " bytes)";
+    return failure();
+  }
+  SmallString<256> full(modelDir);
+  llvm::sys::path::append(full, location);
+  uint64_t fileSize = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(full, fileSize)) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "': cannot read external data '" << full
+                   << "': " << ec.message();
+    return failure();
+  }
+  if (offset > fileSize || fileSize - offset < expectedBytes) {
+    emitError(loc) << "tensor '" << tensor.name() << "': external data '"
+                   << location << "' holds " << fileSize
+                   << " bytes, fewer than offset " << offset << " + "
+                   << expectedBytes;
+    return failure();
+  }
+  auto slice = llvm::MemoryBuffer::getFileSlice(full, expectedBytes, offset);
+  if (!slice) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "': cannot read external data '" << full
+                   << "': " << slice.getError().message();
+    return failure();
+  }
+  return std::move(*slice);
+}
+
+/// Wraps bytes in a dense_resource attribute without copying them.
+ElementsAttr blobAttr(ShapedType type, StringRef name, const char *data,
+                      size_t size, AsmResourceBlob::DeleterFn deleter) {
+  AsmResourceBlob blob(ArrayRef<char>(data, size), alignof(int64_t),
+                       std::move(deleter), /*dataIsMutable=*/false);
+  return DenseResourceElementsAttr::get(type, name.empty() ? "constant" : name,
+                                        std::move(blob));
+}
+} // namespace
+
+FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
+                                                   StringRef modelDir,
+                                                   Location loc,
+                                                   ImportFailure &why) {
+  MLIRContext *ctx = loc.getContext();
+  why = ImportFailure::Invalid;
+  Type elt = convertElementType(tensor.data_type(), ctx);
+  if (!elt) {
+    why = ImportFailure::Unsupported;
+    emitError(loc) << "tensor '" << tensor.name() << "' has element type "
+                   << onnxTypeName(tensor.data_type())
+                   << ", which is not supported (FLOAT and INT64 are)";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  uint64_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0 || (d > 0 && count > (uint64_t(1) << 40) / uint64_t(d))) {
+      emitError(loc) << "tensor '" << tensor.name() << "' has invalid dims";
+      return failure();
+    }
+    count *= d;
+    shape.push_back(d);
+  }
+  auto type = RankedTensorType::get(shape, elt);
+  size_t eltBytes = elt.isF32() ? 4 : 8;
+  uint64_t bytes = count * eltBytes;
+
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    FailureOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
+        readExternal(tensor, modelDir, loc, bytes);
+    if (failed(buf))
+      return failure();
+    llvm::MemoryBuffer *raw = buf->release();
+    return blobAttr(type, tensor.name(), raw->getBufferStart(), bytes,
+                    [raw](void *, size_t, size_t) { delete raw; });
+  }
+  if (tensor.has_raw_data()) {
+    if (tensor.raw_data().size() != bytes) {
+      emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                     << tensor.raw_data().size() << " bytes of raw data but its "
+                     << "shape needs " << bytes;
+      return failure();
+    }
+    // Small tensors (shapes, scalars) stay readable inline literals.
+    constexpr uint64_t kInlineLimit = 64;
+    if (count <= kInlineLimit)
+      return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+          type, ArrayRef<char>(tensor.raw_data().data(), bytes)));
+    // Move the parsed payload into the blob: the weights are copied once,
+    // by the protobuf parse, and never again.
+    auto *owned = new std::string(std::move(*tensor.mutable_raw_data()));
+    return blobAttr(type, tensor.name(), owned->data(), owned->size(),
+                    [owned](void *, size_t, size_t) { delete owned; });
+  }
+  size_t have = elt.isF32() ? tensor.float_data_size()
+                            : tensor.int64_data_size();
+  if (have != count) {
+    emitError(loc) << "tensor '" << tensor.name() << "' holds " << have
+                   << " values but its shape needs " << count;
+    return failure();
+  }
+  if (elt.isF32())
+    return cast<ElementsAttr>(DenseElementsAttr::get(
+        type, ArrayRef<float>(tensor.float_data().data(), count)));
+  return cast<ElementsAttr>(DenseElementsAttr::get(
+      type, ArrayRef<int64_t>(tensor.int64_data().data(), count)));
+}

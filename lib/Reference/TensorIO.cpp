@@ -1,0 +1,216 @@
+//===- TensorIO.cpp - .npy and ONNX TensorProto files ---------------------===//
+#include "escalate/Reference/TensorIO.h"
+#include "onnx.pb.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstring>
+
+using namespace escalate;
+using llvm::StringRef;
+
+namespace {
+llvm::Error bad(StringRef path, const llvm::Twine &msg) {
+  return llvm::createStringError(path + ": " + msg);
+}
+
+/// Copies `count` little-endian values of type From into the tensor.
+template <typename From>
+void fill(Tensor &t, const char *data, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) {
+    From v;
+    std::memcpy(&v, data + i * sizeof(From), sizeof(From));
+    if (t.dtype() == DType::F32)
+      t.f32()[i] = static_cast<float>(v);
+    else
+      t.i64()[i] = static_cast<int64_t>(v);
+  }
+}
+
+llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
+  if (!bytes.starts_with("\x93NUMPY") || bytes.size() < 10)
+    return bad(path, "not a .npy file (bad magic)");
+  unsigned major = static_cast<unsigned char>(bytes[6]);
+  size_t headerLen, offset;
+  if (major == 1) {
+    headerLen = static_cast<unsigned char>(bytes[8]) |
+                (static_cast<unsigned char>(bytes[9]) << 8);
+    offset = 10;
+  } else if ((major == 2 || major == 3) && bytes.size() >= 12) {
+    headerLen = 0;
+    for (int i = 0; i < 4; ++i)
+      headerLen |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    offset = 12;
+  } else {
+    return bad(path, "unsupported .npy version " + llvm::Twine(major));
+  }
+  if (bytes.size() < offset + headerLen)
+    return bad(path, "truncated .npy header");
+  StringRef header = bytes.substr(offset, headerLen);
+  auto field = [&](StringRef key) -> StringRef {
+    size_t k = header.find("'" + key.str() + "'");
+    if (k == StringRef::npos)
+      return {};
+    StringRef rest = header.drop_front(k + key.size() + 2).ltrim(" :");
+    return rest;
+  };
+  StringRef descr = field("descr");
+  StringRef order = field("fortran_order");
+  StringRef shapeText = field("shape");
+  if (descr.empty() || order.empty() || shapeText.empty())
+    return bad(path, "malformed .npy header");
+  if (order.starts_with("True"))
+    return bad(path, "Fortran-ordered arrays are not supported");
+  descr = descr.drop_front(1).take_until([](char c) { return c == '\''; });
+  if (!shapeText.starts_with("("))
+    return bad(path, "malformed shape in .npy header");
+  shapeText = shapeText.drop_front(1).take_until([](char c) { return c == ')'; });
+  llvm::SmallVector<int64_t, 4> shape;
+  llvm::SmallVector<StringRef> parts;
+  shapeText.split(parts, ',');
+  uint64_t count = 1;
+  for (StringRef p : parts) {
+    p = p.trim();
+    if (p.empty())
+      continue;
+    int64_t d;
+    if (p.getAsInteger(10, d) || d < 0 || (d && count > (uint64_t(1) << 40) / d))
+      return bad(path, "invalid dimension '" + p + "' in .npy header");
+    shape.push_back(d);
+    count *= d;
+  }
+  size_t width;
+  DType dtype;
+  if (descr == "<f4" || descr == "<f8") {
+    dtype = DType::F32;
+    width = descr == "<f4" ? 4 : 8;
+  } else if (descr == "<i8" || descr == "<i4") {
+    dtype = DType::I64;
+    width = descr == "<i8" ? 8 : 4;
+  } else {
+    return bad(path, "unsupported dtype '" + descr + "' (f4, f8, i4, i8)");
+  }
+  StringRef data = bytes.drop_front(offset + headerLen);
+  if (data.size() != count * width)
+    return bad(path, "holds " + llvm::Twine(data.size()) +
+                         " data bytes, its header needs " +
+                         llvm::Twine(count * width));
+  Tensor t(dtype, shape);
+  if (descr == "<f4")
+    fill<float>(t, data.data(), count);
+  else if (descr == "<f8")
+    fill<double>(t, data.data(), count);
+  else if (descr == "<i8")
+    fill<int64_t>(t, data.data(), count);
+  else
+    fill<int32_t>(t, data.data(), count);
+  return t;
+}
+
+llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return bad(path, "not a serialized ONNX TensorProto");
+  DType dtype;
+  size_t width;
+  if (proto.data_type() == onnx::TensorProto::FLOAT) {
+    dtype = DType::F32;
+    width = 4;
+  } else if (proto.data_type() == onnx::TensorProto::INT64) {
+    dtype = DType::I64;
+    width = 8;
+  } else {
+    return bad(path, "TensorProto element type " +
+                         llvm::Twine(proto.data_type()) +
+                         " is not supported (FLOAT, INT64)");
+  }
+  llvm::SmallVector<int64_t, 4> shape;
+  uint64_t count = 1;
+  for (int64_t d : proto.dims()) {
+    if (d < 0 || (d && count > (uint64_t(1) << 40) / d))
+      return bad(path, "invalid dims");
+    shape.push_back(d);
+    count *= d;
+  }
+  Tensor t(dtype, shape);
+  if (proto.has_raw_data()) {
+    if (proto.raw_data().size() != count * width)
+      return bad(path, "raw data size does not match dims");
+    if (dtype == DType::F32)
+      fill<float>(t, proto.raw_data().data(), count);
+    else
+      fill<int64_t>(t, proto.raw_data().data(), count);
+    return t;
+  }
+  size_t have = dtype == DType::F32 ? proto.float_data_size()
+                                    : proto.int64_data_size();
+  if (have != count)
+    return bad(path, "holds " + llvm::Twine(have) + " values, dims need " +
+                         llvm::Twine(count));
+  if (dtype == DType::F32)
+    std::copy(proto.float_data().begin(), proto.float_data().end(),
+              t.f32().begin());
+  else
+    std::copy(proto.int64_data().begin(), proto.int64_data().end(),
+              t.i64().begin());
+  return t;
+}
+} // namespace
+
+llvm::Expected<Tensor> escalate::readTensorFile(StringRef path) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file)
+    return bad(path, file.getError().message());
+  StringRef bytes = (*file)->getBuffer();
+  if (path.ends_with(".npy"))
+    return readNpy(path, bytes);
+  if (path.ends_with(".pb"))
+    return readPb(path, bytes);
+  return bad(path, "unknown tensor file type (expected .npy or .pb)");
+}
+
+llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
+  std::string header = "{'descr': '";
+  header += tensor.dtype() == DType::F32 ? "<f4" : "<i8";
+  header += "', 'fortran_order': False, 'shape': (";
+  for (int64_t d : tensor.shape())
+    header += std::to_string(d) + ", ";
+  if (tensor.rank())
+    header.resize(header.size() - (tensor.rank() == 1 ? 1 : 2));
+  header += "), }";
+  // Pad so the data starts on a 64-byte boundary, as numpy does.
+  size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+
+  llvm::SmallString<128> tmp;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          path + ".tmp-%%%%%%", fd, tmp))
+    return bad(path, "cannot create: " + ec.message());
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
+       << char(header.size() >> 8) << header;
+    if (tensor.dtype() == DType::F32)
+      os.write(reinterpret_cast<const char *>(tensor.f32().data()),
+               tensor.numElements() * 4);
+    else
+      os.write(reinterpret_cast<const char *>(tensor.i64().data()),
+               tensor.numElements() * 8);
+    os.close();
+    if (os.has_error()) {
+      os.clear_error();
+      llvm::sys::fs::remove(tmp);
+      return bad(path, "write failed");
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
+    llvm::sys::fs::remove(tmp);
+    return bad(path, "cannot rename into place: " + ec.message());
+  }
+  return llvm::Error::success();
+}

@@ -1,0 +1,24 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "ESCALATE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".onnxtxt"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.escalate_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.add_tool_substitutions(
+    ["escalate-opt", "escalate-run", "escalate-translate"],
+    [config.escalate_tools_dir, config.llvm_tools_dir],
+)
+# Debian's onnx and numpy are visible only to /usr/bin/python3.
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(
+    ("%models", "env PYTHONPATH=%s /usr/bin/python3 -m escalate.models"
+     % os.path.join(config.escalate_src_root, "python")))
+config.substitutions.append(("%shared", os.path.join(config.escalate_src_root, "..", "shared")))

@@ -1,0 +1,205 @@
+//===- escalate-run.cpp - run a model on the float32 reference interpreter ===//
+//
+// Exit codes: 0 success, 1 error (bad model, bad input, output mismatch),
+// 3 the model uses something we do not support (op, opset or dtype).
+//
+//===----------------------------------------------------------------------===//
+#include "escalate/Import/OnnxImporter.h"
+#include "escalate/InitAll.h"
+#include "escalate/Pipelines/Pipelines.h"
+#include "escalate/Reference/Interpreter.h"
+#include "escalate/Reference/TensorIO.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace escalate;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx|model.mlir>"));
+static cl::list<std::string> inputFiles(
+    "input", cl::desc("Input tensor (.npy or .pb), one per graph input in order"),
+    cl::value_desc("file"), cl::CommaSeparated);
+static cl::opt<std::string> outputDir(
+    "output-dir", cl::desc("Write each output as DIR/<output name>.npy"),
+    cl::value_desc("dir"));
+static cl::list<std::string> inputShapes(
+    "input-shape", cl::desc("Fix a graph input's shape: name:1x3x224x224"),
+    cl::value_desc("name:dims"));
+static cl::list<std::string> expectedFiles(
+    "expected", cl::desc("Compare outputs against these tensors, in order"),
+    cl::value_desc("file"), cl::CommaSeparated);
+static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance for --expected"),
+                            cl::init(1e-4));
+static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance for --expected"),
+                            cl::init(1e-5));
+static cl::opt<bool> noOpt("no-opt",
+                           cl::desc("Interpret the IR as imported, without "
+                                    "the escalate-graph-opt clean-up"));
+static cl::opt<bool> listOps("list-supported-ops",
+                             cl::desc("Print the supported ONNX operators as a "
+                                      "Markdown table and exit"));
+
+namespace {
+constexpr int kExitError = 1, kExitUnsupported = 3;
+
+int error(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "escalate-run") << msg << "\n";
+  return kExitError;
+}
+
+void printSupportedOps() {
+  llvm::outs() << "| ONNX operator | opsets | notes |\n|---|---|---|\n";
+  for (const SupportedOp &op : supportedOnnxOps())
+    llvm::outs() << "| " << op.name << " | " << op.minOpset << "-"
+                 << op.maxOpset << " | " << op.notes << " |\n";
+}
+
+/// File-system-safe form of an ONNX tensor name ("/fc/Gemm_output_0").
+std::string fileNameFor(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s += (llvm::isAlnum(c) || c == '.' || c == '-' || c == '_') ? c : '_';
+  return s.empty() ? "output" : s;
+}
+
+/// numpy.allclose semantics, with NaN equal to NaN; prints a summary line.
+bool compare(StringRef name, const Tensor &got, const Tensor &want) {
+  if (got.shape() != want.shape() || got.dtype() != want.dtype()) {
+    llvm::errs() << "output '" << name << "': got " << got.describe()
+                 << ", expected " << want.describe() << "\n";
+    return false;
+  }
+  double maxAbs = 0;
+  int64_t bad = 0, first = -1;
+  for (int64_t i = 0, n = got.numElements(); i < n; ++i) {
+    double a = got.dtype() == DType::F32 ? got.f32()[i] : double(got.i64()[i]);
+    double b = want.dtype() == DType::F32 ? want.f32()[i] : double(want.i64()[i]);
+    if (std::isnan(a) && std::isnan(b))
+      continue;
+    double diff = std::fabs(a - b);
+    if (!(diff <= absTol + relTol * std::fabs(b))) {
+      if (first < 0)
+        first = i;
+      ++bad;
+    }
+    if (!std::isnan(diff))
+      maxAbs = std::max(maxAbs, diff);
+  }
+  llvm::outs() << "output '" << name << "': max abs error " << maxAbs;
+  if (bad) {
+    double a = got.dtype() == DType::F32 ? got.f32()[first] : double(got.i64()[first]);
+    double b = want.dtype() == DType::F32 ? want.f32()[first] : double(want.i64()[first]);
+    llvm::outs() << ", " << bad << " of " << got.numElements()
+                 << " elements outside tolerance (first at " << first
+                 << ": got " << a << ", expected " << b << ")\n";
+    return false;
+  }
+  llvm::outs() << ", ok\n";
+  return true;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "ESCALATE reference interpreter\n");
+  if (listOps) {
+    printSupportedOps();
+    return 0;
+  }
+  if (modelPath.empty())
+    return error("no model given");
+  if (outputDir.empty() && expectedFiles.empty())
+    return error("give --output-dir, --expected, or both");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext ctx(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &ctx);
+
+  std::string err;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(modelPath, &err);
+  if (!file)
+    return error(err);
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(modelPath).ends_with(".mlir")) {
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+    if (!module)
+      return kExitError;
+  } else {
+    ImportOptions options;
+    for (const std::string &spec : inputShapes)
+      if (llvm::Error e = parseInputShape(spec, options))
+        return error(llvm::toString(std::move(e)));
+    ImportResult imported = importOnnx(file->getBuffer(), modelPath, options, &ctx);
+    if (!imported.module)
+      return imported.failure == ImportFailure::Unsupported ? kExitUnsupported
+                                                            : kExitError;
+    module = std::move(imported.module);
+  }
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  if (!func)
+    return error(modelPath + ": no func.func @main");
+  if (!noOpt) {
+    PassManager pm(&ctx);
+    buildGraphOptPipeline(pm);
+    if (failed(pm.run(*module)))
+      return kExitError;
+  }
+
+  SmallVector<Tensor> inputs;
+  for (const std::string &path : inputFiles) {
+    llvm::Expected<Tensor> t = readTensorFile(path);
+    if (!t)
+      return error(llvm::toString(t.takeError()));
+    inputs.push_back(std::move(*t));
+  }
+  FailureOr<SmallVector<Tensor>> outputs = interpret(func, inputs);
+  if (failed(outputs))
+    return kExitError;
+
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return error("cannot create '" + outputDir + "': " + ec.message());
+    llvm::StringSet<> used;
+    for (auto [i, tensor] : llvm::enumerate(*outputs)) {
+      std::string base = fileNameFor(resultName(func, i));
+      if (!used.insert(base).second)
+        base += "_" + std::to_string(i);
+      SmallString<256> path(outputDir);
+      llvm::sys::path::append(path, base + ".npy");
+      if (llvm::Error e = writeNpy(path, tensor))
+        return error(llvm::toString(std::move(e)));
+    }
+  }
+  if (!expectedFiles.empty()) {
+    if (expectedFiles.size() != outputs->size())
+      return error("the model has " + llvm::Twine(outputs->size()) +
+                   " outputs but " + llvm::Twine(expectedFiles.size()) +
+                   " --expected files were given");
+    bool ok = true;
+    for (auto [i, path] : llvm::enumerate(expectedFiles)) {
+      llvm::Expected<Tensor> want = readTensorFile(path);
+      if (!want)
+        return error(llvm::toString(want.takeError()));
+      ok &= compare(resultName(func, i), (*outputs)[i], *want);
+    }
+    if (!ok)
+      return error("outputs differ from the expected tensors");
+  }
+  return 0;
+}
