@@ -12,6 +12,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.escalate_obj_root, "test")
 
 llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["escalate-opt", "escalate-run", "escalate-translate"],
     [config.escalate_tools_dir, config.llvm_tools_dir],
@@ -21,4 +22,5 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(
     ("%models", "env PYTHONPATH=%s /usr/bin/python3 -m escalate.models"
      % os.path.join(config.escalate_src_root, "python")))
+config.substitutions.append(("%onnx_node_tests", config.onnx_node_tests))
 config.substitutions.append(("%shared", os.path.join(config.escalate_src_root, "..", "shared")))

@@ -73,6 +73,12 @@ private:
   FailureOr<SmallVector<int64_t>> topologicalOrder(const onnx::GraphProto &g);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t index);
   Location nodeLoc(const onnx::NodeProto &node, int64_t index);
+  /// ONNX names as locations, inside the model file so diagnostics lead
+  /// with its path.
+  Location named(StringRef name) {
+    return NameLoc::get(StringAttr::get(ctx, name),
+                        FileLineColLoc::get(ctx, path, 0, 0));
+  }
 
   MLIRContext *ctx;
   OpBuilder builder;
@@ -91,7 +97,7 @@ Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int64_t index) {
     name = node.output_size() && !node.output(0).empty()
                ? node.output(0)
                : node.op_type() + "_" + std::to_string(index);
-  return NameLoc::get(StringAttr::get(ctx, name));
+  return named(name);
 }
 
 LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
@@ -113,7 +119,7 @@ LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
 
 LogicalResult GraphImporter::importInitializers(onnx::GraphProto &graph) {
   for (onnx::TensorProto &init : *graph.mutable_initializer()) {
-    Location loc = NameLoc::get(StringAttr::get(ctx, init.name()));
+    Location loc = named(init.name());
     ImportFailure kind;
     FailureOr<ElementsAttr> attr = convertTensor(init, modelDir, loc, kind);
     if (failed(attr))
@@ -135,7 +141,7 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
     // Before IR v4 initializers were also listed as graph inputs.
     if (initializers.contains(vi.name()))
       continue;
-    Location loc = NameLoc::get(StringAttr::get(ctx, vi.name()));
+    Location loc = named(vi.name());
     if (!vi.type().has_tensor_type()) {
       emitError(loc) << "graph input '" << vi.name() << "' is not a tensor";
       return fail(ImportFailure::Unsupported);
@@ -191,6 +197,7 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
                               builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(names)) {
+    entry->getArgument(i).setLoc(named(name));
     values[name] = entry->getArgument(i);
     func.setArgAttr(i, "escalate.name", builder.getStringAttr(name));
   }
@@ -325,7 +332,7 @@ ImportResult GraphImporter::run(onnx::ModelProto &model) {
   for (const onnx::ValueInfoProto &vi : graph.output()) {
     auto it = values.find(vi.name());
     if (it == values.end()) {
-      emitError(NameLoc::get(StringAttr::get(ctx, vi.name())))
+      emitError(named(vi.name()))
           << "graph output '" << vi.name() << "' is never produced";
       return failWith(ImportFailure::Invalid);
     }
