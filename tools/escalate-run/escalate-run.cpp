@@ -56,6 +56,7 @@ namespace {
 constexpr int kExitError = 1, kExitUnsupported = 3;
 
 int error(const llvm::Twine &msg) {
+  llvm::outs().flush();
   llvm::WithColor::error(llvm::errs(), "escalate-run") << msg << "\n";
   return kExitError;
 }
