@@ -24,3 +24,6 @@ config.substitutions.append(
      % os.path.join(config.escalate_src_root, "python")))
 config.substitutions.append(("%onnx_node_tests", config.onnx_node_tests))
 config.substitutions.append(("%shared", os.path.join(config.escalate_src_root, "..", "shared")))
+config.substitutions.append(("%escalate_src", config.escalate_src_root))
+config.substitutions.append(("%llvm_include", "/usr/lib/llvm-22/include"))
+llvm_config.add_tool_substitutions(["mlir-tblgen"], [config.llvm_tools_dir])

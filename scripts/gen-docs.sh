@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates the checked-in reference docs from their sources of truth:
+# the dialect reference from ODS, the supported-op table from the importer.
+# test/Docs/current.test fails when these are stale.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/build.sh
+/usr/lib/llvm-22/bin/mlir-tblgen -gen-dialect-doc -dialect=escalate \
+  -I /usr/lib/llvm-22/include -I include \
+  include/escalate/Dialect/Escalate/IR/EscalateOps.td > docs/generated/EscalateDialect.md
+build/bin/escalate-run --list-supported-ops > docs/generated/supported-onnx-ops.md
+echo "docs/generated updated" >&2
