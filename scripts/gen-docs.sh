@@ -9,5 +9,7 @@ bash scripts/build.sh
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-dialect-doc -dialect=escalate \
   -I /usr/lib/llvm-22/include -I include \
   include/escalate/Dialect/Escalate/IR/EscalateOps.td > docs/generated/EscalateDialect.md
+/usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I /usr/lib/llvm-22/include -I include \
+  include/escalate/Dialect/Escalate/Transforms/Passes.td > docs/generated/EscalatePasses.md
 build/bin/escalate-run --list-supported-ops > docs/generated/supported-onnx-ops.md
 echo "docs/generated updated" >&2

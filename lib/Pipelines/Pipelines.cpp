@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - named pass pipelines and registration --------------===//
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Dialect/Escalate/IR/EscalateDialect.h"
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/InitAll.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -25,6 +26,7 @@ void escalate::registerAllDialects(DialectRegistry &registry) {
 }
 
 void escalate::registerAllPasses() {
+  registerEscalatePasses();
   registerCanonicalizerPass();
   registerCSEPass();
   registerPipelines();
