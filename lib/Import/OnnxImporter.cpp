@@ -179,6 +179,19 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
                      << vi.name() << ":<d0>x<d1>...";
       return failure();
     }
+    // Bound shapes so later shape arithmetic (windows, element counts)
+    // cannot overflow int64.
+    constexpr int64_t kMaxDim = INT32_MAX, kMaxElements = int64_t(1) << 40;
+    int64_t count = 1;
+    for (int64_t d : shape) {
+      if (d > kMaxDim || (d > 0 && count > kMaxElements / d)) {
+        emitError(loc) << "graph input '" << vi.name()
+                       << "' has an implausibly large shape (over 2^40 "
+                          "elements or a dimension over 2^31)";
+        return failure();
+      }
+      count *= d;
+    }
     if (!seen.insert(vi.name()).second) {
       emitError(loc) << "graph input '" << vi.name() << "' is declared twice";
       return failure();

@@ -38,8 +38,20 @@ std::string escalate::resultName(func::FuncOp func, unsigned i) {
   return nameAttr(func.getResultAttrDict(i), "output", i);
 }
 
-FailureOr<SmallVector<Tensor>> escalate::interpret(func::FuncOp func,
-                                                   ArrayRef<Tensor> inputs) {
+/// Bytes of a static tensor type, or nullopt if the count overflows.
+static std::optional<uint64_t> tensorBytes(RankedTensorType type) {
+  uint64_t bytes = type.getElementType().isF32() ? 4 : 8;
+  for (int64_t d : type.getShape()) {
+    if (d < 0 || (d && bytes > UINT64_MAX / uint64_t(d)))
+      return std::nullopt;
+    bytes *= d;
+  }
+  return bytes;
+}
+
+FailureOr<SmallVector<Tensor>>
+escalate::interpret(func::FuncOp func, ArrayRef<Tensor> inputs,
+                    const InterpretOptions &options) {
   if (!func.getBody().hasOneBlock()) {
     func.emitError("the reference interpreter needs a single-block function");
     return failure();
@@ -84,6 +96,16 @@ FailureOr<SmallVector<Tensor>> escalate::interpret(func::FuncOp func,
     if (!evaluable) {
       op.emitError("the reference interpreter cannot execute this op");
       return failure();
+    }
+    for (Type t : op.getResultTypes()) {
+      std::optional<uint64_t> bytes = tensorBytes(cast<RankedTensorType>(t));
+      if (!bytes || *bytes > options.maxTensorBytes) {
+        op.emitError() << "result " << t << " needs more than the "
+                       << options.maxTensorBytes
+                       << "-byte tensor limit (raise it with "
+                          "--max-tensor-bytes)";
+        return failure();
+      }
     }
     SmallVector<const Tensor *> operands;
     for (Value v : op.getOperands())

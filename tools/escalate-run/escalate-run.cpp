@@ -48,6 +48,9 @@ static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance for --expecte
 static cl::opt<bool> noOpt("no-opt",
                            cl::desc("Interpret the IR as imported, without "
                                     "the escalate-graph-opt clean-up"));
+static cl::opt<uint64_t> maxTensorBytes(
+    "max-tensor-bytes", cl::desc("Largest tensor an op may produce"),
+    cl::init(InterpretOptions().maxTensorBytes));
 static cl::opt<bool> listOps("list-supported-ops",
                              cl::desc("Print the supported ONNX operators as a "
                                       "Markdown table and exit"));
@@ -169,7 +172,9 @@ int main(int argc, char **argv) {
       return error(llvm::toString(t.takeError()));
     inputs.push_back(std::move(*t));
   }
-  FailureOr<SmallVector<Tensor>> outputs = interpret(func, inputs);
+  InterpretOptions runOptions;
+  runOptions.maxTensorBytes = maxTensorBytes;
+  FailureOr<SmallVector<Tensor>> outputs = interpret(func, inputs, runOptions);
   if (failed(outputs))
     return kExitError;
 

@@ -7,11 +7,18 @@
 
 namespace escalate {
 
+struct InterpretOptions {
+  /// Largest tensor any op may produce. Allocation failure cannot be
+  /// reported without exceptions, so oversized results are refused up front.
+  uint64_t maxTensorBytes = uint64_t(4) << 30;
+};
+
 /// Executes `func` (escalate ops only) on `inputs`, which must match its
 /// argument types exactly; errors are emitted as diagnostics naming the
 /// input or op. Intermediate tensors are freed after their last use.
 llvm::FailureOr<llvm::SmallVector<Tensor>>
-interpret(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs);
+interpret(mlir::func::FuncOp func, llvm::ArrayRef<Tensor> inputs,
+          const InterpretOptions &options = {});
 
 /// The ONNX name recorded on argument/result `i` at import, or "input<i>" /
 /// "output<i>" for hand-written IR.
