@@ -135,7 +135,7 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
   for (const onnx::TensorProto &init : graph.initializer())
     initializers.insert(init.name());
   SmallVector<Type> inputTypes;
-  SmallVector<std::string> names;
+  SmallVector<std::string> names, frozenNames;
   llvm::StringSet<> seen;
   for (const onnx::ValueInfoProto &vi : graph.input()) {
     // Before IR v4 initializers were also listed as graph inputs.
@@ -159,6 +159,23 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
     for (const onnx::TensorShapeProto::Dimension &d : tt.shape().dim()) {
       dynamic |= !d.has_dim_value() || d.dim_value() < 0;
       shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    }
+    auto frozen = options.frozenInputs.find(vi.name());
+    if (frozen != options.frozenInputs.end()) {
+      const Tensor &value = frozen->second;
+      bool sameType = (value.dtype() == DType::F32) == elt.isF32();
+      bool compatible = sameType && value.rank() == int64_t(shape.size());
+      for (size_t i = 0; compatible && i < shape.size(); ++i)
+        compatible = shape[i] < 0 || shape[i] == value.dim(i);
+      if (!compatible && tt.has_shape()) {
+        emitError(loc) << "--freeze-input value for '" << vi.name() << "' is "
+                       << value.describe()
+                       << ", which does not match the input's declared type";
+        return failure();
+      }
+      frozenNames.push_back(vi.name());
+      seen.insert(vi.name());
+      continue;
     }
     auto over = options.inputShapes.find(vi.name());
     if (over != options.inputShapes.end()) {
@@ -206,6 +223,13 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
           << "', which is not a graph input";
       return failure();
     }
+  for (const auto &entry : options.frozenInputs)
+    if (!seen.contains(entry.getKey())) {
+      emitError(FileLineColLoc::get(ctx, path, 0, 0))
+          << "--freeze-input names '" << entry.getKey()
+          << "', which is not a graph input";
+      return failure();
+    }
   func = func::FuncOp::create(FileLineColLoc::get(ctx, path, 0, 0), "main",
                               builder.getFunctionType(inputTypes, {}));
   Block *entry = func.addEntryBlock();
@@ -215,6 +239,15 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
     func.setArgAttr(i, "escalate.name", builder.getStringAttr(name));
   }
   builder.setInsertionPointToStart(entry);
+  for (const std::string &name : frozenNames) {
+    const Tensor &value = options.frozenInputs.find(name)->second;
+    Type elt = value.dtype() == DType::F32 ? Type(builder.getF32Type())
+                                           : Type(builder.getI64Type());
+    auto type = RankedTensorType::get(value.shape(), elt);
+    values[name] = ConstantOp::create(builder, named(name),
+                                      attrFromTensor(value, type, name))
+                       .getResult();
+  }
   return success();
 }
 

@@ -38,6 +38,12 @@ static cl::opt<std::string> outputDir(
 static cl::list<std::string> inputShapes(
     "input-shape", cl::desc("Fix a graph input's shape: name:1x3x224x224"),
     cl::value_desc("name:dims"));
+static cl::list<std::string> frozenInputs(
+    "freeze-input",
+    cl::desc("Make a graph input a constant with this value: name=FILE "
+             "(.npy or .pb); the other --input files match the remaining "
+             "inputs in order"),
+    cl::value_desc("name=file"));
 static cl::list<std::string> expectedFiles(
     "expected", cl::desc("Compare outputs against these tensors, in order"),
     cl::value_desc("file"), cl::CommaSeparated);
@@ -140,6 +146,8 @@ int main(int argc, char **argv) {
     return error(err);
   OwningOpRef<ModuleOp> module;
   if (StringRef(modelPath).ends_with(".mlir")) {
+    if (!inputShapes.empty() || !frozenInputs.empty())
+      return error("--input-shape and --freeze-input apply to ONNX models");
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
     if (!module)
@@ -149,6 +157,15 @@ int main(int argc, char **argv) {
     for (const std::string &spec : inputShapes)
       if (llvm::Error e = parseInputShape(spec, options))
         return error(llvm::toString(std::move(e)));
+    for (const std::string &spec : frozenInputs) {
+      auto [name, path] = StringRef(spec).split('=');
+      if (name.empty() || path.empty())
+        return error("--freeze-input '" + spec + "' is not of the form name=file");
+      llvm::Expected<Tensor> value = readTensorFile(path);
+      if (!value)
+        return error(llvm::toString(value.takeError()));
+      options.frozenInputs[name] = std::move(*value);
+    }
     ImportResult imported = importOnnx(file->getBuffer(), modelPath, options, &ctx);
     if (!imported.module)
       return imported.failure == ImportFailure::Unsupported ? kExitUnsupported

@@ -2,6 +2,7 @@
 #ifndef ESCALATE_IMPORT_ONNXIMPORTER_H
 #define ESCALATE_IMPORT_ONNXIMPORTER_H
 
+#include "escalate/Support/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -14,6 +15,10 @@ namespace escalate {
 struct ImportOptions {
   /// Shapes that replace the declared ones of graph inputs, by input name.
   llvm::StringMap<llvm::SmallVector<int64_t, 4>> inputShapes;
+  /// Graph inputs replaced by these constant values (and removed from the
+  /// function's arguments): specialises a model whose shapes, axes or
+  /// bounds arrive as inputs.
+  llvm::StringMap<Tensor> frozenInputs;
 };
 
 /// Why an import failed: the model is outside what we support (an op, an
