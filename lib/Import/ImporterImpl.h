@@ -62,8 +62,9 @@ public:
   std::string getString(llvm::StringRef name, llvm::StringRef dflt) const;
   std::optional<llvm::SmallVector<int64_t>> getInts(llvm::StringRef name) const;
 
-  /// The contents of a constant operand as integers or floats; fails (with
-  /// a message) when the operand is not a compile-time constant.
+  /// The contents of a constant operand, as a tensor, integers or a float
+  /// scalar; fails (with a message) when it is not a compile-time constant.
+  mlir::FailureOr<Tensor> constInput(size_t i, llvm::StringRef what);
   mlir::FailureOr<llvm::SmallVector<int64_t>> constInts(size_t i,
                                                         llvm::StringRef what);
   mlir::FailureOr<float> constScalar(size_t i, llvm::StringRef what);

@@ -64,8 +64,7 @@ std::optional<SmallVector<int64_t>> NodeImporter::getInts(StringRef name) const 
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
-FailureOr<SmallVector<int64_t>> NodeImporter::constInts(size_t i,
-                                                        StringRef what) {
+FailureOr<Tensor> NodeImporter::constInput(size_t i, StringRef what) {
   ElementsAttr attr;
   Value v = input(i);
   if (!v || !matchPattern(v, m_Constant(&attr))) {
@@ -74,7 +73,17 @@ FailureOr<SmallVector<int64_t>> NodeImporter::constInts(size_t i,
     return failure();
   }
   FailureOr<Tensor> t = tensorFromAttr(attr);
-  if (failed(t) || t->dtype() != DType::I64) {
+  if (failed(t))
+    error() << what << " (input #" << i << ") has an unsupported encoding";
+  return t;
+}
+
+FailureOr<SmallVector<int64_t>> NodeImporter::constInts(size_t i,
+                                                        StringRef what) {
+  FailureOr<Tensor> t = constInput(i, what);
+  if (failed(t))
+    return failure();
+  if (t->dtype() != DType::I64) {
     error() << what << " (input #" << i << ") must be an INT64 tensor";
     return failure();
   }
@@ -82,15 +91,10 @@ FailureOr<SmallVector<int64_t>> NodeImporter::constInts(size_t i,
 }
 
 FailureOr<float> NodeImporter::constScalar(size_t i, StringRef what) {
-  ElementsAttr attr;
-  Value v = input(i);
-  if (!v || !matchPattern(v, m_Constant(&attr))) {
-    unsupported() << what << " (input #" << i
-                  << ") must be a compile-time constant";
+  FailureOr<Tensor> t = constInput(i, what);
+  if (failed(t))
     return failure();
-  }
-  FailureOr<Tensor> t = tensorFromAttr(attr);
-  if (failed(t) || t->numElements() != 1) {
+  if (t->numElements() != 1) {
     error() << what << " (input #" << i << ") must be a scalar";
     return failure();
   }

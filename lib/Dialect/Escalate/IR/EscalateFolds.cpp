@@ -32,6 +32,14 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+/// The value of `v` when it is a constant (dense or resource).
+static FailureOr<Tensor> constantTensor(Value v) {
+  ElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return failure();
+  return tensorFromAttr(attr);
+}
+
 FailureOr<SmallVector<ElementsAttr>>
 escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
   auto evaluable = dyn_cast<EvaluateOpInterface>(op);
@@ -44,10 +52,7 @@ escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
     return failure();
   SmallVector<Tensor> inputs;
   for (Value operand : op->getOperands()) {
-    ElementsAttr attr;
-    if (!matchPattern(operand, m_Constant(&attr)))
-      return failure();
-    FailureOr<Tensor> t = tensorFromAttr(attr);
+    FailureOr<Tensor> t = constantTensor(operand);
     if (failed(t))
       return failure();
     inputs.push_back(std::move(*t));
@@ -101,10 +106,7 @@ struct ChannelAffine {
 FailureOr<ChannelAffine> constantAffine(BatchNormOp bn) {
   SmallVector<Tensor, 4> params;
   for (Value v : {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()}) {
-    ElementsAttr attr;
-    if (!matchPattern(v, m_Constant(&attr)))
-      return failure();
-    FailureOr<Tensor> t = tensorFromAttr(attr);
+    FailureOr<Tensor> t = constantTensor(v);
     if (failed(t))
       return failure();
     params.push_back(std::move(*t));
@@ -119,12 +121,6 @@ FailureOr<ChannelAffine> constantAffine(BatchNormOp bn) {
   return a;
 }
 
-FailureOr<Tensor> constantTensor(Value v) {
-  ElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)))
-    return failure();
-  return tensorFromAttr(attr);
-}
 
 std::string blobName(Operation *op, StringRef suffix) {
   if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
