@@ -25,3 +25,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# ONNX Runtime for node: the independent oracle and speed reference. Its
+# postinstall would try the network; the npm package already carries the
+# CPU binaries, so skip it.
+ort=$(cd "$(dirname "$0")" && pwd)/ort
+if [ ! -f "$ort/node_modules/onnxruntime-node/package.json" ]; then
+  echo "setup: installing onnxruntime-node into $ort" >&2
+  (cd "$ort" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error >&2)
+fi

@@ -27,3 +27,5 @@ config.substitutions.append(("%shared", os.path.join(config.escalate_src_root, "
 config.substitutions.append(("%escalate_src", config.escalate_src_root))
 config.substitutions.append(("%llvm_include", "/usr/lib/llvm-22/include"))
 llvm_config.add_tool_substitutions(["mlir-tblgen"], [config.llvm_tools_dir])
+config.substitutions.append(
+    ("%ort_run", os.path.join(config.escalate_src_root, "scripts", "ort", "run.js")))
