@@ -119,7 +119,12 @@ NodeImporter::create(mlir::ValueRange operands,
     }
   }
   if (!op) {
-    error() << message;
+    // Our ops take f32 (and i64 for data movement); a verifier failure with
+    // other element types means an unsupported dtype, not a broken model.
+    bool integerOperands = llvm::any_of(operands, [](mlir::Value v) {
+      return !mlir::cast<mlir::ShapedType>(v.getType()).getElementType().isF32();
+    });
+    (integerOperands ? unsupported() : error()) << message;
     return mlir::failure();
   }
   return finish(op);

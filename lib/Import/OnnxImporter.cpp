@@ -120,6 +120,12 @@ LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
 LogicalResult GraphImporter::importInitializers(onnx::GraphProto &graph) {
   for (onnx::TensorProto &init : *graph.mutable_initializer()) {
     Location loc = named(init.name());
+    if (values.count(init.name())) {
+      emitError(loc) << "initializer '" << init.name()
+                     << "' has the same name as another initializer or a "
+                        "graph input";
+      return failure();
+    }
     ImportFailure kind;
     FailureOr<ElementsAttr> attr = convertTensor(init, modelDir, loc, kind);
     if (failed(attr))
@@ -257,12 +263,22 @@ GraphImporter::topologicalOrder(const onnx::GraphProto &g) {
   // exporters do not always comply, and a cycle must be an error, not a hang.
   llvm::StringMap<int64_t> producer;
   for (int64_t i = 0; i < g.node_size(); ++i)
-    for (const std::string &out : g.node(i).output())
-      if (!out.empty() && !producer.try_emplace(out, i).second) {
+    for (const std::string &out : g.node(i).output()) {
+      if (out.empty())
+        continue;
+      if (values.count(out)) {
+        emitError(nodeLoc(g.node(i), i))
+            << "node '" << g.node(i).name() << "' (" << g.node(i).op_type()
+            << ", #" << i << ") writes tensor '" << out
+            << "', which is already a graph input or an initializer";
+        return failure();
+      }
+      if (!producer.try_emplace(out, i).second) {
         emitError(nodeLoc(g.node(i), i))
             << "tensor '" << out << "' is produced by more than one node";
         return failure();
       }
+    }
   SmallVector<int64_t> pending(g.node_size(), 0);
   SmallVector<SmallVector<int64_t, 2>> users(g.node_size());
   for (int64_t i = 0; i < g.node_size(); ++i)

@@ -22,10 +22,15 @@ InFlightDiagnostic NodeImporter::unsupported() {
 
 LogicalResult NodeImporter::checkArity(size_t lo, size_t hi, size_t maxOutputs) {
   size_t n = node.input_size();
-  if (n < lo || n > hi || (lo > 0 && !inputs[0])) {
+  if (n < lo || n > hi) {
     error() << "expects " << lo << " to " << hi << " inputs, got " << n;
     return failure();
   }
+  for (size_t i = 0; i < lo; ++i)
+    if (!inputs[i]) {
+      error() << "input #" << i << " is required but its name is empty";
+      return failure();
+    }
   for (int i = maxOutputs; i < node.output_size(); ++i)
     if (!node.output(i).empty()) {
       unsupported() << "output #" << i << " ('" << node.output(i)

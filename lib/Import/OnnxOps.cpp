@@ -262,6 +262,11 @@ LogicalResult importReshape(NodeImporter &n) {
     return failure();
   auto x = typeOf(n.input(0));
   bool allowZero = n.getInt("allowzero", 0);
+  if (allowZero && llvm::is_contained(*target, 0) &&
+      llvm::is_contained(*target, -1)) {
+    n.error() << "shape may not hold both 0 and -1 when allowzero=1";
+    return failure();
+  }
   SmallVector<int64_t> shape;
   int64_t inferred = -1, known = 1;
   for (auto [i, d] : llvm::enumerate(*target)) {
@@ -283,7 +288,12 @@ LogicalResult importReshape(NodeImporter &n) {
       n.error() << "shape entry " << d << " is invalid";
       return failure();
     } else {
-      known *= d;
+      std::optional<int64_t> k = checkedProduct({known, d});
+      if (!k) {
+        n.error() << "shape overflows the element count";
+        return failure();
+      }
+      known = *k;
     }
     shape.push_back(d);
   }

@@ -1,5 +1,6 @@
 //===- Conv.cpp - convolution and pooling kernels -------------------------===//
 #include "Window.h"
+#include <cmath>
 #include <limits>
 
 using namespace escalate;
@@ -27,8 +28,6 @@ void kernels::conv(const Tensor &x, const Tensor &w, const Tensor *bias,
           for (int64_t kh = 0; kh < g.k[1]; ++kh)
             for (int64_t kw = 0; kw < g.k[2]; ++kw) {
               float wv = wk[(kd * g.k[1] + kh) * g.k[2] + kw];
-              if (wv == 0.0f)
-                continue;
               int64_t dLo, dHi, hLo, hHi, wLo, wHi;
               g.validRange(0, kd, dLo, dHi);
               g.validRange(1, kh, hLo, hHi);
@@ -106,7 +105,8 @@ void pool(const Tensor &x, const Window &win, Tensor &out, Init init,
 void kernels::maxPool(const Tensor &x, const Window &win, Tensor &out) {
   pool(
       x, win, out, [] { return -std::numeric_limits<float>::infinity(); },
-      [](float acc, float v) { return std::max(acc, v); },
+      // NaN wins, as in numpy and ONNX Runtime.
+      [](float acc, float v) { return (v > acc || std::isnan(v)) ? v : acc; },
       [](float acc, int64_t, int64_t) { return acc; });
 }
 

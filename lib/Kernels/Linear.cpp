@@ -14,8 +14,6 @@ void matmulAccumulate(const float *a, const float *b, float *out, int64_t m,
     float *orow = out + i * n;
     for (int64_t p = 0; p < k; ++p) {
       float av = alpha * a[i * k + p];
-      if (av == 0.0f)
-        continue;
       const float *brow = b + p * n;
       for (int64_t j = 0; j < n; ++j)
         orow[j] += av * brow[j];

@@ -52,13 +52,27 @@ static std::optional<uint64_t> tensorBytes(RankedTensorType type) {
 FailureOr<SmallVector<Tensor>>
 escalate::interpret(func::FuncOp func, ArrayRef<Tensor> inputs,
                     const InterpretOptions &options) {
+  // Errors go to the function's location without attaching the op, which
+  // would print the whole model.
+  Location loc = func.getLoc();
   if (!func.getBody().hasOneBlock()) {
-    func.emitError("the reference interpreter needs a single-block function");
+    emitError(loc, "the reference interpreter needs a single-block function");
     return failure();
   }
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    Type elt = ranked ? ranked.getElementType() : Type();
+    if (!ranked || !ranked.hasStaticShape() ||
+        !(elt.isF32() || elt.isInteger(64))) {
+      emitError(loc) << "argument #" << i << " has type " << type
+                     << "; the interpreter takes statically shaped f32 or "
+                        "i64 tensors";
+      return failure();
+    }
+  }
   if (inputs.size() != func.getNumArguments()) {
-    func.emitError() << "the model has " << func.getNumArguments()
-                     << " inputs but " << inputs.size() << " were given";
+    emitError(loc) << "the model has " << func.getNumArguments()
+                   << " inputs but " << inputs.size() << " were given";
     return failure();
   }
   // Values are dropped after their last user runs, bounding peak memory to
@@ -71,9 +85,9 @@ escalate::interpret(func::FuncOp func, ArrayRef<Tensor> inputs,
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
     auto type = cast<RankedTensorType>(arg.getType());
     if (!matches(inputs[i], type)) {
-      func.emitError() << "input #" << i << " ('" << argumentName(func, i)
-                       << "') is " << inputs[i].describe()
-                       << " but the model expects " << describe(type);
+      emitError(loc) << "input #" << i << " ('" << argumentName(func, i)
+                     << "') is " << inputs[i].describe()
+                     << " but the model expects " << describe(type);
       return failure();
     }
     env[arg] = inputs[i];
@@ -119,6 +133,6 @@ escalate::interpret(func::FuncOp func, ArrayRef<Tensor> inputs,
       track(value);
     }
   }
-  func.emitError("function has no return");
+  emitError(loc, "function has no return");
   return failure();
 }

@@ -11,6 +11,17 @@ int64_t escalate::product(llvm::ArrayRef<int64_t> values) {
   return p;
 }
 
+std::optional<int64_t> escalate::checkedProduct(llvm::ArrayRef<int64_t> values,
+                                               int64_t limit) {
+  int64_t p = 1;
+  for (int64_t v : values) {
+    if (v < 0 || (v > 0 && p > limit / v))
+      return std::nullopt;
+    p *= v;
+  }
+  return p;
+}
+
 llvm::SmallVector<int64_t, 4> escalate::stridesOf(llvm::ArrayRef<int64_t> shape) {
   llvm::SmallVector<int64_t, 4> strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)

@@ -85,6 +85,37 @@ std::string fileNameFor(StringRef name) {
   return s.empty() ? "output" : s;
 }
 
+/// Writes every output as DIR/<name>.npy, all or nothing: each goes to a
+/// staging name first and is renamed into place only once all are written.
+llvm::Error writeOutputs(func::FuncOp func, ArrayRef<Tensor> outputs) {
+  llvm::StringSet<> used;
+  SmallVector<std::pair<std::string, std::string>> staged; // staging, final
+  auto discard = [&] {
+    for (auto &entry : staged)
+      llvm::sys::fs::remove(entry.first);
+  };
+  for (auto [i, tensor] : llvm::enumerate(outputs)) {
+    std::string base = fileNameFor(resultName(func, i));
+    for (int n = 1; !used.insert(base).second; ++n)
+      base = fileNameFor(resultName(func, i)) + "_" + std::to_string(n);
+    SmallString<256> path(outputDir);
+    llvm::sys::path::append(path, base + ".npy");
+    std::string stage = (path + ".partial").str();
+    if (llvm::Error e = writeNpy(stage, tensor)) {
+      discard();
+      return e;
+    }
+    staged.emplace_back(stage, path.str().str());
+  }
+  for (auto &[stage, final] : staged)
+    if (std::error_code ec = llvm::sys::fs::rename(stage, final)) {
+      discard();
+      return llvm::createStringError("cannot write '" + final +
+                                     "': " + ec.message());
+    }
+  return llvm::Error::success();
+}
+
 /// numpy.allclose semantics, with NaN equal to NaN; prints a summary line.
 bool compare(StringRef name, const Tensor &got, const Tensor &want) {
   if (got.shape() != want.shape() || got.dtype() != want.dtype()) {
@@ -195,20 +226,7 @@ int main(int argc, char **argv) {
   if (failed(outputs))
     return kExitError;
 
-  if (!outputDir.empty()) {
-    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-      return error("cannot create '" + outputDir + "': " + ec.message());
-    llvm::StringSet<> used;
-    for (auto [i, tensor] : llvm::enumerate(*outputs)) {
-      std::string base = fileNameFor(resultName(func, i));
-      if (!used.insert(base).second)
-        base += "_" + std::to_string(i);
-      SmallString<256> path(outputDir);
-      llvm::sys::path::append(path, base + ".npy");
-      if (llvm::Error e = writeNpy(path, tensor))
-        return error(llvm::toString(std::move(e)));
-    }
-  }
+  // Compare before writing anything: a failed run leaves no outputs.
   if (!expectedFiles.empty()) {
     if (expectedFiles.size() != outputs->size())
       return error("the model has " + llvm::Twine(outputs->size()) +
@@ -223,6 +241,12 @@ int main(int argc, char **argv) {
     }
     if (!ok)
       return error("outputs differ from the expected tensors");
+  }
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return error("cannot create '" + outputDir + "': " + ec.message());
+    if (llvm::Error e = writeOutputs(func, *outputs))
+      return error(llvm::toString(std::move(e)));
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ private:
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 int64_t product(llvm::ArrayRef<int64_t> values);
+/// Product of non-negative `values`, or std::nullopt if it exceeds `limit`
+/// (default: int64 range); for shape arithmetic on untrusted input.
+std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> values,
+                                      int64_t limit = INT64_MAX);
 
 } // namespace escalate
 

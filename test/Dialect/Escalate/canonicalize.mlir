@@ -88,3 +88,28 @@ func.func @shape_fold(%x: tensor<2x3x4xf32>) -> tensor<2xi64> {
   %s = escalate.shape %x {start = 1, end = 3} : tensor<2x3x4xf32>
   return %s : tensor<2xi64>
 }
+
+// -----
+
+// Zero output channels: nothing to fold, and no division by zero.
+// CHECK-LABEL: func.func @bn_zero_channels
+// CHECK: escalate.batch_norm
+func.func @bn_zero_channels(%x: tensor<1x2x4x4xf32>) -> tensor<1x0x4x4xf32> {
+  %w = escalate.constant dense<> : tensor<0x2x1x1xf32>
+  %c = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x2x4x4xf32>, tensor<0x2x1x1xf32>) -> tensor<1x0x4x4xf32>
+  %p = escalate.constant dense<> : tensor<0xf32>
+  %bn = escalate.batch_norm %c, %p, %p, %p, %p {epsilon = 0.0 : f32} : (tensor<1x0x4x4xf32>, tensor<0xf32>, tensor<0xf32>, tensor<0xf32>, tensor<0xf32>) -> tensor<1x0x4x4xf32>
+  return %bn : tensor<1x0x4x4xf32>
+}
+
+// -----
+
+// Folding never expands a huge splat operand just to try.
+// CHECK-LABEL: func.func @huge_splat
+// CHECK: escalate.gather
+func.func @huge_splat() -> tensor<1x1000x4xf32> {
+  %c = escalate.constant dense<1.0> : tensor<1000000000x1000x4xf32>
+  %i = escalate.constant dense<[0]> : tensor<1xi64>
+  %g = escalate.gather %c, %i {axis = 0} : tensor<1000000000x1000x4xf32>, tensor<1xi64>
+  return %g : tensor<1x1000x4xf32>
+}

@@ -51,3 +51,12 @@ func.func @graph(%x: tensor<1x8x16x16xf32>, %i: tensor<2xi64>) -> tensor<1x10xf3
   %gt = escalate.gather %dr, %i {axis = 1} : tensor<1x10xf32>, tensor<2xi64>
   return %dr : tensor<1x10xf32>
 }
+
+// ceil_mode drops a last window that would start in the end padding:
+// 6 wide, kernel 2, stride 2, end pad 1 gives 3, not 4.
+// CHECK-LABEL: func.func @ceil_mode
+// CHECK: -> tensor<1x2x3x3xf32>
+func.func @ceil_mode(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32> {
+  %p = escalate.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 1, 1>, ceil_mode = true} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32>
+  return %p : tensor<1x2x3x3xf32>
+}

@@ -129,7 +129,7 @@ LogicalResult BatchNormOp::evaluate(ArrayRef<const Tensor *> in,
 LogicalResult ReluOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
   return evaluateUnary(*this, in, results,
-                       [](float x) { return x > 0.0f ? x : 0.0f; });
+                       [](float x) { return x < 0.0f ? 0.0f : x; });
 }
 
 LogicalResult LeakyReluOp::evaluate(ArrayRef<const Tensor *> in,

@@ -45,11 +45,16 @@ escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
   auto evaluable = dyn_cast<EvaluateOpInterface>(op);
   if (!evaluable || isa<ConstantOp>(op) || op->getNumOperands() == 0)
     return failure();
+  // Bound what folding reads as well as what it makes: a huge splat operand
+  // must not be expanded just to try.
   int64_t total = 0;
-  for (Type t : op->getResultTypes())
-    total += cast<ShapedType>(t).getNumElements();
-  if (total > maxElements)
-    return failure();
+  for (Type t : llvm::concat<const Type>(op->getOperandTypes(),
+                                         op->getResultTypes())) {
+    std::optional<int64_t> n =
+        checkedProduct(cast<ShapedType>(t).getShape(), maxElements);
+    if (!n || (total += *n) > maxElements)
+      return failure();
+  }
   SmallVector<Tensor> inputs;
   for (Value operand : op->getOperands()) {
     FailureOr<Tensor> t = constantTensor(operand);
@@ -61,8 +66,14 @@ escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
   for (const Tensor &t : inputs)
     ptrs.push_back(&t);
   SmallVector<Tensor> results;
-  if (failed(evaluable.evaluate(ptrs, results)))
-    return failure();
+  {
+    // Folding is opportunistic: an op that cannot be evaluated (say an
+    // out-of-range gather index) stays, and reports at run time if reached.
+    ScopedDiagnosticHandler quiet(op->getContext(),
+                                  [](Diagnostic &) { return success(); });
+    if (failed(evaluable.evaluate(ptrs, results)))
+      return failure();
+  }
   std::string name = "folded";
   if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
     name = nameLoc.getName().str();
@@ -148,7 +159,10 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
     FailureOr<Tensor> w = constantTensor(conv.getWeight());
     if (failed(affine) || failed(w))
       return failure();
-    int64_t cout = w->dim(0), per = w->numElements() / cout;
+    int64_t cout = w->dim(0);
+    if (cout == 0)
+      return failure();
+    int64_t per = w->numElements() / cout;
     Tensor bias(DType::F32, {cout});
     if (conv.getBias()) {
       FailureOr<Tensor> b = constantTensor(conv.getBias());
@@ -191,6 +205,8 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
       return failure();
     auto outType = gemm.getType();
     int64_t n = outType.getDimSize(1);
+    if (n == 0 || outType.getNumElements() == 0)
+      return failure();
     bool tb = gemm.getTransB();
     int64_t rows = b->dim(0), cols = b->dim(1);
     for (int64_t r = 0; r < rows; ++r)

@@ -29,14 +29,22 @@ std::string shapeStr(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// Window parameters are bounded so that all window arithmetic stays far
+/// inside int64 (spatial sizes are bounded alike at import).
+constexpr int64_t kMaxWindowParam = INT32_MAX;
+
 /// Output extent of one sliding-window axis, or -1 when the window does not
-/// fit.
+/// fit. With ceil_mode a last window that would start in the end padding is
+/// dropped, as PyTorch, ONNX Runtime and ONNX (since 1.16) do.
 int64_t windowExtent(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb,
                      int64_t pe, bool ceilMode) {
   int64_t span = (k - 1) * d + 1, avail = in + pb + pe - span;
   if (avail < 0)
     return -1;
-  return (ceilMode ? (avail + s - 1) / s : avail / s) + 1;
+  int64_t out = (ceilMode ? (avail + s - 1) / s : avail / s) + 1;
+  if (ceilMode && out > 1 && (out - 1) * s >= in + pb)
+    --out;
+  return out;
 }
 
 /// Checks window attributes for `nsp` spatial axes and computes the output
@@ -58,6 +66,11 @@ LogicalResult inferWindow(std::optional<Location> loc, StringRef what,
       return fail(loc, what + ": kernel, strides and dilations must be >= 1");
     if (pads[i] < 0 || pads[nsp + i] < 0)
       return fail(loc, what + ": pads must be non-negative");
+    if (kernel[i] > kMaxWindowParam || strides[i] > kMaxWindowParam ||
+        dilations[i] > kMaxWindowParam || pads[i] > kMaxWindowParam ||
+        pads[nsp + i] > kMaxWindowParam || inSpatial[i] > kMaxWindowParam)
+      return fail(loc, what + ": window parameters and spatial sizes must "
+                              "be below 2^31");
     int64_t e = windowExtent(inSpatial[i], kernel[i], strides[i], dilations[i],
                              pads[i], pads[nsp + i], ceilMode);
     if (e < 1)
@@ -308,7 +321,8 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locati
   if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
     return fail(loc, "reshape target " + shapeStr(shape) +
                          " has negative dimensions");
-  if (product(shape) != x.getNumElements())
+  std::optional<int64_t> count = checkedProduct(shape);
+  if (!count || *count != x.getNumElements())
     return fail(loc, "reshape from " + shapeStr(x.getShape()) + " to " +
                          shapeStr(shape) + " changes the element count");
   types.push_back(RankedTensorType::get(shape, x.getElementType()));
@@ -384,6 +398,9 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> 
   bool copiesBorder = adaptor.getMode() != PadMode::constant;
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
+    if (std::abs(pads[d]) > kMaxWindowParam ||
+        std::abs(pads[rank + d]) > kMaxWindowParam)
+      return fail(loc, "pad amounts must be below 2^31");
     int64_t n = x.getDimSize(d) + pads[d] + pads[rank + d];
     if (n < 0)
       return fail(loc, "pad crops axis " + Twine(d) + " below zero");

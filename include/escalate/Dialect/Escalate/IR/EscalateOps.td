@@ -225,6 +225,11 @@ class Escalate_PoolOp<string mnemonic, dag extra = (ins)>
 
 def Escalate_MaxPoolOp : Escalate_PoolOp<"max_pool"> {
   let summary = "N-d max pooling (padding never wins the max)";
+  let description = [{
+    With `ceil_mode` the output rounds up, but a last window that would start
+    inside the end padding is dropped (PyTorch, ONNX Runtime, ONNX >= 1.16).
+    NaN propagates.
+  }];
 }
 def Escalate_AveragePoolOp
     : Escalate_PoolOp<"average_pool", (ins BoolAttr:$count_include_pad)> {
@@ -232,7 +237,7 @@ def Escalate_AveragePoolOp
   let description = [{
     With `count_include_pad` the divisor counts explicit padding but never
     the extra cells that `ceil_mode` adds past the padded input, as ONNX
-    Runtime does.
+    Runtime does. `ceil_mode` follows max_pool's rule.
   }];
 }
 def Escalate_GlobalAveragePoolOp : Escalate_InferredOp<"global_average_pool"> {
