@@ -8,8 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
-#include "onnx.pb.h"
 #include "mlir/IR/MLIRContext.h"
+#include "onnx.pb.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -17,9 +17,12 @@
 #include <sys/resource.h>
 
 namespace cl = llvm::cl;
-static cl::opt<std::string> model(cl::Positional, cl::Required, cl::desc("<model.onnx>"));
-static cl::opt<std::string> mode("mode", cl::desc("parse or import"), cl::init("import"));
-static cl::opt<unsigned> reps("reps", cl::desc("repetitions (best is reported)"), cl::init(3));
+static cl::opt<std::string> model(cl::Positional, cl::Required,
+                                  cl::desc("<model.onnx>"));
+static cl::opt<std::string> mode("mode", cl::desc("parse or import"),
+                                 cl::init("import"));
+static cl::opt<unsigned>
+    reps("reps", cl::desc("repetitions (best is reported)"), cl::init(3));
 
 int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "escalate import benchmark\n");
@@ -52,13 +55,14 @@ int main(int argc, char **argv) {
       if (!result.module)
         return 1;
     }
-    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
     best = std::min(best, took.count());
   }
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   llvm::outs() << "mode=" << mode << " seconds=" << llvm::format("%.3f", best)
-               << " peak_rss_mb=" << llvm::format("%.1f", usage.ru_maxrss / 1024.0)
-               << "\n";
+               << " peak_rss_mb="
+               << llvm::format("%.1f", usage.ru_maxrss / 1024.0) << "\n";
   return 0;
 }

@@ -15,9 +15,10 @@ namespace escalate::onnx_import {
 /// Converts an initializer or Constant tensor to an elements attribute.
 /// Large raw payloads are moved, not copied, into a resource blob; external
 /// data is read relative to `modelDir`. Errors name the tensor.
-llvm::FailureOr<mlir::ElementsAttr>
-convertTensor(onnx::TensorProto &tensor, llvm::StringRef modelDir,
-              mlir::Location loc, ImportFailure &why);
+llvm::FailureOr<mlir::ElementsAttr> convertTensor(onnx::TensorProto &tensor,
+                                                  llvm::StringRef modelDir,
+                                                  mlir::Location loc,
+                                                  ImportFailure &why);
 
 /// Maps an ONNX element type to ours, or null when unsupported.
 mlir::Type convertElementType(int32_t onnxType, mlir::MLIRContext *ctx);
@@ -73,8 +74,8 @@ public:
   /// diagnostic on this node and never the builder's fatal error; the op is
   /// folded when its operands are constants (static Shape chains).
   template <typename OpTy>
-  mlir::FailureOr<mlir::Value> create(mlir::ValueRange operands,
-                                      llvm::ArrayRef<mlir::NamedAttribute> attrs);
+  mlir::FailureOr<mlir::Value>
+  create(mlir::ValueRange operands, llvm::ArrayRef<mlir::NamedAttribute> attrs);
   /// Records `v` as output `i`.
   void setResult(size_t i, mlir::Value v) {
     if (results.size() <= i)
@@ -102,12 +103,12 @@ NodeImporter::create(mlir::ValueRange operands,
   {
     // Inference and the verifier report bare errors; capture the first to
     // re-emit it with the node's name, op type and index.
-    mlir::ScopedDiagnosticHandler capture(
-        b.getContext(), [&](mlir::Diagnostic &diag) {
-          if (message.empty())
-            message = diag.str();
-          return mlir::success();
-        });
+    mlir::ScopedDiagnosticHandler capture(b.getContext(),
+                                          [&](mlir::Diagnostic &diag) {
+                                            if (message.empty())
+                                              message = diag.str();
+                                            return mlir::success();
+                                          });
     if (mlir::succeeded(
             OpTy::inferReturnTypes(b.getContext(), loc, adaptor, types))) {
       state.addTypes(types);
@@ -122,7 +123,9 @@ NodeImporter::create(mlir::ValueRange operands,
     // Our ops take f32 (and i64 for data movement); a verifier failure with
     // other element types means an unsupported dtype, not a broken model.
     bool integerOperands = llvm::any_of(operands, [](mlir::Value v) {
-      return !mlir::cast<mlir::ShapedType>(v.getType()).getElementType().isF32();
+      return !mlir::cast<mlir::ShapedType>(v.getType())
+                  .getElementType()
+                  .isF32();
     });
     (integerOperands ? unsupported() : error()) << message;
     return mlir::failure();

@@ -353,8 +353,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     if (name.empty())
       continue;
     if (i >= importer.results.size() || !importer.results[i]) {
-      importer.unsupported() << "output #" << i << " ('" << name
-                             << "') is not supported";
+      importer.unsupported()
+          << "output #" << i << " ('" << name << "') is not supported";
       return fail(ImportFailure::Unsupported);
     }
     values[name] = importer.results[i];
@@ -371,7 +371,8 @@ ImportResult GraphImporter::run(onnx::ModelProto &model) {
   }
   onnx::GraphProto &graph = *model.mutable_graph();
   func::FuncOp func;
-  OwningOpRef<ModuleOp> module = ModuleOp::create(FileLineColLoc::get(ctx, path, 0, 0));
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(FileLineColLoc::get(ctx, path, 0, 0));
   auto failWith = [&](ImportFailure kind) {
     result.failure = kind;
     if (func)
@@ -429,7 +430,8 @@ ImportResult escalate::importOnnx(StringRef bytes, StringRef path,
       return {};
     }
   } else if (bytes.size() > size_t(INT32_MAX) ||
-             !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+             !model.ParseFromArray(bytes.data(),
+                                   static_cast<int>(bytes.size()))) {
     emitError(fileLoc) << "not a valid ONNX model: the protobuf data is "
                           "truncated or corrupt ("
                        << bytes.size() << " bytes)";

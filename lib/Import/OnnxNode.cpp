@@ -20,7 +20,8 @@ InFlightDiagnostic NodeImporter::unsupported() {
   return diag;
 }
 
-LogicalResult NodeImporter::checkArity(size_t lo, size_t hi, size_t maxOutputs) {
+LogicalResult NodeImporter::checkArity(size_t lo, size_t hi,
+                                       size_t maxOutputs) {
   size_t n = node.input_size();
   if (n < lo || n > hi) {
     error() << "expects " << lo << " to " << hi << " inputs, got " << n;
@@ -62,7 +63,8 @@ std::string NodeImporter::getString(StringRef name, StringRef dflt) const {
   return a ? a->s() : dflt.str();
 }
 
-std::optional<SmallVector<int64_t>> NodeImporter::getInts(StringRef name) const {
+std::optional<SmallVector<int64_t>>
+NodeImporter::getInts(StringRef name) const {
   const onnx::AttributeProto *a = attr(name);
   if (!a)
     return std::nullopt;

@@ -116,25 +116,25 @@ LogicalResult importConv(NodeImporter &n) {
     return failure();
   }
   ArrayRef<int64_t> kernel = w.getShape().drop_front(2);
-  if (auto given = n.getInts("kernel_shape"); given && ArrayRef(*given) != kernel) {
+  if (auto given = n.getInts("kernel_shape");
+      given && ArrayRef(*given) != kernel) {
     n.error() << "kernel_shape attribute disagrees with the weight's shape";
     return failure();
   }
-  FailureOr<WindowAttrs> win = windowAttrs(n, x.getShape().drop_front(2), kernel);
+  FailureOr<WindowAttrs> win =
+      windowAttrs(n, x.getShape().drop_front(2), kernel);
   if (failed(win))
     return failure();
   SmallVector<Value> operands = {n.input(0), n.input(1)};
   if (n.input(2))
     operands.push_back(n.input(2));
-  return emit<ConvOp>(n, operands,
-                      {ints(n, "strides", win->strides),
-                       ints(n, "dilations", win->dilations),
-                       ints(n, "pads", win->pads),
-                       i64(n, "group", n.getInt("group", 1))});
+  return emit<ConvOp>(
+      n, operands,
+      {ints(n, "strides", win->strides), ints(n, "dilations", win->dilations),
+       ints(n, "pads", win->pads), i64(n, "group", n.getInt("group", 1))});
 }
 
-template <typename PoolOp>
-LogicalResult importPool(NodeImporter &n) {
+template <typename PoolOp> LogicalResult importPool(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
   auto x = typeOf(n.input(0));
@@ -143,7 +143,8 @@ LogicalResult importPool(NodeImporter &n) {
     n.error() << "needs kernel_shape and an N x C x spatial... input";
     return failure();
   }
-  FailureOr<WindowAttrs> win = windowAttrs(n, x.getShape().drop_front(2), *kernel);
+  FailureOr<WindowAttrs> win =
+      windowAttrs(n, x.getShape().drop_front(2), *kernel);
   if (failed(win))
     return failure();
   SmallVector<NamedAttribute> attrs = {
@@ -389,7 +390,8 @@ LogicalResult importTranspose(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
   int64_t rank = typeOf(n.input(0)).getRank();
-  SmallVector<int64_t> perm = n.getInts("perm").value_or(SmallVector<int64_t>());
+  SmallVector<int64_t> perm =
+      n.getInts("perm").value_or(SmallVector<int64_t>());
   if (!n.attr("perm"))
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
@@ -465,10 +467,11 @@ LogicalResult importPad(NodeImporter &n) {
       pads = full;
     }
   }
-  return emit<PadOp>(n, {n.input(0)},
-                     {ints(n, "pads", pads),
-                      named(n, "mode", PadModeAttr::get(n.b.getContext(), *padMode)),
-                      f32(n, "value", value)});
+  return emit<PadOp>(
+      n, {n.input(0)},
+      {ints(n, "pads", pads),
+       named(n, "mode", PadModeAttr::get(n.b.getContext(), *padMode)),
+       f32(n, "value", value)});
 }
 
 LogicalResult importSoftmax(NodeImporter &n) {
@@ -485,7 +488,8 @@ LogicalResult importSoftmax(NodeImporter &n) {
   // Before opset 13 Softmax normalised over all axes from `axis` on.
   SmallVector<int64_t> flat = {product(x.getShape().take_front(*axis)),
                                product(x.getShape().drop_front(*axis))};
-  FailureOr<Value> r = n.create<ReshapeOp>({n.input(0)}, {ints(n, "shape", flat)});
+  FailureOr<Value> r =
+      n.create<ReshapeOp>({n.input(0)}, {ints(n, "shape", flat)});
   if (failed(r))
     return failure();
   FailureOr<Value> s = n.create<SoftmaxOp>({*r}, {i64(n, "axis", 1)});
@@ -524,14 +528,16 @@ LogicalResult importConstant(NodeImporter &n) {
   if (a.name() == "value") {
     onnx::TensorProto tensor = a.t();
     ImportFailure why;
-    FailureOr<ElementsAttr> attr = convertTensor(tensor, n.modelDir, n.loc, why);
+    FailureOr<ElementsAttr> attr =
+        convertTensor(tensor, n.modelDir, n.loc, why);
     if (failed(attr)) {
       n.why = why;
       return failure();
     }
     value = *attr;
   } else if (a.name() == "value_float") {
-    value = DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF32Type()), a.f());
+    value = DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF32Type()),
+                                   a.f());
   } else if (a.name() == "value_int") {
     value = DenseElementsAttr::get(RankedTensorType::get({}, n.b.getI64Type()),
                                    static_cast<int64_t>(a.i()));
@@ -577,14 +583,17 @@ LogicalResult importGather(NodeImporter &n) {
 constexpr int64_t kMin = kMinOpset, kMax = kMaxOpset;
 const OpEntry kOps[] = {
     {{"Add", kMin, kMax, "numpy broadcasting"}, importBinary<AddOp>},
-    {{"AveragePool", kMin, kMax, "1-3 spatial axes, count_include_pad, ceil_mode, dilations"},
+    {{"AveragePool", kMin, kMax,
+      "1-3 spatial axes, count_include_pad, ceil_mode, dilations"},
      importPool<AveragePoolOp>},
-    {{"BatchNormalization", kMin, kMax, "inference form; folded into Conv/Gemm"},
+    {{"BatchNormalization", kMin, kMax,
+      "inference form; folded into Conv/Gemm"},
      importBatchNorm},
     {{"Clip", kMin, kMax, "min/max as attributes (< 11) or constant inputs"},
      importClip},
     {{"Concat", kMin, kMax, ""}, importConcat},
-    {{"Constant", kMin, kMax, "value, value_float(s), value_int(s)"}, importConstant},
+    {{"Constant", kMin, kMax, "value, value_float(s), value_int(s)"},
+     importConstant},
     {{"Conv", kMin, kMax, "1-3 spatial axes, groups, auto_pad"}, importConv},
     {{"Div", kMin, kMax, "numpy broadcasting"}, importBinary<DivOp>},
     {{"Dropout", kMin, kMax, "inference (identity); mask output unsupported"},
@@ -597,11 +606,13 @@ const OpEntry kOps[] = {
     {{"HardSwish", 14, kMax, ""}, importUnary<HardSwishOp>},
     {{"Identity", kMin, kMax, "tensor inputs"}, importUnary<IdentityOp>},
     {{"LeakyRelu", kMin, kMax, ""}, importLeakyRelu},
-    {{"MatMul", kMin, kMax, "numpy batch broadcasting"}, importBinary<MatMulOp>},
+    {{"MatMul", kMin, kMax, "numpy batch broadcasting"},
+     importBinary<MatMulOp>},
     {{"MaxPool", kMin, kMax, "1-3 spatial axes; Indices output unsupported"},
      importPool<MaxPoolOp>},
     {{"Mul", kMin, kMax, "numpy broadcasting"}, importBinary<MulOp>},
-    {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"}, importPad},
+    {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"},
+     importPad},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},

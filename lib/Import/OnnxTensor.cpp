@@ -44,8 +44,7 @@ readExternal(const onnx::TensorProto &tensor, StringRef modelDir, Location loc,
       uint64_t v;
       if (StringRef(kv.value()).getAsInteger(10, v)) {
         emitError(loc) << "tensor '" << tensor.name() << "': external data "
-                       << kv.key() << " '" << kv.value()
-                       << "' is not a number";
+                       << kv.key() << " '" << kv.value() << "' is not a number";
         return failure();
       }
       (kv.key() == "offset" ? offset : length) = v;
@@ -150,7 +149,8 @@ FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
   if (tensor.has_raw_data()) {
     if (tensor.raw_data().size() != bytes) {
       emitError(loc) << "tensor '" << tensor.name() << "' holds "
-                     << tensor.raw_data().size() << " bytes of raw data but its "
+                     << tensor.raw_data().size()
+                     << " bytes of raw data but its "
                      << "shape needs " << bytes;
       return failure();
     }
@@ -165,8 +165,8 @@ FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
     return blobAttr(type, tensor.name(), owned->data(), owned->size(),
                     [owned](void *, size_t, size_t) { delete owned; });
   }
-  size_t have = elt.isF32() ? tensor.float_data_size()
-                            : tensor.int64_data_size();
+  size_t have =
+      elt.isF32() ? tensor.float_data_size() : tensor.int64_data_size();
   if (have != count) {
     emitError(loc) << "tensor '" << tensor.name() << "' holds " << have
                    << " values but its shape needs " << count;

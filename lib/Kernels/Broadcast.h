@@ -9,7 +9,8 @@ namespace escalate::kernels {
 /// Strides of `shape` viewed as broadcast to `outShape`: right-aligned, with
 /// stride 0 on broadcast (size-1 or missing) axes.
 inline llvm::SmallVector<int64_t, 4>
-broadcastStrides(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> outShape) {
+broadcastStrides(llvm::ArrayRef<int64_t> shape,
+                 llvm::ArrayRef<int64_t> outShape) {
   llvm::SmallVector<int64_t, 4> strides(outShape.size(), 0);
   llvm::SmallVector<int64_t, 4> own = stridesOf(shape);
   size_t off = outShape.size() - shape.size();

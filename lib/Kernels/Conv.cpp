@@ -58,8 +58,8 @@ namespace {
 /// input values; `finish(sum-or-max, inBounds, window cells inside the
 /// padded input)` yields the result.
 template <typename Init, typename Step, typename Finish>
-void pool(const Tensor &x, const Window &win, Tensor &out, Init init,
-          Step step, Finish finish) {
+void pool(const Tensor &x, const Window &win, Tensor &out, Init init, Step step,
+          Finish finish) {
   Geometry3 g(x.shape().drop_front(2), out.shape().drop_front(2), win);
   int64_t planes = x.dim(0) * x.dim(1);
   // End pads per axis, aligned like Geometry3's (missing axes get 0).

@@ -6,8 +6,7 @@ using namespace escalate;
 using namespace escalate::kernels;
 
 namespace {
-template <typename T>
-T apply(BinaryKind kind, T a, T b) {
+template <typename T> T apply(BinaryKind kind, T a, T b) {
   switch (kind) {
   case BinaryKind::Add:
     return a + b;

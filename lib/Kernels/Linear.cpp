@@ -48,11 +48,12 @@ void kernels::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
   }
   llvm::MutableArrayRef<float> o = out.f32();
   if (c && beta != 0.0f) {
-    llvm::SmallVector<int64_t, 4> sc = broadcastStrides(c->shape(), out.shape());
+    llvm::SmallVector<int64_t, 4> sc =
+        broadcastStrides(c->shape(), out.shape());
     llvm::SmallVector<int64_t, 4> none(2, 0);
-    forEachBroadcast(out.shape(), sc, none, [&](int64_t i, int64_t oc, int64_t) {
-      o[i] = beta * c->f32()[oc];
-    });
+    forEachBroadcast(
+        out.shape(), sc, none,
+        [&](int64_t i, int64_t oc, int64_t) { o[i] = beta * c->f32()[oc]; });
   } else {
     std::fill(o.begin(), o.end(), 0.0f);
   }
@@ -73,8 +74,10 @@ void kernels::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
   llvm::SmallVector<int64_t, 4> batch;
   size_t rank = std::max(aBatch.size(), bBatch.size());
   for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i + aBatch.size() >= rank ? aBatch[i + aBatch.size() - rank] : 1;
-    int64_t db = i + bBatch.size() >= rank ? bBatch[i + bBatch.size() - rank] : 1;
+    int64_t da =
+        i + aBatch.size() >= rank ? aBatch[i + aBatch.size() - rank] : 1;
+    int64_t db =
+        i + bBatch.size() >= rank ? bBatch[i + bBatch.size() - rank] : 1;
     batch.push_back(std::max(da, db));
   }
   llvm::SmallVector<int64_t, 4> sa = broadcastStrides(aBatch, batch);

@@ -12,8 +12,8 @@ namespace escalate::kernels {
 struct Geometry3 {
   int64_t in[3], out[3], k[3], s[3], d[3], pb[3];
 
-  Geometry3(llvm::ArrayRef<int64_t> inSpatial, llvm::ArrayRef<int64_t> outSpatial,
-            const Window &win) {
+  Geometry3(llvm::ArrayRef<int64_t> inSpatial,
+            llvm::ArrayRef<int64_t> outSpatial, const Window &win) {
     size_t n = inSpatial.size(), off = 3 - n;
     for (size_t i = 0; i < 3; ++i) {
       bool real = i >= off;

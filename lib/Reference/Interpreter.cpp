@@ -16,8 +16,7 @@ std::string nameAttr(DictionaryAttr attrs, StringRef fallback, unsigned i) {
 
 bool matches(const Tensor &t, RankedTensorType type) {
   bool floatType = type.getElementType().isF32();
-  return t.shape() == type.getShape() &&
-         (t.dtype() == DType::F32) == floatType;
+  return t.shape() == type.getShape() && (t.dtype() == DType::F32) == floatType;
 }
 
 std::string describe(RankedTensorType type) {

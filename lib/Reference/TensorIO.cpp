@@ -17,8 +17,7 @@ llvm::Error bad(StringRef path, const llvm::Twine &msg) {
 }
 
 /// Copies `count` little-endian values of type From into the tensor.
-template <typename From>
-void fill(Tensor &t, const char *data, int64_t count) {
+template <typename From> void fill(Tensor &t, const char *data, int64_t count) {
   for (int64_t i = 0; i < count; ++i) {
     From v;
     std::memcpy(&v, data + i * sizeof(From), sizeof(From));
@@ -66,7 +65,8 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
   descr = descr.drop_front(1).take_until([](char c) { return c == '\''; });
   if (!shapeText.starts_with("("))
     return bad(path, "malformed shape in .npy header");
-  shapeText = shapeText.drop_front(1).take_until([](char c) { return c == ')'; });
+  shapeText =
+      shapeText.drop_front(1).take_until([](char c) { return c == ')'; });
   llvm::SmallVector<int64_t, 4> shape;
   llvm::SmallVector<StringRef> parts;
   shapeText.split(parts, ',');
@@ -76,7 +76,8 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
     if (p.empty())
       continue;
     int64_t d;
-    if (p.getAsInteger(10, d) || d < 0 || (d && count > (uint64_t(1) << 40) / d))
+    if (p.getAsInteger(10, d) || d < 0 ||
+        (d && count > (uint64_t(1) << 40) / d))
       return bad(path, "invalid dimension '" + p + "' in .npy header");
     shape.push_back(d);
     count *= d;
@@ -144,8 +145,8 @@ llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
       fill<int64_t>(t, proto.raw_data().data(), count);
     return t;
   }
-  size_t have = dtype == DType::F32 ? proto.float_data_size()
-                                    : proto.int64_data_size();
+  size_t have =
+      dtype == DType::F32 ? proto.float_data_size() : proto.int64_data_size();
   if (have != count)
     return bad(path, "holds " + llvm::Twine(have) + " values, dims need " +
                          llvm::Twine(count));
@@ -188,8 +189,8 @@ llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
 
   llvm::SmallString<128> tmp;
   int fd;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          path + ".tmp-%%%%%%", fd, tmp))
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp))
     return bad(path, "cannot create: " + ec.message());
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);

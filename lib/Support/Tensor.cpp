@@ -12,7 +12,7 @@ int64_t escalate::product(llvm::ArrayRef<int64_t> values) {
 }
 
 std::optional<int64_t> escalate::checkedProduct(llvm::ArrayRef<int64_t> values,
-                                               int64_t limit) {
+                                                int64_t limit) {
   int64_t p = 1;
   for (int64_t v : values) {
     if (v < 0 || (v > 0 && p > limit / v))
@@ -22,7 +22,8 @@ std::optional<int64_t> escalate::checkedProduct(llvm::ArrayRef<int64_t> values,
   return p;
 }
 
-llvm::SmallVector<int64_t, 4> escalate::stridesOf(llvm::ArrayRef<int64_t> shape) {
+llvm::SmallVector<int64_t, 4>
+escalate::stridesOf(llvm::ArrayRef<int64_t> shape) {
   llvm::SmallVector<int64_t, 4> strides(shape.size(), 1);
   for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];

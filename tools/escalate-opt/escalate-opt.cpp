@@ -6,6 +6,6 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   escalate::registerAllDialects(registry);
   escalate::registerAllPasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "ESCALATE optimizer driver\n", registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "ESCALATE optimizer driver\n", registry));
 }

@@ -28,38 +28,48 @@ using namespace mlir;
 using namespace escalate;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx|model.mlir>"));
+static cl::OptionCategory runCategory("escalate-run options");
+static cl::opt<std::string> modelPath(cl::Positional,
+                                      cl::desc("<model.onnx|model.mlir>"),
+                                      cl::cat(runCategory));
 static cl::list<std::string> inputFiles(
-    "input", cl::desc("Input tensor (.npy or .pb), one per graph input in order"),
-    cl::value_desc("file"), cl::CommaSeparated);
-static cl::opt<std::string> outputDir(
-    "output-dir", cl::desc("Write each output as DIR/<output name>.npy"),
-    cl::value_desc("dir"));
-static cl::list<std::string> inputShapes(
-    "input-shape", cl::desc("Fix a graph input's shape: name:1x3x224x224"),
-    cl::value_desc("name:dims"));
+    "input",
+    cl::desc("Input tensor (.npy or .pb), one per graph input in order"),
+    cl::value_desc("file"), cl::CommaSeparated, cl::cat(runCategory));
+static cl::opt<std::string>
+    outputDir("output-dir",
+              cl::desc("Write each output as DIR/<output name>.npy"),
+              cl::value_desc("dir"), cl::cat(runCategory));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Fix a graph input's shape: name:1x3x224x224"),
+                cl::value_desc("name:dims"), cl::cat(runCategory));
 static cl::list<std::string> frozenInputs(
     "freeze-input",
     cl::desc("Make a graph input a constant with this value: name=FILE "
              "(.npy or .pb); the other --input files match the remaining "
              "inputs in order"),
-    cl::value_desc("name=file"));
+    cl::value_desc("name=file"), cl::cat(runCategory));
 static cl::list<std::string> expectedFiles(
     "expected", cl::desc("Compare outputs against these tensors, in order"),
-    cl::value_desc("file"), cl::CommaSeparated);
-static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance for --expected"),
-                            cl::init(1e-4));
-static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance for --expected"),
-                            cl::init(1e-5));
+    cl::value_desc("file"), cl::CommaSeparated, cl::cat(runCategory));
+static cl::opt<double> relTol("rtol",
+                              cl::desc("Relative tolerance for --expected"),
+                              cl::init(1e-4), cl::cat(runCategory));
+static cl::opt<double> absTol("atol",
+                              cl::desc("Absolute tolerance for --expected"),
+                              cl::init(1e-5), cl::cat(runCategory));
 static cl::opt<bool> noOpt("no-opt",
                            cl::desc("Interpret the IR as imported, without "
-                                    "the escalate-graph-opt clean-up"));
+                                    "the escalate-graph-opt clean-up"),
+                           cl::cat(runCategory));
 static cl::opt<uint64_t> maxTensorBytes(
     "max-tensor-bytes", cl::desc("Largest tensor an op may produce"),
-    cl::init(InterpretOptions().maxTensorBytes));
+    cl::init(InterpretOptions().maxTensorBytes), cl::cat(runCategory));
 static cl::opt<bool> listOps("list-supported-ops",
                              cl::desc("Print the supported ONNX operators as a "
-                                      "Markdown table and exit"));
+                                      "Markdown table and exit"),
+                             cl::cat(runCategory));
 
 namespace {
 constexpr int kExitError = 1, kExitUnsupported = 3;
@@ -127,7 +137,8 @@ bool compare(StringRef name, const Tensor &got, const Tensor &want) {
   int64_t bad = 0, first = -1;
   for (int64_t i = 0, n = got.numElements(); i < n; ++i) {
     double a = got.dtype() == DType::F32 ? got.f32()[i] : double(got.i64()[i]);
-    double b = want.dtype() == DType::F32 ? want.f32()[i] : double(want.i64()[i]);
+    double b =
+        want.dtype() == DType::F32 ? want.f32()[i] : double(want.i64()[i]);
     if (std::isnan(a) && std::isnan(b))
       continue;
     double diff = std::fabs(a - b);
@@ -141,8 +152,10 @@ bool compare(StringRef name, const Tensor &got, const Tensor &want) {
   }
   llvm::outs() << "output '" << name << "': max abs error " << maxAbs;
   if (bad) {
-    double a = got.dtype() == DType::F32 ? got.f32()[first] : double(got.i64()[first]);
-    double b = want.dtype() == DType::F32 ? want.f32()[first] : double(want.i64()[first]);
+    double a =
+        got.dtype() == DType::F32 ? got.f32()[first] : double(got.i64()[first]);
+    double b = want.dtype() == DType::F32 ? want.f32()[first]
+                                          : double(want.i64()[first]);
     llvm::outs() << ", " << bad << " of " << got.numElements()
                  << " elements outside tolerance (first at " << first
                  << ": got " << a << ", expected " << b << ")\n";
@@ -155,6 +168,7 @@ bool compare(StringRef name, const Tensor &got, const Tensor &want) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv, "ESCALATE reference interpreter\n");
   if (listOps) {
     printSupportedOps();
@@ -191,13 +205,15 @@ int main(int argc, char **argv) {
     for (const std::string &spec : frozenInputs) {
       auto [name, path] = StringRef(spec).split('=');
       if (name.empty() || path.empty())
-        return error("--freeze-input '" + spec + "' is not of the form name=file");
+        return error("--freeze-input '" + spec +
+                     "' is not of the form name=file");
       llvm::Expected<Tensor> value = readTensorFile(path);
       if (!value)
         return error(llvm::toString(value.takeError()));
       options.frozenInputs[name] = std::move(*value);
     }
-    ImportResult imported = importOnnx(file->getBuffer(), modelPath, options, &ctx);
+    ImportResult imported =
+        importOnnx(file->getBuffer(), modelPath, options, &ctx);
     if (!imported.module)
       return imported.failure == ImportFailure::Unsupported ? kExitUnsupported
                                                             : kExitError;

@@ -21,7 +21,8 @@ static llvm::cl::list<std::string> inputShapes(
 int main(int argc, char **argv) {
   TranslateToMLIRRegistration importOnnx(
       "import-onnx", "Import an ONNX model (binary or protobuf text)",
-      [](llvm::SourceMgr &sourceMgr, MLIRContext *ctx) -> OwningOpRef<Operation *> {
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *ctx) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buf =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         escalate::ImportOptions options;
@@ -34,6 +35,8 @@ int main(int argc, char **argv) {
             buf->getBuffer(), buf->getBufferIdentifier(), options, ctx);
         return OwningOpRef<Operation *>(result.module.release());
       },
-      [](DialectRegistry &registry) { escalate::registerAllDialects(registry); });
+      [](DialectRegistry &registry) {
+        escalate::registerAllDialects(registry);
+      });
   return failed(mlirTranslateMain(argc, argv, "ESCALATE translation driver"));
 }

@@ -1,4 +1,5 @@
-//===- EscalateDialect.cpp - dialect registration and constants ------------===//
+//===- EscalateDialect.cpp - dialect registration and constants
+//------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"

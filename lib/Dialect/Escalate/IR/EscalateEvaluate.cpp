@@ -88,9 +88,8 @@ LogicalResult GatherOp::evaluate(ArrayRef<const Tensor *> in,
     if (idx < -n || idx >= n)
       return emitOpError("index ") << idx << " is out of range for axis "
                                    << getAxis() << " of size " << n;
-  return single(*this, results, [&](Tensor &out) {
-    gather(*in[0], *in[1], getAxis(), out);
-  });
+  return single(*this, results,
+                [&](Tensor &out) { gather(*in[0], *in[1], getAxis(), out); });
 }
 
 LogicalResult ConvOp::evaluate(ArrayRef<const Tensor *> in,
@@ -149,9 +148,8 @@ LogicalResult ClipOp::evaluate(ArrayRef<const Tensor *> in,
 
 LogicalResult SigmoidOp::evaluate(ArrayRef<const Tensor *> in,
                                   SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) {
-    return 1.0f / (1.0f + std::exp(-x));
-  });
+  return evaluateUnary(*this, in, results,
+                       [](float x) { return 1.0f / (1.0f + std::exp(-x)); });
 }
 
 LogicalResult HardSigmoidOp::evaluate(ArrayRef<const Tensor *> in,
@@ -188,14 +186,16 @@ LogicalResult DivOp::evaluate(ArrayRef<const Tensor *> in,
 
 LogicalResult MaxPoolOp::evaluate(ArrayRef<const Tensor *> in,
                                   SmallVectorImpl<Tensor> &results) {
-  Window win = window(getKernelShape(), getStrides(), getDilations(), getPads());
+  Window win =
+      window(getKernelShape(), getStrides(), getDilations(), getPads());
   return single(*this, results,
                 [&](Tensor &out) { maxPool(*in[0], win, out); });
 }
 
 LogicalResult AveragePoolOp::evaluate(ArrayRef<const Tensor *> in,
                                       SmallVectorImpl<Tensor> &results) {
-  Window win = window(getKernelShape(), getStrides(), getDilations(), getPads());
+  Window win =
+      window(getKernelShape(), getStrides(), getDilations(), getPads());
   return single(*this, results, [&](Tensor &out) {
     averagePool(*in[0], win, getCountIncludePad(), out);
   });

@@ -48,8 +48,8 @@ escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
   // Bound what folding reads as well as what it makes: a huge splat operand
   // must not be expanded just to try.
   int64_t total = 0;
-  for (Type t : llvm::concat<const Type>(op->getOperandTypes(),
-                                         op->getResultTypes())) {
+  for (Type t :
+       llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes())) {
     std::optional<int64_t> n =
         checkedProduct(cast<ShapedType>(t).getShape(), maxElements);
     if (!n || (total += *n) > maxElements)
@@ -116,7 +116,8 @@ struct ChannelAffine {
 
 FailureOr<ChannelAffine> constantAffine(BatchNormOp bn) {
   SmallVector<Tensor, 4> params;
-  for (Value v : {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()}) {
+  for (Value v :
+       {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()}) {
     FailureOr<Tensor> t = constantTensor(v);
     if (failed(t))
       return failure();
@@ -131,7 +132,6 @@ FailureOr<ChannelAffine> constantAffine(BatchNormOp bn) {
   }
   return a;
 }
-
 
 std::string blobName(Operation *op, StringRef suffix) {
   if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc()))
@@ -175,15 +175,15 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
         w->f32()[o * per + i] *= affine->scale[o];
       bias.f32()[o] = bias.f32()[o] * affine->scale[o] + affine->shift[o];
     }
-    Value newW = makeConstant(rewriter, conv, *w, conv.getWeight().getType(),
-                              ".weight");
+    Value newW =
+        makeConstant(rewriter, conv, *w, conv.getWeight().getType(), ".weight");
     Value newB = makeConstant(
         rewriter, conv, bias,
         RankedTensorType::get({cout}, rewriter.getF32Type()), ".bias");
-    auto folded = ConvOp::create(rewriter, conv.getLoc(), conv.getInput(), newW,
-                                 newB, conv.getStridesAttr(),
-                                 conv.getDilationsAttr(), conv.getPadsAttr(),
-                                 conv.getGroupAttr());
+    auto folded =
+        ConvOp::create(rewriter, conv.getLoc(), conv.getInput(), newW, newB,
+                       conv.getStridesAttr(), conv.getDilationsAttr(),
+                       conv.getPadsAttr(), conv.getGroupAttr());
     rewriter.replaceOp(bn, folded.getResult());
     rewriter.eraseOp(conv);
     return success();
@@ -230,11 +230,13 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
         v = beta * v * affine->scale[j] + affine->shift[j];
       }
     auto cType = RankedTensorType::get(c.shape(), rewriter.getF32Type());
-    Value newB = makeConstant(rewriter, gemm, *b, gemm.getB().getType(), ".weight");
+    Value newB =
+        makeConstant(rewriter, gemm, *b, gemm.getB().getType(), ".weight");
     Value newC = makeConstant(rewriter, gemm, c, cType, ".bias");
-    auto folded = GemmOp::create(rewriter, gemm.getLoc(), gemm.getA(), newB, newC,
-                                 gemm.getAlphaAttr(), rewriter.getF32FloatAttr(1.0f),
-                                 gemm.getTransAAttr(), gemm.getTransBAttr());
+    auto folded =
+        GemmOp::create(rewriter, gemm.getLoc(), gemm.getA(), newB, newC,
+                       gemm.getAlphaAttr(), rewriter.getF32FloatAttr(1.0f),
+                       gemm.getTransAAttr(), gemm.getTransBAttr());
     rewriter.replaceOp(bn, folded.getResult());
     rewriter.eraseOp(gemm);
     return success();

@@ -1,4 +1,5 @@
-//===- EscalateOps.cpp - type inference and verification -------------------===//
+//===- EscalateOps.cpp - type inference and verification
+//-------------------===//
 //
 // Each op's inferReturnTypes is also its verifier: InferTypeOpInterface checks
 // that the declared result types equal the inferred ones, so every shape rule
@@ -51,9 +52,9 @@ int64_t windowExtent(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb,
 /// spatial extents.
 LogicalResult inferWindow(std::optional<Location> loc, StringRef what,
                           ArrayRef<int64_t> inSpatial, ArrayRef<int64_t> kernel,
-                          ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-                          ArrayRef<int64_t> pads, bool ceilMode,
-                          SmallVectorImpl<int64_t> &outSpatial) {
+                          ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                          bool ceilMode, SmallVectorImpl<int64_t> &outSpatial) {
   size_t nsp = inSpatial.size();
   if (nsp < 1 || nsp > 3)
     return fail(loc, what + " supports 1 to 3 spatial axes, got " + Twine(nsp));
@@ -74,8 +75,8 @@ LogicalResult inferWindow(std::optional<Location> loc, StringRef what,
     int64_t e = windowExtent(inSpatial[i], kernel[i], strides[i], dilations[i],
                              pads[i], pads[nsp + i], ceilMode);
     if (e < 1)
-      return fail(loc, what + ": window " + Twine(kernel[i]) +
-                           " (dilation " + Twine(dilations[i]) +
+      return fail(loc, what + ": window " + Twine(kernel[i]) + " (dilation " +
+                           Twine(dilations[i]) +
                            ") does not fit spatial axis " + Twine(i) +
                            " of size " + Twine(inSpatial[i]) + " with pads");
     outSpatial.push_back(e);
@@ -84,8 +85,8 @@ LogicalResult inferWindow(std::optional<Location> loc, StringRef what,
 }
 } // namespace
 
-LogicalResult escalate::inferBroadcastType(std::optional<Location> loc, Type lhs,
-                                           Type rhs,
+LogicalResult escalate::inferBroadcastType(std::optional<Location> loc,
+                                           Type lhs, Type rhs,
                                            SmallVectorImpl<Type> &out) {
   auto a = ranked(lhs), b = ranked(rhs);
   if (a.getElementType() != b.getElementType())
@@ -93,8 +94,10 @@ LogicalResult escalate::inferBroadcastType(std::optional<Location> loc, Type lhs
   size_t rank = std::max(a.getRank(), b.getRank());
   SmallVector<int64_t> shape(rank);
   for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i + a.getRank() >= rank ? a.getDimSize(i + a.getRank() - rank) : 1;
-    int64_t db = i + b.getRank() >= rank ? b.getDimSize(i + b.getRank() - rank) : 1;
+    int64_t da =
+        i + a.getRank() >= rank ? a.getDimSize(i + a.getRank() - rank) : 1;
+    int64_t db =
+        i + b.getRank() >= rank ? b.getDimSize(i + b.getRank() - rank) : 1;
     if (da != db && da != 1 && db != 1)
       return fail(loc, "shapes " + shapeStr(a.getShape()) + " and " +
                            shapeStr(b.getShape()) + " are not broadcastable");
@@ -121,7 +124,8 @@ LogicalResult escalate::inferPoolType(std::optional<Location> loc, Type input,
   return success();
 }
 
-LogicalResult ConstantOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>loc,
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *ctx,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -130,7 +134,8 @@ LogicalResult ConstantOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locat
   return success();
 }
 
-LogicalResult IdentityOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>loc,
+LogicalResult IdentityOp::inferReturnTypes(MLIRContext *ctx,
+                                           std::optional<Location> loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -139,7 +144,8 @@ LogicalResult IdentityOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locat
   return success();
 }
 
-LogicalResult DropoutOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>loc,
+LogicalResult DropoutOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -159,11 +165,13 @@ LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx,
   if (start < 0 || start > end || end > rank)
     return fail(loc, "shape range [" + Twine(start) + ", " + Twine(end) +
                          ") is outside rank " + Twine(rank));
-  types.push_back(RankedTensorType::get({end - start}, IntegerType::get(ctx, 64)));
+  types.push_back(
+      RankedTensorType::get({end - start}, IntegerType::get(ctx, 64)));
   return success();
 }
 
-LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -181,7 +189,8 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   return success();
 }
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -217,12 +226,14 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>
   return success();
 }
 
-LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
     return failure();
-  auto a = ranked(adaptor.getA().getType()), b = ranked(adaptor.getB().getType());
+  auto a = ranked(adaptor.getA().getType()),
+       b = ranked(adaptor.getB().getType());
   if (a.getRank() != 2 || b.getRank() != 2)
     return fail(loc, "gemm operands must be 2-D");
   bool ta = adaptor.getTransA(), tb = adaptor.getTransB();
@@ -244,12 +255,14 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location>
   return success();
 }
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
     return failure();
-  auto a = ranked(adaptor.getLhs().getType()), b = ranked(adaptor.getRhs().getType());
+  auto a = ranked(adaptor.getLhs().getType()),
+       b = ranked(adaptor.getRhs().getType());
   if (a.getRank() < 1 || b.getRank() < 1)
     return fail(loc, "matmul operands must have rank >= 1");
   SmallVector<int64_t> as(a.getShape()), bs(b.getShape());
@@ -259,8 +272,9 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   if (bVec)
     bs.push_back(1);
   if (as.back() != bs[bs.size() - 2])
-    return fail(loc, "matmul inner dimensions differ: " + shapeStr(a.getShape()) +
-                         " x " + shapeStr(b.getShape()));
+    return fail(loc,
+                "matmul inner dimensions differ: " + shapeStr(a.getShape()) +
+                    " x " + shapeStr(b.getShape()));
   SmallVector<Type> batch;
   auto elt = a.getElementType();
   if (failed(inferBroadcastType(
@@ -290,16 +304,16 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *ctx,
                   adaptor.getVariance()}) {
     auto t = ranked(v.getType());
     if (t.getRank() != 1 || t.getDimSize(0) != c)
-      return fail(loc, "batch_norm parameters must have shape [" + Twine(c) + "]");
+      return fail(loc,
+                  "batch_norm parameters must have shape [" + Twine(c) + "]");
   }
   types.push_back(x);
   return success();
 }
 
-LogicalResult GlobalAveragePoolOp::inferReturnTypes(MLIRContext *ctx,
-                                                    std::optional<Location> loc,
-                                                    Adaptor adaptor,
-                                                    SmallVectorImpl<Type> &types) {
+LogicalResult GlobalAveragePoolOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
     return failure();
   auto x = ranked(adaptor.getInput().getType());
@@ -311,7 +325,8 @@ LogicalResult GlobalAveragePoolOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -339,13 +354,13 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx,
   ArrayRef<int64_t> perm = adaptor.getPerm();
   SmallVector<bool> seen(x.getRank(), false);
   if (static_cast<int64_t>(perm.size()) != x.getRank())
-    return fail(loc, "transpose perm " + shapeStr(perm) + " does not match rank " +
-                         Twine(x.getRank()));
+    return fail(loc, "transpose perm " + shapeStr(perm) +
+                         " does not match rank " + Twine(x.getRank()));
   SmallVector<int64_t> shape;
   for (int64_t p : perm) {
     if (p < 0 || p >= x.getRank() || seen[p])
-      return fail(loc, "transpose perm " + shapeStr(perm) +
-                           " is not a permutation");
+      return fail(loc,
+                  "transpose perm " + shapeStr(perm) + " is not a permutation");
     seen[p] = true;
     shape.push_back(x.getDimSize(p));
   }
@@ -353,7 +368,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
@@ -384,7 +400,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   return success();
 }
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))

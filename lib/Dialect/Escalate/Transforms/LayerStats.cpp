@@ -2,11 +2,11 @@
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 namespace escalate {

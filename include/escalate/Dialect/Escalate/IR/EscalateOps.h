@@ -33,13 +33,11 @@ llvm::LogicalResult verifyAdaptor(mlir::MLIRContext *ctx,
 llvm::LogicalResult inferBroadcastType(std::optional<mlir::Location> loc,
                                        mlir::Type lhs, mlir::Type rhs,
                                        llvm::SmallVectorImpl<mlir::Type> &out);
-llvm::LogicalResult inferPoolType(std::optional<mlir::Location> loc,
-                                  mlir::Type input,
-                                  llvm::ArrayRef<int64_t> kernel,
-                                  llvm::ArrayRef<int64_t> strides,
-                                  llvm::ArrayRef<int64_t> dilations,
-                                  llvm::ArrayRef<int64_t> pads, bool ceilMode,
-                                  llvm::SmallVectorImpl<mlir::Type> &out);
+llvm::LogicalResult
+inferPoolType(std::optional<mlir::Location> loc, mlir::Type input,
+              llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+              llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
+              bool ceilMode, llvm::SmallVectorImpl<mlir::Type> &out);
 
 /// Host tensor <-> elements attribute (dense or dense_resource).
 llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
