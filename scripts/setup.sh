@@ -8,6 +8,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   clang-22 lld-22 ccache ninja-build cmake
   python3-onnx python3-numpy libonnx-testdata time
+  libeigen3-dev
 )
 
 missing=()

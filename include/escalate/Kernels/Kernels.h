@@ -21,6 +21,13 @@ struct Window {
 
 void conv(const Tensor &x, const Tensor &w, const Tensor *bias,
           const Window &win, int64_t group, Tensor &out);
+/// Basis-first decomposed convolution: stage 1 convolves each input channel
+/// with each of the M `bases` (C_in * M maps at output resolution), stage 2
+/// accumulates `coefs` (C_out x C_in/group x M) times those maps, skipping
+/// zero coefficients as the coefficient engine does.
+void decomposedConv(const Tensor &x, const Tensor &bases, const Tensor &coefs,
+                    const Tensor *bias, const Window &win, int64_t group,
+                    Tensor &out);
 void maxPool(const Tensor &x, const Window &win, Tensor &out);
 void averagePool(const Tensor &x, const Window &win, bool countIncludePad,
                  Tensor &out);

@@ -102,6 +102,16 @@ LogicalResult ConvOp::evaluate(ArrayRef<const Tensor *> in,
   });
 }
 
+LogicalResult DecomposedConvOp::evaluate(ArrayRef<const Tensor *> in,
+                                         SmallVectorImpl<Tensor> &results) {
+  Window win = window(getBases().getType().getShape().drop_front(),
+                      getStrides(), getDilations(), getPads());
+  const Tensor *bias = in.size() > 3 ? in[3] : nullptr;
+  return single(*this, results, [&](Tensor &out) {
+    decomposedConv(*in[0], *in[1], *in[2], bias, win, getGroup(), out);
+  });
+}
+
 LogicalResult GemmOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
   const Tensor *c = in.size() > 2 ? in[2] : nullptr;

@@ -226,6 +226,49 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult DecomposedConvOp::inferReturnTypes(MLIRContext *ctx,
+                                                 std::optional<Location> loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  auto x = ranked(adaptor.getInput().getType());
+  auto bases = ranked(adaptor.getBases().getType());
+  auto coefs = ranked(adaptor.getCoefficients().getType());
+  int64_t group = adaptor.getGroup();
+  if (x.getRank() < 3 || bases.getRank() != x.getRank() - 1)
+    return fail(loc, "decomposed_conv input " + shapeStr(x.getShape()) +
+                         " needs bases of shape M x kernel (rank " +
+                         Twine(x.getRank() - 1) + "), got " +
+                         shapeStr(bases.getShape()));
+  if (coefs.getRank() != 3 || coefs.getDimSize(2) != bases.getDimSize(0))
+    return fail(loc, "decomposed_conv coefficients " +
+                         shapeStr(coefs.getShape()) +
+                         " must be C_out x C_in/group x M with M = " +
+                         Twine(bases.getDimSize(0)));
+  int64_t cin = x.getDimSize(1), cout = coefs.getDimSize(0);
+  if (group < 1 || cin % group || cout % group ||
+      coefs.getDimSize(1) * group != cin)
+    return fail(loc, "decomposed_conv coefficients " +
+                         shapeStr(coefs.getShape()) + " do not fit " +
+                         Twine(cin) + " input channels in " + Twine(group) +
+                         " groups");
+  if (Value bias = adaptor.getBias()) {
+    auto b = ranked(bias.getType());
+    if (b.getRank() != 1 || b.getDimSize(0) != cout)
+      return fail(loc, "decomposed_conv bias must have shape [" + Twine(cout) +
+                           "]");
+  }
+  SmallVector<int64_t> shape = {x.getDimSize(0), cout};
+  if (failed(inferWindow(loc, "decomposed_conv", x.getShape().drop_front(2),
+                         bases.getShape().drop_front(1), adaptor.getStrides(),
+                         adaptor.getDilations(), adaptor.getPads(),
+                         /*ceilMode=*/false, shape)))
+    return failure();
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,

@@ -1,5 +1,6 @@
 //===- LayerStats.cpp - per-layer parameters and MACs ---------------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Support/FileUtilities.h"
@@ -31,11 +32,6 @@ int64_t constantParams(Operation *op) {
   return n;
 }
 
-std::string layerName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  return op->getName().stripDialect().str();
-}
 } // namespace
 
 std::optional<LayerCost> escalate::layerCost(Operation *op) {
@@ -44,6 +40,20 @@ std::optional<LayerCost> escalate::layerCost(Operation *op) {
         auto w = conv.getWeight().getType();
         int64_t perOutput = product(w.getShape().drop_front(1));
         return LayerCost{constantParams(conv), elements(conv) * perOutput};
+      })
+      .Case([](DecomposedConvOp dec) {
+        // Stage 1: every input channel times every basis; stage 2: one MAC
+        // per nonzero coefficient per output pixel.
+        int64_t pixels = elements(dec) / dec.getType().getDimSize(1);
+        int64_t basisMacs = dec.getInput().getType().getDimSize(1) *
+                            elements(dec.getBases()) * pixels;
+        int64_t nnz = elements(dec.getCoefficients());
+        if (FailureOr<Tensor> c = constantValue(dec.getCoefficients());
+            succeeded(c))
+          nnz = llvm::count_if(c->f32(), [](float v) { return v != 0.0f; });
+        int64_t params = elements(dec.getBases()) + nnz +
+                         (dec.getBias() ? elements(dec.getBias()) : 0);
+        return LayerCost{params, basisMacs + nnz * pixels};
       })
       .Case([](GemmOp gemm) {
         int64_t k = gemm.getA().getType().getDimSize(gemm.getTransA() ? 0 : 1);
@@ -103,7 +113,8 @@ struct LayerStatsPass : public escalate::impl::LayerStatsBase<LayerStatsPass> {
     std::string error;
     auto file = openOutputFile(jsonFile, &error);
     if (!file) {
-      getOperation().emitError("cannot write ") << jsonFile << ": " << error;
+      emitError(getOperation().getLoc())
+          << "cannot write " << jsonFile << ": " << error;
       return signalPassFailure();
     }
     llvm::json::Object root{{"layers", std::move(layers)},

@@ -131,6 +131,37 @@ def Escalate_ConvOp : Escalate_InferredOp<"conv"> {
   }];
 }
 
+def Escalate_DecomposedConvOp : Escalate_InferredOp<"decomposed_conv"> {
+  let summary = "Convolution as layer-shared basis kernels times coefficients";
+  let description = [{
+    The PENNI/ESCALATE form of a k x k convolution: every kernel is
+    `W[o, i] = sum_m coefficients[o, i, m] * bases[m]`, with the M basis
+    kernels (`bases`, shape M x k...) shared by the whole layer and
+    `coefficients` of shape C_out x (C_in / group) x M, mostly zero after
+    pruning. It executes basis-first: stage 1 convolves every input channel
+    with every basis (C_in * M maps), stage 2 combines those maps with the
+    sparse coefficients as a 1 x 1 convolution. Strides, dilations, pads and
+    group mean what they mean for `escalate.conv`; the number of bases M is
+    the leading dimension of `bases`.
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input,
+                       Escalate_FloatTensor:$bases,
+                       Escalate_FloatTensor:$coefficients,
+                       Optional<Escalate_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads, I64Attr:$group);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $bases `,` $coefficients (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Number of basis kernels M.
+    int64_t getNumBases() { return getBases().getType().getDimSize(0); }
+  }];
+}
+
 def Escalate_GemmOp : Escalate_InferredOp<"gemm"> {
   let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
   let arguments = (ins Escalate_FloatTensor:$a, Escalate_FloatTensor:$b,

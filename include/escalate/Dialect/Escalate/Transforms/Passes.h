@@ -9,8 +9,10 @@ namespace escalate {
 
 /// Cost of one layer for one inference.
 struct LayerCost {
-  int64_t params = 0; ///< elements of constant weight/bias operands
-  int64_t macs = 0;   ///< multiply-accumulates (comparisons/adds for pools)
+  /// Elements of constant weight/bias operands; for decomposed convolutions
+  /// bases plus nonzero coefficients plus bias.
+  int64_t params = 0;
+  int64_t macs = 0; ///< multiply-accumulates (comparisons/adds for pools)
 };
 /// The cost of a compute op, or std::nullopt for ops that are not layers.
 std::optional<LayerCost> layerCost(mlir::Operation *op);

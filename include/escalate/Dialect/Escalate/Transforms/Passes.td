@@ -19,4 +19,44 @@ def LayerStats : Pass<"escalate-layer-stats", "mlir::ModuleOp"> {
   ];
 }
 
+def DecomposeKernels : Pass<"escalate-decompose-kernels", "mlir::ModuleOp"> {
+  let summary = "Rewrite k x k convolutions as layer-shared bases and coefficients";
+  let description = [{
+    PENNI kernel decomposition. For every eligible `escalate.conv` (constant
+    weights, a kernel of more than one element, more than one input channel
+    per group) the weights, viewed as (C_out * C_in/group) x k^2 rows, are
+    written as coefficients x M basis kernels shared by the whole layer. The
+    bases are the top eigenvectors of the k^2 x k^2 Gram matrix (Eigen), the
+    coefficients their least-squares fit. M is `bases`, or with `bases=0`
+    the fewest bases that capture `energy` of the kernel energy, chosen per
+    layer. The result is an `escalate.decomposed_conv` whose `bases` operand
+    records M. Each carries `escalate.kernel_energy` (||W||^2) and
+    `escalate.residual_energy` (||W - C B||^2) so later passes and the
+    report can state the error against the original kernels.
+  }];
+  let options = [
+    Option<"numBases", "bases", "int64_t", /*default=*/"0",
+           "Bases per layer (0: choose by energy)">,
+    Option<"energy", "energy", "double", /*default=*/"0.99",
+           "Fraction of kernel energy the bases must capture when bases=0">,
+  ];
+}
+
+def DecompositionReport
+    : Pass<"escalate-decomposition-report", "mlir::ModuleOp"> {
+  let summary = "Report what decomposition and pruning did to each layer";
+  let description = [{
+    For every `escalate.decomposed_conv`: the number of bases M, coefficient
+    sparsity, parameters and MACs of the dense convolution it replaced and of
+    its decomposed form, and the relative kernel reconstruction error
+    ||W - C B||_F / ||W||_F against the original weights (from the energies
+    the decomposition recorded). A table goes to stderr; `json=FILE` writes
+    the same as JSON. The IR is unchanged.
+  }];
+  let options = [
+    Option<"jsonFile", "json", "std::string", /*default=*/"\"\"",
+           "Also write the report as JSON to this file">,
+  ];
+}
+
 #endif // ESCALATE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,27 @@
+//===- Decomposition.h - shared helpers of the decomposition passes -*- C++ -*-===//
+#ifndef ESCALATE_DIALECT_ESCALATE_TRANSFORMS_DECOMPOSITION_H
+#define ESCALATE_DIALECT_ESCALATE_TRANSFORMS_DECOMPOSITION_H
+
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+
+namespace escalate {
+
+/// Discardable attributes on escalate.decomposed_conv that keep the kernel
+/// error against the original weights computable after they are gone.
+constexpr llvm::StringLiteral kKernelEnergyAttr = "escalate.kernel_energy";
+constexpr llvm::StringLiteral kResidualEnergyAttr = "escalate.residual_energy";
+
+/// The value of a constant operand, or failure.
+llvm::FailureOr<Tensor> constantValue(mlir::Value v);
+
+/// Name of the layer an op came from (its ONNX node), for blobs and reports.
+std::string layerName(mlir::Operation *op);
+
+/// A constant op holding `t` with `type`, named after `anchor`'s layer.
+mlir::Value createConstant(mlir::OpBuilder &b, mlir::Operation *anchor,
+                           const Tensor &t, mlir::ShapedType type,
+                           llvm::StringRef suffix);
+
+} // namespace escalate
+
+#endif

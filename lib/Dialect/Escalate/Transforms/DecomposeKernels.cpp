@@ -1,0 +1,71 @@
+//===- DecomposeKernels.cpp - PENNI decomposition of convolutions ---------===//
+#include "escalate/Decomposition/KernelBasis.h"
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "mlir/IR/Builders.h"
+
+namespace escalate {
+#define GEN_PASS_DEF_DECOMPOSEKERNELS
+#include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"
+} // namespace escalate
+
+using namespace mlir;
+using namespace escalate;
+
+namespace {
+struct DecomposeKernelsPass
+    : public escalate::impl::DecomposeKernelsBase<DecomposeKernelsPass> {
+  using DecomposeKernelsBase::DecomposeKernelsBase;
+
+  void runOnOperation() override {
+    if (numBases < 0 || (numBases == 0 && !(energy > 0 && energy <= 1))) {
+      emitError(getOperation().getLoc(),
+                "escalate-decompose-kernels: bases must be "
+                ">= 0 and energy in (0, 1]");
+      return signalPassFailure();
+    }
+    SmallVector<ConvOp> convs;
+    getOperation().walk([&](ConvOp conv) { convs.push_back(conv); });
+    for (ConvOp conv : convs)
+      decompose(conv);
+  }
+
+  void decompose(ConvOp conv) {
+    RankedTensorType wType = conv.getWeight().getType();
+    ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+    int64_t cout = wType.getDimSize(0), cinG = wType.getDimSize(1);
+    int64_t k = product(kernel), rows = cout * cinG;
+    // 1x1 and depthwise layers have nothing to share a basis across.
+    if (k <= 1 || cinG <= 1 || rows == 0)
+      return;
+    FailureOr<Tensor> w = constantValue(conv.getWeight());
+    if (failed(w))
+      return;
+    KernelBasis kb = decomposeKernels(w->f32(), rows, k, numBases, energy);
+    int64_t m = kb.numBases;
+    ReconstructionError err =
+        reconstructionError(w->f32(), kb.bases, kb.coefficients, rows, k, m);
+
+    OpBuilder b(conv);
+    Type f32 = b.getF32Type();
+    SmallVector<int64_t> basesShape = {m};
+    llvm::append_range(basesShape, kernel);
+    Tensor bases(DType::F32, basesShape), coefs(DType::F32, {cout, cinG, m});
+    llvm::copy(kb.bases, bases.f32().begin());
+    llvm::copy(kb.coefficients, coefs.f32().begin());
+    Value basesV = createConstant(
+        b, conv, bases, RankedTensorType::get(basesShape, f32), ".bases");
+    Value coefsV = createConstant(b, conv, coefs,
+                                  RankedTensorType::get({cout, cinG, m}, f32),
+                                  ".coefficients");
+    auto dec = DecomposedConvOp::create(
+        b, conv.getLoc(), conv.getInput(), basesV, coefsV, conv.getBias(),
+        conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
+        conv.getGroupAttr());
+    dec->setAttr(kKernelEnergyAttr, b.getF64FloatAttr(err.total));
+    dec->setAttr(kResidualEnergyAttr, b.getF64FloatAttr(err.residual));
+    conv.replaceAllUsesWith(dec.getResult());
+    conv.erase();
+  }
+};
+} // namespace

@@ -1,0 +1,28 @@
+//===- Decomposition.cpp - shared helpers of the decomposition passes -----===//
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace escalate;
+
+FailureOr<Tensor> escalate::constantValue(Value v) {
+  ElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return failure();
+  return tensorFromAttr(attr);
+}
+
+std::string escalate::layerName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  return op->getName().stripDialect().str();
+}
+
+Value escalate::createConstant(OpBuilder &b, Operation *anchor, const Tensor &t,
+                               ShapedType type, StringRef suffix) {
+  return ConstantOp::create(
+             b, anchor->getLoc(),
+             attrFromTensor(t, type, layerName(anchor) + suffix.str()))
+      .getResult();
+}

@@ -1,0 +1,94 @@
+//===- DecompositionReport.cpp - per-layer decomposition report -----------===//
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include <cmath>
+
+namespace escalate {
+#define GEN_PASS_DEF_DECOMPOSITIONREPORT
+#include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"
+} // namespace escalate
+
+using namespace mlir;
+using namespace escalate;
+
+namespace {
+double attrOr(Operation *op, StringRef name, double dflt) {
+  if (auto a = op->getAttrOfType<FloatAttr>(name))
+    return a.getValueAsDouble();
+  return dflt;
+}
+
+struct DecompositionReportPass
+    : public escalate::impl::DecompositionReportBase<DecompositionReportPass> {
+  using DecompositionReportBase::DecompositionReportBase;
+
+  void runOnOperation() override {
+    llvm::json::Array layers;
+    int64_t before[2] = {0, 0}, after[2] = {0, 0}; // params, MACs
+    llvm::raw_ostream &os = llvm::errs();
+    os << llvm::formatv("{0,-36} {1,3} {2,9} {3,12} {4,12} {5,14} {6,14} "
+                        "{7,10}\n",
+                        "layer", "M", "sparsity", "params", "params'", "MACs",
+                        "MACs'", "kern.err");
+    getOperation().walk([&](DecomposedConvOp dec) {
+      int64_t cout = dec.getType().getDimSize(1);
+      int64_t cinG = dec.getCoefficients().getType().getDimSize(1);
+      int64_t k = product(dec.getBases().getType().getShape().drop_front());
+      int64_t pixels = dec.getType().getNumElements() / cout;
+      int64_t biasParams = dec.getBias() ? cout : 0;
+      int64_t coefCount = dec.getCoefficients().getType().getNumElements();
+      std::optional<LayerCost> cost = layerCost(dec);
+      int64_t nnz =
+          cost->params - dec.getBases().getType().getNumElements() - biasParams;
+      double sparsity = coefCount ? 1.0 - double(nnz) / coefCount : 0.0;
+      int64_t denseParams = cout * cinG * k + biasParams;
+      int64_t denseMacs = pixels * cout * cinG * k;
+      double energy = attrOr(dec, kKernelEnergyAttr, 0.0);
+      double residual = attrOr(dec, kResidualEnergyAttr, 0.0);
+      double error = energy > 0 ? std::sqrt(residual / energy) : 0.0;
+      std::string name = layerName(dec);
+      os << llvm::formatv("{0,-36} {1,3} {2,9:P1} {3,12} {4,12} {5,14} {6,14} "
+                          "{7,10:e2}\n",
+                          StringRef(name).take_back(36), dec.getNumBases(),
+                          sparsity, denseParams, cost->params, denseMacs,
+                          cost->macs, error);
+      layers.push_back(llvm::json::Object{{"name", name},
+                                          {"bases", dec.getNumBases()},
+                                          {"kernel_size", k},
+                                          {"coefficient_sparsity", sparsity},
+                                          {"params_before", denseParams},
+                                          {"params_after", cost->params},
+                                          {"macs_before", denseMacs},
+                                          {"macs_after", cost->macs},
+                                          {"kernel_relative_error", error}});
+      before[0] += denseParams;
+      before[1] += denseMacs;
+      after[0] += cost->params;
+      after[1] += cost->macs;
+    });
+    os << llvm::formatv("{0,-50} {1,12} {2,12} {3,14} {4,14}\n", "total",
+                        before[0], after[0], before[1], after[1]);
+    if (jsonFile.empty())
+      return;
+    std::string error;
+    auto file = openOutputFile(jsonFile, &error);
+    if (!file) {
+      emitError(getOperation().getLoc())
+          << "cannot write " << jsonFile << ": " << error;
+      return signalPassFailure();
+    }
+    llvm::json::Object root{{"layers", std::move(layers)},
+                            {"params_before", before[0]},
+                            {"params_after", after[0]},
+                            {"macs_before", before[1]},
+                            {"macs_after", after[1]}};
+    file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
+               << "\n";
+    file->keep();
+  }
+};
+} // namespace
