@@ -29,3 +29,4 @@ config.substitutions.append(("%llvm_include", "/usr/lib/llvm-22/include"))
 llvm_config.add_tool_substitutions(["mlir-tblgen"], [config.llvm_tools_dir])
 config.substitutions.append(
     ("%ort_run", os.path.join(config.escalate_src_root, "scripts", "ort", "run.js")))
+config.substitutions.append(("%escalate_bin", config.escalate_tools_dir))

@@ -42,6 +42,33 @@ def DecomposeKernels : Pass<"escalate-decompose-kernels", "mlir::ModuleOp"> {
   ];
 }
 
+def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
+  let summary = "Zero small coefficients of decomposed convolutions";
+  let description = [{
+    Prunes the coefficients of every `escalate.decomposed_conv` by exactly one
+    criterion, per layer:
+    - `sparsity=S`: zero the fraction S of coefficients smallest in magnitude;
+    - `std-threshold=T`: zero |c| < T * std(c) over the layer (PENNI);
+    - `error-budget=E`: zero as many of the smallest coefficients as keeps
+      the relative kernel error against the original weights at or below E
+      (binary search over the count, refit included).
+    With `refit` (default) each (o, i) pair's surviving coefficients are then
+    re-solved by least squares against its kernel, which never increases the
+    error over pruning alone. The error added is accumulated into
+    `escalate.residual_energy` for the report.
+  }];
+  let options = [
+    Option<"sparsity", "sparsity", "double", /*default=*/"-1",
+           "Fraction of coefficients to zero per layer, in [0, 1]">,
+    Option<"stdThreshold", "std-threshold", "double", /*default=*/"-1",
+           "Zero |c| below this many standard deviations of the layer">,
+    Option<"errorBudget", "error-budget", "double", /*default=*/"-1",
+           "Largest relative kernel error to accept per layer">,
+    Option<"refit", "refit", "bool", /*default=*/"true",
+           "Re-solve surviving coefficients by least squares">,
+  ];
+}
+
 def DecompositionReport
     : Pass<"escalate-decomposition-report", "mlir::ModuleOp"> {
   let summary = "Report what decomposition and pruning did to each layer";
