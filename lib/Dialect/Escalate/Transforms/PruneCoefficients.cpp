@@ -20,6 +20,28 @@ namespace {
 struct Layer {
   int64_t rows, k, m;
   std::vector<float> bases, kernels, coefs;
+  /// Bases from our own decomposition are orthonormal. Then a least-squares
+  /// refit is the identity and zeroing c adds exactly c^2 of error, so both
+  /// are skipped or computed in closed form.
+  bool orthonormal = false;
+
+  void analyse() {
+    orthonormal = true;
+    for (int64_t a = 0; a < m && orthonormal; ++a)
+      for (int64_t b = 0; b < m && orthonormal; ++b) {
+        double dot = 0;
+        for (int64_t t = 0; t < k; ++t)
+          dot += double(bases[a * k + t]) * bases[b * k + t];
+        orthonormal = std::fabs(dot - (a == b)) < 1e-4;
+      }
+    if (orthonormal)
+      return;
+    kernels.assign(rows * k, 0.0f);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < m; ++j)
+        for (int64_t t = 0; t < k; ++t)
+          kernels[r * k + t] += coefs[r * m + j] * bases[j * k + t];
+  }
 
   /// Coefficients with the `count` smallest magnitudes zeroed (by `order`),
   /// refitted if asked.
@@ -28,13 +50,26 @@ struct Layer {
     std::vector<float> c = coefs;
     for (int64_t i = 0; i < count; ++i)
       c[order[i]] = 0.0f;
-    if (refit)
+    if (refit && !orthonormal)
       refitCoefficients(kernels, bases, c, rows, k, m);
     return c;
   }
-  /// ||kernels - c * bases||^2: the error this pruning adds.
+  /// ||current kernels - c * bases||^2: the error this pruning adds.
   double addedError(ArrayRef<float> c) const {
+    double sum = 0;
+    if (orthonormal) {
+      for (size_t i = 0; i < c.size(); ++i)
+        sum += double(coefs[i] - c[i]) * (coefs[i] - c[i]);
+      return sum;
+    }
     return reconstructionError(kernels, bases, c, rows, k, m).residual;
+  }
+  /// ||current kernels||^2.
+  double kernelEnergy() const {
+    double sum = 0;
+    for (float v : orthonormal ? coefs : kernels)
+      sum += double(v) * v;
+    return sum;
   }
 };
 
@@ -64,13 +99,7 @@ struct PruneCoefficientsPass
     layer.rows = coefsT->numElements() / std::max<int64_t>(layer.m, 1);
     layer.bases.assign(basesT->f32().begin(), basesT->f32().end());
     layer.coefs.assign(coefsT->f32().begin(), coefsT->f32().end());
-    layer.kernels.assign(layer.rows * layer.k, 0.0f);
-    // Current kernels: coefs (rows x m) times bases (m x k).
-    for (int64_t r = 0; r < layer.rows; ++r)
-      for (int64_t j = 0; j < layer.m; ++j)
-        for (int64_t t = 0; t < layer.k; ++t)
-          layer.kernels[r * layer.k + t] +=
-              layer.coefs[r * layer.m + j] * layer.bases[j * layer.k + t];
+    layer.analyse();
 
     std::vector<int64_t> order(layer.coefs.size());
     std::iota(order.begin(), order.end(), 0);
@@ -81,12 +110,10 @@ struct PruneCoefficientsPass
     // Error is stated against the original weights when the decomposition
     // recorded them, else against the kernels as they stand (imported).
     double energy = 0, residual = 0;
-    if (auto e = dec->getAttrOfType<FloatAttr>(kKernelEnergyAttr)) {
+    if (auto e = dec->getAttrOfType<FloatAttr>(kKernelEnergyAttr))
       energy = e.getValueAsDouble();
-    } else {
-      for (float v : layer.kernels)
-        energy += double(v) * v;
-    }
+    else
+      energy = layer.kernelEnergy();
     if (auto r = dec->getAttrOfType<FloatAttr>(kResidualEnergyAttr))
       residual = r.getValueAsDouble();
 
@@ -128,6 +155,18 @@ struct PruneCoefficientsPass
     // the largest count within budget (the decomposition's own residual is
     // orthogonal to what pruning removes, so the two add).
     double allowed = errorBudget * errorBudget * energy - residual;
+    if (layer.orthonormal) {
+      // Added error is the running sum of squares in magnitude order.
+      double sum = 0;
+      int64_t count = 0;
+      for (int64_t idx : order) {
+        sum += double(layer.coefs[idx]) * layer.coefs[idx];
+        if (sum > allowed)
+          break;
+        ++count;
+      }
+      return count;
+    }
     int64_t lo = 0, hi = n;
     while (lo < hi) {
       int64_t mid = (lo + hi + 1) / 2;
