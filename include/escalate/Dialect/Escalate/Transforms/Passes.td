@@ -42,6 +42,21 @@ def DecomposeKernels : Pass<"escalate-decompose-kernels", "mlir::ModuleOp"> {
   ];
 }
 
+def FoldPredecomposed : Pass<"escalate-fold-predecomposed", "mlir::ModuleOp"> {
+  let summary = "Recognise PENNI models decomposed and fine-tuned elsewhere";
+  let description = [{
+    A model decomposed and retrained in a framework exports each layer as
+    a grouped convolution with group = C_in whose C_in * M filters repeat the
+    same M basis kernels for every input channel, feeding a 1 x 1
+    convolution over those C_in * M maps. This pass folds such a pair into
+    one `escalate.decomposed_conv` with the model's own bases and
+    coefficients, without re-decomposing (a bias on the grouped convolution
+    folds into the coefficient stage's bias). Pairs whose filters do not
+    repeat exactly, or whose intermediate maps have other users, are left
+    alone.
+  }];
+}
+
 def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
   let summary = "Zero small coefficients of decomposed convolutions";
   let description = [{
