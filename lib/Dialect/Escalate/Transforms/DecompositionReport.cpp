@@ -56,7 +56,17 @@ struct DecompositionReportPass
                           StringRef(name).take_back(36), dec.getNumBases(),
                           sparsity, denseParams, cost->params, denseMacs,
                           cost->macs, error);
-      layers.push_back(llvm::json::Object{{"name", name},
+      llvm::json::Object encoding;
+      if (auto e = dec->getAttrOfType<SparseEncodingAttr>(kEncodingAttr))
+        encoding =
+            llvm::json::Object{{"format", stringifySparseFormat(e.getFormat())},
+                               {"rows", e.getRows()},
+                               {"cols", e.getCols()},
+                               {"index_bits", e.getIndexBits()},
+                               {"entries", e.getNumEntries()},
+                               {"storage_bits_f32", e.getStorageBits(32)}};
+      layers.push_back(llvm::json::Object{{"encoding", std::move(encoding)},
+                                          {"name", name},
                                           {"bases", dec.getNumBases()},
                                           {"kernel_size", k},
                                           {"coefficient_sparsity", sparsity},

@@ -17,4 +17,58 @@ def Escalate_PadMode : I32EnumAttr<"PadMode", "how Pad fills the border",
 }
 def Escalate_PadModeAttr : EnumAttr<Escalate_Dialect, Escalate_PadMode, "pad_mode">;
 
+def Escalate_SparseFormatDense : I32EnumAttrCase<"dense", 0>;
+def Escalate_SparseFormatBitmap : I32EnumAttrCase<"bitmap", 1>;
+def Escalate_SparseFormatDelta : I32EnumAttrCase<"delta", 2>;
+def Escalate_SparseFormat : I32EnumAttr<"SparseFormat",
+    "storage format of a sparse weight or coefficient matrix",
+    [Escalate_SparseFormatDense, Escalate_SparseFormatBitmap,
+     Escalate_SparseFormatDelta]> {
+  let cppNamespace = "::escalate";
+  let genSpecializedAttr = 0;
+}
+def Escalate_SparseFormatAttr
+    : EnumAttr<Escalate_Dialect, Escalate_SparseFormat, "sparse_format">;
+
+def Escalate_SparseEncodingAttr : AttrDef<Escalate_Dialect, "SparseEncoding"> {
+  let mnemonic = "sparse";
+  let summary = "How a weight matrix is stored for the engines that read it";
+  let description = [{
+    A weight or coefficient tensor viewed as `rows` (output channels) x
+    `cols` (everything else, row-major) stored as a stream of entries:
+    - `dense`: every element; no index data.
+    - `bitmap`: one presence bit per element, then the nonzero values.
+    - `delta`: per entry, the distance from the previous entry of its row
+      (the first from column -1) in `index_bits` bits, storing distance - 1;
+      gaps longer than 2^index_bits are bridged by explicit zero entries.
+    For the sparse formats `row_ptr` (rows + 1) gives each row's first entry
+    and `positions` each entry's column, padding entries included, so later
+    passes and the emitter read the layout instead of re-deriving it.
+  }];
+  let parameters = (ins
+    "SparseFormat":$format,
+    "unsigned":$indexBits,
+    "int64_t":$rows,
+    "int64_t":$cols,
+    "::mlir::DenseI32ArrayAttr":$rowPtr,
+    "::mlir::DenseI32ArrayAttr":$positions
+  );
+  let assemblyFormat = [{
+    `<` $format `,` `index_bits` `=` $indexBits `,` `shape` `=` $rows `x` $cols
+    `,` `row_ptr` `=` $rowPtr `,` `positions` `=` $positions `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Entries in the value stream (nonzeros plus padding zeros).
+    int64_t getNumEntries() const;
+    /// Storage in bits with `valueBits` per stored value, row pointers at
+    /// 32 bits each for the sparse formats.
+    int64_t getStorageBits(unsigned valueBits) const;
+    /// Checks that the encoding stores exactly the nonzeros of `values`
+    /// (rows x cols, row-major) at their positions.
+    ::llvm::LogicalResult matches(::llvm::ArrayRef<float> values,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError) const;
+  }];
+}
+
 #endif // ESCALATE_ATTRS_TD

@@ -18,6 +18,7 @@ def Escalate_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
   let hasCanonicalizer = 1;
+  let hasOperationAttrVerify = 1;
   // Inherent attributes stay in the attribute dictionary: the generated
   // parsers call inferReturnTypes before moving attr-dict entries into
   // properties, which would leave the adaptor blind to them.

@@ -46,6 +46,23 @@ llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
 mlir::ElementsAttr attrFromTensor(const Tensor &tensor, mlir::ShapedType type,
                                   llvm::StringRef blobName);
 
+/// Discardable attribute holding a SparseEncodingAttr for the weights of
+/// escalate.conv or the coefficients of escalate.decomposed_conv.
+constexpr llvm::StringLiteral kEncodingAttr = "escalate.encoding";
+/// The operand `kEncodingAttr` describes on `op`, or null if none can be.
+mlir::Value encodedOperand(mlir::Operation *op);
+
+/// Encodes `values` (rows x cols) in `format` (`indexBits` for delta).
+SparseEncodingAttr encodeMatrix(mlir::MLIRContext *ctx,
+                                llvm::ArrayRef<float> values, int64_t rows,
+                                int64_t cols, SparseFormat format,
+                                unsigned indexBits);
+/// The smallest encoding of `values` with `valueBits` per stored value,
+/// over dense, bitmap and delta with 2, 4, 8 or 16 index bits.
+SparseEncodingAttr chooseEncoding(mlir::MLIRContext *ctx,
+                                  llvm::ArrayRef<float> values, int64_t rows,
+                                  int64_t cols, unsigned valueBits);
+
 /// When every operand of `op` is a constant and its results hold at most
 /// `maxElements` elements in total, evaluates it and returns one attribute
 /// per result.

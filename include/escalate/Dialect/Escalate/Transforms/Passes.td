@@ -84,6 +84,27 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
   ];
 }
 
+def EncodeSparsity : Pass<"escalate-encode-sparsity", "mlir::ModuleOp"> {
+  let summary = "Choose and record the storage format of weights";
+  let description = [{
+    Attaches `escalate.encoding` (an `#escalate.sparse` attribute) to every
+    `escalate.decomposed_conv` (its coefficients) and `escalate.conv` (its
+    weights: the dense and unstructured-pruned baselines) with constant
+    operands. With `format=auto` each layer gets the smallest of dense,
+    bitmap and delta with 2, 4, 8 or 16 index bits, sized exactly for
+    `value-bits` per stored value; otherwise the named format (and, for
+    delta, `index-bits`, or the best width when 0).
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"auto\"",
+           "auto, dense, bitmap or delta">,
+    Option<"indexBits", "index-bits", "unsigned", /*default=*/"0",
+           "Delta index width (2, 4, 8, 16; 0 picks the smallest)">,
+    Option<"valueBits", "value-bits", "unsigned", /*default=*/"32",
+           "Bits per stored value when sizing formats">,
+  ];
+}
+
 def DecompositionReport
     : Pass<"escalate-decomposition-report", "mlir::ModuleOp"> {
   let summary = "Report what decomposition and pruning did to each layer";

@@ -1,0 +1,205 @@
+//===- EscalateAttrs.cpp - sparse weight encodings ------------------------===//
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace escalate;
+
+namespace {
+constexpr unsigned kRowPtrBits = 32;
+constexpr unsigned kDeltaWidths[] = {2, 4, 8, 16};
+
+/// Entries a row needs in delta format: every gap longer than 2^bits is
+/// bridged by padding entries.
+int64_t deltaEntries(ArrayRef<float> row, unsigned bits) {
+  int64_t reach = int64_t(1) << bits, prev = -1, entries = 0;
+  for (int64_t c = 0, e = row.size(); c < e; ++c) {
+    if (row[c] == 0.0f)
+      continue;
+    entries += (c - prev + reach - 1) / reach;
+    prev = c;
+  }
+  return entries;
+}
+} // namespace
+
+LogicalResult
+SparseEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           SparseFormat format, unsigned indexBits,
+                           int64_t rows, int64_t cols, DenseI32ArrayAttr rowPtr,
+                           DenseI32ArrayAttr positions) {
+  if (rows < 0 || cols < 0)
+    return emitError() << "sparse encoding shape must be non-negative";
+  ArrayRef<int32_t> ptr = rowPtr.asArrayRef(), pos = positions.asArrayRef();
+  if (format == SparseFormat::dense) {
+    if (indexBits || !ptr.empty() || !pos.empty())
+      return emitError() << "dense encoding takes no index data";
+    return success();
+  }
+  if (format == SparseFormat::delta
+          ? !llvm::is_contained(kDeltaWidths, indexBits)
+          : indexBits != 0)
+    return emitError() << "index_bits " << indexBits << " is invalid for "
+                       << stringifySparseFormat(format)
+                       << " (delta takes 2, 4, 8 or 16; bitmap 0)";
+  if (int64_t(ptr.size()) != rows + 1 || ptr.front() != 0 ||
+      ptr.back() != int64_t(pos.size()))
+    return emitError() << "row_ptr must have rows + 1 entries from 0 to the "
+                          "number of positions";
+  int64_t reach = int64_t(1) << indexBits;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (ptr[r] > ptr[r + 1])
+      return emitError() << "row_ptr decreases at row " << r;
+    int64_t prev = -1;
+    for (int32_t i = ptr[r]; i < ptr[r + 1]; ++i) {
+      if (pos[i] <= prev || pos[i] >= cols)
+        return emitError() << "row " << r << " position " << pos[i]
+                           << " is out of order or outside " << cols
+                           << " columns";
+      if (format == SparseFormat::delta && pos[i] - prev > reach)
+        return emitError() << "row " << r << " gap " << pos[i] - prev
+                           << " exceeds what " << indexBits
+                           << " index bits reach";
+      prev = pos[i];
+    }
+  }
+  return success();
+}
+
+int64_t SparseEncodingAttr::getNumEntries() const {
+  return getFormat() == SparseFormat::dense ? getRows() * getCols()
+                                            : getPositions().size();
+}
+
+int64_t SparseEncodingAttr::getStorageBits(unsigned valueBits) const {
+  int64_t values = getNumEntries() * valueBits;
+  switch (getFormat()) {
+  case SparseFormat::dense:
+    return values;
+  case SparseFormat::bitmap:
+    return getRows() * getCols() + values + (getRows() + 1) * kRowPtrBits;
+  case SparseFormat::delta:
+    return values + getNumEntries() * getIndexBits() +
+           (getRows() + 1) * kRowPtrBits;
+  }
+  return values;
+}
+
+LogicalResult SparseEncodingAttr::matches(
+    ArrayRef<float> values,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  int64_t rows = getRows(), cols = getCols();
+  if (int64_t(values.size()) != rows * cols)
+    return emitError() << "encoding shape " << rows << "x" << cols
+                       << " does not cover " << values.size() << " values";
+  if (getFormat() == SparseFormat::dense)
+    return success();
+  ArrayRef<int32_t> ptr = getRowPtr().asArrayRef(),
+                    pos = getPositions().asArrayRef();
+  for (int64_t r = 0; r < rows; ++r) {
+    int32_t next = ptr[r];
+    for (int64_t c = 0; c < cols; ++c) {
+      bool listed = next < ptr[r + 1] && pos[next] == c;
+      float v = values[r * cols + c];
+      if (v != 0.0f && !listed)
+        return emitError() << "nonzero at row " << r << " column " << c
+                           << " is missing from the encoding";
+      if (listed && v == 0.0f && getFormat() == SparseFormat::bitmap)
+        return emitError() << "bitmap marks zero at row " << r << " column "
+                           << c << " as present";
+      next += listed;
+    }
+  }
+  return success();
+}
+
+SparseEncodingAttr escalate::encodeMatrix(MLIRContext *ctx,
+                                          ArrayRef<float> values, int64_t rows,
+                                          int64_t cols, SparseFormat format,
+                                          unsigned indexBits) {
+  SmallVector<int32_t> ptr, pos;
+  if (format != SparseFormat::dense) {
+    int64_t reach = int64_t(1) << indexBits;
+    ptr.push_back(0);
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t prev = -1;
+      for (int64_t c = 0; c < cols; ++c) {
+        if (values[r * cols + c] == 0.0f)
+          continue;
+        // Padding entries (zeros) every `reach` columns bridge long gaps.
+        if (format == SparseFormat::delta)
+          for (prev += reach; prev < c; prev += reach)
+            pos.push_back(prev);
+        pos.push_back(c);
+        prev = c;
+      }
+      ptr.push_back(pos.size());
+    }
+  }
+  return SparseEncodingAttr::get(
+      ctx, format, format == SparseFormat::delta ? indexBits : 0, rows, cols,
+      DenseI32ArrayAttr::get(ctx, ptr), DenseI32ArrayAttr::get(ctx, pos));
+}
+
+SparseEncodingAttr escalate::chooseEncoding(MLIRContext *ctx,
+                                            ArrayRef<float> values,
+                                            int64_t rows, int64_t cols,
+                                            unsigned valueBits) {
+  int64_t nnz = llvm::count_if(values, [](float v) { return v != 0.0f; });
+  int64_t ptrBits = (rows + 1) * kRowPtrBits;
+  // Candidates in order of decoding simplicity; ties keep the simpler one.
+  SparseFormat best = SparseFormat::dense;
+  unsigned bestIndex = 0;
+  int64_t bestBits = rows * cols * int64_t(valueBits);
+  int64_t bitmapBits = rows * cols + nnz * int64_t(valueBits) + ptrBits;
+  if (bitmapBits < bestBits) {
+    best = SparseFormat::bitmap;
+    bestBits = bitmapBits;
+  }
+  for (unsigned bits : kDeltaWidths) {
+    int64_t entries = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      entries += deltaEntries(values.slice(r * cols, cols), bits);
+    int64_t total = entries * int64_t(valueBits + bits) + ptrBits;
+    if (total < bestBits) {
+      best = SparseFormat::delta;
+      bestIndex = bits;
+      bestBits = total;
+    }
+  }
+  return encodeMatrix(ctx, values, rows, cols, best, bestIndex);
+}
+
+Value escalate::encodedOperand(Operation *op) {
+  if (auto conv = dyn_cast<ConvOp>(op))
+    return conv.getWeight();
+  if (auto dec = dyn_cast<DecomposedConvOp>(op))
+    return dec.getCoefficients();
+  return {};
+}
+
+LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
+                                                        NamedAttribute attr) {
+  if (attr.getName() != kEncodingAttr)
+    return success();
+  auto encoding = dyn_cast<SparseEncodingAttr>(attr.getValue());
+  Value operand = encodedOperand(op);
+  if (!encoding || !operand)
+    return op->emitOpError()
+           << kEncodingAttr
+           << " must be an #escalate.sparse on a conv or decomposed_conv";
+  auto type = cast<ShapedType>(operand.getType());
+  if (type.getRank() < 1 || encoding.getRows() != type.getDimSize(0) ||
+      encoding.getRows() * encoding.getCols() != type.getNumElements())
+    return op->emitOpError()
+           << "encoding shape " << encoding.getRows() << "x"
+           << encoding.getCols() << " does not match " << type;
+  // With constant weights, check that the encoding decodes to them.
+  ElementsAttr values;
+  if (!matchPattern(operand, m_Constant(&values)))
+    return success();
+  FailureOr<Tensor> t = tensorFromAttr(values);
+  if (failed(t) || t->dtype() != DType::F32)
+    return success();
+  return encoding.matches(t->f32(), [&] { return op->emitOpError(); });
+}
