@@ -126,6 +126,8 @@ escalate::interpret(func::FuncOp func, ArrayRef<Tensor> inputs,
     SmallVector<Tensor> results;
     if (failed(evaluable.evaluate(operands, results)))
       return failure();
+    if (options.observe && failed(options.observe(&op, results)))
+      return failure();
     release(&op);
     for (auto [value, tensor] : llvm::zip(op.getResults(), results)) {
       env[value] = std::move(tensor);

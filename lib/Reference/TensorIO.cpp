@@ -173,6 +173,13 @@ llvm::Expected<Tensor> escalate::readTensorFile(StringRef path) {
   return bad(path, "unknown tensor file type (expected .npy or .pb)");
 }
 
+std::string escalate::tensorFileName(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s += (llvm::isAlnum(c) || c == '.' || c == '-' || c == '_') ? c : '_';
+  return s.empty() ? "output" : s;
+}
+
 llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
   std::string header = "{'descr': '";
   header += tensor.dtype() == DType::F32 ? "<f4" : "<i8";

@@ -4,6 +4,7 @@
 // 3 the model uses something we do not support (op, opset or dtype).
 //
 //===----------------------------------------------------------------------===//
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
@@ -66,6 +67,12 @@ static cl::opt<bool> noOpt("no-opt",
 static cl::opt<uint64_t> maxTensorBytes(
     "max-tensor-bytes", cl::desc("Largest tensor an op may produce"),
     cl::init(InterpretOptions().maxTensorBytes), cl::cat(runCategory));
+static cl::opt<std::string> dumpDir(
+    "dump-dir",
+    cl::desc("Also write every named layer's result as DIR/<layer>.npy "
+             "(inputs as DIR/<input name>.npy), for calibration and "
+             "layer-by-layer comparison"),
+    cl::value_desc("dir"), cl::cat(runCategory));
 static cl::opt<bool> listOps("list-supported-ops",
                              cl::desc("Print the supported ONNX operators as a "
                                       "Markdown table and exit"),
@@ -87,14 +94,6 @@ void printSupportedOps() {
                  << op.maxOpset << " | " << op.notes << " |\n";
 }
 
-/// File-system-safe form of an ONNX tensor name ("/fc/Gemm_output_0").
-std::string fileNameFor(StringRef name) {
-  std::string s;
-  for (char c : name)
-    s += (llvm::isAlnum(c) || c == '.' || c == '-' || c == '_') ? c : '_';
-  return s.empty() ? "output" : s;
-}
-
 /// Writes every output as DIR/<name>.npy, all or nothing: each goes to a
 /// staging name first and is renamed into place only once all are written.
 llvm::Error writeOutputs(func::FuncOp func, ArrayRef<Tensor> outputs) {
@@ -105,9 +104,9 @@ llvm::Error writeOutputs(func::FuncOp func, ArrayRef<Tensor> outputs) {
       llvm::sys::fs::remove(entry.first);
   };
   for (auto [i, tensor] : llvm::enumerate(outputs)) {
-    std::string base = fileNameFor(resultName(func, i));
+    std::string base = tensorFileName(resultName(func, i));
     for (int n = 1; !used.insert(base).second; ++n)
-      base = fileNameFor(resultName(func, i)) + "_" + std::to_string(n);
+      base = tensorFileName(resultName(func, i)) + "_" + std::to_string(n);
     SmallString<256> path(outputDir);
     llvm::sys::path::append(path, base + ".npy");
     std::string stage = (path + ".partial").str();
@@ -238,6 +237,34 @@ int main(int argc, char **argv) {
   }
   InterpretOptions runOptions;
   runOptions.maxTensorBytes = maxTensorBytes;
+  if (!dumpDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
+      return error("cannot create '" + dumpDir + "': " + ec.message());
+    auto dump = [](StringRef name, const Tensor &t) -> LogicalResult {
+      SmallString<256> path(dumpDir);
+      llvm::sys::path::append(path, tensorFileName(name) + ".npy");
+      if (llvm::Error e = writeNpy(path, t)) {
+        error(llvm::toString(std::move(e)));
+        return failure();
+      }
+      return success();
+    };
+    for (auto [i, t] : llvm::enumerate(inputs))
+      if (i < func.getNumArguments() &&
+          failed(dump(argumentName(func, i), t)))
+        return kExitError;
+    runOptions.observe = [&](Operation *op, ArrayRef<Tensor> results) {
+      auto name = dyn_cast<NameLoc>(op->getLoc());
+      if (!name || isa<ConstantOp>(op))
+        return success();
+      for (auto [i, t] : llvm::enumerate(results))
+        if (failed(dump(name.getName().strref().str() +
+                            (i ? "." + std::to_string(i) : ""),
+                        t)))
+          return failure();
+      return success();
+    };
+  }
   FailureOr<SmallVector<Tensor>> outputs = interpret(func, inputs, runOptions);
   if (failed(outputs))
     return kExitError;

@@ -4,10 +4,15 @@
 
 #include "escalate/Support/Tensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include <functional>
 
 namespace escalate {
 
 struct InterpretOptions {
+  /// Called with every op's results as they are computed (to dump or
+  /// compare activations); a failure stops the run.
+  std::function<llvm::LogicalResult(mlir::Operation *, llvm::ArrayRef<Tensor>)>
+      observe;
   /// Largest tensor any op may produce. Allocation failure cannot be
   /// reported without exceptions, so oversized results are refused up front.
   uint64_t maxTensorBytes = uint64_t(4) << 30;

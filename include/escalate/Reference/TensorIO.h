@@ -11,6 +11,10 @@ namespace escalate {
 /// serialized ONNX TensorProto (`.pb`, FLOAT or INT64), chosen by extension.
 llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
 
+/// File-system-safe form of a tensor or layer name ("/fc/Gemm_output_0"
+/// becomes "_fc_Gemm_output_0"), as used for output and dump files.
+std::string tensorFileName(llvm::StringRef name);
+
 /// Writes `tensor` as `.npy`. The file is written to a temporary name and
 /// renamed, so a failure never leaves a partial file behind.
 llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);

@@ -1,9 +1,12 @@
 //===- DecompositionReport.cpp - per-layer decomposition report -----------===//
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "escalate/Reference/Interpreter.h"
+#include "escalate/Reference/TensorIO.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include <cmath>
 
@@ -16,6 +19,71 @@ using namespace mlir;
 using namespace escalate;
 
 namespace {
+/// The file a dumped activation of `v` lives in: its producer's layer name,
+/// or the graph input's name.
+std::optional<std::string> activationFile(StringRef dir, Value v) {
+  std::string name;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func)
+      return std::nullopt;
+    name = argumentName(func, arg.getArgNumber());
+  } else if (auto loc = dyn_cast<NameLoc>(v.getDefiningOp()->getLoc())) {
+    name = loc.getName().str();
+  } else {
+    return std::nullopt;
+  }
+  SmallString<256> path(dir);
+  llvm::sys::path::append(path, tensorFileName(name) + ".npy");
+  return path.str().str();
+}
+
+/// Output SQNR in dB of `dec` evaluated on its recorded input against its
+/// recorded output, or std::nullopt with a reason.
+FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
+                            std::string &why) {
+  std::optional<std::string> inFile = activationFile(dir, dec.getInput());
+  std::optional<std::string> outFile = activationFile(dir, dec.getResult());
+  if (!inFile || !outFile) {
+    why = "the layer or its input has no name";
+    return failure();
+  }
+  llvm::Expected<Tensor> input = readTensorFile(*inFile);
+  llvm::Expected<Tensor> want = readTensorFile(*outFile);
+  if (!input || !want) {
+    why = llvm::toString(input ? want.takeError() : input.takeError());
+    if (!input)
+      llvm::consumeError(want.takeError());
+    return failure();
+  }
+  SmallVector<Tensor> operands = {std::move(*input)};
+  for (Value v : dec->getOperands().drop_front()) {
+    FailureOr<Tensor> t = constantValue(v);
+    if (failed(t)) {
+      why = "weights are not constant";
+      return failure();
+    }
+    operands.push_back(std::move(*t));
+  }
+  if (operands[0].shape() != dec.getInput().getType().getShape() ||
+      want->shape() != dec.getType().getShape()) {
+    why = "recorded activations do not match the layer's shapes";
+    return failure();
+  }
+  SmallVector<const Tensor *> ptrs;
+  for (const Tensor &t : operands)
+    ptrs.push_back(&t);
+  SmallVector<Tensor> got;
+  if (failed(cast<EvaluateOpInterface>(dec.getOperation()).evaluate(ptrs, got)))
+    return failure();
+  double signal = 0, noise = 0;
+  for (auto [a, b] : llvm::zip(want->f32(), got[0].f32())) {
+    signal += double(a) * a;
+    noise += (double(a) - b) * (double(a) - b);
+  }
+  return noise > 0 ? 10 * std::log10(signal / noise) : 999.0;
+}
+
 double attrOr(Operation *op, StringRef name, double dflt) {
   if (auto a = op->getAttrOfType<FloatAttr>(name))
     return a.getValueAsDouble();
@@ -28,6 +96,7 @@ struct DecompositionReportPass
 
   void runOnOperation() override {
     llvm::json::Array layers;
+    bool failedLayers = false;
     int64_t before[2] = {0, 0}, after[2] = {0, 0}; // params, MACs
     llvm::raw_ostream &os = llvm::errs();
     os << llvm::formatv("{0,-36} {1,3} {2,9} {3,12} {4,12} {5,14} {6,14} "
@@ -65,7 +134,22 @@ struct DecompositionReportPass
                                {"index_bits", e.getIndexBits()},
                                {"entries", e.getNumEntries()},
                                {"storage_bits_f32", e.getStorageBits(32)}};
+      std::optional<double> sqnr;
+      if (!calibration.empty()) {
+        std::string why;
+        FailureOr<double> db = layerSqnr(dec, calibration, why);
+        if (failed(db)) {
+          emitError(dec.getLoc())
+              << "no calibration SQNR for layer '" << name << "': " << why;
+          failedLayers = true;
+        } else {
+          sqnr = *db;
+          os << llvm::formatv("{0,-36} output SQNR {1:f1} dB\n",
+                              StringRef(name).take_back(36), *db);
+        }
+      }
       layers.push_back(llvm::json::Object{{"encoding", std::move(encoding)},
+                                          {"output_sqnr_db", sqnr},
                                           {"name", name},
                                           {"bases", dec.getNumBases()},
                                           {"kernel_size", k},
@@ -80,6 +164,8 @@ struct DecompositionReportPass
       after[0] += cost->params;
       after[1] += cost->macs;
     });
+    if (failedLayers)
+      return signalPassFailure();
     os << llvm::formatv("{0,-50} {1,12} {2,12} {3,14} {4,14}\n", "total",
                         before[0], after[0], before[1], after[1]);
     if (jsonFile.empty())

@@ -113,12 +113,19 @@ def DecompositionReport
     sparsity, parameters and MACs of the dense convolution it replaced and of
     its decomposed form, and the relative kernel reconstruction error
     ||W - C B||_F / ||W||_F against the original weights (from the energies
-    the decomposition recorded). A table goes to stderr; `json=FILE` writes
-    the same as JSON. The IR is unchanged.
+    the decomposition recorded). With `calibration=DIR` (activations dumped
+    by `escalate-run --dump-dir` from the original model), it also evaluates
+    each decomposed layer on its recorded input and reports the output SQNR
+    against the original layer's recorded output, in dB. A table goes to
+    stderr; `json=FILE` writes the same as JSON. The IR is unchanged.
   }];
   let options = [
     Option<"jsonFile", "json", "std::string", /*default=*/"\"\"",
            "Also write the report as JSON to this file">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Activations of the original model from `escalate-run "
+           "--dump-dir`: each layer is evaluated on its recorded input and "
+           "its output SQNR against the recorded output is reported">,
   ];
 }
 
