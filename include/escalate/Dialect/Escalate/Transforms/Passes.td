@@ -70,7 +70,10 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
     With `refit` (default) each (o, i) pair's surviving coefficients are then
     re-solved by least squares against its kernel, which never increases the
     error over pruning alone. The error added is accumulated into
-    `escalate.residual_energy` for the report.
+    `escalate.residual_energy` for the report. Bases left without any
+    nonzero coefficient are then dropped (M shrinks; one basis always
+    stays). Any `escalate.encoding` is removed, since it no longer
+    describes the coefficients: encode after pruning.
   }];
   let options = [
     Option<"sparsity", "sparsity", "double", /*default=*/"-1",
