@@ -27,7 +27,8 @@ KernelBasis escalate::decomposeKernels(llvm::ArrayRef<float> weights,
   double total = std::max(values.sum(), 0.0);
   for (int64_t i = 0; i < k; ++i)
     result.energies.push_back(std::max(values[i], 0.0));
-  int64_t m = fixedBases > 0 ? std::min(fixedBases, k) : k;
+  // With no energy at all (all-zero weights) one basis already captures it.
+  int64_t m = fixedBases > 0 ? std::min(fixedBases, k) : (total > 0 ? k : 1);
   if (fixedBases <= 0 && total > 0) {
     double captured = 0;
     for (m = 0; m < k;) {

@@ -22,7 +22,8 @@ void kernels::decomposedConv(const Tensor &x, const Tensor &bases,
   llvm::SmallVector<int64_t, 5> mapShape = {n, cin * m};
   llvm::append_range(mapShape, out.shape().drop_front(2));
   Tensor maps(DType::F32, mapShape);
-  conv(x, filters, /*bias=*/nullptr, win, /*group=*/cin, maps);
+  if (cin > 0)
+    conv(x, filters, /*bias=*/nullptr, win, /*group=*/cin, maps);
 
   // Stage 2: out[o] = bias[o] + sum over nonzero c[o, i, b] of c * map(i, b),
   // with i ranging over o's group.

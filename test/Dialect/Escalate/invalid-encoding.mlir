@@ -12,7 +12,7 @@ func.func @missing_nonzero(%x: tensor<1x4x2x2xf32>) -> tensor<1x1x2x2xf32> {
 
 func.func @bitmap_zero(%x: tensor<1x4x2x2xf32>) -> tensor<1x1x2x2xf32> {
   %w = escalate.constant dense<[[[[1.0]], [[0.0]], [[2.0]], [[0.0]]]]> : tensor<1x4x1x1xf32>
-  // expected-error@+1 {{bitmap marks zero at row 0 column 1 as present}}
+  // expected-error@+1 {{row 0 column 1 holds a zero the encoding does not need}}
   %c = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, escalate.encoding = #escalate.sparse<bitmap, index_bits = 0, shape = 1 x 4, row_ptr = [0, 3], positions = [0, 1, 2]>} : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>) -> tensor<1x1x2x2xf32>
   return %c : tensor<1x1x2x2xf32>
 }
@@ -64,4 +64,23 @@ func.func @wrong_op(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error@+1 {{escalate.encoding must be an #escalate.sparse on a conv or decomposed_conv}}
   %r = escalate.relu %x {escalate.encoding = #escalate.sparse<dense, index_bits = 0, shape = 1 x 4, row_ptr = [], positions = []>} : tensor<4xf32>
   return %r : tensor<4xf32>
+}
+
+// -----
+
+// Delta entries may be zero only where a gap needs padding.
+func.func @extra_padding(%x: tensor<1x8x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %w = escalate.constant dense<[[[[1.0]], [[0.0]], [[2.0]], [[0.0]], [[0.0]], [[0.0]], [[0.0]], [[3.0]]]]> : tensor<1x8x1x1xf32>
+  // expected-error@+1 {{row 0 column 1 holds a zero the encoding does not need}}
+  %c = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, escalate.encoding = #escalate.sparse<delta, index_bits = 4, shape = 1 x 8, row_ptr = [0, 8], positions = [0, 1, 2, 3, 4, 5, 6, 7]>} : (tensor<1x8x2x2xf32>, tensor<1x8x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %c : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// rows x cols must not wrap around to the weights' element count.
+func.func @shape_overflow(%x: tensor<1x4x2x2xf32>, %w: tensor<4x4x1x1xf32>) -> tensor<1x4x2x2xf32> {
+  // expected-error@+1 {{sparse encoding shape must be non-negative and its element count must fit in 64 bits}}
+  %c = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, escalate.encoding = #escalate.sparse<dense, index_bits = 0, shape = 4 x 4611686018427387908, row_ptr = [], positions = []>} : (tensor<1x4x2x2xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x2x2xf32>
+  return %c : tensor<1x4x2x2xf32>
 }

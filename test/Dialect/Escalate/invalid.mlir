@@ -37,7 +37,7 @@ func.func @conv_window(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
 // -----
 
 func.func @conv_float(%x: tensor<1x3x8x8xi64>, %w: tensor<4x3x3x3xf32>) {
-  // expected-error@+1 {{operand #0 must be ranked tensor of 32-bit float values}}
+  // expected-error@+1 {{operand #0 must be statically shaped tensor of 32-bit float values}}
   %0 = "escalate.conv"(%x, %w) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x3x8x8xi64>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
   return
 }
@@ -148,5 +148,14 @@ func.func @gemm_c(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<3xf32>) {
   // expected-error@+2 {{failed to infer returned types}}
   // expected-error@+1 {{shapes [2,4] and [3] are not broadcastable}}
   %0 = escalate.gemm %a, %b, %c {alpha = 1.0 : f32, beta = 1.0 : f32, trans_a = false, trans_b = false} : (tensor<2x3xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// Shapes are static throughout the dialect.
+func.func @dynamic_bases(%x: tensor<1x2x5x5xf32>, %b: tensor<?x3x3xf32>, %c: tensor<4x2x2xf32>) {
+  // expected-error@+1 {{operand #1 must be statically shaped tensor of 32-bit float values}}
+  %0 = "escalate.decomposed_conv"(%x, %b, %c) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1} : (tensor<1x2x5x5xf32>, tensor<?x3x3xf32>, tensor<4x2x2xf32>) -> tensor<1x4x5x5xf32>
   return
 }

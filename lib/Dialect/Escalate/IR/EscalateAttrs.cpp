@@ -28,8 +28,9 @@ SparseEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            SparseFormat format, unsigned indexBits,
                            int64_t rows, int64_t cols, DenseI32ArrayAttr rowPtr,
                            DenseI32ArrayAttr positions) {
-  if (rows < 0 || cols < 0)
-    return emitError() << "sparse encoding shape must be non-negative";
+  if (!checkedProduct({rows, cols}))
+    return emitError() << "sparse encoding shape must be non-negative and "
+                          "its element count must fit in 64 bits";
   ArrayRef<int32_t> ptr = rowPtr.asArrayRef(), pos = positions.asArrayRef();
   if (format == SparseFormat::dense) {
     if (indexBits || !ptr.empty() || !pos.empty())
@@ -89,24 +90,30 @@ LogicalResult SparseEncodingAttr::matches(
     ArrayRef<float> values,
     function_ref<InFlightDiagnostic()> emitError) const {
   int64_t rows = getRows(), cols = getCols();
-  if (int64_t(values.size()) != rows * cols)
+  if (checkedProduct({rows, cols}) != int64_t(values.size()))
     return emitError() << "encoding shape " << rows << "x" << cols
                        << " does not cover " << values.size() << " values";
   if (getFormat() == SparseFormat::dense)
     return success();
   ArrayRef<int32_t> ptr = getRowPtr().asArrayRef(),
                     pos = getPositions().asArrayRef();
+  int64_t reach = int64_t(1) << getIndexBits();
   for (int64_t r = 0; r < rows; ++r) {
     int32_t next = ptr[r];
+    int64_t prev = -1;
     for (int64_t c = 0; c < cols; ++c) {
       bool listed = next < ptr[r + 1] && pos[next] == c;
       float v = values[r * cols + c];
       if (v != 0.0f && !listed)
         return emitError() << "nonzero at row " << r << " column " << c
                            << " is missing from the encoding";
-      if (listed && v == 0.0f && getFormat() == SparseFormat::bitmap)
-        return emitError() << "bitmap marks zero at row " << r << " column "
-                           << c << " as present";
+      // Zero entries are only the padding a delta gap needs.
+      if (listed && v == 0.0f &&
+          (getFormat() == SparseFormat::bitmap || c != prev + reach))
+        return emitError() << "row " << r << " column " << c
+                           << " holds a zero the encoding does not need";
+      if (listed)
+        prev = c;
       next += listed;
     }
   }
@@ -190,7 +197,8 @@ LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
            << " must be an #escalate.sparse on a conv or decomposed_conv";
   auto type = cast<ShapedType>(operand.getType());
   if (type.getRank() < 1 || encoding.getRows() != type.getDimSize(0) ||
-      encoding.getRows() * encoding.getCols() != type.getNumElements())
+      checkedProduct({encoding.getRows(), encoding.getCols()}) !=
+          type.getNumElements())
     return op->emitOpError()
            << "encoding shape " << encoding.getRows() << "x"
            << encoding.getCols() << " does not match " << type;

@@ -83,6 +83,25 @@ LogicalResult inferWindow(std::optional<Location> loc, StringRef what,
   }
   return success();
 }
+/// The part of conv-like inference after the channel checks: an optional
+/// [C_out] bias and the spatial window, giving N x C_out x spatial.
+LogicalResult
+inferConvResult(std::optional<Location> loc, StringRef what, RankedTensorType x,
+                int64_t cout, ArrayRef<int64_t> kernel, Value bias,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                ArrayRef<int64_t> pads, SmallVectorImpl<Type> &types) {
+  if (bias) {
+    auto b = ranked(bias.getType());
+    if (b.getRank() != 1 || b.getDimSize(0) != cout)
+      return fail(loc, what + " bias must have shape [" + Twine(cout) + "]");
+  }
+  SmallVector<int64_t> shape = {x.getDimSize(0), cout};
+  if (failed(inferWindow(loc, what, x.getShape().drop_front(2), kernel, strides,
+                         dilations, pads, /*ceilMode=*/false, shape)))
+    return failure();
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
 } // namespace
 
 LogicalResult escalate::inferBroadcastType(std::optional<Location> loc,
@@ -211,19 +230,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
     return fail(loc, "conv weight has " + Twine(w.getDimSize(1)) +
                          " input channels per group, expected " +
                          Twine(cin / group));
-  if (Value bias = adaptor.getBias()) {
-    auto b = ranked(bias.getType());
-    if (b.getRank() != 1 || b.getDimSize(0) != cout)
-      return fail(loc, "conv bias must have shape [" + Twine(cout) + "]");
-  }
-  SmallVector<int64_t> shape = {x.getDimSize(0), cout};
-  if (failed(inferWindow(loc, "conv", x.getShape().drop_front(2),
-                         w.getShape().drop_front(2), adaptor.getStrides(),
-                         adaptor.getDilations(), adaptor.getPads(),
-                         /*ceilMode=*/false, shape)))
-    return failure();
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return inferConvResult(loc, "conv", x, cout, w.getShape().drop_front(2),
+                         adaptor.getBias(), adaptor.getStrides(),
+                         adaptor.getDilations(), adaptor.getPads(), types);
 }
 
 LogicalResult DecomposedConvOp::inferReturnTypes(MLIRContext *ctx,
@@ -253,20 +262,10 @@ LogicalResult DecomposedConvOp::inferReturnTypes(MLIRContext *ctx,
                          shapeStr(coefs.getShape()) + " do not fit " +
                          Twine(cin) + " input channels in " + Twine(group) +
                          " groups");
-  if (Value bias = adaptor.getBias()) {
-    auto b = ranked(bias.getType());
-    if (b.getRank() != 1 || b.getDimSize(0) != cout)
-      return fail(loc, "decomposed_conv bias must have shape [" + Twine(cout) +
-                           "]");
-  }
-  SmallVector<int64_t> shape = {x.getDimSize(0), cout};
-  if (failed(inferWindow(loc, "decomposed_conv", x.getShape().drop_front(2),
-                         bases.getShape().drop_front(1), adaptor.getStrides(),
-                         adaptor.getDilations(), adaptor.getPads(),
-                         /*ceilMode=*/false, shape)))
-    return failure();
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
-  return success();
+  return inferConvResult(loc, "decomposed_conv", x, cout,
+                         bases.getShape().drop_front(1), adaptor.getBias(),
+                         adaptor.getStrides(), adaptor.getDilations(),
+                         adaptor.getPads(), types);
 }
 
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx,

@@ -2,6 +2,9 @@
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace escalate;
@@ -25,4 +28,17 @@ Value escalate::createConstant(OpBuilder &b, Operation *anchor, const Tensor &t,
              b, anchor->getLoc(),
              attrFromTensor(t, type, layerName(anchor) + suffix.str()))
       .getResult();
+}
+
+LogicalResult escalate::writeJsonFile(Location loc, StringRef path,
+                                      llvm::json::Value value) {
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file) {
+    emitError(loc) << "cannot write " << path << ": " << error;
+    return failure();
+  }
+  file->os() << llvm::formatv("{0:2}", value) << "\n";
+  file->keep();
+  return success();
 }

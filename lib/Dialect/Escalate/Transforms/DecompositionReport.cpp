@@ -65,6 +65,10 @@ FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
     }
     operands.push_back(std::move(*t));
   }
+  if (operands[0].dtype() != DType::F32 || want->dtype() != DType::F32) {
+    why = "recorded activations must be float32";
+    return failure();
+  }
   if (operands[0].shape() != dec.getInput().getType().getShape() ||
       want->shape() != dec.getType().getShape()) {
     why = "recorded activations do not match the layer's shapes";
@@ -81,7 +85,12 @@ FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
     signal += double(a) * a;
     noise += (double(a) - b) * (double(a) - b);
   }
-  return noise > 0 ? 10 * std::log10(signal / noise) : 999.0;
+  // Clamped so JSON never holds +-inf (exact match, or a silent layer).
+  if (noise == 0)
+    return 999.0;
+  if (signal == 0)
+    return -999.0;
+  return std::clamp(10 * std::log10(signal / noise), -999.0, 999.0);
 }
 
 double attrOr(Operation *op, StringRef name, double dflt) {
@@ -107,7 +116,8 @@ struct DecompositionReportPass
       int64_t cout = dec.getType().getDimSize(1);
       int64_t cinG = dec.getCoefficients().getType().getDimSize(1);
       int64_t k = product(dec.getBases().getType().getShape().drop_front());
-      int64_t pixels = dec.getType().getNumElements() / cout;
+      int64_t pixels =
+          dec.getType().getNumElements() / std::max<int64_t>(cout, 1);
       int64_t biasParams = dec.getBias() ? cout : 0;
       int64_t coefCount = dec.getCoefficients().getType().getNumElements();
       std::optional<LayerCost> cost = layerCost(dec);
@@ -170,21 +180,14 @@ struct DecompositionReportPass
                         before[0], after[0], before[1], after[1]);
     if (jsonFile.empty())
       return;
-    std::string error;
-    auto file = openOutputFile(jsonFile, &error);
-    if (!file) {
-      emitError(getOperation().getLoc())
-          << "cannot write " << jsonFile << ": " << error;
-      return signalPassFailure();
-    }
     llvm::json::Object root{{"layers", std::move(layers)},
                             {"params_before", before[0]},
                             {"params_after", after[0]},
                             {"macs_before", before[1]},
                             {"macs_after", after[1]}};
-    file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
-               << "\n";
-    file->keep();
+    if (failed(
+            writeJsonFile(getOperation().getLoc(), jsonFile, std::move(root))))
+      return signalPassFailure();
   }
 };
 } // namespace

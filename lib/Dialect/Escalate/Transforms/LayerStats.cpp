@@ -44,7 +44,8 @@ std::optional<LayerCost> escalate::layerCost(Operation *op) {
       .Case([](DecomposedConvOp dec) {
         // Stage 1: every input channel times every basis; stage 2: one MAC
         // per nonzero coefficient per output pixel.
-        int64_t pixels = elements(dec) / dec.getType().getDimSize(1);
+        int64_t pixels =
+            elements(dec) / std::max<int64_t>(dec.getType().getDimSize(1), 1);
         int64_t basisMacs = dec.getInput().getType().getDimSize(1) *
                             elements(dec.getBases()) * pixels;
         int64_t nnz = elements(dec.getCoefficients());
@@ -110,19 +111,12 @@ struct LayerStatsPass : public escalate::impl::LayerStatsBase<LayerStatsPass> {
                         totalMacs);
     if (jsonFile.empty())
       return;
-    std::string error;
-    auto file = openOutputFile(jsonFile, &error);
-    if (!file) {
-      emitError(getOperation().getLoc())
-          << "cannot write " << jsonFile << ": " << error;
-      return signalPassFailure();
-    }
     llvm::json::Object root{{"layers", std::move(layers)},
                             {"total_params", totalParams},
                             {"total_macs", totalMacs}};
-    file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
-               << "\n";
-    file->keep();
+    if (failed(
+            writeJsonFile(getOperation().getLoc(), jsonFile, std::move(root))))
+      return signalPassFailure();
   }
 };
 } // namespace

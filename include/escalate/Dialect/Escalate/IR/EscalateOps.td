@@ -9,9 +9,10 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
-def Escalate_FloatTensor : RankedTensorOf<[F32]>;
-def Escalate_IndexTensor : RankedTensorOf<[I64]>;
-def Escalate_Tensor : RankedTensorOf<[F32, I64]>;
+// Shapes are static throughout: dynamic dimensions are fixed at import.
+def Escalate_FloatTensor : StaticShapeTensorOf<[F32]>;
+def Escalate_IndexTensor : StaticShapeTensorOf<[I64]>;
+def Escalate_Tensor : StaticShapeTensorOf<[F32, I64]>;
 
 // Result types are always inferred; the inference doubles as the verifier
 // (InferTypeOpInterface checks declared against inferred types).

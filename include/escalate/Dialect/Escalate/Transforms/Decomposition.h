@@ -3,6 +3,7 @@
 #define ESCALATE_DIALECT_ESCALATE_TRANSFORMS_DECOMPOSITION_H
 
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "llvm/Support/JSON.h"
 
 namespace escalate {
 
@@ -21,6 +22,11 @@ std::string layerName(mlir::Operation *op);
 mlir::Value createConstant(mlir::OpBuilder &b, mlir::Operation *anchor,
                            const Tensor &t, mlir::ShapedType type,
                            llvm::StringRef suffix);
+
+/// Writes `value` as indented JSON to `path` (only once complete); reports
+/// failure at `loc`.
+llvm::LogicalResult writeJsonFile(mlir::Location loc, llvm::StringRef path,
+                                  llvm::json::Value value);
 
 } // namespace escalate
 
