@@ -4,26 +4,34 @@
 using namespace escalate;
 using namespace escalate::kernels;
 
-void kernels::decomposedConv(const Tensor &x, const Tensor &bases,
-                             const Tensor &coefs, const Tensor *bias,
-                             const Window &win, int64_t group, Tensor &out) {
-  int64_t n = x.dim(0), cin = x.dim(1), cout = out.dim(1);
-  int64_t m = bases.dim(0), kSize = bases.numElements() / std::max<int64_t>(m, 1);
-  int64_t cinG = cin / group, coutG = cout / group;
-
-  // Stage 1: a depthwise conv whose C_in * M filters repeat the M bases, so
-  // map (i, b) = x[i] * bases[b].
+void kernels::basisMaps(const Tensor &x, const Tensor &bases,
+                        const Window &win, Tensor &maps) {
+  int64_t cin = x.dim(1), m = bases.dim(0);
+  if (cin == 0 || m == 0)
+    return;
+  // A depthwise conv whose C_in * M filters repeat the M bases.
+  int64_t kSize = bases.numElements() / m;
   llvm::SmallVector<int64_t, 5> filterShape = {cin * m, 1};
   llvm::append_range(filterShape, bases.shape().drop_front());
   Tensor filters(DType::F32, filterShape);
   for (int64_t i = 0; i < cin; ++i)
     std::copy(bases.f32().begin(), bases.f32().end(),
               filters.f32().begin() + i * m * kSize);
+  conv(x, filters, /*bias=*/nullptr, win, /*group=*/cin, maps);
+}
+
+void kernels::decomposedConv(const Tensor &x, const Tensor &bases,
+                             const Tensor &coefs, const Tensor *bias,
+                             const Window &win, int64_t group, Tensor &out) {
+  int64_t n = x.dim(0), cin = x.dim(1), cout = out.dim(1);
+  int64_t m = bases.dim(0);
+  int64_t cinG = cin / group, coutG = cout / group;
+
+  // Stage 1: map (i, b) = x[i] * bases[b].
   llvm::SmallVector<int64_t, 5> mapShape = {n, cin * m};
   llvm::append_range(mapShape, out.shape().drop_front(2));
   Tensor maps(DType::F32, mapShape);
-  if (cin > 0)
-    conv(x, filters, /*bias=*/nullptr, win, /*group=*/cin, maps);
+  basisMaps(x, bases, win, maps);
 
   // Stage 2: out[o] = bias[o] + sum over nonzero c[o, i, b] of c * map(i, b),
   // with i ranging over o's group.

@@ -28,6 +28,10 @@ void conv(const Tensor &x, const Tensor &w, const Tensor *bias,
 void decomposedConv(const Tensor &x, const Tensor &bases, const Tensor &coefs,
                     const Tensor *bias, const Window &win, int64_t group,
                     Tensor &out);
+/// Stage 1 alone: `maps` (N x C_in*M x output spatial) gets map i*M + b =
+/// x[i] convolved with bases[b].
+void basisMaps(const Tensor &x, const Tensor &bases, const Window &win,
+               Tensor &maps);
 void maxPool(const Tensor &x, const Window &win, Tensor &out);
 void averagePool(const Tensor &x, const Window &win, bool countIncludePad,
                  Tensor &out);

@@ -19,44 +19,15 @@ using namespace mlir;
 using namespace escalate;
 
 namespace {
-/// The file a dumped activation of `v` lives in: its producer's layer name,
-/// or the graph input's name.
-std::optional<std::string> activationFile(StringRef dir, Value v) {
-  std::string name;
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (!func)
-      return std::nullopt;
-    name = argumentName(func, arg.getArgNumber());
-  } else if (auto loc = dyn_cast<NameLoc>(v.getDefiningOp()->getLoc())) {
-    name = loc.getName().str();
-  } else {
-    return std::nullopt;
-  }
-  SmallString<256> path(dir);
-  llvm::sys::path::append(path, tensorFileName(name) + ".npy");
-  return path.str().str();
-}
-
 /// Output SQNR in dB of `dec` evaluated on its recorded input against its
 /// recorded output, or std::nullopt with a reason.
 FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
                             std::string &why) {
-  std::optional<std::string> inFile = activationFile(dir, dec.getInput());
-  std::optional<std::string> outFile = activationFile(dir, dec.getResult());
-  if (!inFile || !outFile) {
-    why = "the layer or its input has no name";
+  FailureOr<LayerActivations> acts = loadActivations(dec, dir, why);
+  if (failed(acts))
     return failure();
-  }
-  llvm::Expected<Tensor> input = readTensorFile(*inFile);
-  llvm::Expected<Tensor> want = readTensorFile(*outFile);
-  if (!input || !want) {
-    why = llvm::toString(input ? want.takeError() : input.takeError());
-    if (!input)
-      llvm::consumeError(want.takeError());
-    return failure();
-  }
-  SmallVector<Tensor> operands = {std::move(*input)};
+  const Tensor &want = acts->output;
+  SmallVector<Tensor> operands = {std::move(acts->input)};
   for (Value v : dec->getOperands().drop_front()) {
     FailureOr<Tensor> t = constantValue(v);
     if (failed(t)) {
@@ -65,15 +36,6 @@ FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
     }
     operands.push_back(std::move(*t));
   }
-  if (operands[0].dtype() != DType::F32 || want->dtype() != DType::F32) {
-    why = "recorded activations must be float32";
-    return failure();
-  }
-  if (operands[0].shape() != dec.getInput().getType().getShape() ||
-      want->shape() != dec.getType().getShape()) {
-    why = "recorded activations do not match the layer's shapes";
-    return failure();
-  }
   SmallVector<const Tensor *> ptrs;
   for (const Tensor &t : operands)
     ptrs.push_back(&t);
@@ -81,7 +43,7 @@ FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
   if (failed(cast<EvaluateOpInterface>(dec.getOperation()).evaluate(ptrs, got)))
     return failure();
   double signal = 0, noise = 0;
-  for (auto [a, b] : llvm::zip(want->f32(), got[0].f32())) {
+  for (auto [a, b] : llvm::zip(want.f32(), got[0].f32())) {
     signal += double(a) * a;
     noise += (double(a) - b) * (double(a) - b);
   }

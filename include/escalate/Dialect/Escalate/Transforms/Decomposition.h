@@ -23,6 +23,16 @@ mlir::Value createConstant(mlir::OpBuilder &b, mlir::Operation *anchor,
                            const Tensor &t, mlir::ShapedType type,
                            llvm::StringRef suffix);
 
+/// A decomposed layer's recorded input and original output, loaded from an
+/// `escalate-run --dump-dir` folder of the original model (files named
+/// after the producing layer or graph input). Fails with the reason in
+/// `why` when files are missing or do not fit the layer.
+struct LayerActivations {
+  Tensor input, output;
+};
+mlir::FailureOr<LayerActivations>
+loadActivations(DecomposedConvOp dec, llvm::StringRef dir, std::string &why);
+
 /// Writes `value` as indented JSON to `path` (only once complete); reports
 /// failure at `loc`.
 llvm::LogicalResult writeJsonFile(mlir::Location loc, llvm::StringRef path,
