@@ -2,7 +2,9 @@
 #include "escalate/Decomposition/KernelBasis.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "escalate/Kernels/Kernels.h"
 #include "mlir/IR/Builders.h"
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -86,6 +88,100 @@ struct PruneCoefficientsPass
       return signalPassFailure();
     }
     getOperation().walk([&](DecomposedConvOp dec) { prune(dec); });
+    if (failedLayers)
+      signalPassFailure();
+  }
+
+  bool failedLayers = false;
+
+  /// Re-solves each output channel's surviving coefficients to reproduce
+  /// the layer's recorded output from the basis maps of its recorded input.
+  static LogicalResult refitToOutputs(DecomposedConvOp dec, const Layer &layer,
+                                      const Tensor &bases,
+                                      const LayerActivations &acts,
+                                      std::vector<float> &coefs,
+                                      std::string &why) {
+    const Tensor &x = acts.input, &y = acts.output;
+    int64_t n = x.dim(0), cin = x.dim(1), cout = y.dim(1), m = layer.m;
+    int64_t group = dec.getGroup(), cinG = cin / group, coutG = cout / group;
+    int64_t plane = product(y.shape().drop_front(2)), dim = cinG * m;
+    SmallVector<int64_t, 5> mapShape = {n, cin * m};
+    llvm::append_range(mapShape, y.shape().drop_front(2));
+    constexpr int64_t kMaxMapElements = int64_t(1) << 30;
+    if (!checkedProduct(mapShape, kMaxMapElements)) {
+      why = "basis maps of the calibration input are too large";
+      return failure();
+    }
+    kernels::Window win;
+    llvm::append_range(win.kernel, bases.shape().drop_front());
+    llvm::append_range(win.strides, dec.getStrides());
+    llvm::append_range(win.dilations, dec.getDilations());
+    llvm::append_range(win.pads, dec.getPads());
+    Tensor maps(DType::F32, mapShape);
+    kernels::basisMaps(x, bases, win, maps);
+    std::vector<float> bias(cout, 0.0f);
+    if (dec.getBias()) {
+      FailureOr<Tensor> b = constantValue(dec.getBias());
+      if (failed(b)) {
+        why = "bias is not constant";
+        return failure();
+      }
+      llvm::copy(b->f32(), bias.begin());
+    }
+    for (int64_t g = 0; g < group; ++g) {
+      // A: this group's maps, one row per (input channel, basis), one
+      // column per sample (image, pixel).
+      Eigen::MatrixXd a(dim, n * plane);
+      for (int64_t b = 0; b < n; ++b)
+        for (int64_t d = 0; d < dim; ++d)
+          for (int64_t p = 0; p < plane; ++p)
+            a(d, b * plane + p) =
+                maps.f32()[((b * cin * m) + g * dim + d) * plane + p];
+      Eigen::MatrixXd gram = a * a.transpose();
+      double ridge =
+          std::max(1e-3 * gram.trace() / std::max<int64_t>(dim, 1), 1e-12);
+      for (int64_t o = g * coutG; o < (g + 1) * coutG; ++o) {
+        SmallVector<int64_t> keep;
+        for (int64_t d = 0; d < dim; ++d)
+          if (coefs[o * dim + d] != 0.0f)
+            keep.push_back(d);
+        if (keep.empty())
+          continue;
+        Eigen::VectorXd target(n * plane);
+        for (int64_t b = 0; b < n; ++b)
+          for (int64_t p = 0; p < plane; ++p)
+            target(b * plane + p) =
+                y.f32()[(b * cout + o) * plane + p] - bias[o];
+        // Minimise |target - c A_S|^2 + ridge |c - c0|^2:
+        //   (A_S A_S^T + ridge I) c = A_S target + ridge c0.
+        int64_t s = keep.size(), samples = n * plane;
+        Eigen::MatrixXd as(s, samples);
+        Eigen::VectorXd rhs(s);
+        for (int64_t i = 0; i < s; ++i) {
+          as.row(i) = a.row(keep[i]);
+          rhs(i) = ridge * coefs[o * dim + keep[i]];
+        }
+        rhs += as * target;
+        Eigen::VectorXd c;
+        if (samples < s) {
+          // Fewer samples than unknowns: Woodbury turns the s x s solve
+          // into a samples x samples one.
+          Eigen::MatrixXd small = as.transpose() * as;
+          small.diagonal().array() += ridge;
+          c = (rhs - as * small.ldlt().solve(as.transpose() * rhs)) / ridge;
+        } else {
+          Eigen::MatrixXd sys(s, s);
+          for (int64_t i = 0; i < s; ++i)
+            for (int64_t j = 0; j < s; ++j)
+              sys(i, j) = gram(keep[i], keep[j]);
+          sys.diagonal().array() += ridge;
+          c = sys.ldlt().solve(rhs);
+        }
+        for (int64_t i = 0; i < s; ++i)
+          coefs[o * dim + keep[i]] = static_cast<float>(c(i));
+      }
+    }
+    return success();
   }
 
   void prune(DecomposedConvOp dec) {
@@ -119,6 +215,17 @@ struct PruneCoefficientsPass
 
     int64_t count = pruneCount(layer, order, energy, residual);
     std::vector<float> result = layer.pruned(order, count, refit);
+    if (!calibration.empty()) {
+      std::string why;
+      FailureOr<LayerActivations> acts = loadActivations(dec, calibration, why);
+      if (failed(acts) ||
+          failed(refitToOutputs(dec, layer, *basesT, *acts, result, why))) {
+        emitError(dec.getLoc()) << "no data-aware refit for layer '"
+                                << layerName(dec) << "': " << why;
+        failedLayers = true;
+        return;
+      }
+    }
     double added = layer.addedError(result);
 
     // Bases no coefficient uses any more are dropped (PENNI's shrinking

@@ -74,6 +74,15 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
     nonzero coefficient are then dropped (M shrinks; one basis always
     stays). Any `escalate.encoding` is removed, since it no longer
     describes the coefficients: encode after pruning.
+
+    With `calibration=DIR` the refit is data-aware: for each output channel
+    the surviving coefficients minimise the error of the layer's output on
+    the recorded input activations (the basis-stage maps times the
+    coefficients against the original output), with a small ridge toward
+    the kernel fit so that few samples cannot pull them far (solved
+    directly, through the Woodbury identity when there are fewer samples
+    than unknowns). Which coefficients survive is still decided by the
+    criterion above.
   }];
   let options = [
     Option<"sparsity", "sparsity", "double", /*default=*/"-1",
@@ -84,6 +93,10 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
            "Largest relative kernel error to accept per layer">,
     Option<"refit", "refit", "bool", /*default=*/"true",
            "Re-solve surviving coefficients by least squares">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "Data-aware refit: fit survivors to each layer's recorded output "
+           "on these activations (escalate-run --dump-dir of the original "
+           "model) instead of to its kernels">,
   ];
 }
 
