@@ -7,7 +7,6 @@ using namespace escalate;
 
 namespace {
 constexpr unsigned kRowPtrBits = 32;
-constexpr unsigned kDeltaWidths[] = {2, 4, 8, 16};
 
 /// Entries a row needs in delta format: every gap longer than 2^bits is
 /// bridged by padding entries.
@@ -38,7 +37,7 @@ SparseEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return success();
   }
   if (format == SparseFormat::delta
-          ? !llvm::is_contained(kDeltaWidths, indexBits)
+          ? !llvm::is_contained(kSparseDeltaWidths, indexBits)
           : indexBits != 0)
     return emitError() << "index_bits " << indexBits << " is invalid for "
                        << stringifySparseFormat(format)
@@ -163,7 +162,7 @@ SparseEncodingAttr escalate::chooseEncoding(MLIRContext *ctx,
     best = SparseFormat::bitmap;
     bestBits = bitmapBits;
   }
-  for (unsigned bits : kDeltaWidths) {
+  for (unsigned bits : kSparseDeltaWidths) {
     int64_t entries = 0;
     for (int64_t r = 0; r < rows; ++r)
       entries += deltaEntries(values.slice(r * cols, cols), bits);

@@ -113,9 +113,8 @@ LogicalResult DecomposedConvOp::evaluate(ArrayRef<const Tensor *> in,
   auto type = getType();
   std::optional<int64_t> mapBytes = checkedProduct(
       {type.getDimSize(0), getInput().getType().getDimSize(1), getNumBases(),
-       type.getNumElements() / std::max<int64_t>(type.getDimSize(0) *
-                                                     type.getDimSize(1),
-                                                 1),
+       type.getNumElements() /
+           std::max<int64_t>(type.getDimSize(0) * type.getDimSize(1), 1),
        4},
       kMaxMapBytes);
   if (!mapBytes)

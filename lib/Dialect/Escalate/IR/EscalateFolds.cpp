@@ -32,8 +32,7 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
-/// The value of `v` when it is a constant (dense or resource).
-static FailureOr<Tensor> constantTensor(Value v) {
+FailureOr<Tensor> escalate::constantValue(Value v) {
   ElementsAttr attr;
   if (!v || !matchPattern(v, m_Constant(&attr)))
     return failure();
@@ -57,7 +56,7 @@ escalate::foldByEvaluation(Operation *op, int64_t maxElements) {
   }
   SmallVector<Tensor> inputs;
   for (Value operand : op->getOperands()) {
-    FailureOr<Tensor> t = constantTensor(operand);
+    FailureOr<Tensor> t = constantValue(operand);
     if (failed(t))
       return failure();
     inputs.push_back(std::move(*t));
@@ -118,7 +117,7 @@ FailureOr<ChannelAffine> constantAffine(BatchNormOp bn) {
   SmallVector<Tensor, 4> params;
   for (Value v :
        {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()}) {
-    FailureOr<Tensor> t = constantTensor(v);
+    FailureOr<Tensor> t = constantValue(v);
     if (failed(t))
       return failure();
     params.push_back(std::move(*t));
@@ -156,7 +155,7 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
     if (!conv || !conv->hasOneUse())
       return failure();
     FailureOr<ChannelAffine> affine = constantAffine(bn);
-    FailureOr<Tensor> w = constantTensor(conv.getWeight());
+    FailureOr<Tensor> w = constantValue(conv.getWeight());
     if (failed(affine) || failed(w))
       return failure();
     int64_t cout = w->dim(0);
@@ -165,7 +164,7 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
     int64_t per = w->numElements() / cout;
     Tensor bias(DType::F32, {cout});
     if (conv.getBias()) {
-      FailureOr<Tensor> b = constantTensor(conv.getBias());
+      FailureOr<Tensor> b = constantValue(conv.getBias());
       if (failed(b))
         return failure();
       bias = std::move(*b);
@@ -200,7 +199,7 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
     if (!gemm || !gemm->hasOneUse())
       return failure();
     FailureOr<ChannelAffine> affine = constantAffine(bn);
-    FailureOr<Tensor> b = constantTensor(gemm.getB());
+    FailureOr<Tensor> b = constantValue(gemm.getB());
     if (failed(affine) || failed(b))
       return failure();
     auto outType = gemm.getType();
@@ -216,7 +215,7 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
     // per column: beta * C * s + shift.
     Tensor c(DType::F32, {n});
     if (gemm.getC()) {
-      FailureOr<Tensor> oldC = constantTensor(gemm.getC());
+      FailureOr<Tensor> oldC = constantValue(gemm.getC());
       if (failed(oldC))
         return failure();
       Tensor zeros(DType::F32, outType.getShape());

@@ -1,23 +1,15 @@
 //===- Decomposition.cpp - shared helpers of the decomposition passes -----===//
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
-#include "mlir/IR/Builders.h"
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Reference/TensorIO.h"
-#include "mlir/IR/Matchers.h"
-#include "llvm/Support/Path.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace escalate;
-
-FailureOr<Tensor> escalate::constantValue(Value v) {
-  ElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)))
-    return failure();
-  return tensorFromAttr(attr);
-}
 
 std::string escalate::layerName(Operation *op) {
   if (auto name = dyn_cast<NameLoc>(op->getLoc()))
@@ -51,9 +43,9 @@ static std::optional<std::string> activationFile(StringRef dir, Value v) {
   return path.str().str();
 }
 
-FailureOr<LayerActivations>
-escalate::loadActivations(DecomposedConvOp dec, StringRef dir,
-                          std::string &why) {
+FailureOr<LayerActivations> escalate::loadActivations(DecomposedConvOp dec,
+                                                      StringRef dir,
+                                                      std::string &why) {
   std::optional<std::string> inFile = activationFile(dir, dec.getInput());
   std::optional<std::string> outFile = activationFile(dir, dec.getResult());
   if (!inFile || !outFile) {

@@ -27,7 +27,7 @@ struct EncodeSparsityPass
       }
     }
     if (indexBits &&
-        !llvm::is_contained({2u, 4u, 8u, 16u}, unsigned(indexBits))) {
+        !llvm::is_contained(kSparseDeltaWidths, unsigned(indexBits))) {
       emitError(getOperation().getLoc())
           << "escalate-encode-sparsity: index-bits must be 2, 4, 8 or 16";
       return signalPassFailure();
@@ -58,7 +58,7 @@ struct EncodeSparsityPass
       return encodeMatrix(ctx, values, rows, cols, *fixed,
                           *fixed == SparseFormat::delta ? indexBits : 0);
     SparseEncodingAttr best;
-    for (unsigned bits : {2u, 4u, 8u, 16u}) {
+    for (unsigned bits : kSparseDeltaWidths) {
       SparseEncodingAttr e =
           encodeMatrix(ctx, values, rows, cols, SparseFormat::delta, bits);
       if (!best || e.getStorageBits(valueBits) < best.getStorageBits(valueBits))

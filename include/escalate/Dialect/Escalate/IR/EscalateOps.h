@@ -39,6 +39,12 @@ inferPoolType(std::optional<mlir::Location> loc, mlir::Type input,
               llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
               bool ceilMode, llvm::SmallVectorImpl<mlir::Type> &out);
 
+/// The value of `v` when it is a constant (dense or resource), else failure.
+llvm::FailureOr<Tensor> constantValue(mlir::Value v);
+
+/// Index widths the delta sparse format supports.
+constexpr unsigned kSparseDeltaWidths[] = {2, 4, 8, 16};
+
 /// Host tensor <-> elements attribute (dense or dense_resource).
 llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
 /// Small tensors become `dense`; large ones a `dense_resource` blob named

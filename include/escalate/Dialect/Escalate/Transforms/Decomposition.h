@@ -1,4 +1,5 @@
-//===- Decomposition.h - shared helpers of the decomposition passes -*- C++ -*-===//
+//===- Decomposition.h - shared helpers of the decomposition passes -*- C++
+//-*-===//
 #ifndef ESCALATE_DIALECT_ESCALATE_TRANSFORMS_DECOMPOSITION_H
 #define ESCALATE_DIALECT_ESCALATE_TRANSFORMS_DECOMPOSITION_H
 
@@ -11,9 +12,6 @@ namespace escalate {
 /// error against the original weights computable after they are gone.
 constexpr llvm::StringLiteral kKernelEnergyAttr = "escalate.kernel_energy";
 constexpr llvm::StringLiteral kResidualEnergyAttr = "escalate.residual_energy";
-
-/// The value of a constant operand, or failure.
-llvm::FailureOr<Tensor> constantValue(mlir::Value v);
 
 /// Name of the layer an op came from (its ONNX node), for blobs and reports.
 std::string layerName(mlir::Operation *op);
