@@ -1,5 +1,6 @@
 //===- Pipelines.cpp - named pass pipelines and registration --------------===//
 #include "escalate/Pipelines/Pipelines.h"
+#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Dialect/Escalate/IR/EscalateDialect.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/InitAll.h"
@@ -22,7 +23,7 @@ void escalate::registerPipelines() {
 }
 
 void escalate::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<EscalateDialect, func::FuncDialect>();
+  registry.insert<EscalateDialect, escisa::EscIsaDialect, func::FuncDialect>();
 }
 
 void escalate::registerAllPasses() {

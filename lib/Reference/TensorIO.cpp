@@ -2,6 +2,7 @@
 #include "escalate/Reference/TensorIO.h"
 #include "onnx.pb.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -220,5 +221,36 @@ llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
     llvm::sys::fs::remove(tmp);
     return bad(path, "cannot rename into place: " + ec.message());
   }
+  return llvm::Error::success();
+}
+
+llvm::Error escalate::writeNpyFiles(StringRef dir,
+                                    llvm::ArrayRef<std::string> names,
+                                    llvm::ArrayRef<Tensor> tensors) {
+  llvm::StringSet<> used;
+  llvm::SmallVector<std::pair<std::string, std::string>> staged;
+  auto discard = [&] {
+    for (auto &entry : staged)
+      llvm::sys::fs::remove(entry.first);
+  };
+  for (auto [name, tensor] : llvm::zip_equal(names, tensors)) {
+    std::string base = tensorFileName(name);
+    for (int n = 1; !used.insert(base).second; ++n)
+      base = tensorFileName(name) + "_" + std::to_string(n);
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, base + ".npy");
+    std::string stage = (path + ".partial").str();
+    if (llvm::Error e = writeNpy(stage, tensor)) {
+      discard();
+      return e;
+    }
+    staged.emplace_back(stage, path.str().str());
+  }
+  for (auto &[stage, final] : staged)
+    if (std::error_code ec = llvm::sys::fs::rename(stage, final)) {
+      discard();
+      return llvm::createStringError("cannot write '" + final +
+                                     "': " + ec.message());
+    }
   return llvm::Error::success();
 }

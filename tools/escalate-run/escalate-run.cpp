@@ -15,7 +15,6 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -92,37 +91,6 @@ void printSupportedOps() {
   for (const SupportedOp &op : supportedOnnxOps())
     llvm::outs() << "| " << op.name << " | " << op.minOpset << "-"
                  << op.maxOpset << " | " << op.notes << " |\n";
-}
-
-/// Writes every output as DIR/<name>.npy, all or nothing: each goes to a
-/// staging name first and is renamed into place only once all are written.
-llvm::Error writeOutputs(func::FuncOp func, ArrayRef<Tensor> outputs) {
-  llvm::StringSet<> used;
-  SmallVector<std::pair<std::string, std::string>> staged; // staging, final
-  auto discard = [&] {
-    for (auto &entry : staged)
-      llvm::sys::fs::remove(entry.first);
-  };
-  for (auto [i, tensor] : llvm::enumerate(outputs)) {
-    std::string base = tensorFileName(resultName(func, i));
-    for (int n = 1; !used.insert(base).second; ++n)
-      base = tensorFileName(resultName(func, i)) + "_" + std::to_string(n);
-    SmallString<256> path(outputDir);
-    llvm::sys::path::append(path, base + ".npy");
-    std::string stage = (path + ".partial").str();
-    if (llvm::Error e = writeNpy(stage, tensor)) {
-      discard();
-      return e;
-    }
-    staged.emplace_back(stage, path.str().str());
-  }
-  for (auto &[stage, final] : staged)
-    if (std::error_code ec = llvm::sys::fs::rename(stage, final)) {
-      discard();
-      return llvm::createStringError("cannot write '" + final +
-                                     "': " + ec.message());
-    }
-  return llvm::Error::success();
 }
 
 /// numpy.allclose semantics, with NaN equal to NaN; prints a summary line.
@@ -288,7 +256,10 @@ int main(int argc, char **argv) {
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
       return error("cannot create '" + outputDir + "': " + ec.message());
-    if (llvm::Error e = writeOutputs(func, *outputs))
+    SmallVector<std::string> names;
+    for (size_t i = 0; i < outputs->size(); ++i)
+      names.push_back(resultName(func, i));
+    if (llvm::Error e = writeNpyFiles(outputDir, names, *outputs))
       return error(llvm::toString(std::move(e)));
   }
   return 0;

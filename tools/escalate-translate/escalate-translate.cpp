@@ -1,9 +1,14 @@
 //===- escalate-translate.cpp - conversions into and out of MLIR ----------===//
 //
 // --import-onnx: binary or protobuf-text ONNX to the escalate dialect.
+// --escisa-to-bin: assemble an escisa.program into a .escb binary.
+// --bin-to-escisa: disassemble a .escb binary (layer names as locations).
 //
 //===----------------------------------------------------------------------===//
+#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Import/OnnxImporter.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Verifier.h"
 #include "escalate/InitAll.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -37,6 +42,51 @@ int main(int argc, char **argv) {
       },
       [](DialectRegistry &registry) {
         escalate::registerAllDialects(registry);
+      });
+  TranslateFromMLIRRegistration assemble(
+      "escisa-to-bin", "Assemble the escisa.program into a .escb binary",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        escalate::escisa::ProgramOp program;
+        op->walk([&](escalate::escisa::ProgramOp p) {
+          if (!program)
+            program = p;
+        });
+        if (!program)
+          return op->emitError("no escisa.program to assemble");
+        FailureOr<escalate::isa::Program> p = escalate::escisa::toProgram(program);
+        if (failed(p))
+          return failure();
+        llvm::Expected<std::string> bytes = escalate::isa::writeBinary(*p);
+        if (!bytes)
+          return program.emitError(llvm::toString(bytes.takeError()));
+        os << *bytes;
+        return success();
+      },
+      [](DialectRegistry &registry) {
+        escalate::registerAllDialects(registry);
+      });
+  // Printed here rather than by the driver so that the layer names, which
+  // live in locations, always survive a disassemble/assemble round trip.
+  TranslateRegistration disassemble(
+      "bin-to-escisa", "Disassemble a .escb binary into escisa",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &os, MLIRContext *ctx) -> LogicalResult {
+        ctx->getOrLoadDialect<escalate::escisa::EscIsaDialect>();
+        const llvm::MemoryBuffer *buf =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        Location loc = FileLineColLoc::get(ctx, buf->getBufferIdentifier(), 0, 0);
+        llvm::Expected<escalate::isa::Program> p =
+            escalate::isa::readBinary(buf->getBuffer(), uint64_t(1) << 40);
+        if (!p)
+          return emitError(loc) << llvm::toString(p.takeError());
+        OpBuilder builder(ctx);
+        OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(ctx));
+        builder.setInsertionPointToEnd(module->getBody());
+        escalate::escisa::fromProgram(builder, UnknownLoc::get(ctx), *p);
+        if (failed(verify(*module)))
+          return failure();
+        module->print(os, OpPrintingFlags().enableDebugInfo());
+        return success();
       });
   return failed(mlirTranslateMain(argc, argv, "ESCALATE translation driver"));
 }

@@ -19,6 +19,13 @@ std::string tensorFileName(llvm::StringRef name);
 /// renamed, so a failure never leaves a partial file behind.
 llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
 
+/// Writes tensors[i] as DIR/<tensorFileName(names[i])>.npy (suffixed _1,
+/// _2 ... where names collide), all or nothing: each goes to a staging name
+/// and is renamed into place only once all are written.
+llvm::Error writeNpyFiles(llvm::StringRef dir,
+                          llvm::ArrayRef<std::string> names,
+                          llvm::ArrayRef<Tensor> tensors);
+
 } // namespace escalate
 
 #endif

@@ -1,0 +1,204 @@
+//===- EscIsaProgram.cpp - escisa.program <-> the binary's program --------===//
+#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace escalate;
+using namespace escalate::escisa;
+
+namespace {
+/// A tensor descriptor from the attributes of escisa.tensor or from a host
+/// op's dictionary (same keys).
+FailureOr<isa::TensorDesc> tensorFrom(Operation *op, StringRef name,
+                                      DictionaryAttr attrs) {
+  isa::TensorDesc t;
+  t.name = name.str();
+  auto integer = [&](StringRef key, int64_t &out) -> LogicalResult {
+    auto a = attrs.getAs<IntegerAttr>(key);
+    if (!a)
+      return op->emitOpError() << "tensor '" << name << "' needs integer '"
+                               << key << "'";
+    out = a.getInt();
+    return success();
+  };
+  int64_t dram, bits, zp;
+  if (failed(integer("dram", dram)) || failed(integer("bits", bits)) ||
+      failed(integer("zero_point", zp)))
+    return failure();
+  auto shape = attrs.getAs<DenseI64ArrayAttr>("shape");
+  auto scale = attrs.getAs<FloatAttr>("scale");
+  if (!shape || !scale)
+    return op->emitOpError() << "tensor '" << name
+                             << "' needs 'shape' (array<i64>) and 'scale'";
+  if (dram < 0 || bits < 0)
+    return op->emitOpError() << "tensor '" << name
+                             << "': dram and bits must be non-negative";
+  t.dram = dram;
+  t.bits = bits;
+  t.zeroPoint = zp;
+  t.shape.assign(shape.asArrayRef().begin(), shape.asArrayRef().end());
+  t.scale = scale.getValueAsDouble();
+  return t;
+}
+
+NamedAttrList tensorAttrs(Builder &b, const isa::TensorDesc &t) {
+  NamedAttrList attrs;
+  attrs.append("dram", b.getI64IntegerAttr(t.dram));
+  attrs.append("shape", b.getDenseI64ArrayAttr(t.shape));
+  attrs.append("bits", b.getI64IntegerAttr(t.bits));
+  attrs.append("scale", b.getF64FloatAttr(t.scale));
+  attrs.append("zero_point", b.getI64IntegerAttr(t.zeroPoint));
+  return attrs;
+}
+
+std::string layerName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return {};
+}
+} // namespace
+
+FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
+  isa::Program p;
+  if (std::optional<StringRef> text = op.getHw()) {
+    llvm::Expected<hw::HwDesc> hw = hw::parseHwDesc(*text);
+    if (!hw)
+      return op.emitOpError() << llvm::toString(hw.takeError());
+    p.hw = std::move(*hw);
+  } else {
+    p.hw = hw::defaultHwDesc();
+  }
+  int64_t dramBytes = op.getDramBytesAttr().getInt();
+  if (dramBytes <= 0)
+    return op.emitOpError("dram_bytes must be positive");
+  p.dramBytes = dramBytes;
+
+  llvm::SmallVector<Operation *> instOps;
+  for (Operation &nested : op.getBody().front()) {
+    if (auto t = dyn_cast<TensorOp>(nested)) {
+      FailureOr<isa::TensorDesc> desc =
+          tensorFrom(t, t.getSymName(), t->getAttrDictionary());
+      if (failed(desc))
+        return failure();
+      if (t.getKind() == "input")
+        p.inputs.push_back(*desc);
+      else if (t.getKind() == "output")
+        p.outputs.push_back(*desc);
+      else
+        return t.emitOpError("kind must be \"input\" or \"output\"");
+    } else if (auto s = dyn_cast<SegmentOp>(nested)) {
+      auto dense = dyn_cast<DenseElementsAttr>(s.getData());
+      int64_t dram = s.getDramAttr().getInt();
+      if (!dense || dram < 0)
+        return s.emitOpError("needs dense i8 data and a non-negative address");
+      ArrayRef<char> raw = dense.getRawData();
+      std::string bytes = dense.isSplat()
+                              ? std::string(dense.getNumElements(), raw[0])
+                              : std::string(raw.begin(), raw.end());
+      p.segments.push_back({s.getSymName().str(), uint64_t(dram),
+                            std::move(bytes)});
+    } else if (std::optional<isa::Instruction> inst = toInstruction(&nested)) {
+      if (auto host = dyn_cast<HostOp>(nested)) {
+        FailureOr<isa::TensorDesc> in =
+            tensorFrom(host, "input", host.getInput());
+        FailureOr<isa::TensorDesc> out =
+            tensorFrom(host, "output", host.getOutput());
+        if (failed(in) || failed(out))
+          return failure();
+        isa::HostOp entry{host.getKind().str(), *in, *out,
+                          host.getAxisAttr().getInt()};
+        uint64_t index = host.getIndex();
+        if (index > p.hostOps.size())
+          return host.emitOpError()
+                 << "index " << index << " skips "
+                 << p.hostOps.size() << "; indices are numbered by first use";
+        if (index == p.hostOps.size()) {
+          p.hostOps.push_back(entry);
+        } else {
+          const isa::HostOp &prev = p.hostOps[index];
+          if (prev.kind != entry.kind || prev.axis != entry.axis ||
+              prev.input.dram != entry.input.dram ||
+              prev.output.dram != entry.output.dram ||
+              prev.input.shape != entry.input.shape)
+            return host.emitOpError()
+                   << "reuses index " << index << " with a different entry";
+        }
+      }
+      std::string name = layerName(nested.getLoc());
+      uint64_t pc = p.code.size();
+      if (!name.empty()) {
+        if (!p.debug.empty() && p.debug.back().end == pc &&
+            p.debug.back().name == name)
+          p.debug.back().end = pc + 1;
+        else
+          p.debug.push_back({pc, pc + 1, name});
+      }
+      p.code.push_back(*inst);
+      instOps.push_back(&nested);
+    } else {
+      return nested.emitOpError("cannot appear in an escisa.program");
+    }
+  }
+  isa::ProgramShape shape{&p.hw, p.dramBytes, p.hostOps.size()};
+  for (auto [inst, instOp] : llvm::zip_equal(p.code, instOps))
+    if (llvm::Error err = isa::validate(inst, shape))
+      return instOp->emitOpError() << llvm::toString(std::move(err));
+  if (llvm::Error err = isa::validateProgram(p))
+    return op.emitOpError() << llvm::toString(std::move(err));
+  return p;
+}
+
+LogicalResult ProgramOp::verifyRegions() { return toProgram(*this); }
+
+ProgramOp escisa::fromProgram(OpBuilder &builder, Location loc,
+                              const isa::Program &p) {
+  MLIRContext *ctx = builder.getContext();
+  auto program = ProgramOp::create(
+      builder, loc, builder.getI64IntegerAttr(p.dramBytes),
+      p.hw.canonicalJson == hw::defaultHwDesc().canonicalJson
+          ? StringAttr()
+          : builder.getStringAttr(p.hw.canonicalJson));
+  Block *body = new Block();
+  program.getBody().push_back(body);
+  OpBuilder b = OpBuilder::atBlockEnd(body);
+  auto declare = [&](StringRef kind, const isa::TensorDesc &t) {
+    NamedAttrList attrs = tensorAttrs(b, t);
+    attrs.append("kind", b.getStringAttr(kind));
+    attrs.append("sym_name", b.getStringAttr(t.name));
+    OperationState state(loc, TensorOp::getOperationName());
+    state.addAttributes(attrs);
+    b.create(state);
+  };
+  for (const isa::TensorDesc &t : p.inputs)
+    declare("input", t);
+  for (const isa::TensorDesc &t : p.outputs)
+    declare("output", t);
+  for (const isa::Segment &s : p.segments) {
+    auto type = RankedTensorType::get({int64_t(s.data.size())},
+                                      IntegerType::get(ctx, 8));
+    SegmentOp::create(
+        b, loc, b.getStringAttr(s.name), b.getI64IntegerAttr(s.dram),
+        cast<DenseIntElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+            type, ArrayRef<char>(s.data.data(), s.data.size()))));
+  }
+  for (auto [pc, inst] : llvm::enumerate(p.code)) {
+    const isa::OpcodeDesc &d = isa::describe(inst.opcode);
+    const isa::DebugRange *range = p.layerOf(pc);
+    Location instLoc = range ? Location(NameLoc::get(b.getStringAttr(
+                                   range->name)))
+                             : UnknownLoc::get(ctx);
+    OperationState state(instLoc, ("escisa." + StringRef(d.mnemonic)).str());
+    for (auto [i, field] : llvm::enumerate(d.fields))
+      state.addAttribute(field.name, b.getI64IntegerAttr(inst.f[i]));
+    if (inst.opcode == isa::Opcode::Host) {
+      const isa::HostOp &op = p.hostOps[inst[isa::host::Index]];
+      state.addAttribute("kind", b.getStringAttr(op.kind));
+      state.addAttribute("axis", b.getI64IntegerAttr(op.axis));
+      state.addAttribute("input", b.getDictionaryAttr(tensorAttrs(b, op.input)));
+      state.addAttribute("output",
+                         b.getDictionaryAttr(tensorAttrs(b, op.output)));
+    }
+    b.create(state);
+  }
+  return program;
+}

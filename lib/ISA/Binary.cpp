@@ -1,0 +1,245 @@
+//===- Binary.cpp - .escb serialization and validation --------------------===//
+#include "escalate/ISA/Binary.h"
+#include "escb.pb.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <climits>
+#include <cmath>
+
+using namespace escalate;
+using namespace escalate::isa;
+using llvm::StringRef;
+
+namespace {
+llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(msg);
+}
+
+std::string where(const Program &p, uint64_t pc) {
+  std::string s = llvm::formatv("instruction {0} ('{1}')", pc,
+                                describe(p.code[pc].opcode).mnemonic);
+  if (const DebugRange *r = p.layerOf(pc))
+    s += " of layer '" + r->name + "'";
+  return s;
+}
+
+llvm::Error checkTensor(const TensorDesc &t, StringRef what,
+                        uint64_t dramBytes) {
+  std::string name = (what + " '" + t.name + "'").str();
+  if (t.name.empty())
+    return fail(what + " has no name");
+  if (t.bits != 8 && t.bits != 16 && t.bits != 32)
+    return fail(name + llvm::formatv(": bits = {0} must be 8, 16 or 32", t.bits));
+  if (!std::isfinite(t.scale) || t.scale < 0)
+    return fail(name + ": scale must be finite and non-negative");
+  int64_t lo = -(int64_t(1) << (t.bits - 1)), hi = -lo - 1;
+  if (t.zeroPoint < lo || t.zeroPoint > hi)
+    return fail(name + llvm::formatv(": zero point {0} is outside the "
+                                     "{1}-bit range",
+                                     t.zeroPoint, t.bits));
+  if (t.shape.empty())
+    return fail(name + " has no shape");
+  uint64_t count = 1;
+  for (int64_t d : t.shape) {
+    if (d < 1 || uint64_t(d) > (uint64_t(1) << 40) / count)
+      return fail(name + llvm::formatv(": dimension {0} is not in [1, 2^40] "
+                                       "(or the size overflows)",
+                                       d));
+    count *= d;
+  }
+  if (t.dram > dramBytes || t.bytes() > dramBytes - t.dram)
+    return fail(name + llvm::formatv(": [{0}, {1}) is outside the {2} bytes "
+                                     "of DRAM",
+                                     t.dram, t.dram + t.bytes(), dramBytes));
+  return llvm::Error::success();
+}
+
+void toProto(const TensorDesc &t, escb::Tensor *p) {
+  p->set_name(t.name);
+  p->set_dram(t.dram);
+  for (int64_t d : t.shape)
+    p->add_shape(d);
+  p->set_bits(t.bits);
+  p->set_scale(t.scale);
+  p->set_zero_point(t.zeroPoint);
+}
+
+TensorDesc fromProto(const escb::Tensor &p) {
+  TensorDesc t;
+  t.name = p.name();
+  t.dram = p.dram();
+  t.shape.assign(p.shape().begin(), p.shape().end());
+  t.bits = p.bits();
+  t.scale = p.scale();
+  t.zeroPoint = p.zero_point();
+  return t;
+}
+} // namespace
+
+uint64_t TensorDesc::numElements() const {
+  uint64_t n = 1;
+  for (int64_t d : shape)
+    n *= uint64_t(d);
+  return n;
+}
+
+const DebugRange *Program::layerOf(uint64_t pc) const {
+  auto it = llvm::partition_point(
+      debug, [&](const DebugRange &r) { return r.end <= pc; });
+  return it != debug.end() && it->begin <= pc ? &*it : nullptr;
+}
+
+llvm::Error isa::validateProgram(const Program &p) {
+  if (p.dramBytes == 0 || p.dramBytes > p.hw.dramCapacity)
+    return fail(llvm::formatv("the program needs {0} bytes of DRAM; the "
+                              "hardware has {1}",
+                              p.dramBytes, p.hw.dramCapacity));
+  for (const auto &[list, what] :
+       {std::pair(&p.inputs, "input"), std::pair(&p.outputs, "output")}) {
+    for (const TensorDesc &t : *list) {
+      if (llvm::Error err = checkTensor(t, what, p.dramBytes))
+        return err;
+      if (llvm::count_if(*list, [&](const TensorDesc &o) {
+            return o.name == t.name;
+          }) > 1)
+        return fail(llvm::Twine(what) + " '" + t.name + "' is declared twice");
+    }
+  }
+  std::vector<const Segment *> segs;
+  for (const Segment &s : p.segments) {
+    if (s.dram > p.dramBytes || s.data.size() > p.dramBytes - s.dram)
+      return fail("constant segment '" + s.name + "' is outside DRAM");
+    segs.push_back(&s);
+  }
+  llvm::sort(segs, [](const Segment *a, const Segment *b) {
+    return a->dram < b->dram;
+  });
+  for (size_t i = 1; i < segs.size(); ++i)
+    if (segs[i - 1]->dram + segs[i - 1]->data.size() > segs[i]->dram)
+      return fail("constant segments '" + segs[i - 1]->name + "' and '" +
+                  segs[i]->name + "' overlap");
+  for (auto [i, op] : llvm::enumerate(p.hostOps)) {
+    std::string name = llvm::formatv("host op {0} ('{1}')", i, op.kind);
+    if (op.kind != "softmax")
+      return fail(name + ": unknown kind (known: softmax)");
+    if (llvm::Error err = checkTensor(op.input, name + " input", p.dramBytes))
+      return err;
+    if (llvm::Error err = checkTensor(op.output, name + " output", p.dramBytes))
+      return err;
+    if (op.input.scale <= 0 || op.output.scale <= 0)
+      return fail(name + ": the host dequantizes, so both tensors need a "
+                         "positive scale");
+    if (op.input.shape != op.output.shape)
+      return fail(name + ": input and output shapes differ");
+    int64_t rank = op.input.shape.size();
+    if (op.axis < -rank || op.axis >= rank)
+      return fail(name + llvm::formatv(": axis {0} is outside rank {1}",
+                                       op.axis, rank));
+  }
+  if (p.code.empty() || p.code.back().opcode != Opcode::Halt)
+    return fail("the code section must end with a halt instruction");
+  for (auto [i, r] : llvm::enumerate(p.debug))
+    if (r.begin >= r.end || r.end > p.code.size() ||
+        (i && p.debug[i - 1].end > r.begin))
+      return fail(llvm::formatv("debug range {0} ('{1}': [{2}, {3})) is "
+                                "empty, out of order or past the code",
+                                i, r.name, r.begin, r.end));
+  ProgramShape shape{&p.hw, p.dramBytes, p.hostOps.size()};
+  for (size_t pc = 0; pc < p.code.size(); ++pc)
+    if (llvm::Error err = validate(p.code[pc], shape))
+      return fail(where(p, pc) + ": " + llvm::toString(std::move(err)));
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> isa::writeBinary(const Program &p) {
+  if (llvm::Error err = validateProgram(p))
+    return std::move(err);
+  escb::Program proto;
+  proto.mutable_header()->set_magic(kBinaryMagic);
+  proto.mutable_header()->set_version(kBinaryVersion);
+  proto.set_hw_json(p.hw.canonicalJson);
+  proto.set_dram_bytes(p.dramBytes);
+  for (const TensorDesc &t : p.inputs)
+    toProto(t, proto.add_inputs());
+  for (const TensorDesc &t : p.outputs)
+    toProto(t, proto.add_outputs());
+  for (const Segment &s : p.segments) {
+    escb::Segment *seg = proto.add_constants();
+    seg->set_name(s.name);
+    seg->set_dram(s.dram);
+    seg->set_data(s.data);
+  }
+  std::string code(p.code.size() * kWordBytes, '\0');
+  for (size_t i = 0; i < p.code.size(); ++i)
+    encode(p.code[i], reinterpret_cast<uint8_t *>(&code[i * kWordBytes]));
+  proto.set_code(std::move(code));
+  for (const DebugRange &r : p.debug) {
+    escb::DebugRange *d = proto.add_debug();
+    d->set_begin(r.begin);
+    d->set_end(r.end);
+    d->set_name(r.name);
+  }
+  for (const HostOp &op : p.hostOps) {
+    escb::HostOp *h = proto.add_host_ops();
+    h->set_kind(op.kind);
+    toProto(op.input, h->mutable_input());
+    toProto(op.output, h->mutable_output());
+    h->set_axis(op.axis);
+  }
+  std::string out;
+  if (!proto.SerializeToString(&out))
+    return fail("program is too large to serialize (2 GiB limit)");
+  return out;
+}
+
+llvm::Expected<Program> isa::readBinary(StringRef bytes,
+                                        uint64_t maxDramBytes) {
+  escb::Program proto;
+  if (bytes.size() > INT_MAX ||
+      !proto.ParseFromArray(bytes.data(), int(bytes.size())))
+    return fail("not an ESCALATE binary (the container does not parse)");
+  if (!proto.has_header() || proto.header().magic() != kBinaryMagic)
+    return fail(llvm::formatv("not an ESCALATE binary (magic 0x{0:x8}, "
+                              "expected 0x{1:x8})",
+                              proto.header().magic(), kBinaryMagic));
+  if (proto.header().version() != kBinaryVersion)
+    return fail(llvm::formatv("binary format version {0} is not supported "
+                              "(this build reads version {1})",
+                              proto.header().version(), kBinaryVersion));
+  Program p;
+  llvm::Expected<hw::HwDesc> hw = hw::parseHwDesc(proto.hw_json());
+  if (!hw)
+    return fail("embedded " + llvm::toString(hw.takeError()));
+  p.hw = std::move(*hw);
+  p.dramBytes = proto.dram_bytes();
+  if (p.dramBytes > maxDramBytes)
+    return fail(llvm::formatv("the program asks for {0} bytes of DRAM, above "
+                              "the limit of {1} (raise it with --max-dram)",
+                              p.dramBytes, maxDramBytes));
+  for (const escb::Tensor &t : proto.inputs())
+    p.inputs.push_back(fromProto(t));
+  for (const escb::Tensor &t : proto.outputs())
+    p.outputs.push_back(fromProto(t));
+  for (const escb::Segment &s : proto.constants())
+    p.segments.push_back({s.name(), s.dram(), s.data()});
+  const std::string &code = proto.code();
+  if (code.size() % kWordBytes)
+    return fail(llvm::formatv("code section of {0} bytes is not a whole "
+                              "number of {1}-byte words",
+                              code.size(), kWordBytes));
+  for (size_t pc = 0; pc < code.size() / kWordBytes; ++pc) {
+    llvm::Expected<Instruction> inst = decode(
+        reinterpret_cast<const uint8_t *>(code.data() + pc * kWordBytes));
+    if (!inst)
+      return fail(llvm::formatv("instruction {0}: {1}", pc,
+                                llvm::toString(inst.takeError())));
+    p.code.push_back(*inst);
+  }
+  for (const escb::DebugRange &r : proto.debug())
+    p.debug.push_back({r.begin(), r.end(), r.name()});
+  for (const escb::HostOp &h : proto.host_ops())
+    p.hostOps.push_back(
+        {h.kind(), fromProto(h.input()), fromProto(h.output()), h.axis()});
+  if (llvm::Error err = validateProgram(p))
+    return std::move(err);
+  return p;
+}

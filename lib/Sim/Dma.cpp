@@ -1,0 +1,60 @@
+//===- Dma.cpp - the DMA engine -------------------------------------------===//
+#include "Machine.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace escalate;
+using namespace escalate::sim;
+using namespace escalate::isa;
+using hw::Buffer;
+
+llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
+  bool isLoad = inst.opcode == Opcode::Load;
+  // load and store share the leading fields (buf .. stride_h).
+  Buffer buf = Buffer(inst[load::Buf]);
+  uint64_t c = inst[load::C], h = inst[load::H], w = inst[load::W];
+  uint64_t eb = inst[isLoad ? unsigned(load::ElemBytes)
+                            : unsigned(store::ElemBytes)];
+  uint64_t rowBytes = w * eb;
+  uint64_t padT = 0, padB = 0, padL = 0, padR = 0;
+  if (isLoad) {
+    padT = inst[load::PadTop];
+    padB = inst[load::PadBottom];
+    padL = inst[load::PadLeft];
+    padR = inst[load::PadRight];
+  }
+  uint64_t rows = h + padT + padB, cols = w + padL + padR;
+  uint8_t *sram = m.buffer(buf, inst[load::Sram]);
+  uint64_t dram = inst[load::Dram];
+  if (isLoad && (padT || padB || padL || padR)) {
+    uint8_t pattern[4];
+    int32_t pv = int32_t(inst[load::PadValue]);
+    std::memcpy(pattern, &pv, 4);
+    for (uint64_t e = 0; e < c * rows * cols; ++e)
+      std::memcpy(sram + e * eb, pattern, eb);
+  }
+  for (uint64_t ci = 0; ci < c; ++ci)
+    for (uint64_t hi = 0; hi < h; ++hi) {
+      uint8_t *d = m.dram.data() + dram + ci * inst[load::StrideC] +
+                   hi * inst[load::StrideH];
+      uint8_t *s = sram + ((ci * rows + hi + padT) * cols + padL) * eb;
+      if (isLoad)
+        std::memcpy(s, d, rowBytes);
+      else
+        std::memcpy(d, s, rowBytes);
+    }
+
+  const hw::HwDesc &hw = m.hw;
+  uint64_t payload = c * h * rowBytes;
+  uint64_t transfer = c * h * ceilDiv(rowBytes, hw.dramBurst) * hw.dramBurst;
+  Counters &k = step.counts;
+  (isLoad ? k.dramRead : k.dramWrite) = payload;
+  if (isLoad)
+    k.bufWrite[unsigned(buf)] = c * rows * cols * eb;
+  else
+    k.bufRead[unsigned(buf)] = payload;
+  k.energyPj[unsigned(EnergyKind::Dram)] = transfer * hw.dramBytePj;
+  step.unitMask = 1u << unsigned(Unit::Dma);
+  step.duration = hw.dramLatency + ceilDiv(transfer, hw.dramBytesPerCycle);
+  k.busy[unsigned(Unit::Dma)] = step.duration;
+  return llvm::Error::success();
+}

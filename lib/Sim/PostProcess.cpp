@@ -1,0 +1,175 @@
+//===- PostProcess.cpp - the post-processing unit -------------------------===//
+//
+// requant, lut, pool and eltwise: integer only, with the rounding of
+// roundShift (docs/isa.md, "Rounding").
+//
+//===----------------------------------------------------------------------===//
+#include "Machine.h"
+#include "Memory.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace escalate;
+using namespace escalate::sim;
+using namespace escalate::isa;
+using hw::Buffer;
+
+namespace {
+llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(msg);
+}
+
+int32_t param(Machine &m, uint64_t addr, unsigned index) {
+  return int32_t(loadElem(m.buffer(Buffer::Coef, addr), index, 32));
+}
+
+llvm::Error checkShift(int64_t shift, const llvm::Twine &what) {
+  if (shift < 0 || shift > 63)
+    return fail(what + llvm::formatv(" shift {0} is outside [0, 63]", shift));
+  return llvm::Error::success();
+}
+
+void finish(Machine &m, Step &step, uint64_t elements) {
+  step.counts.ppuElements = elements;
+  step.counts.energyPj[unsigned(EnergyKind::Ppu)] =
+      elements * m.hw.ppuElementPj;
+  step.unitMask = 1u << unsigned(Unit::Ppu);
+  step.duration = ceilDiv(elements, m.hw.ppuLanes) + m.hw.ppuPipeline;
+  step.counts.busy[unsigned(Unit::Ppu)] = step.duration;
+}
+
+llvm::Error requantOp(Machine &m, const Instruction &inst, Step &step) {
+  using namespace requant;
+  uint64_t plane = uint64_t(inst[H]) * inst[W];
+  unsigned bits = inst[OutBits];
+  const uint8_t *src = m.buffer(Buffer::Accum, inst[Src]);
+  uint8_t *dst = m.buffer(Buffer::Act, inst[Dst]);
+  for (int64_t c = 0; c < inst[C]; ++c) {
+    int32_t bias = param(m, inst[Params], 3 * c);
+    int32_t mult = param(m, inst[Params], 3 * c + 1);
+    int32_t shift = param(m, inst[Params], 3 * c + 2);
+    if (llvm::Error err =
+            checkShift(shift, llvm::formatv("channel {0}'s requant", c)))
+      return err;
+    for (uint64_t p = 0; p < plane; ++p) {
+      uint64_t i = c * plane + p;
+      __int128 y = roundShift(
+          __int128(loadElem(src, i, 32) + int64_t(bias)) * mult, shift);
+      if (y < 0)
+        y = roundShift(y * inst[NegMult], inst[NegShift]);
+      y += inst[ZeroPoint];
+      y = std::clamp<__int128>(y, inst[ClampLo], inst[ClampHi]);
+      storeElem(dst, i, bits, int64_t(y));
+    }
+  }
+  uint64_t n = inst[C] * plane;
+  step.counts.bufRead[unsigned(Buffer::Accum)] = 4 * n;
+  step.counts.bufRead[unsigned(Buffer::Coef)] = kRequantParamBytes * inst[C];
+  step.counts.bufWrite[unsigned(Buffer::Act)] = n * bits / 8;
+  finish(m, step, n);
+  return llvm::Error::success();
+}
+
+llvm::Error lutOp(Machine &m, const Instruction &inst, Step &step) {
+  using namespace lut;
+  const uint8_t *src = m.buffer(Buffer::Act, inst[Src]);
+  uint8_t *dst = m.buffer(Buffer::Act, inst[Dst]);
+  const uint8_t *table = m.buffer(Buffer::Coef, inst[Table]);
+  for (int64_t i = 0; i < inst[Count]; ++i)
+    dst[i] = table[src[i]];
+  step.counts.bufRead[unsigned(Buffer::Act)] = inst[Count];
+  step.counts.bufRead[unsigned(Buffer::Coef)] = inst[Count];
+  step.counts.bufWrite[unsigned(Buffer::Act)] = inst[Count];
+  finish(m, step, inst[Count]);
+  return llvm::Error::success();
+}
+
+llvm::Error poolOp(Machine &m, const Instruction &inst, Step &step) {
+  using namespace pool;
+  int64_t inH = inst[InH], inW = inst[InW], kh = inst[KernelH],
+          kw = inst[KernelW];
+  int64_t outH = (inH - kh) / inst[StrideH] + 1;
+  int64_t outW = (inW - kw) / inst[StrideW] + 1;
+  unsigned bits = inst[Bits];
+  const uint8_t *src = m.buffer(Buffer::Act, inst[Src]);
+  uint8_t *dst = m.buffer(Buffer::Act, inst[Dst]);
+  bool isMax = inst[Kind] == Max;
+  int64_t zp = inst[ZeroPoint];
+  for (int64_t c = 0; c < inst[C]; ++c)
+    for (int64_t oh = 0; oh < outH; ++oh)
+      for (int64_t ow = 0; ow < outW; ++ow) {
+        int64_t best = INT64_MIN, sum = 0;
+        for (int64_t y = 0; y < kh; ++y)
+          for (int64_t x = 0; x < kw; ++x) {
+            int64_t v =
+                loadElem(src,
+                         (c * inH + oh * inst[StrideH] + y) * inW +
+                             ow * inst[StrideW] + x,
+                         bits);
+            best = std::max(best, v);
+            sum += v - zp;
+          }
+        int64_t out = isMax ? best
+                            : saturate(roundShift(__int128(sum) *
+                                                      inst[AvgMult],
+                                                  inst[AvgShift]) +
+                                           zp,
+                                       bits);
+        storeElem(dst, (c * outH + oh) * outW + ow, bits, out);
+      }
+  uint64_t outElems = inst[C] * outH * outW;
+  step.counts.bufRead[unsigned(Buffer::Act)] =
+      inst[C] * inH * inW * (bits / 8);
+  step.counts.bufWrite[unsigned(Buffer::Act)] = outElems * (bits / 8);
+  finish(m, step, outElems * kh * kw);
+  return llvm::Error::success();
+}
+
+llvm::Error eltwiseOp(Machine &m, const Instruction &inst, Step &step) {
+  using namespace eltwise;
+  int32_t p[8];
+  for (unsigned i = 0; i < 8; ++i)
+    p[i] = param(m, inst[Params], i);
+  auto [za, zb, zo, ma, mb, shift, lo, hi] =
+      std::tuple(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+  if (llvm::Error err = checkShift(shift, "eltwise"))
+    return err;
+  if (lo > hi)
+    return fail(llvm::formatv("eltwise clamp [{0}, {1}] is empty", lo, hi));
+  unsigned bits = inst[Bits];
+  uint64_t plane = uint64_t(inst[H]) * inst[W];
+  uint64_t n = inst[C] * plane;
+  const uint8_t *a = m.buffer(Buffer::Act, inst[A]);
+  const uint8_t *b = m.buffer(Buffer::Act, inst[B]);
+  uint8_t *dst = m.buffer(Buffer::Act, inst[Dst]);
+  int64_t bcast = inst[Broadcast];
+  bool isAdd = inst[Op] == Add;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t bi = bcast == None ? i : bcast == Channel ? i / plane : 0;
+    __int128 da = loadElem(a, i, bits) - za, db = loadElem(b, bi, bits) - zb;
+    __int128 y = isAdd ? roundShift(da * ma + db * mb, shift)
+                       : roundShift(da * db * ma, shift);
+    y = std::clamp<__int128>(y + zo, lo, hi);
+    storeElem(dst, i, bits, saturate(y, bits));
+  }
+  uint64_t eb = bits / 8;
+  step.counts.bufRead[unsigned(Buffer::Act)] =
+      (n + (bcast == None ? n : bcast == Channel ? inst[C] : 1)) * eb;
+  step.counts.bufRead[unsigned(Buffer::Coef)] = kEltwiseParamBytes;
+  step.counts.bufWrite[unsigned(Buffer::Act)] = n * eb;
+  finish(m, step, n);
+  return llvm::Error::success();
+}
+} // namespace
+
+llvm::Error sim::executePpu(Machine &m, const Instruction &inst, Step &step) {
+  switch (inst.opcode) {
+  case Opcode::Requant:
+    return requantOp(m, inst, step);
+  case Opcode::Lut:
+    return lutOp(m, inst, step);
+  case Opcode::Pool:
+    return poolOp(m, inst, step);
+  default:
+    return eltwiseOp(m, inst, step);
+  }
+}
