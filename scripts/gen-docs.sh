@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the checked-in reference docs from their sources of truth:
-# the dialect reference from ODS, the supported-op table from the importer.
+# the dialect references from ODS, the supported-op table from the importer,
+# the instruction encoding from the ISA field table.
 # test/Docs/current.test fails when these are stale.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,5 +12,9 @@ bash scripts/build.sh
   include/escalate/Dialect/Escalate/IR/EscalateOps.td > docs/generated/EscalateDialect.md
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I /usr/lib/llvm-22/include -I include \
   include/escalate/Dialect/Escalate/Transforms/Passes.td > docs/generated/EscalatePasses.md
+/usr/lib/llvm-22/bin/mlir-tblgen -gen-dialect-doc -dialect=escisa \
+  -I /usr/lib/llvm-22/include -I include \
+  include/escalate/Dialect/EscIsa/IR/EscIsaOps.td > docs/generated/EscIsaDialect.md
+build/bin/escalate-sim --print-encoding > docs/generated/isa-encoding.md
 build/bin/escalate-run --list-supported-ops > docs/generated/supported-onnx-ops.md
 echo "docs/generated updated" >&2

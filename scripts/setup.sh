@@ -7,7 +7,7 @@ PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libprotobuf-dev protobuf-compiler
   clang-22 lld-22 ccache ninja-build cmake
-  python3-onnx python3-numpy libonnx-testdata time
+  python3-onnx python3-numpy python3-protobuf libonnx-testdata time
   libeigen3-dev
 )
 

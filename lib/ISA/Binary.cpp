@@ -28,7 +28,8 @@ llvm::Error checkTensor(const TensorDesc &t, StringRef what,
   if (t.name.empty())
     return fail(what + " has no name");
   if (t.bits != 8 && t.bits != 16 && t.bits != 32)
-    return fail(name + llvm::formatv(": bits = {0} must be 8, 16 or 32", t.bits));
+    return fail(name +
+                llvm::formatv(": bits = {0} must be 8, 16 or 32", t.bits));
   if (!std::isfinite(t.scale) || t.scale < 0)
     return fail(name + ": scale must be finite and non-negative");
   int64_t lo = -(int64_t(1) << (t.bits - 1)), hi = -lo - 1;
@@ -98,9 +99,8 @@ llvm::Error isa::validateProgram(const Program &p) {
     for (const TensorDesc &t : *list) {
       if (llvm::Error err = checkTensor(t, what, p.dramBytes))
         return err;
-      if (llvm::count_if(*list, [&](const TensorDesc &o) {
-            return o.name == t.name;
-          }) > 1)
+      if (llvm::count_if(
+              *list, [&](const TensorDesc &o) { return o.name == t.name; }) > 1)
         return fail(llvm::Twine(what) + " '" + t.name + "' is declared twice");
     }
   }
@@ -143,6 +143,21 @@ llvm::Error isa::validateProgram(const Program &p) {
       return fail(llvm::formatv("debug range {0} ('{1}': [{2}, {3})) is "
                                 "empty, out of order or past the code",
                                 i, r.name, r.begin, r.end));
+  for (size_t i = 1; i < p.debug.size(); ++i)
+    if (p.debug[i - 1].end == p.debug[i].begin &&
+        p.debug[i - 1].name == p.debug[i].name)
+      return fail("debug ranges " + llvm::Twine(i - 1) + " and " +
+                  llvm::Twine(i) + " are adjacent and both named '" +
+                  p.debug[i].name + "'; they must be one range");
+  std::vector<bool> hostUsed(p.hostOps.size());
+  for (const Instruction &inst : p.code)
+    if (inst.opcode == Opcode::Host &&
+        uint64_t(inst[host::Index]) < hostUsed.size())
+      hostUsed[inst[host::Index]] = true;
+  for (size_t i = 0; i < hostUsed.size(); ++i)
+    if (!hostUsed[i])
+      return fail(llvm::formatv("host op {0} ('{1}') is never used", i,
+                                p.hostOps[i].kind));
   ProgramShape shape{&p.hw, p.dramBytes, p.hostOps.size()};
   for (size_t pc = 0; pc < p.code.size(); ++pc)
     if (llvm::Error err = validate(p.code[pc], shape))
@@ -198,8 +213,8 @@ llvm::Expected<Program> isa::readBinary(StringRef bytes,
       !proto.ParseFromArray(bytes.data(), int(bytes.size())))
     return fail("not an ESCALATE binary (the container does not parse)");
   if (!proto.has_header() || proto.header().magic() != kBinaryMagic)
-    return fail(llvm::formatv("not an ESCALATE binary (magic 0x{0:x8}, "
-                              "expected 0x{1:x8})",
+    return fail(llvm::formatv("not an ESCALATE binary (magic {0:x8}, "
+                              "expected {1:x8})",
                               proto.header().magic(), kBinaryMagic));
   if (proto.header().version() != kBinaryVersion)
     return fail(llvm::formatv("binary format version {0} is not supported "

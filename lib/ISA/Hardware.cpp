@@ -214,8 +214,8 @@ llvm::Expected<HwDesc> escalate::hw::parseHwDesc(StringRef text) {
 llvm::Expected<HwDesc> escalate::hw::loadHwDesc(StringRef path) {
   auto buf = llvm::MemoryBuffer::getFile(path);
   if (!buf)
-    return llvm::createStringError("cannot read hardware description '" +
-                                   path + "': " + buf.getError().message());
+    return llvm::createStringError("cannot read hardware description '" + path +
+                                   "': " + buf.getError().message());
   llvm::Expected<HwDesc> hw = parseHwDesc((*buf)->getBuffer());
   if (!hw)
     return llvm::createStringError(path + ": " +

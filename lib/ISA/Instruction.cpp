@@ -212,7 +212,7 @@ void isa::encode(const Instruction &inst, uint8_t out[kWordBytes]) {
 llvm::Expected<Instruction> isa::decode(const uint8_t word[kWordBytes]) {
   const OpcodeDesc *d = lookupOpcode(word[0]);
   if (!d)
-    return fail(llvm::formatv("illegal opcode 0x{0:x2}", word[0]));
+    return fail(llvm::formatv("illegal opcode {0:x2}", word[0]));
   Instruction inst;
   inst.opcode = d->opcode;
   unsigned pos = 8;
@@ -226,8 +226,8 @@ llvm::Expected<Instruction> isa::decode(const uint8_t word[kWordBytes]) {
   }
   for (unsigned b = pos; b < kWordBytes * 8; ++b)
     if ((word[b / 8] >> (b % 8)) & 1)
-      return fail(llvm::formatv("'{0}' word has reserved bit {1} set",
-                                d->mnemonic, b));
+      return fail(
+          llvm::formatv("'{0}' word has reserved bit {1} set", d->mnemonic, b));
   if (llvm::Error err = checkFields(inst))
     return std::move(err);
   return inst;
@@ -285,8 +285,8 @@ llvm::SmallVector<Access, 4> isa::accesses(const Instruction &inst,
     using namespace load;
     uint64_t rows = inst[H] + inst[PadTop] + inst[PadBottom];
     uint64_t cols = inst[W] + inst[PadLeft] + inst[PadRight];
-    out.push_back(dramHull(inst, Dram, C, H, W, StrideC, StrideH, ElemBytes,
-                           false));
+    out.push_back(
+        dramHull(inst, Dram, C, H, W, StrideC, StrideH, ElemBytes, false));
     out.push_back(range(Buffer(inst[Buf]), inst[Sram],
                         uint64_t(inst[C]) * rows * cols * inst[ElemBytes],
                         true));
@@ -304,21 +304,20 @@ llvm::SmallVector<Access, 4> isa::accesses(const Instruction &inst,
   case Opcode::Conv: {
     using namespace conv;
     ConvShape s = convShape(inst);
-    out.push_back(range(Buffer::Act, inst[Input],
-                        uint64_t(s.inC) * s.inH * s.inW *
-                            actBytes(inst[ActBits]),
-                        false));
+    out.push_back(range(
+        Buffer::Act, inst[Input],
+        uint64_t(s.inC) * s.inH * s.inW * actBytes(inst[ActBits]), false));
     if (inst[Mode] == ModeBasis)
-      out.push_back(range(Buffer::Basis, inst[Basis],
-                          packedBytes(uint64_t(s.bases) * s.kh * s.kw,
-                                      inst[BasisBits]),
-                          false));
+      out.push_back(
+          range(Buffer::Basis, inst[Basis],
+                packedBytes(uint64_t(s.bases) * s.kh * s.kw, inst[BasisBits]),
+                false));
     out.push_back(range(Buffer::Coef, inst[Coef],
                         std::max(coefBytes, coefHeaderBytes(inst)), false));
-    out.push_back(range(Buffer::Stream, 0,
-                        2 * uint64_t(s.bases) * s.pixels() *
-                            (hw.streamBits > 16 ? 4 : 2),
-                        true));
+    out.push_back(
+        range(Buffer::Stream, 0,
+              2 * uint64_t(s.bases) * s.pixels() * (hw.streamBits > 16 ? 4 : 2),
+              true));
     out.push_back(range(Buffer::Accum, inst[Acc],
                         4 * uint64_t(s.outC) * s.pixels(), true));
     break;
@@ -327,10 +326,10 @@ llvm::SmallVector<Access, 4> isa::accesses(const Instruction &inst,
     using namespace requant;
     uint64_t n = uint64_t(inst[C]) * inst[H] * inst[W];
     out.push_back(range(Buffer::Accum, inst[Src], 4 * n, false));
-    out.push_back(range(Buffer::Coef, inst[Params],
-                        kRequantParamBytes * inst[C], false));
-    out.push_back(range(Buffer::Act, inst[Dst], n * actBytes(inst[OutBits]),
-                        true));
+    out.push_back(
+        range(Buffer::Coef, inst[Params], kRequantParamBytes * inst[C], false));
+    out.push_back(
+        range(Buffer::Act, inst[Dst], n * actBytes(inst[OutBits]), true));
     break;
   }
   case Opcode::Lut:
@@ -406,7 +405,8 @@ llvm::Error isa::validate(const Instruction &inst, const ProgramShape &shape) {
       return fail("the stream buffer is private to the conv engines; DMA "
                   "cannot address it");
     if (inst[eb] != 1 && inst[eb] != 2 && inst[eb] != 4)
-      return fail(llvm::formatv("elem_bytes = {0} must be 1, 2 or 4", inst[eb]));
+      return fail(
+          llvm::formatv("elem_bytes = {0} must be 1, 2 or 4", inst[eb]));
     if (llvm::Error err = positive({load::C, load::H, load::W}))
       return err;
     break;
@@ -462,8 +462,8 @@ llvm::Error isa::validate(const Instruction &inst, const ProgramShape &shape) {
         inst[ClampHi] > hi)
       return fail(llvm::formatv("clamp [{0}, {1}] must be ordered and "
                                 "within the {2}-bit range [{3}, {4}]",
-                                inst[ClampLo], inst[ClampHi], inst[OutBits],
-                                lo, hi));
+                                inst[ClampLo], inst[ClampHi], inst[OutBits], lo,
+                                hi));
     break;
   }
   case Opcode::Lut:
@@ -474,8 +474,8 @@ llvm::Error isa::validate(const Instruction &inst, const ProgramShape &shape) {
     break;
   case Opcode::Pool: {
     using namespace pool;
-    if (llvm::Error err = positive(
-            {C, InH, InW, KernelH, KernelW, StrideH, StrideW}))
+    if (llvm::Error err =
+            positive({C, InH, InW, KernelH, KernelW, StrideH, StrideW}))
       return err;
     if (llvm::Error err = needBits("bits", inst[Bits], hw.actBits))
       return err;
@@ -499,9 +499,8 @@ llvm::Error isa::validate(const Instruction &inst, const ProgramShape &shape) {
     break;
   }
   for (const Access &a : accesses(inst, hw)) {
-    uint64_t cap = a.space == Space::Dram
-                       ? shape.dramBytes
-                       : hw.buffer(Buffer(a.space)).bytes;
+    uint64_t cap = a.space == Space::Dram ? shape.dramBytes
+                                          : hw.buffer(Buffer(a.space)).bytes;
     if (a.hi > cap)
       return fail(llvm::formatv("{0} {1} [{2}, {3}) is outside the {4} "
                                 "bytes of {1}",

@@ -73,9 +73,9 @@ llvm::Error decodeCoefficients(Machine &m, const Instruction &inst,
     uint64_t total = rowStart[rows];
     if (format == FormatBitmap && total > rows * cols)
       return fail("bitmap coefficients hold more entries than the matrix");
-    uint64_t indexBytes =
-        format == FormatBitmap ? rows * ((cols + 7) / 8)
-                               : packedBytes(total, inst[IndexBits]);
+    uint64_t indexBytes = format == FormatBitmap
+                              ? rows * ((cols + 7) / 8)
+                              : packedBytes(total, inst[IndexBits]);
     out.encodedBytes = header + indexBytes + packedBytes(total, bits);
     if (out.encodedBytes > avail)
       return fail(llvm::formatv("encoded coefficients ({0} bytes) run past "
@@ -198,7 +198,19 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   };
   int64_t bound32 = 0;
 
+  // Stage-1 maps saturate at the stream width; the fast int32 path is taken
+  // when no map can reach it.
   int64_t streamMax = (int64_t(1) << (hw.streamBits - 1)) - 1;
+  int64_t xMax = 0, basisAbs = 0;
+  for (int32_t v : x)
+    xMax = std::max<int64_t>(xMax, std::abs(int64_t(v)));
+  for (uint64_t mm = 0; mm < bases.size() / std::max<uint64_t>(K, 1); ++mm) {
+    int64_t sum = 0;
+    for (uint64_t t = 0; t < K; ++t)
+      sum += std::abs(int64_t(bases[mm * K + t]));
+    basisAbs = std::max(basisAbs, sum);
+  }
+  bool wideMaps = !window && xMax * basisAbs > streamMax;
   std::vector<int32_t> maps(M * P);
   std::vector<uint64_t> coefCycles(s.inC);
   uint64_t basisCycles =
@@ -223,7 +235,7 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
               out[oh * s.outW + ow] = row[ow * sw];
           }
         }
-    } else {
+    } else if (!wideMaps) {
       std::fill(maps.begin(), maps.end(), 0);
       for (uint64_t mm = 0; mm < M; ++mm)
         for (int64_t kh = 0; kh < s.kh; ++kh)
@@ -243,9 +255,19 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
                   o[ow] += bv * row[ow * sw];
             }
           }
-      if (hw.streamBits < 32)
-        for (int32_t &v : maps)
-          v = int32_t(std::clamp<int64_t>(v, -streamMax - 1, streamMax));
+    } else {
+      // Maps that may pass the stream width: exact sums, then saturation.
+      for (uint64_t mm = 0; mm < M; ++mm)
+        for (int64_t oh = 0; oh < s.outH; ++oh)
+          for (int64_t ow = 0; ow < s.outW; ++ow) {
+            int64_t sum = 0;
+            for (int64_t kh = 0; kh < s.kh; ++kh)
+              for (int64_t kw = 0; kw < s.kw; ++kw)
+                sum += int64_t(bases[(mm * s.kh + kh) * s.kw + kw]) *
+                       xi[(oh * sh + kh * dh) * s.inW + ow * sw + kw * dw];
+            maps[mm * P + oh * s.outW + ow] =
+                int32_t(std::clamp<int64_t>(sum, -streamMax - 1, streamMax));
+          }
     }
     int64_t mapMax = 0;
     for (int32_t v : maps)

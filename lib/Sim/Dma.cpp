@@ -12,8 +12,8 @@ llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
   // load and store share the leading fields (buf .. stride_h).
   Buffer buf = Buffer(inst[load::Buf]);
   uint64_t c = inst[load::C], h = inst[load::H], w = inst[load::W];
-  uint64_t eb = inst[isLoad ? unsigned(load::ElemBytes)
-                            : unsigned(store::ElemBytes)];
+  uint64_t eb =
+      inst[isLoad ? unsigned(load::ElemBytes) : unsigned(store::ElemBytes)];
   uint64_t rowBytes = w * eb;
   uint64_t padT = 0, padB = 0, padL = 0, padR = 0;
   if (isLoad) {

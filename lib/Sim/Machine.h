@@ -1,4 +1,5 @@
-//===- Machine.h - simulator state shared by the execution units -*- C++ -*-===//
+//===- Machine.h - simulator state shared by the execution units -*- C++
+//-*-===//
 #ifndef ESCALATE_SIM_MACHINE_H
 #define ESCALATE_SIM_MACHINE_H
 
@@ -27,9 +28,7 @@ struct Machine {
   uint8_t *buffer(hw::Buffer b, uint64_t addr) {
     return buffers[unsigned(b)].data() + addr;
   }
-  uint64_t bufferBytes(hw::Buffer b) const {
-    return hw.buffer(b).bytes;
-  }
+  uint64_t bufferBytes(hw::Buffer b) const { return hw.buffer(b).bytes; }
 };
 
 /// Functional execution plus the instruction's work and duration. Runtime

@@ -35,8 +35,7 @@ inline int64_t loadElem(const uint8_t *base, uint64_t index, unsigned bits) {
 }
 
 /// Stores a value already inside the width's range (8, 16 or 32 bits).
-inline void storeElem(uint8_t *base, uint64_t index, unsigned bits,
-                      int64_t v) {
+inline void storeElem(uint8_t *base, uint64_t index, unsigned bits, int64_t v) {
   switch (bits) {
   case 8:
     base[index] = uint8_t(int8_t(v));

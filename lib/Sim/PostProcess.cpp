@@ -100,25 +100,22 @@ llvm::Error poolOp(Machine &m, const Instruction &inst, Step &step) {
         int64_t best = INT64_MIN, sum = 0;
         for (int64_t y = 0; y < kh; ++y)
           for (int64_t x = 0; x < kw; ++x) {
-            int64_t v =
-                loadElem(src,
-                         (c * inH + oh * inst[StrideH] + y) * inW +
-                             ow * inst[StrideW] + x,
-                         bits);
+            int64_t v = loadElem(src,
+                                 (c * inH + oh * inst[StrideH] + y) * inW +
+                                     ow * inst[StrideW] + x,
+                                 bits);
             best = std::max(best, v);
             sum += v - zp;
           }
         int64_t out = isMax ? best
-                            : saturate(roundShift(__int128(sum) *
-                                                      inst[AvgMult],
+                            : saturate(roundShift(__int128(sum) * inst[AvgMult],
                                                   inst[AvgShift]) +
                                            zp,
                                        bits);
         storeElem(dst, (c * outH + oh) * outW + ow, bits, out);
       }
   uint64_t outElems = inst[C] * outH * outW;
-  step.counts.bufRead[unsigned(Buffer::Act)] =
-      inst[C] * inH * inW * (bits / 8);
+  step.counts.bufRead[unsigned(Buffer::Act)] = inst[C] * inH * inW * (bits / 8);
   step.counts.bufWrite[unsigned(Buffer::Act)] = outElems * (bits / 8);
   finish(m, step, outElems * kh * kw);
   return llvm::Error::success();
@@ -153,7 +150,10 @@ llvm::Error eltwiseOp(Machine &m, const Instruction &inst, Step &step) {
   }
   uint64_t eb = bits / 8;
   step.counts.bufRead[unsigned(Buffer::Act)] =
-      (n + (bcast == None ? n : bcast == Channel ? inst[C] : 1)) * eb;
+      (n + (bcast == None      ? n
+            : bcast == Channel ? inst[C]
+                               : 1)) *
+      eb;
   step.counts.bufRead[unsigned(Buffer::Coef)] = kEltwiseParamBytes;
   step.counts.bufWrite[unsigned(Buffer::Act)] = n * eb;
   finish(m, step, n);

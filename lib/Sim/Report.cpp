@@ -14,9 +14,8 @@ json::Object countersJson(const hw::HwDesc &hw, const Counters &c,
                           uint64_t cycles) {
   json::Object buffers;
   for (unsigned b = 0; b < hw::kNumBuffers; ++b)
-    buffers[hw::bufferName(hw::Buffer(b))] =
-        json::Object{{"read_bytes", c.bufRead[b]},
-                     {"write_bytes", c.bufWrite[b]}};
+    buffers[hw::bufferName(hw::Buffer(b))] = json::Object{
+        {"read_bytes", c.bufRead[b]}, {"write_bytes", c.bufWrite[b]}};
   json::Object energy;
   for (unsigned k = 0; k < kNumEnergyKinds; ++k)
     energy[energyName(EnergyKind(k))] = c.energyPj[k];
@@ -26,8 +25,8 @@ json::Object countersJson(const hw::HwDesc &hw, const Counters &c,
     units[unitName(Unit(u))] = json::Object{
         {"busy_cycles", c.busy[u]},
         {"utilization", cycles ? double(c.busy[u]) / cycles : 0.0}};
-  uint64_t peak = hw.basisLanesM * hw.basisLanesP +
-                  hw.coefLanesO * hw.coefLanesP;
+  uint64_t peak =
+      hw.basisLanesM * hw.basisLanesP + hw.coefLanesO * hw.coefLanesP;
   return json::Object{
       {"instructions", c.instructions},
       {"macs_issued", c.macs()},
@@ -35,8 +34,8 @@ json::Object countersJson(const hw::HwDesc &hw, const Counters &c,
       {"coef_macs", c.coefMacs},
       {"macs_skipped", c.skippedMacs},
       {"dense_equivalent_macs", c.denseMacs},
-      {"pe_utilization", cycles ? double(c.macs()) / (double(cycles) * peak)
-                                : 0.0},
+      {"pe_utilization",
+       cycles ? double(c.macs()) / (double(cycles) * peak) : 0.0},
       {"ppu_elements", c.ppuElements},
       {"host_elements", c.hostElements},
       {"dram_read_bytes", c.dramRead},
@@ -85,14 +84,15 @@ void sim::printStatsTable(const Program &p, const Stats &s,
                       "MACs skipped", "DRAM bytes", "energy uJ");
   auto row = [&](llvm::StringRef name, uint64_t cycles, uint64_t roof,
                  const Counters &c) {
-    std::string shown = name.size() > 28 ? name.take_back(28).str() : name.str();
-    os << llvm::formatv("{0,-28} {1,12} {2,12} {3,7} {4,14} {5,14} {6,12} "
-                        "{7,12}\n",
-                        shown, cycles, roof,
-                        llvm::format("%.1f", cycles ? 100.0 * roof / cycles
-                                                    : 0.0),
-                        c.macs(), c.skippedMacs, c.dramRead + c.dramWrite,
-                        llvm::format("%.3f", c.energy() * 1e-6));
+    std::string shown =
+        name.size() > 28 ? name.take_back(28).str() : name.str();
+    os << llvm::formatv(
+        "{0,-28} {1,12} {2,12} {3,7} {4,14} {5,14} {6,12} "
+        "{7,12}\n",
+        shown, cycles, roof,
+        llvm::format("%.1f", cycles ? 100.0 * roof / cycles : 0.0), c.macs(),
+        c.skippedMacs, c.dramRead + c.dramWrite,
+        llvm::format("%.3f", c.energy() * 1e-6));
   };
   uint64_t roofSum = 0;
   for (const LayerStats &l : s.layers) {
@@ -102,10 +102,8 @@ void sim::printStatsTable(const Program &p, const Stats &s,
   row("total", s.cycles, roofSum, s.total);
   os << llvm::formatv("{0} cycles = {1} us at {2} MHz; stalls: unit {3}, "
                       "hazard {4}, bank {5}; host {6} cycles\n",
-                      s.cycles,
-                      llvm::format("%.3f", s.cycles / p.hw.clockMhz),
-                      p.hw.clockMhz, s.unitStalls, s.hazardStalls,
-                      s.bankStalls,
+                      s.cycles, llvm::format("%.3f", s.cycles / p.hw.clockMhz),
+                      p.hw.clockMhz, s.unitStalls, s.hazardStalls, s.bankStalls,
                       s.total.busy[unsigned(Unit::Host)]);
 }
 
@@ -113,26 +111,26 @@ void sim::writeTraceJson(const Program &p, const Stats &s,
                          llvm::raw_ostream &os) {
   json::Array events;
   for (unsigned u = 0; u < kNumUnits; ++u)
-    events.push_back(json::Object{
-        {"name", "thread_name"},
-        {"ph", "M"},
-        {"pid", 0},
-        {"tid", u},
-        {"args", json::Object{{"name", unitName(Unit(u))}}}});
+    events.push_back(
+        json::Object{{"name", "thread_name"},
+                     {"ph", "M"},
+                     {"pid", 0},
+                     {"tid", u},
+                     {"args", json::Object{{"name", unitName(Unit(u))}}}});
   double usPerCycle = 1.0 / p.hw.clockMhz;
   for (const TraceEvent &e : s.trace) {
-    json::Object args{{"pc", e.pc}, {"start_cycle", e.start},
-                      {"cycles", e.end - e.start}};
+    json::Object args{
+        {"pc", e.pc}, {"start_cycle", e.start}, {"cycles", e.end - e.start}};
     if (const DebugRange *r = p.layerOf(e.pc))
       args["layer"] = r->name;
-    events.push_back(json::Object{
-        {"name", describe(p.code[e.pc].opcode).mnemonic},
-        {"ph", "X"},
-        {"pid", 0},
-        {"tid", unsigned(e.unit)},
-        {"ts", e.start * usPerCycle},
-        {"dur", (e.end - e.start) * usPerCycle},
-        {"args", std::move(args)}});
+    events.push_back(
+        json::Object{{"name", describe(p.code[e.pc].opcode).mnemonic},
+                     {"ph", "X"},
+                     {"pid", 0},
+                     {"tid", unsigned(e.unit)},
+                     {"ts", e.start * usPerCycle},
+                     {"dur", (e.end - e.start) * usPerCycle},
+                     {"args", std::move(args)}});
   }
   os << llvm::formatv(
             "{0}", json::Value(json::Object{{"traceEvents", std::move(events)},

@@ -18,8 +18,7 @@ using namespace escalate::sim;
 using namespace escalate::isa;
 
 llvm::StringRef sim::unitName(Unit u) {
-  static const char *names[kNumUnits] = {"dma", "basis", "coef", "ppu",
-                                         "host"};
+  static const char *names[kNumUnits] = {"dma", "basis", "coef", "ppu", "host"};
   return names[unsigned(u)];
 }
 
@@ -92,8 +91,7 @@ struct Simulator::Impl {
   /// Places one instruction on the timeline; returns its start cycle.
   uint64_t schedule(uint64_t pc, const Instruction &inst, const Step &step) {
     const hw::HwDesc &hw = machine.hw;
-    llvm::SmallVector<Access, 6> acc =
-        accesses(inst, hw, step.coefBytes);
+    llvm::SmallVector<Access, 6> acc = accesses(inst, hw, step.coefBytes);
     if (inst.opcode == Opcode::Host) {
       const HostOp &op = machine.program.hostOps[inst[host::Index]];
       acc.push_back({Space::Dram, op.input.dram,
@@ -222,11 +220,11 @@ struct Simulator::Impl {
       if (l.start == UINT64_MAX)
         l.start = l.end = 0;
       const Counters &c = l.counts;
-      uint64_t bound = std::max(
-          {ceilDiv(c.basisMacs, hw.basisLanesM * hw.basisLanesP),
-           ceilDiv(c.coefMacs, hw.coefLanesO * hw.coefLanesP),
-           ceilDiv(c.ppuElements, hw.ppuLanes),
-           ceilDiv(c.dramRead + c.dramWrite, hw.dramBytesPerCycle)});
+      uint64_t bound =
+          std::max({ceilDiv(c.basisMacs, hw.basisLanesM * hw.basisLanesP),
+                    ceilDiv(c.coefMacs, hw.coefLanesO * hw.coefLanesP),
+                    ceilDiv(c.ppuElements, hw.ppuLanes),
+                    ceilDiv(c.dramRead + c.dramWrite, hw.dramBytesPerCycle)});
       l.roofline = bound;
     }
     return llvm::Error::success();

@@ -66,12 +66,12 @@ static cl::opt<bool> noOpt("no-opt",
 static cl::opt<uint64_t> maxTensorBytes(
     "max-tensor-bytes", cl::desc("Largest tensor an op may produce"),
     cl::init(InterpretOptions().maxTensorBytes), cl::cat(runCategory));
-static cl::opt<std::string> dumpDir(
-    "dump-dir",
-    cl::desc("Also write every named layer's result as DIR/<layer>.npy "
-             "(inputs as DIR/<input name>.npy), for calibration and "
-             "layer-by-layer comparison"),
-    cl::value_desc("dir"), cl::cat(runCategory));
+static cl::opt<std::string>
+    dumpDir("dump-dir",
+            cl::desc("Also write every named layer's result as DIR/<layer>.npy "
+                     "(inputs as DIR/<input name>.npy), for calibration and "
+                     "layer-by-layer comparison"),
+            cl::value_desc("dir"), cl::cat(runCategory));
 static cl::opt<bool> listOps("list-supported-ops",
                              cl::desc("Print the supported ONNX operators as a "
                                       "Markdown table and exit"),
@@ -218,8 +218,7 @@ int main(int argc, char **argv) {
       return success();
     };
     for (auto [i, t] : llvm::enumerate(inputs))
-      if (i < func.getNumArguments() &&
-          failed(dump(argumentName(func, i), t)))
+      if (i < func.getNumArguments() && failed(dump(argumentName(func, i), t)))
         return kExitError;
     runOptions.observe = [&](Operation *op, ArrayRef<Tensor> results) {
       auto name = dyn_cast<NameLoc>(op->getLoc());

@@ -7,10 +7,10 @@
 //===----------------------------------------------------------------------===//
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Import/OnnxImporter.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Verifier.h"
 #include "escalate/InitAll.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
@@ -53,7 +53,8 @@ int main(int argc, char **argv) {
         });
         if (!program)
           return op->emitError("no escisa.program to assemble");
-        FailureOr<escalate::isa::Program> p = escalate::escisa::toProgram(program);
+        FailureOr<escalate::isa::Program> p =
+            escalate::escisa::toProgram(program);
         if (failed(p))
           return failure();
         llvm::Expected<std::string> bytes = escalate::isa::writeBinary(*p);
@@ -74,7 +75,8 @@ int main(int argc, char **argv) {
         ctx->getOrLoadDialect<escalate::escisa::EscIsaDialect>();
         const llvm::MemoryBuffer *buf =
             sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
-        Location loc = FileLineColLoc::get(ctx, buf->getBufferIdentifier(), 0, 0);
+        Location loc =
+            FileLineColLoc::get(ctx, buf->getBufferIdentifier(), 0, 0);
         llvm::Expected<escalate::isa::Program> p =
             escalate::isa::readBinary(buf->getBuffer(), uint64_t(1) << 40);
         if (!p)

@@ -37,26 +37,82 @@ enum class Opcode : uint8_t {
 /// Field indices, in encoding order, per opcode.
 namespace load {
 enum : unsigned {
-  Buf, Sram, Dram, C, H, W, StrideC, StrideH, PadTop, PadBottom, PadLeft,
-  PadRight, PadValue, ElemBytes, NumFields
+  Buf,
+  Sram,
+  Dram,
+  C,
+  H,
+  W,
+  StrideC,
+  StrideH,
+  PadTop,
+  PadBottom,
+  PadLeft,
+  PadRight,
+  PadValue,
+  ElemBytes,
+  NumFields
 };
 }
 namespace store {
-enum : unsigned { Buf, Sram, Dram, C, H, W, StrideC, StrideH, ElemBytes, NumFields };
+enum : unsigned {
+  Buf,
+  Sram,
+  Dram,
+  C,
+  H,
+  W,
+  StrideC,
+  StrideH,
+  ElemBytes,
+  NumFields
+};
 }
 namespace conv {
 enum : unsigned {
-  Mode, Format, IndexBits, Input, InC, InH, InW, KernelH, KernelW, StrideH,
-  StrideW, DilationH, DilationW, OutC, Groups, Bases, Basis, Coef, ActBits,
-  BasisBits, CoefBits, Acc, Accumulate, NumFields
+  Mode,
+  Format,
+  IndexBits,
+  Input,
+  InC,
+  InH,
+  InW,
+  KernelH,
+  KernelW,
+  StrideH,
+  StrideW,
+  DilationH,
+  DilationW,
+  OutC,
+  Groups,
+  Bases,
+  Basis,
+  Coef,
+  ActBits,
+  BasisBits,
+  CoefBits,
+  Acc,
+  Accumulate,
+  NumFields
 };
 enum Mode : int64_t { ModeBasis = 0, ModeWindow = 1 };
 enum Format : int64_t { FormatDense = 0, FormatBitmap = 1, FormatDelta = 2 };
 } // namespace conv
 namespace requant {
 enum : unsigned {
-  Src, Dst, C, H, W, Params, OutBits, ZeroPoint, ClampLo, ClampHi, NegMult,
-  NegShift, NumFields
+  Src,
+  Dst,
+  C,
+  H,
+  W,
+  Params,
+  OutBits,
+  ZeroPoint,
+  ClampLo,
+  ClampHi,
+  NegMult,
+  NegShift,
+  NumFields
 };
 }
 namespace lut {
@@ -64,8 +120,21 @@ enum : unsigned { Src, Dst, Count, Table, NumFields };
 }
 namespace pool {
 enum : unsigned {
-  Kind, Src, Dst, C, InH, InW, KernelH, KernelW, StrideH, StrideW, Bits,
-  AvgMult, AvgShift, ZeroPoint, NumFields
+  Kind,
+  Src,
+  Dst,
+  C,
+  InH,
+  InW,
+  KernelH,
+  KernelW,
+  StrideH,
+  StrideW,
+  Bits,
+  AvgMult,
+  AvgShift,
+  ZeroPoint,
+  NumFields
 };
 enum Kind : int64_t { Max = 0, Avg = 1 };
 } // namespace pool
@@ -144,9 +213,8 @@ llvm::Error validate(const Instruction &inst, const ProgramShape &shape);
 /// Ranges the instruction touches. For sparse coefficient formats the coef
 /// range covers the row pointers only unless `coefBytes` (the encoded size
 /// found at run time) is given.
-llvm::SmallVector<Access, 4> accesses(const Instruction &inst,
-                                      const hw::HwDesc &hw,
-                                      uint64_t coefBytes = 0);
+llvm::SmallVector<Access, 4>
+accesses(const Instruction &inst, const hw::HwDesc &hw, uint64_t coefBytes = 0);
 
 /// Derived conv geometry.
 struct ConvShape {

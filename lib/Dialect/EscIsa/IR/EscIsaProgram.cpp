@@ -16,8 +16,8 @@ FailureOr<isa::TensorDesc> tensorFrom(Operation *op, StringRef name,
   auto integer = [&](StringRef key, int64_t &out) -> LogicalResult {
     auto a = attrs.getAs<IntegerAttr>(key);
     if (!a)
-      return op->emitOpError() << "tensor '" << name << "' needs integer '"
-                               << key << "'";
+      return op->emitOpError()
+             << "tensor '" << name << "' needs integer '" << key << "'";
     out = a.getInt();
     return success();
   };
@@ -28,11 +28,11 @@ FailureOr<isa::TensorDesc> tensorFrom(Operation *op, StringRef name,
   auto shape = attrs.getAs<DenseI64ArrayAttr>("shape");
   auto scale = attrs.getAs<FloatAttr>("scale");
   if (!shape || !scale)
-    return op->emitOpError() << "tensor '" << name
-                             << "' needs 'shape' (array<i64>) and 'scale'";
+    return op->emitOpError()
+           << "tensor '" << name << "' needs 'shape' (array<i64>) and 'scale'";
   if (dram < 0 || bits < 0)
-    return op->emitOpError() << "tensor '" << name
-                             << "': dram and bits must be non-negative";
+    return op->emitOpError()
+           << "tensor '" << name << "': dram and bits must be non-negative";
   t.dram = dram;
   t.bits = bits;
   t.zeroPoint = zp;
@@ -95,8 +95,8 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
       std::string bytes = dense.isSplat()
                               ? std::string(dense.getNumElements(), raw[0])
                               : std::string(raw.begin(), raw.end());
-      p.segments.push_back({s.getSymName().str(), uint64_t(dram),
-                            std::move(bytes)});
+      p.segments.push_back(
+          {s.getSymName().str(), uint64_t(dram), std::move(bytes)});
     } else if (std::optional<isa::Instruction> inst = toInstruction(&nested)) {
       if (auto host = dyn_cast<HostOp>(nested)) {
         FailureOr<isa::TensorDesc> in =
@@ -110,8 +110,8 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
         uint64_t index = host.getIndex();
         if (index > p.hostOps.size())
           return host.emitOpError()
-                 << "index " << index << " skips "
-                 << p.hostOps.size() << "; indices are numbered by first use";
+                 << "index " << index << " skips " << p.hostOps.size()
+                 << "; indices are numbered by first use";
         if (index == p.hostOps.size()) {
           p.hostOps.push_back(entry);
         } else {
@@ -153,11 +153,11 @@ LogicalResult ProgramOp::verifyRegions() { return toProgram(*this); }
 ProgramOp escisa::fromProgram(OpBuilder &builder, Location loc,
                               const isa::Program &p) {
   MLIRContext *ctx = builder.getContext();
-  auto program = ProgramOp::create(
-      builder, loc, builder.getI64IntegerAttr(p.dramBytes),
-      p.hw.canonicalJson == hw::defaultHwDesc().canonicalJson
-          ? StringAttr()
-          : builder.getStringAttr(p.hw.canonicalJson));
+  auto program =
+      ProgramOp::create(builder, loc, builder.getI64IntegerAttr(p.dramBytes),
+                        p.hw.canonicalJson == hw::defaultHwDesc().canonicalJson
+                            ? StringAttr()
+                            : builder.getStringAttr(p.hw.canonicalJson));
   Block *body = new Block();
   program.getBody().push_back(body);
   OpBuilder b = OpBuilder::atBlockEnd(body);
@@ -184,9 +184,9 @@ ProgramOp escisa::fromProgram(OpBuilder &builder, Location loc,
   for (auto [pc, inst] : llvm::enumerate(p.code)) {
     const isa::OpcodeDesc &d = isa::describe(inst.opcode);
     const isa::DebugRange *range = p.layerOf(pc);
-    Location instLoc = range ? Location(NameLoc::get(b.getStringAttr(
-                                   range->name)))
-                             : UnknownLoc::get(ctx);
+    Location instLoc =
+        range ? Location(NameLoc::get(b.getStringAttr(range->name)))
+              : UnknownLoc::get(ctx);
     OperationState state(instLoc, ("escisa." + StringRef(d.mnemonic)).str());
     for (auto [i, field] : llvm::enumerate(d.fields))
       state.addAttribute(field.name, b.getI64IntegerAttr(inst.f[i]));
@@ -194,7 +194,8 @@ ProgramOp escisa::fromProgram(OpBuilder &builder, Location loc,
       const isa::HostOp &op = p.hostOps[inst[isa::host::Index]];
       state.addAttribute("kind", b.getStringAttr(op.kind));
       state.addAttribute("axis", b.getI64IntegerAttr(op.axis));
-      state.addAttribute("input", b.getDictionaryAttr(tensorAttrs(b, op.input)));
+      state.addAttribute("input",
+                         b.getDictionaryAttr(tensorAttrs(b, op.input)));
       state.addAttribute("output",
                          b.getDictionaryAttr(tensorAttrs(b, op.output)));
     }

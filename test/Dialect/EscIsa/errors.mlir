@@ -1,0 +1,133 @@
+// Verifier errors: field ranges and the hardware description's limits.
+// RUN: escalate-opt %s -split-input-file -verify-diagnostics
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{field 'w' = 5000 is outside [0, 4095]}}
+  escisa.load buf = act, sram = 0, dram = 0, c = 1, h = 1, w = 5000, stride_c = 0, stride_h = 0, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = 0, elem_bytes = 1
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{expected field 'sram', found 'dram'}}
+  escisa.load buf = act, dram = 0
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{field 'buf' must be one of: act,basis,coef,stream,accum}}
+  escisa.load buf = dram, sram = 0
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{writes act [520000, 530000) is outside the 524288 bytes of act}}
+  escisa.load buf = act, sram = 520000, dram = 0, c = 1, h = 10, w = 1000, stride_c = 0, stride_h = 0, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = 0, elem_bytes = 1
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{reads dram [4000, 4100) is outside the 4096 bytes of dram}}
+  escisa.load buf = act, sram = 0, dram = 4000, c = 1, h = 1, w = 100, stride_c = 0, stride_h = 0, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = 0, elem_bytes = 1
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{the stream buffer is private to the conv engines}}
+  escisa.store buf = stream, sram = 0, dram = 0, c = 1, h = 1, w = 1, stride_c = 0, stride_h = 0, elem_bytes = 1
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{coef_bits = 2 is not supported by the hardware (supported: 4, 8, 16)}}
+  escisa.conv mode = basis, format = dense, index_bits = 0, input = 0, in_c = 1, in_h = 3, in_w = 3, kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 1, groups = 1, bases = 1, basis = 0, coef = 0, act_bits = 8, basis_bits = 8, coef_bits = 2, acc = 0, accumulate = overwrite
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{window mode forwards kernel_h*kernel_w = 9 windows, but bases = 5}}
+  escisa.conv mode = window, format = dense, index_bits = 0, input = 0, in_c = 1, in_h = 3, in_w = 3, kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 1, groups = 1, bases = 5, basis = 0, coef = 0, act_bits = 8, basis_bits = 0, coef_bits = 8, acc = 0, accumulate = overwrite
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // The basis-first stream holds two channels' M maps: 2 x 16 maps x 64 x 64 pixels x 4 bytes.
+  // expected-error @+1 {{writes stream [0, 524288) is outside the 65536 bytes of stream}}
+  escisa.conv mode = basis, format = dense, index_bits = 0, input = 0, in_c = 1, in_h = 66, in_w = 66, kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 1, groups = 1, bases = 16, basis = 0, coef = 0, act_bits = 8, basis_bits = 8, coef_bits = 8, acc = 0, accumulate = overwrite
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{groups = 3 must divide in_c = 4 and out_c = 6}}
+  escisa.conv mode = window, format = dense, index_bits = 0, input = 0, in_c = 4, in_h = 3, in_w = 3, kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 6, groups = 3, bases = 1, basis = 0, coef = 0, act_bits = 8, basis_bits = 0, coef_bits = 8, acc = 0, accumulate = overwrite
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{clamp [-200, 127] must be ordered and within the 8-bit range [-128, 127]}}
+  escisa.requant src = 0, dst = 0, c = 1, h = 1, w = 1, params = 0, out_bits = 8, zero_point = 0, clamp_lo = -200, clamp_hi = 127, neg_mult = 1, neg_shift = 0
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{the code section must end with a halt instruction}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.lut src = 0, dst = 0, count = 1, table = 0
+}
+
+// -----
+
+// expected-error @+1 {{constant segments 'a' and 'b' overlap}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.segment "a" at 0 = dense<1> : tensor<8xi8>
+  escisa.segment "b" at 4 = dense<1> : tensor<8xi8>
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{input 'x': [4000, 4192) is outside the 4096 bytes of DRAM}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.tensor "input" "x" {dram = 4000, shape = array<i64: 1, 3, 8, 8>, bits = 8, scale = 1.0, zero_point = 0}
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{index 1 skips 0; indices are numbered by first use}}
+  escisa.host index = 1 {kind = "softmax", axis = 1, input = {dram = 0, shape = array<i64: 1, 10>, bits = 8, scale = 0.1, zero_point = 0}, output = {dram = 64, shape = array<i64: 1, 10>, bits = 8, scale = 0.1, zero_point = 0}}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{hardware description: hw.clock_mhz is missing}}
+escisa.program attributes {dram_bytes = 4096, hw = "{\"name\": \"x\"}"} {
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{the program needs 8589934592 bytes of DRAM; the hardware has 4294967296}}
+escisa.program attributes {dram_bytes = 8589934592} {
+  escisa.halt
+}
