@@ -17,10 +17,6 @@ using namespace escalate::isa;
 using hw::Buffer;
 
 namespace {
-llvm::Error fail(const llvm::Twine &msg) {
-  return llvm::createStringError(msg);
-}
-
 /// The coefficient matrix as columns: for column j, rows[colStart[j] ..
 /// colStart[j+1]) ascending with their values (stored zeros included, since
 /// the engine spends a slot on them).

@@ -45,6 +45,10 @@ llvm::Error executeHost(Machine &m, const isa::Instruction &inst, Step &step);
 uint64_t streamPipelineCycles(const hw::HwDesc &hw, uint64_t basisCycles,
                               llvm::ArrayRef<uint64_t> coefCycles);
 
+inline llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(msg);
+}
+
 inline uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 } // namespace escalate::sim

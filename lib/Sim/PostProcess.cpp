@@ -14,10 +14,6 @@ using namespace escalate::isa;
 using hw::Buffer;
 
 namespace {
-llvm::Error fail(const llvm::Twine &msg) {
-  return llvm::createStringError(msg);
-}
-
 int32_t param(Machine &m, uint64_t addr, unsigned index) {
   return int32_t(loadElem(m.buffer(Buffer::Coef, addr), index, 32));
 }
