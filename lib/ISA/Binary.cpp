@@ -14,14 +14,6 @@ llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(msg);
 }
 
-std::string where(const Program &p, uint64_t pc) {
-  std::string s = llvm::formatv("instruction {0} ('{1}')", pc,
-                                describe(p.code[pc].opcode).mnemonic);
-  if (const DebugRange *r = p.layerOf(pc))
-    s += " of layer '" + r->name + "'";
-  return s;
-}
-
 llvm::Error checkTensor(const TensorDesc &t, StringRef what,
                         uint64_t dramBytes) {
   std::string name = (what + " '" + t.name + "'").str();
@@ -81,6 +73,14 @@ uint64_t TensorDesc::numElements() const {
   for (int64_t d : shape)
     n *= uint64_t(d);
   return n;
+}
+
+std::string Program::where(uint64_t pc) const {
+  std::string s = llvm::formatv("instruction {0} ('{1}')", pc,
+                                describe(code[pc].opcode).mnemonic);
+  if (const DebugRange *r = layerOf(pc))
+    s += " of layer '" + r->name + "'";
+  return s;
 }
 
 const DebugRange *Program::layerOf(uint64_t pc) const {
@@ -161,7 +161,7 @@ llvm::Error isa::validateProgram(const Program &p) {
   ProgramShape shape{&p.hw, p.dramBytes, p.hostOps.size()};
   for (size_t pc = 0; pc < p.code.size(); ++pc)
     if (llvm::Error err = validate(p.code[pc], shape))
-      return fail(where(p, pc) + ": " + llvm::toString(std::move(err)));
+      return fail(p.where(pc) + ": " + llvm::toString(std::move(err)));
   return llvm::Error::success();
 }
 

@@ -314,10 +314,9 @@ llvm::SmallVector<Access, 4> isa::accesses(const Instruction &inst,
                 false));
     out.push_back(range(Buffer::Coef, inst[Coef],
                         std::max(coefBytes, coefHeaderBytes(inst)), false));
-    out.push_back(
-        range(Buffer::Stream, 0,
-              2 * uint64_t(s.bases) * s.pixels() * (hw.streamBits > 16 ? 4 : 2),
-              true));
+    out.push_back(range(Buffer::Stream, 0,
+                        2 * uint64_t(s.bases) * s.pixels() * hw.streamBytes(),
+                        true));
     out.push_back(range(Buffer::Accum, inst[Acc],
                         4 * uint64_t(s.outC) * s.pixels(), true));
     break;

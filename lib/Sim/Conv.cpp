@@ -331,13 +331,12 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   c.coefMacs = entries * P;
   c.skippedMacs = (matrix - std::min(matrix, cols.values.size())) * P;
   c.denseMacs = uint64_t(s.outC) * inPerGroup * K * P;
-  unsigned streamBytes = hw.streamBits > 16 ? 4 : 2;
   c.bufRead[unsigned(Buffer::Act)] = x.size() * (inst[ActBits] / 8);
   c.bufRead[unsigned(Buffer::Basis)] =
       window ? 0 : packedBytes(M * K, inst[BasisBits]);
   c.bufRead[unsigned(Buffer::Coef)] = cols.encodedBytes;
   c.bufWrite[unsigned(Buffer::Stream)] = c.bufRead[unsigned(Buffer::Stream)] =
-      uint64_t(s.inC) * M * P * streamBytes;
+      uint64_t(s.inC) * M * P * hw.streamBytes();
   c.bufWrite[unsigned(Buffer::Accum)] = 4 * acc64.size();
   if (inst[Accumulate])
     c.bufRead[unsigned(Buffer::Accum)] = 4 * acc64.size();

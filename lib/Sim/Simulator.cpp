@@ -80,12 +80,7 @@ struct Simulator::Impl {
   Impl(const Program &p, Options o) : machine(p), options(o) {}
 
   llvm::Error failAt(uint64_t pc, const llvm::Twine &msg) {
-    const Program &p = machine.program;
-    std::string where = llvm::formatv("instruction {0} ('{1}')", pc,
-                                      describe(p.code[pc].opcode).mnemonic);
-    if (const DebugRange *r = p.layerOf(pc))
-      where += " of layer '" + r->name + "'";
-    return llvm::createStringError(where + ": " + msg);
+    return llvm::createStringError(machine.program.where(pc) + ": " + msg);
   }
 
   /// Places one instruction on the timeline; returns its start cycle.

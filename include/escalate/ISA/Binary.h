@@ -58,6 +58,8 @@ struct Program {
 
   /// The debug range holding instruction `pc`, if any.
   const DebugRange *layerOf(uint64_t pc) const;
+  /// "instruction PC ('mnemonic') of layer 'name'", for messages.
+  std::string where(uint64_t pc) const;
 };
 
 /// Every static rule: tensors, segments and host-op operands inside DRAM,

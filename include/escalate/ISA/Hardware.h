@@ -54,6 +54,8 @@ struct HwDesc {
   const BufferDesc &buffer(Buffer b) const {
     return buffers[static_cast<unsigned>(b)];
   }
+  /// Bytes of one stage-1 map element in the stream buffer.
+  unsigned streamBytes() const { return streamBits > 16 ? 4 : 2; }
   /// Energy of one multiply-accumulate of an a-bit by a b-bit operand into
   /// a wide accumulator.
   double macPj(unsigned a, unsigned b) const {
