@@ -14,7 +14,8 @@ config.test_exec_root = os.path.join(config.escalate_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["escalate-opt", "escalate-run", "escalate-sim", "escalate-translate"],
+    ["escalate-compare", "escalate-opt", "escalate-run", "escalate-sim",
+     "escalate-translate"],
     [config.escalate_tools_dir, config.llvm_tools_dir],
 )
 # Debian's onnx and numpy are visible only to /usr/bin/python3.

@@ -23,7 +23,8 @@ void escalate::registerPipelines() {
 }
 
 void escalate::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<EscalateDialect, escisa::EscIsaDialect, func::FuncDialect>();
+  registry.insert<EscalateDialect, escisa::EscIsaDialect, func::FuncDialect,
+                  quant::QuantDialect>();
 }
 
 void escalate::registerAllPasses() {

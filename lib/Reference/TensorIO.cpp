@@ -195,13 +195,7 @@ llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
 
-  llvm::SmallString<128> tmp;
-  int fd;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp))
-    return bad(path, "cannot create: " + ec.message());
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+  return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
     os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
        << char(header.size() >> 8) << header;
     if (tensor.dtype() == DType::F32)
@@ -210,6 +204,20 @@ llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
     else
       os.write(reinterpret_cast<const char *>(tensor.i64().data()),
                tensor.numElements() * 8);
+  });
+}
+
+llvm::Error
+escalate::writeFileAtomically(StringRef path,
+                              llvm::function_ref<void(llvm::raw_ostream &)> fn) {
+  llvm::SmallString<128> tmp;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp))
+    return bad(path, "cannot create: " + ec.message());
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    fn(os);
     os.close();
     if (os.has_error()) {
       os.clear_error();

@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 #include "Machine.h"
 #include "Memory.h"
-#include <cmath>
 
 using namespace escalate;
 using namespace escalate::sim;
@@ -25,22 +24,16 @@ llvm::Error sim::executeHost(Machine &m, const Instruction &inst, Step &step) {
     inner *= in.shape[d];
   const uint8_t *src = m.dram.data() + in.dram;
   uint8_t *dst = m.dram.data() + out.dram;
-  std::vector<double> row(len);
+  std::vector<int64_t> row(len), result(len);
+  std::vector<double> scratch(len);
   for (uint64_t o = 0; o < outer; ++o)
     for (uint64_t i = 0; i < inner; ++i) {
-      double mx = -INFINITY, sum = 0;
-      for (uint64_t k = 0; k < len; ++k) {
-        uint64_t idx = (o * len + k) * inner + i;
-        row[k] = in.scale * double(loadElem(src, idx, in.bits) - in.zeroPoint);
-        mx = std::max(mx, row[k]);
-      }
-      for (double &v : row)
-        sum += (v = std::exp(v - mx));
-      for (uint64_t k = 0; k < len; ++k) {
-        double q = std::nearbyint(row[k] / sum / out.scale) + out.zeroPoint;
-        storeElem(dst, (o * len + k) * inner + i, out.bits,
-                  saturate(__int128(q), out.bits));
-      }
+      for (uint64_t k = 0; k < len; ++k)
+        row[k] = loadElem(src, (o * len + k) * inner + i, in.bits);
+      fixed::softmaxRow(row, in.scale, in.zeroPoint, out.scale, out.zeroPoint,
+                        out.bits, result, scratch);
+      for (uint64_t k = 0; k < len; ++k)
+        storeElem(dst, (o * len + k) * inner + i, out.bits, result[k]);
     }
   uint64_t n = in.numElements();
   step.counts.hostElements = n;

@@ -7,6 +7,7 @@
 #ifndef ESCALATE_SIM_MEMORY_H
 #define ESCALATE_SIM_MEMORY_H
 
+#include "escalate/Support/FixedPoint.h"
 #include <cstdint>
 #include <cstring>
 
@@ -62,18 +63,8 @@ inline uint64_t loadUnsigned(const uint8_t *base, uint64_t index,
   return v;
 }
 
-inline int64_t saturate(__int128 v, unsigned bits) {
-  __int128 hi = (__int128(1) << (bits - 1)) - 1, lo = -hi - 1;
-  return int64_t(v < lo ? lo : v > hi ? hi : v);
-}
-
-/// Rounding right shift: adds half an LSB, then shifts arithmetically, so
-/// ties round toward +infinity (docs/isa.md, "Rounding").
-inline __int128 roundShift(__int128 v, unsigned shift) {
-  if (shift == 0)
-    return v;
-  return (v + (__int128(1) << (shift - 1))) >> shift;
-}
+using fixed::roundShift;
+using fixed::saturate;
 
 } // namespace escalate::sim
 

@@ -39,23 +39,18 @@ llvm::Error requantOp(Machine &m, const Instruction &inst, Step &step) {
   unsigned bits = inst[OutBits];
   const uint8_t *src = m.buffer(Buffer::Accum, inst[Src]);
   uint8_t *dst = m.buffer(Buffer::Act, inst[Dst]);
+  fixed::RequantOutput out{inst[ZeroPoint], inst[ClampLo], inst[ClampHi],
+                           int32_t(inst[NegMult]), unsigned(inst[NegShift])};
   for (int64_t c = 0; c < inst[C]; ++c) {
-    int32_t bias = param(m, inst[Params], 3 * c);
-    int32_t mult = param(m, inst[Params], 3 * c + 1);
-    int32_t shift = param(m, inst[Params], 3 * c + 2);
+    fixed::RequantParams p{param(m, inst[Params], 3 * c),
+                           param(m, inst[Params], 3 * c + 1),
+                           param(m, inst[Params], 3 * c + 2)};
     if (llvm::Error err =
-            checkShift(shift, llvm::formatv("channel {0}'s requant", c)))
+            checkShift(p.shift, llvm::formatv("channel {0}'s requant", c)))
       return err;
-    for (uint64_t p = 0; p < plane; ++p) {
-      uint64_t i = c * plane + p;
-      __int128 y = roundShift(
-          __int128(loadElem(src, i, 32) + int64_t(bias)) * mult, shift);
-      if (y < 0)
-        y = roundShift(y * inst[NegMult], inst[NegShift]);
-      y += inst[ZeroPoint];
-      y = std::clamp<__int128>(y, inst[ClampLo], inst[ClampHi]);
-      storeElem(dst, i, bits, int64_t(y));
-    }
+    for (uint64_t i = c * plane, e = i + plane; i < e; ++i)
+      storeElem(dst, i, bits,
+                fixed::requantize(loadElem(src, i, 32), p, out));
   }
   uint64_t n = inst[C] * plane;
   step.counts.bufRead[unsigned(Buffer::Accum)] = 4 * n;
@@ -104,10 +99,8 @@ llvm::Error poolOp(Machine &m, const Instruction &inst, Step &step) {
             sum += v - zp;
           }
         int64_t out = isMax ? best
-                            : saturate(roundShift(__int128(sum) * inst[AvgMult],
-                                                  inst[AvgShift]) +
-                                           zp,
-                                       bits);
+                            : fixed::averageFromSum(sum, inst[AvgMult],
+                                                    inst[AvgShift], zp, bits);
         storeElem(dst, (c * outH + oh) * outW + ow, bits, out);
       }
   uint64_t outElems = inst[C] * outH * outW;
@@ -119,15 +112,14 @@ llvm::Error poolOp(Machine &m, const Instruction &inst, Step &step) {
 
 llvm::Error eltwiseOp(Machine &m, const Instruction &inst, Step &step) {
   using namespace eltwise;
-  int32_t p[8];
-  for (unsigned i = 0; i < 8; ++i)
-    p[i] = param(m, inst[Params], i);
-  auto [za, zb, zo, ma, mb, shift, lo, hi] =
-      std::tuple(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
-  if (llvm::Error err = checkShift(shift, "eltwise"))
+  fixed::EltwiseParams p;
+  int32_t *fields[] = {&p.za, &p.zb, &p.zo, &p.ma, &p.mb, &p.shift, &p.lo, &p.hi};
+  for (auto [i, field] : llvm::enumerate(fields))
+    *field = param(m, inst[Params], i);
+  if (llvm::Error err = checkShift(p.shift, "eltwise"))
     return err;
-  if (lo > hi)
-    return fail(llvm::formatv("eltwise clamp [{0}, {1}] is empty", lo, hi));
+  if (p.lo > p.hi)
+    return fail(llvm::formatv("eltwise clamp [{0}, {1}] is empty", p.lo, p.hi));
   unsigned bits = inst[Bits];
   uint64_t plane = uint64_t(inst[H]) * inst[W];
   uint64_t n = inst[C] * plane;
@@ -138,11 +130,10 @@ llvm::Error eltwiseOp(Machine &m, const Instruction &inst, Step &step) {
   bool isAdd = inst[Op] == Add;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t bi = bcast == None ? i : bcast == Channel ? i / plane : 0;
-    __int128 da = loadElem(a, i, bits) - za, db = loadElem(b, bi, bits) - zb;
-    __int128 y = isAdd ? roundShift(da * ma + db * mb, shift)
-                       : roundShift(da * db * ma, shift);
-    y = std::clamp<__int128>(y + zo, lo, hi);
-    storeElem(dst, i, bits, saturate(y, bits));
+    int64_t va = loadElem(a, i, bits), vb = loadElem(b, bi, bits);
+    storeElem(dst, i, bits,
+              isAdd ? fixed::eltwiseAdd(va, vb, p, bits)
+                    : fixed::eltwiseMul(va, vb, p, bits));
   }
   uint64_t eb = bits / 8;
   step.counts.bufRead[unsigned(Buffer::Act)] =

@@ -7,6 +7,7 @@
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
+#include "escalate/Kernels/Kernels.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Reference/TensorIO.h"
@@ -69,8 +70,10 @@ static cl::opt<uint64_t> maxTensorBytes(
 static cl::opt<std::string>
     dumpDir("dump-dir",
             cl::desc("Also write every named layer's result as DIR/<layer>.npy "
-                     "(inputs as DIR/<input name>.npy), for calibration and "
-                     "layer-by-layer comparison"),
+                     "(inputs as DIR/<input name>.npy; quantized results "
+                     "dequantized) and their execution order as "
+                     "DIR/index.txt, for calibration and layer-by-layer "
+                     "comparison (escalate-compare)"),
             cl::value_desc("dir"), cl::cat(runCategory));
 static cl::opt<bool> listOps("list-supported-ops",
                              cl::desc("Print the supported ONNX operators as a "
@@ -205,10 +208,12 @@ int main(int argc, char **argv) {
   }
   InterpretOptions runOptions;
   runOptions.maxTensorBytes = maxTensorBytes;
+  std::vector<std::string> dumped;
   if (!dumpDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
       return error("cannot create '" + dumpDir + "': " + ec.message());
-    auto dump = [](StringRef name, const Tensor &t) -> LogicalResult {
+    auto dump = [&](StringRef name, const Tensor &t) -> LogicalResult {
+      dumped.push_back(name.str());
       SmallString<256> path(dumpDir);
       llvm::sys::path::append(path, tensorFileName(name) + ".npy");
       if (llvm::Error e = writeNpy(path, t)) {
@@ -220,21 +225,47 @@ int main(int argc, char **argv) {
     for (auto [i, t] : llvm::enumerate(inputs))
       if (i < func.getNumArguments() && failed(dump(argumentName(func, i), t)))
         return kExitError;
+    // Quantized layers are dumped dequantized, so dumps of the float and the
+    // quantized model compare file by file (escalate-compare); integer
+    // accumulators are not activations and are skipped.
     runOptions.observe = [&](Operation *op, ArrayRef<Tensor> results) {
       auto name = dyn_cast<NameLoc>(op->getLoc());
-      if (!name || isa<ConstantOp>(op))
+      if (!name || isa<ConstantOp, QuantizeOp, DequantizeOp>(op))
         return success();
-      for (auto [i, t] : llvm::enumerate(results))
+      for (auto [i, t] : llvm::enumerate(results)) {
+        Type elt = cast<RankedTensorType>(op->getResult(i).getType())
+                       .getElementType();
+        Tensor value = t;
+        if (auto q = dyn_cast<quant::UniformQuantizedType>(elt)) {
+          value = Tensor(DType::F32, t.shape());
+          kernels::dequantize(t, {q.getScale(), q.getZeroPoint(),
+                                  q.getStorageTypeIntegralWidth()},
+                              value);
+        } else if (!elt.isF32()) {
+          continue;
+        }
         if (failed(dump(name.getName().strref().str() +
                             (i ? "." + std::to_string(i) : ""),
-                        t)))
+                        value)))
           return failure();
+      }
       return success();
     };
   }
   FailureOr<SmallVector<Tensor>> outputs = interpret(func, inputs, runOptions);
   if (failed(outputs))
     return kExitError;
+  if (!dumpDir.empty()) {
+    // The execution order, so escalate-compare can name the first layer
+    // that goes wrong.
+    SmallString<256> index(dumpDir);
+    llvm::sys::path::append(index, "index.txt");
+    if (llvm::Error e = writeFileAtomically(index, [&](llvm::raw_ostream &os) {
+          for (const std::string &name : dumped)
+            os << tensorFileName(name) << "\n";
+        }))
+      return error(llvm::toString(std::move(e)));
+  }
 
   // Compare before writing anything: a failed run leaves no outputs.
   if (!expectedFiles.empty()) {

@@ -7,6 +7,7 @@
 #include "escalate/ISA/Binary.h"
 #include "escalate/Reference/TensorIO.h"
 #include "escalate/Sim/Simulator.h"
+#include "escalate/Support/FixedPoint.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -79,12 +80,8 @@ readInput(llvm::StringRef path, const isa::TensorDesc &desc) {
     return llvm::createStringError(
         path + ": input '" + desc.name +
         "' has no quantization scale; give integers (.npy int32/int64)");
-  int64_t hi = (int64_t(1) << (desc.bits - 1)) - 1, lo = -hi - 1;
-  for (auto [i, v] : llvm::enumerate(t->f32())) {
-    double q = std::nearbyint(double(v) / desc.scale) + desc.zeroPoint;
-    values[i] =
-        std::isnan(q) ? desc.zeroPoint : int64_t(std::clamp<double>(q, lo, hi));
-  }
+  for (auto [i, v] : llvm::enumerate(t->f32()))
+    values[i] = fixed::quantizeHost(v, desc.scale, desc.zeroPoint, desc.bits);
   return values;
 }
 

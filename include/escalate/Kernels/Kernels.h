@@ -1,4 +1,4 @@
-//===- Kernels.h - float32 reference kernels --------------------*- C++ -*-===//
+//===- Kernels.h - reference kernels (float32 and integer) -----*- C++ -*-===//
 //
 // The numerics of every escalate op, on host tensors. Callers allocate the
 // output with its final shape (the op's inferred result type); the kernels
@@ -8,6 +8,7 @@
 #ifndef ESCALATE_KERNELS_KERNELS_H
 #define ESCALATE_KERNELS_KERNELS_H
 
+#include "escalate/Support/FixedPoint.h"
 #include "escalate/Support/Tensor.h"
 #include <cmath>
 
@@ -66,6 +67,43 @@ void pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
          float value, Tensor &out);
 void gather(const Tensor &data, const Tensor &indices, int64_t axis,
             Tensor &out);
+
+// Integer kernels: the accelerator's arithmetic on I64-stored tensors (the
+// golden model of the simulator). Convolutions and pooling are 2-D, NCHW.
+
+/// Scale, zero point and storage width of a quantized tensor.
+struct QuantInfo {
+  double scale = 1;
+  int64_t zeroPoint = 0;
+  unsigned bits = 8;
+};
+
+/// Window-mode conv: exact sums of weight * input (padded with `zeroPoint`),
+/// saturated once to `accBits`.
+void qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
+           const Window &win, int64_t group, unsigned accBits, Tensor &out);
+/// Basis-mode conv: stage-1 maps saturate to `mapBits`, then exact
+/// coefficient sums saturate once to `accBits`.
+void qdecomposedConv(const Tensor &x, int64_t zeroPoint, const Tensor &bases,
+                     const Tensor &coefs, const Window &win, int64_t group,
+                     unsigned mapBits, unsigned accBits, Tensor &out);
+/// Accumulators (N x C x ...) to activations with one record per channel.
+void requant(const Tensor &acc, llvm::ArrayRef<fixed::RequantParams> channels,
+             const fixed::RequantOutput &output, Tensor &out);
+/// `b` is a's shape, one value per channel or one value (batch 1 or N).
+void qeltwise(bool multiply, const Tensor &a, const Tensor &b,
+              const fixed::EltwiseParams &params, unsigned bits, Tensor &out);
+/// Padding is the lowest value (max) or `zeroPoint` (avg).
+void qpool(const Tensor &x, bool isMax, const Window &win, int64_t zeroPoint,
+           int32_t avgMultiplier, unsigned avgShift, unsigned bits,
+           Tensor &out);
+void qlut(const Tensor &x, llvm::ArrayRef<int8_t> table, Tensor &out);
+/// The host's softmax along `axis` (fixed::softmaxRow).
+void qsoftmax(const Tensor &x, int64_t axis, const QuantInfo &in,
+              const QuantInfo &out, Tensor &result);
+/// Float to quantized as the host does it, and back.
+void quantize(const Tensor &x, const QuantInfo &q, Tensor &out);
+void dequantize(const Tensor &x, const QuantInfo &q, Tensor &out);
 
 } // namespace escalate::kernels
 

@@ -3,7 +3,9 @@
 #define ESCALATE_REFERENCE_TENSORIO_H
 
 #include "escalate/Support/Tensor.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace escalate {
 
@@ -14,6 +16,12 @@ llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
 /// File-system-safe form of a tensor or layer name ("/fc/Gemm_output_0"
 /// becomes "_fc_Gemm_output_0"), as used for output and dump files.
 std::string tensorFileName(llvm::StringRef name);
+
+/// Writes a file through `fn` to a temporary name and renames it into place,
+/// so a failure never leaves a partial file or clobbers an existing one.
+llvm::Error
+writeFileAtomically(llvm::StringRef path,
+                    llvm::function_ref<void(llvm::raw_ostream &)> fn);
 
 /// Writes `tensor` as `.npy`. The file is written to a temporary name and
 /// renamed, so a failure never leaves a partial file behind.

@@ -61,7 +61,7 @@ func.func @shape(%x: tensor<1x8x2x2xf32>, %w: tensor<1x8x1x1xf32>) -> tensor<1x1
 // -----
 
 func.func @wrong_op(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error@+1 {{escalate.encoding must be an #escalate.sparse on a conv or decomposed_conv}}
+  // expected-error@+1 {{escalate.encoding must be an #escalate.sparse on a (q)conv or (q)decomposed_conv}}
   %r = escalate.relu %x {escalate.encoding = #escalate.sparse<dense, index_bits = 0, shape = 1 x 4, row_ptr = [], positions = []>} : tensor<4xf32>
   return %r : tensor<4xf32>
 }

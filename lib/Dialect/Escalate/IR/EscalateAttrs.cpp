@@ -181,6 +181,10 @@ Value escalate::encodedOperand(Operation *op) {
     return conv.getWeight();
   if (auto dec = dyn_cast<DecomposedConvOp>(op))
     return dec.getCoefficients();
+  if (auto conv = dyn_cast<QConvOp>(op))
+    return conv.getWeight();
+  if (auto dec = dyn_cast<QDecomposedConvOp>(op))
+    return dec.getCoefficients();
   return {};
 }
 
@@ -193,7 +197,7 @@ LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
   if (!encoding || !operand)
     return op->emitOpError()
            << kEncodingAttr
-           << " must be an #escalate.sparse on a conv or decomposed_conv";
+           << " must be an #escalate.sparse on a (q)conv or (q)decomposed_conv";
   auto type = cast<ShapedType>(operand.getType());
   if (type.getRank() < 1 || encoding.getRows() != type.getDimSize(0) ||
       checkedProduct({encoding.getRows(), encoding.getCols()}) !=
@@ -206,7 +210,10 @@ LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
   if (!matchPattern(operand, m_Constant(&values)))
     return success();
   FailureOr<Tensor> t = tensorFromAttr(values);
-  if (failed(t) || t->dtype() != DType::F32)
+  if (failed(t))
     return success();
-  return encoding.matches(t->f32(), [&] { return op->emitOpError(); });
+  if (t->dtype() == DType::F32)
+    return encoding.matches(t->f32(), [&] { return op->emitOpError(); });
+  std::vector<float> ints(t->i64().begin(), t->i64().end());
+  return encoding.matches(ints, [&] { return op->emitOpError(); });
 }

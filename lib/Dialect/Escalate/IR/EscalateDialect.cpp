@@ -39,9 +39,18 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   Type elt = type.getElementType();
   DType dtype = elt.isF32() ? DType::F32 : DType::I64;
-  if (!elt.isF32() && !elt.isInteger(64))
+  if (!elt.isF32() && !elt.isSignlessInteger())
     return failure();
   Tensor t(dtype, type.getShape());
+  // Quantized weights: narrow integers, sign-extended into I64 storage.
+  if (elt.isSignlessInteger() && !elt.isInteger(64)) {
+    auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+    if (!dense)
+      return failure();
+    llvm::transform(dense.getValues<APInt>(), t.i64().begin(),
+                    [](const APInt &v) { return v.getSExtValue(); });
+    return t;
+  }
   if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = res.getRawHandle().getBlob();
     if (!blob)
@@ -67,6 +76,15 @@ ElementsAttr escalate::attrFromTensor(const Tensor &tensor, ShapedType type,
                                       StringRef blobName) {
   // Below this size an inline `dense` literal is cheaper and readable in IR.
   constexpr int64_t kInlineLimit = 64;
+  Type elt = type.getElementType();
+  if (elt.isSignlessInteger() && !elt.isInteger(64)) {
+    unsigned width = elt.getIntOrFloatBitWidth();
+    SmallVector<APInt> values;
+    values.reserve(tensor.numElements());
+    for (int64_t v : tensor.i64())
+      values.push_back(APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
+    return DenseElementsAttr::get(type, values);
+  }
   if (tensor.numElements() <= kInlineLimit || blobName.empty()) {
     if (tensor.dtype() == DType::F32)
       return DenseElementsAttr::get(type, tensor.f32());

@@ -4,39 +4,14 @@
 // folding both come through here.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
-#include "escalate/Kernels/Kernels.h"
+#include "Evaluate.h"
 
 using namespace mlir;
 using namespace escalate;
 using namespace escalate::kernels;
+using namespace escalate::eval;
 
 namespace {
-Tensor allocate(Value result) {
-  auto type = cast<RankedTensorType>(result.getType());
-  return Tensor(type.getElementType().isF32() ? DType::F32 : DType::I64,
-                type.getShape());
-}
-
-/// Allocates the single result, runs `fn(out)` and appends it.
-template <typename Fn>
-LogicalResult single(Operation *op, SmallVectorImpl<Tensor> &results, Fn fn) {
-  Tensor out = allocate(op->getResult(0));
-  fn(out);
-  results.push_back(std::move(out));
-  return success();
-}
-
-Window window(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-              ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
-  Window w;
-  w.kernel.assign(kernel.begin(), kernel.end());
-  w.strides.assign(strides.begin(), strides.end());
-  w.dilations.assign(dilations.begin(), dilations.end());
-  w.pads.assign(pads.begin(), pads.end());
-  return w;
-}
-
 template <typename Op>
 LogicalResult evaluateBinary(Op op, BinaryKind kind,
                              ArrayRef<const Tensor *> in,
@@ -76,8 +51,9 @@ LogicalResult DropoutOp::evaluate(ArrayRef<const Tensor *> in,
 LogicalResult ShapeOp::evaluate(ArrayRef<const Tensor *> in,
                                 SmallVectorImpl<Tensor> &results) {
   return single(*this, results, [&](Tensor &out) {
-    for (int64_t i = getStart(); i < getEnd(); ++i)
-      out.i64()[i - getStart()] = in[0]->dim(i);
+    int64_t start = getStartAttr().getInt(), end = getEndAttr().getInt();
+    for (int64_t i = start; i < end; ++i)
+      out.i64()[i - start] = in[0]->dim(i);
   });
 }
 

@@ -6,7 +6,7 @@
 // lives here exactly once and the importer reuses it before creating ops.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "Inference.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
@@ -14,14 +14,13 @@
 using namespace mlir;
 using namespace escalate;
 
-namespace {
-RankedTensorType ranked(Type t) { return cast<RankedTensorType>(t); }
+using namespace escalate::shape;
 
-LogicalResult fail(std::optional<Location> loc, const Twine &msg) {
+LogicalResult shape::fail(std::optional<Location> loc, const Twine &msg) {
   return emitOptionalError(loc, msg);
 }
 
-std::string shapeStr(ArrayRef<int64_t> shape) {
+std::string shape::shapeStr(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "[";
@@ -30,6 +29,7 @@ std::string shapeStr(ArrayRef<int64_t> shape) {
   return s;
 }
 
+namespace {
 /// Window parameters are bounded so that all window arithmetic stays far
 /// inside int64 (spatial sizes are bounded alike at import).
 constexpr int64_t kMaxWindowParam = INT32_MAX;
@@ -83,13 +83,28 @@ LogicalResult inferWindow(std::optional<Location> loc, StringRef what,
   }
   return success();
 }
-/// The part of conv-like inference after the channel checks: an optional
-/// [C_out] bias and the spatial window, giving N x C_out x spatial.
-LogicalResult
-inferConvResult(std::optional<Location> loc, StringRef what, RankedTensorType x,
-                int64_t cout, ArrayRef<int64_t> kernel, Value bias,
-                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-                ArrayRef<int64_t> pads, SmallVectorImpl<Type> &types) {
+} // namespace
+
+LogicalResult shape::checkConvGroups(std::optional<Location> loc,
+                                      StringRef what, int64_t cin,
+                                      int64_t cout, int64_t cinPerGroup,
+                                      int64_t group) {
+  if (group < 1 || cin % group || cout % group)
+    return fail(loc, what + " group " + Twine(group) +
+                         " must divide input (" + Twine(cin) +
+                         ") and output (" + Twine(cout) + ") channels");
+  if (cinPerGroup * group != cin)
+    return fail(loc, what + " weights have " + Twine(cinPerGroup) +
+                         " input channels per group, expected " +
+                         Twine(cin / group));
+  return success();
+}
+
+LogicalResult shape::inferConvResult(
+    std::optional<Location> loc, StringRef what, RankedTensorType x,
+    int64_t cout, ArrayRef<int64_t> kernel, Value bias,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+    ArrayRef<int64_t> pads, Type elementType, SmallVectorImpl<Type> &types) {
   if (bias) {
     auto b = ranked(bias.getType());
     if (b.getRank() != 1 || b.getDimSize(0) != cout)
@@ -99,10 +114,9 @@ inferConvResult(std::optional<Location> loc, StringRef what, RankedTensorType x,
   if (failed(inferWindow(loc, what, x.getShape().drop_front(2), kernel, strides,
                          dilations, pads, /*ceilMode=*/false, shape)))
     return failure();
-  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  types.push_back(RankedTensorType::get(shape, elementType));
   return success();
 }
-} // namespace
 
 LogicalResult escalate::inferBroadcastType(std::optional<Location> loc,
                                            Type lhs, Type rhs,
@@ -208,6 +222,49 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult shape::inferConv(std::optional<Location> loc, StringRef what,
+                                RankedTensorType x, RankedTensorType w,
+                                int64_t group, Value bias,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dilations,
+                                ArrayRef<int64_t> pads, Type elementType,
+                                SmallVectorImpl<Type> &types) {
+  if (x.getRank() < 3 || w.getRank() != x.getRank())
+    return fail(loc, what + " input " + shapeStr(x.getShape()) +
+                         " and weight " + shapeStr(w.getShape()) +
+                         " must both be N x C x spatial... of equal rank");
+  if (failed(checkConvGroups(loc, what, x.getDimSize(1), w.getDimSize(0),
+                             w.getDimSize(1), group)))
+    return failure();
+  return inferConvResult(loc, what, x, w.getDimSize(0),
+                         w.getShape().drop_front(2), bias, strides, dilations,
+                         pads, elementType, types);
+}
+
+LogicalResult shape::inferDecomposedConv(
+    std::optional<Location> loc, StringRef what, RankedTensorType x,
+    RankedTensorType bases, RankedTensorType coefs, int64_t group, Value bias,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+    ArrayRef<int64_t> pads, Type elementType, SmallVectorImpl<Type> &types) {
+  if (x.getRank() < 3 || bases.getRank() != x.getRank() - 1)
+    return fail(loc, what + " input " + shapeStr(x.getShape()) +
+                         " needs bases of shape M x kernel (rank " +
+                         Twine(x.getRank() - 1) + "), got " +
+                         shapeStr(bases.getShape()));
+  if (coefs.getRank() != 3 || coefs.getDimSize(2) != bases.getDimSize(0))
+    return fail(loc, what + " coefficients " + shapeStr(coefs.getShape()) +
+                         " must be C_out x C_in/group x M with M = " +
+                         Twine(bases.getDimSize(0)));
+  int64_t cin = x.getDimSize(1), cout = coefs.getDimSize(0);
+  if (group < 1 || cin % group || cout % group ||
+      coefs.getDimSize(1) * group != cin)
+    return fail(loc, what + " coefficients " + shapeStr(coefs.getShape()) +
+                         " do not fit " + Twine(cin) + " input channels in " +
+                         Twine(group) + " groups");
+  return inferConvResult(loc, what, x, cout, bases.getShape().drop_front(1),
+                         bias, strides, dilations, pads, elementType, types);
+}
+
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
@@ -215,24 +272,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
     return failure();
   auto x = ranked(adaptor.getInput().getType());
-  auto w = ranked(adaptor.getWeight().getType());
-  int64_t group = adaptor.getGroup();
-  if (x.getRank() < 3 || w.getRank() != x.getRank())
-    return fail(loc, "conv input " + shapeStr(x.getShape()) + " and weight " +
-                         shapeStr(w.getShape()) +
-                         " must both be N x C x spatial... of equal rank");
-  int64_t cin = x.getDimSize(1), cout = w.getDimSize(0);
-  if (group < 1 || cin % group || cout % group)
-    return fail(loc, "conv group " + Twine(group) + " must divide input (" +
-                         Twine(cin) + ") and output (" + Twine(cout) +
-                         ") channels");
-  if (w.getDimSize(1) * group != cin)
-    return fail(loc, "conv weight has " + Twine(w.getDimSize(1)) +
-                         " input channels per group, expected " +
-                         Twine(cin / group));
-  return inferConvResult(loc, "conv", x, cout, w.getShape().drop_front(2),
-                         adaptor.getBias(), adaptor.getStrides(),
-                         adaptor.getDilations(), adaptor.getPads(), types);
+  return inferConv(loc, "conv", x, ranked(adaptor.getWeight().getType()),
+                   adaptor.getGroup(), adaptor.getBias(), adaptor.getStrides(),
+                   adaptor.getDilations(), adaptor.getPads(),
+                   x.getElementType(), types);
 }
 
 LogicalResult DecomposedConvOp::inferReturnTypes(MLIRContext *ctx,
@@ -242,30 +285,11 @@ LogicalResult DecomposedConvOp::inferReturnTypes(MLIRContext *ctx,
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
     return failure();
   auto x = ranked(adaptor.getInput().getType());
-  auto bases = ranked(adaptor.getBases().getType());
-  auto coefs = ranked(adaptor.getCoefficients().getType());
-  int64_t group = adaptor.getGroup();
-  if (x.getRank() < 3 || bases.getRank() != x.getRank() - 1)
-    return fail(loc, "decomposed_conv input " + shapeStr(x.getShape()) +
-                         " needs bases of shape M x kernel (rank " +
-                         Twine(x.getRank() - 1) + "), got " +
-                         shapeStr(bases.getShape()));
-  if (coefs.getRank() != 3 || coefs.getDimSize(2) != bases.getDimSize(0))
-    return fail(loc, "decomposed_conv coefficients " +
-                         shapeStr(coefs.getShape()) +
-                         " must be C_out x C_in/group x M with M = " +
-                         Twine(bases.getDimSize(0)));
-  int64_t cin = x.getDimSize(1), cout = coefs.getDimSize(0);
-  if (group < 1 || cin % group || cout % group ||
-      coefs.getDimSize(1) * group != cin)
-    return fail(loc, "decomposed_conv coefficients " +
-                         shapeStr(coefs.getShape()) + " do not fit " +
-                         Twine(cin) + " input channels in " + Twine(group) +
-                         " groups");
-  return inferConvResult(loc, "decomposed_conv", x, cout,
-                         bases.getShape().drop_front(1), adaptor.getBias(),
-                         adaptor.getStrides(), adaptor.getDilations(),
-                         adaptor.getPads(), types);
+  return inferDecomposedConv(
+      loc, "decomposed_conv", x, ranked(adaptor.getBases().getType()),
+      ranked(adaptor.getCoefficients().getType()), adaptor.getGroup(),
+      adaptor.getBias(), adaptor.getStrides(), adaptor.getDilations(),
+      adaptor.getPads(), x.getElementType(), types);
 }
 
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *ctx,
@@ -474,9 +498,9 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
 }
 
 LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getInput().getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError("axis ") << getAxis() << " is outside rank " << rank;
+  int64_t rank = getInput().getType().getRank(), axis = getAxisAttr().getInt();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is outside rank " << rank;
   return success();
 }
 

@@ -11,10 +11,11 @@ def Escalate_Dialect : Dialect {
     Tensor-level operators imported from ONNX. Every op has static shapes
     (dynamic dimensions are fixed at import with `--input-shape`), infers its
     result type, and can be evaluated by the float32 reference interpreter
-    through `EvaluateOpInterface`. Later stages add the decomposed and
-    quantized forms of convolution to this dialect.
+    through `EvaluateOpInterface`. It also holds the decomposed convolution
+    and, after `escalate-quantize`, the integer ops that mirror the ISA.
   }];
   let cppNamespace = "::escalate";
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
   let hasCanonicalizer = 1;

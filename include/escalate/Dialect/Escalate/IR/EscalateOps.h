@@ -39,6 +39,10 @@ inferPoolType(std::optional<mlir::Location> loc, mlir::Type input,
               llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
               bool ceilMode, llvm::SmallVectorImpl<mlir::Type> &out);
 
+/// The element type of a quantized activation tensor type, and its width.
+mlir::quant::UniformQuantizedType quantType(mlir::Type tensorType);
+unsigned storageBits(mlir::Type tensorType);
+
 /// The value of `v` when it is a constant (dense or resource), else failure.
 llvm::FailureOr<Tensor> constantValue(mlir::Value v);
 
@@ -47,13 +51,15 @@ constexpr unsigned kSparseDeltaWidths[] = {2, 4, 8, 16};
 
 /// Host tensor <-> elements attribute (dense or dense_resource).
 llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
-/// Small tensors become `dense`; large ones a `dense_resource` blob named
-/// after `blobName`.
+/// Small float and i64 tensors become `dense`, large ones a `dense_resource`
+/// blob named after `blobName`; narrower integers (quantized weights) are
+/// always `dense`, which stores them compactly.
 mlir::ElementsAttr attrFromTensor(const Tensor &tensor, mlir::ShapedType type,
                                   llvm::StringRef blobName);
 
 /// Discardable attribute holding a SparseEncodingAttr for the weights of
-/// escalate.conv or the coefficients of escalate.decomposed_conv.
+/// escalate.conv and escalate.qconv or the coefficients of their decomposed
+/// forms.
 constexpr llvm::StringLiteral kEncodingAttr = "escalate.encoding";
 /// The operand `kEncodingAttr` describes on `op`, or null if none can be.
 mlir::Value encodedOperand(mlir::Operation *op);

@@ -13,6 +13,17 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 def Escalate_FloatTensor : StaticShapeTensorOf<[F32]>;
 def Escalate_IndexTensor : StaticShapeTensorOf<[I64]>;
 def Escalate_Tensor : StaticShapeTensorOf<[F32, I64]>;
+// A uniformly quantized activation: signed 8- or 16-bit storage with a scale
+// and zero point in the type (`!quant.uniform<i8:f32, 0.05:-3>`).
+def Escalate_QuantizedElement : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType>($_self)">,
+    "uniform quantized type", "::mlir::quant::UniformQuantizedType">;
+def Escalate_QTensor : StaticShapeTensorOf<[Escalate_QuantizedElement]>;
+// Integer weights and accumulators of the quantized ops.
+def Escalate_IntTensor : StaticShapeTensorOf<[AnySignlessInteger]>;
+def Escalate_AccTensor : StaticShapeTensorOf<[I32]>;
+// What data movement accepts: float, index or quantized activations.
+def Escalate_AnyTensor : StaticShapeTensorOf<[F32, I64, Escalate_QuantizedElement]>;
 
 // Result types are always inferred; the inference doubles as the verifier
 // (InferTypeOpInterface checks declared against inferred types).
@@ -68,15 +79,15 @@ def Escalate_ConstantOp : Escalate_InferredOp<"constant", [ConstantLike]> {
     not copied when the IR is built; small ones are `dense` attributes.
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs Escalate_Tensor:$output);
+  let results = (outs StaticShapeTensorOf<[F32, AnySignlessInteger]>:$output);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
 }
 
 def Escalate_IdentityOp : Escalate_InferredOp<"identity"> {
   let summary = "ONNX Identity; folded away by canonicalization";
-  let arguments = (ins Escalate_Tensor:$input);
-  let results = (outs Escalate_Tensor:$output);
+  let arguments = (ins Escalate_AnyTensor:$input);
+  let results = (outs Escalate_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
   let hasFolder = 1;
 }
@@ -91,7 +102,7 @@ def Escalate_DropoutOp : Escalate_InferredOp<"dropout"> {
 
 def Escalate_ShapeOp : Escalate_InferredOp<"shape"> {
   let summary = "ONNX Shape: dims [start, end) of a static shape";
-  let arguments = (ins Escalate_Tensor:$input, I64Attr:$start, I64Attr:$end);
+  let arguments = (ins Escalate_AnyTensor:$input, I64Attr:$start, I64Attr:$end);
   let results = (outs Escalate_IndexTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
   let hasFolder = 1;
@@ -99,9 +110,9 @@ def Escalate_ShapeOp : Escalate_InferredOp<"shape"> {
 
 def Escalate_GatherOp : Escalate_InferredOp<"gather"> {
   let summary = "ONNX Gather along one axis (negative indices wrap)";
-  let arguments = (ins Escalate_Tensor:$data, Escalate_IndexTensor:$indices,
+  let arguments = (ins Escalate_AnyTensor:$data, Escalate_IndexTensor:$indices,
                        I64Attr:$axis);
-  let results = (outs Escalate_Tensor:$output);
+  let results = (outs Escalate_AnyTensor:$output);
   let assemblyFormat = [{
     $data `,` $indices attr-dict `:` qualified(type($data)) `,`
     qualified(type($indices))
@@ -297,23 +308,23 @@ def Escalate_ReshapeOp : Escalate_InferredOp<"reshape"> {
   let description = [{
     `shape` is fully resolved: no 0 or -1 entries remain after import.
   }];
-  let arguments = (ins Escalate_Tensor:$input, DenseI64ArrayAttr:$shape);
-  let results = (outs Escalate_Tensor:$output);
+  let arguments = (ins Escalate_AnyTensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs Escalate_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
   let hasFolder = 1;
 }
 
 def Escalate_TransposeOp : Escalate_InferredOp<"transpose"> {
   let summary = "Permute axes: output dim i is input dim perm[i]";
-  let arguments = (ins Escalate_Tensor:$input, DenseI64ArrayAttr:$perm);
-  let results = (outs Escalate_Tensor:$output);
+  let arguments = (ins Escalate_AnyTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Escalate_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
 }
 
 def Escalate_ConcatOp : Escalate_InferredOp<"concat"> {
   let summary = "Concatenate along `axis` (non-negative)";
-  let arguments = (ins Variadic<Escalate_Tensor>:$inputs, I64Attr:$axis);
-  let results = (outs Escalate_Tensor:$output);
+  let arguments = (ins Variadic<Escalate_AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Escalate_AnyTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` qualified(type($inputs))";
 }
 
@@ -328,5 +339,7 @@ def Escalate_PadOp : Escalate_InferredOp<"pad"> {
   let results = (outs Escalate_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
 }
+
+include "escalate/Dialect/Escalate/IR/EscalateQuantOps.td"
 
 #endif // ESCALATE_OPS_TD

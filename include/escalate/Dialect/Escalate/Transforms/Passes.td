@@ -145,4 +145,67 @@ def DecompositionReport
   ];
 }
 
+def Quantize : Pass<"escalate-quantize", "mlir::ModuleOp"> {
+  let summary = "Hybrid integer quantization with calibration";
+  let description = [{
+    Rewrites `@main` into the accelerator's integer arithmetic. Activation
+    ranges come from calibration: the float model runs on the samples in
+    `calib-dir` (or, without them, on synthetic N(0, 1) inputs, with a loud
+    warning) and each tensor's range is chosen by `calib-method`; or the
+    ranges are read from `calib-table`. `write-calib-table` saves them.
+
+    Each part of a weight gets its own width, by how often it is reused
+    (ESCALATE's hybrid quantization): `basis-bits` for the bases of
+    decomposed convolutions, `coef-bits` for their coefficients,
+    `weight-bits` for layers that stay dense (1 x 1, depthwise, fully
+    connected, and every conv of the dense and pruned baselines), and
+    `act-bits` for activations. Weights are symmetric (zero stays zero, which
+    sparsity needs), per output channel or per tensor; bases are scaled per
+    basis and the scale folded into the coefficients. Activations are
+    symmetric or asymmetric per tensor.
+
+    Conv, decomposed conv, Gemm and MatMul with constant weights become
+    `qconv`/`qdecomposed_conv` + `requant`, with bias, zero-point
+    correction and a following ReLU, Clip or LeakyReLU fused into the
+    integer multiplier, shift and clamp. Add and Mul of two activations
+    become `qadd`/`qmul` (a following ReLU or Clip fused), pooling `qpool`,
+    Sigmoid/HardSigmoid/HardSwish (and unfused activations) an 8-bit
+    `qlut`, Softmax `qsoftmax` (the host), and Reshape/Concat move quantized
+    values (pooling, reshape and concat share their operands' scale). What
+    is left stays float between `dequantize` and `quantize`. The
+    accumulator and stage-1 map widths are the hardware's (`hw`), whose
+    supported widths the options are checked against.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+  let options = [
+    Option<"actBits", "act-bits", "unsigned", /*default=*/"8",
+           "Activation width">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Weight width of layers that stay dense">,
+    Option<"basisBits", "basis-bits", "unsigned", /*default=*/"8",
+           "Basis width of decomposed convolutions">,
+    Option<"coefBits", "coef-bits", "unsigned", /*default=*/"8",
+           "Coefficient width of decomposed convolutions">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One weight scale per output channel (else per tensor)">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+           "Symmetric activations (zero point 0)">,
+    Option<"calibDir", "calib-dir", "std::string", /*default=*/"\"\"",
+           "Calibration samples: .npy/.pb files, or one sub-directory of "
+           "input_<k> files per sample">,
+    Option<"calibMethod", "calib-method", "std::string",
+           /*default=*/"\"minmax\"", "minmax, percentile or kl">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile of |x| kept by calib-method=percentile">,
+    Option<"calibSamples", "calib-samples", "unsigned", /*default=*/"0",
+           "Use at most this many samples (0: all; synthetic: 8)">,
+    Option<"calibTable", "calib-table", "std::string", /*default=*/"\"\"",
+           "Read activation ranges from this table instead of calibrating">,
+    Option<"writeCalibTable", "write-calib-table", "std::string",
+           /*default=*/"\"\"", "Write the activation ranges to this table">,
+    Option<"hwFile", "hw", "std::string", /*default=*/"\"\"",
+           "Hardware description (default: the built-in one)">,
+  ];
+}
+
 #endif // ESCALATE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,189 @@
+//===- Quantize.cpp - escalate-quantize: calibration and scale assignment -===//
+//
+// Decides every activation's scale and zero point (calibration or a table,
+// then one shared quantization for values that pooling, reshape and concat
+// tie together), then hands the rewrite to QuantizeOps.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "Quantize.h"
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "escalate/ISA/Hardware.h"
+#include "escalate/Quantization/Calibration.h"
+#include "llvm/Support/WithColor.h"
+
+namespace escalate {
+#define GEN_PASS_DEF_QUANTIZE
+#include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"
+} // namespace escalate
+
+using namespace mlir;
+using namespace escalate;
+using QType = quant::UniformQuantizedType;
+
+namespace {
+/// Union-find over activation values that must share one quantization.
+class ScaleClasses {
+public:
+  unsigned id(Value v) {
+    auto [it, inserted] = ids.try_emplace(v, parent.size());
+    if (inserted)
+      parent.push_back(parent.size());
+    return it->second;
+  }
+  unsigned find(unsigned i) {
+    while (parent[i] != i)
+      i = parent[i] = parent[parent[i]];
+    return i;
+  }
+  void join(Value a, Value b) { parent[find(id(a))] = find(id(b)); }
+  const DenseMap<Value, unsigned> &members() const { return ids; }
+
+private:
+  DenseMap<Value, unsigned> ids;
+  SmallVector<unsigned> parent;
+};
+
+struct QuantizePass : public escalate::impl::QuantizeBase<QuantizePass> {
+  using QuantizeBase::QuantizeBase;
+
+  void runOnOperation() override;
+
+  LogicalResult fail(const Twine &msg) {
+    emitError(getOperation().getLoc()) << "escalate-quantize: " << msg;
+    return failure();
+  }
+  FailureOr<QuantConfig> configure();
+  FailureOr<calib::Table> ranges(func::FuncOp f);
+};
+} // namespace
+
+FailureOr<QuantConfig> QuantizePass::configure() {
+  hw::HwDesc desc = hw::defaultHwDesc();
+  if (!hwFile.empty()) {
+    llvm::Expected<hw::HwDesc> loaded = hw::loadHwDesc(hwFile);
+    if (!loaded) {
+      (void)fail(llvm::toString(loaded.takeError()));
+      return failure();
+    }
+    desc = std::move(*loaded);
+  }
+  auto check = [&](StringRef option, unsigned bits,
+                   ArrayRef<unsigned> supported) -> LogicalResult {
+    if (llvm::is_contained(supported, bits))
+      return success();
+    std::string list;
+    llvm::raw_string_ostream os(list);
+    llvm::interleaveComma(supported, os);
+    return fail(option + "=" + Twine(bits) + " is not supported by hardware '" +
+                desc.name + "' (widths: " + list + ")");
+  };
+  if (failed(check("act-bits", actBits, desc.actBits)) ||
+      failed(check("weight-bits", weightBits, desc.coefBits)) ||
+      failed(check("basis-bits", basisBits, desc.basisBits)) ||
+      failed(check("coef-bits", coefBits, desc.coefBits)))
+    return failure();
+  QuantConfig config;
+  config.actBits = actBits;
+  config.weightBits = weightBits;
+  config.basisBits = basisBits;
+  config.coefBits = coefBits;
+  config.perChannel = perChannel;
+  config.symmetric = symmetric;
+  config.accBits = desc.accumBits;
+  config.mapBits = desc.streamBits;
+  return config;
+}
+
+FailureOr<calib::Table> QuantizePass::ranges(func::FuncOp f) {
+  if (!calibTable.empty()) {
+    if (!calibDir.empty())
+      return fail("give calib-dir or calib-table, not both");
+    llvm::Expected<calib::Table> table = calib::Table::load(calibTable);
+    if (!table) {
+      (void)fail(llvm::toString(table.takeError()));
+      return failure();
+    }
+    return std::move(*table);
+  }
+  std::optional<calib::Method> method = calib::parseMethod(calibMethod);
+  if (!method)
+    return fail("calib-method '" + calibMethod +
+                "' is not minmax, percentile or kl");
+  if (!(percentile > 0 && percentile <= 100))
+    return fail("percentile must be in (0, 100]");
+  std::vector<calib::Sample> samples;
+  if (calibDir.empty()) {
+    samples = calib::syntheticSamples(f, calibSamples ? calibSamples : 8);
+    llvm::WithColor::warning(llvm::errs(), "escalate-quantize")
+        << "no calibration data (calib-dir): calibrating on "
+        << samples.size()
+        << " synthetic N(0, 1) inputs. Activation ranges, and so accuracy, "
+           "will not reflect real data.\n";
+  } else {
+    llvm::Expected<std::vector<calib::Sample>> loaded =
+        calib::loadSamples(calibDir, f, calibSamples);
+    if (!loaded) {
+      (void)fail(llvm::toString(loaded.takeError()));
+      return failure();
+    }
+    samples = std::move(*loaded);
+  }
+  return calib::calibrate(f, samples, {*method, percentile, actBits});
+}
+
+void QuantizePass::runOnOperation() {
+  auto f = getOperation().lookupSymbol<func::FuncOp>("main");
+  if (!f) {
+    (void)fail("the module has no func.func @main");
+    return signalPassFailure();
+  }
+  FailureOr<QuantConfig> config = configure();
+  if (failed(config))
+    return signalPassFailure();
+  FailureOr<calib::Table> table = ranges(f);
+  if (failed(table))
+    return signalPassFailure();
+  if (!writeCalibTable.empty())
+    if (llvm::Error e = table->save(writeCalibTable)) {
+      (void)fail(llvm::toString(std::move(e)));
+      return signalPassFailure();
+    }
+
+  // Values tied by pooling, reshape and concat share the union of their
+  // ranges, so those ops move integers without rescaling.
+  llvm::MapVector<Value, std::string> names = calib::activationNames(f);
+  ScaleClasses classes;
+  for (auto &[value, name] : names)
+    if (table->ranges.count(name))
+      classes.id(value);
+  f.walk([&](Operation *op) {
+    if (!sharesScale(op) || !isQuantizable(op, *config))
+      return;
+    for (Value v : op->getOperands())
+      classes.join(v, op->getResult(0));
+  });
+  DenseMap<unsigned, calib::Range> merged;
+  for (auto &[value, id] : classes.members()) {
+    auto it = names.find(value);
+    if (it == names.end() || !table->ranges.count(it->second))
+      continue;
+    calib::Range r = table->ranges.lookup(it->second);
+    auto [slot, inserted] = merged.try_emplace(classes.find(id), r);
+    slot->second.min = std::min(slot->second.min, r.min);
+    slot->second.max = std::max(slot->second.max, r.max);
+  }
+  DenseMap<Value, QType> types;
+  for (auto &[value, id] : classes.members()) {
+    auto it = merged.find(classes.find(id));
+    if (it != merged.end())
+      types[value] =
+          activationType(&getContext(), it->second.min, it->second.max,
+                         *config);
+  }
+  auto nameOf = [&](Value v) {
+    auto it = names.find(v);
+    return it != names.end() ? it->second : std::string("<unnamed>");
+  };
+  if (failed(quantizeFunction(f, *config, types, nameOf)))
+    return signalPassFailure();
+}

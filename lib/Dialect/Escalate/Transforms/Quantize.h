@@ -1,0 +1,45 @@
+//===- Quantize.h - the rewriting half of escalate-quantize -----*- C++ -*-===//
+#ifndef ESCALATE_LIB_DIALECT_ESCALATE_TRANSFORMS_QUANTIZE_H
+#define ESCALATE_LIB_DIALECT_ESCALATE_TRANSFORMS_QUANTIZE_H
+
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace escalate {
+
+struct QuantConfig {
+  unsigned actBits = 8, weightBits = 8, basisBits = 8, coefBits = 8;
+  bool perChannel = true, symmetric = false;
+  /// The hardware's accumulator and stage-1 stream widths.
+  unsigned accBits = 32, mapBits = 32;
+};
+
+/// Whether `op` will be rewritten into integer ops under `config` (the rest
+/// stays float).
+bool isQuantizable(mlir::Operation *op, const QuantConfig &config);
+/// Whether `op` moves or reduces values without changing their scale, so
+/// its operands and results must share one quantization (pooling, reshape,
+/// concat).
+bool sharesScale(mlir::Operation *op);
+/// The ReLU, Clip or LeakyReLU that `v`'s producer can fold into its
+/// integer clamp, if `v` feeds exactly one such op.
+mlir::Operation *fusedActivation(mlir::Value v, bool allowLeaky);
+
+/// The quantized type of an activation with range [min, max].
+mlir::quant::UniformQuantizedType activationType(mlir::MLIRContext *ctx,
+                                                 double min, double max,
+                                                 const QuantConfig &config);
+
+/// Rewrites every quantizable op of `f`, using `types` for the float values
+/// it needs to quantize (by value). Values without a type are reported by
+/// `nameOf`.
+llvm::LogicalResult
+quantizeFunction(mlir::func::FuncOp f, const QuantConfig &config,
+                 const llvm::DenseMap<mlir::Value,
+                                      mlir::quant::UniformQuantizedType> &types,
+                 llvm::function_ref<std::string(mlir::Value)> nameOf);
+
+} // namespace escalate
+
+#endif

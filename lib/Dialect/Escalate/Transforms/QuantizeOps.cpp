@@ -1,0 +1,661 @@
+//===- QuantizeOps.cpp - float ops to the accelerator's integer ops -------===//
+//
+// The arithmetic of escalate-quantize: weight quantization, the requant
+// multiplier/shift/bias of every layer, eltwise and pooling parameters and
+// lookup tables. docs/quantization.md derives each formula.
+//
+//===----------------------------------------------------------------------===//
+#include "Quantize.h"
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Support/FixedPoint.h"
+#include "mlir/IR/Builders.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace escalate;
+using QType = quant::UniformQuantizedType;
+
+//===----------------------------------------------------------------------===//
+// Which ops are quantized
+//===----------------------------------------------------------------------===//
+
+namespace {
+bool isConstant(Value v) { return v && v.getDefiningOp<ConstantOp>(); }
+bool optionalConstant(Value v) { return !v || isConstant(v); }
+int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+bool allOnes(ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v == 1; });
+}
+bool allZeros(ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v == 0; });
+}
+
+/// qadd/qmul's broadcast: `small` is `big`'s shape, one value per channel or
+/// one value, with batch N or 1.
+bool eltwiseBroadcastable(ArrayRef<int64_t> big, ArrayRef<int64_t> small) {
+  if (big.size() < 2 || small.size() != big.size() ||
+      (small[0] != big[0] && small[0] != 1))
+    return false;
+  bool restOnes = allOnes(small.drop_front(2));
+  return small.drop_front() == big.drop_front() ||
+         (restOnes && (small[1] == big[1] || small[1] == 1));
+}
+
+/// lhs and rhs of an eltwise op, the full-shaped one first; null if neither
+/// is full-shaped or the other does not broadcast as qadd/qmul need.
+std::pair<Value, Value> eltwiseOperands(Operation *op) {
+  Value a = op->getOperand(0), b = op->getOperand(1);
+  ArrayRef<int64_t> out = shapeOf(op->getResult(0));
+  if (shapeOf(a) != out)
+    std::swap(a, b);
+  if (shapeOf(a) != out || !eltwiseBroadcastable(out, shapeOf(b)))
+    return {};
+  return {a, b};
+}
+
+bool isActivationFunction(Operation *op) {
+  return isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
+             HardSwishOp>(op);
+}
+
+bool gemmQuantizable(GemmOp g) {
+  if (rankOf(g.getA()) != 2 || g.getTransA() || !isConstant(g.getB()) ||
+      !optionalConstant(g.getC()))
+    return false;
+  if (!g.getC())
+    return true;
+  int64_t cout = shapeOf(g.getResult())[1];
+  ArrayRef<int64_t> c = shapeOf(g.getC());
+  int64_t n = product(c);
+  return (n == 1 || n == cout) && (c.size() < 2 || c[0] == 1);
+}
+} // namespace
+
+bool escalate::isQuantizable(Operation *op, const QuantConfig &config) {
+  if (op->getNumResults() != 1 ||
+      !cast<RankedTensorType>(op->getResult(0).getType())
+           .getElementType()
+           .isF32())
+    return false;
+  if (auto conv = dyn_cast<ConvOp>(op))
+    return rankOf(conv.getInput()) == 4 && isConstant(conv.getWeight()) &&
+           optionalConstant(conv.getBias());
+  if (auto dec = dyn_cast<DecomposedConvOp>(op))
+    return rankOf(dec.getInput()) == 4 && isConstant(dec.getBases()) &&
+           isConstant(dec.getCoefficients()) && optionalConstant(dec.getBias());
+  if (auto g = dyn_cast<GemmOp>(op))
+    return gemmQuantizable(g);
+  if (auto mm = dyn_cast<MatMulOp>(op))
+    return rankOf(mm.getLhs()) == 2 && rankOf(mm.getRhs()) == 2 &&
+           isConstant(mm.getRhs());
+  if (isa<AddOp, MulOp>(op))
+    return !isConstant(op->getOperand(0)) && !isConstant(op->getOperand(1)) &&
+           eltwiseOperands(op).first;
+  if (auto pool = dyn_cast<MaxPoolOp>(op))
+    return rankOf(pool.getInput()) == 4 && allOnes(pool.getDilations()) &&
+           !pool.getCeilMode();
+  if (auto pool = dyn_cast<AveragePoolOp>(op))
+    return rankOf(pool.getInput()) == 4 && allOnes(pool.getDilations()) &&
+           !pool.getCeilMode() &&
+           (pool.getCountIncludePad() || allZeros(pool.getPads()));
+  if (auto gap = dyn_cast<GlobalAveragePoolOp>(op))
+    return rankOf(gap.getInput()) == 4;
+  if (isActivationFunction(op))
+    return config.actBits == 8;
+  if (isa<SoftmaxOp>(op))
+    return true;
+  if (isa<ReshapeOp, ConcatOp>(op))
+    return llvm::none_of(op->getOperands(), isConstant);
+  return false;
+}
+
+bool escalate::sharesScale(Operation *op) {
+  return isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
+             ConcatOp>(op);
+}
+
+Operation *escalate::fusedActivation(Value v, bool allowLeaky) {
+  if (!v.hasOneUse())
+    return nullptr;
+  Operation *user = *v.getUsers().begin();
+  if (isa<ReluOp, ClipOp>(user) || (allowLeaky && isa<LeakyReluOp>(user)))
+    return user;
+  return nullptr;
+}
+
+QType escalate::activationType(MLIRContext *ctx, double min, double max,
+                               const QuantConfig &config) {
+  unsigned bits = config.actBits;
+  int64_t qmin = fixed::minOf(bits), qmax = fixed::maxOf(bits);
+  double scale = 1;
+  int64_t zp = 0;
+  if (config.symmetric) {
+    double t = std::max(std::fabs(min), std::fabs(max));
+    if (t > 0)
+      scale = t / double(qmax);
+  } else {
+    double lo = std::min(min, 0.0), hi = std::max(max, 0.0);
+    if (hi > lo) {
+      scale = (hi - lo) / double(qmax - qmin);
+      zp = std::clamp<int64_t>(std::llround(double(qmin) - lo / scale), qmin,
+                               qmax);
+    }
+  }
+  return QType::get(quant::QuantizationFlags::Signed,
+                    IntegerType::get(ctx, bits), Float32Type::get(ctx), scale,
+                    zp, qmin, qmax);
+}
+
+//===----------------------------------------------------------------------===//
+// Rewriting
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Symmetric integer weights with one scale per row (output channel), or
+/// one for the whole tensor.
+struct QuantizedWeights {
+  Tensor values;
+  SmallVector<double> scales;
+};
+
+QuantizedWeights quantizeWeights(const Tensor &w, unsigned bits,
+                                 bool perChannel) {
+  int64_t rows = w.dim(0), cols = rows ? w.numElements() / rows : 0;
+  double qmax = double(fixed::maxOf(bits));
+  QuantizedWeights q{Tensor(DType::I64, w.shape()), {}};
+  double global = 0;
+  for (float v : w.f32())
+    global = std::max(global, double(std::fabs(v)));
+  for (int64_t r = 0; r < rows; ++r) {
+    ArrayRef<float> row = w.f32().slice(r * cols, cols);
+    double amax = global;
+    if (perChannel) {
+      amax = 0;
+      for (float v : row)
+        amax = std::max(amax, double(std::fabs(v)));
+    }
+    double scale = amax > 0 ? amax / qmax : 1;
+    q.scales.push_back(scale);
+    for (int64_t c = 0; c < cols; ++c)
+      q.values.i64()[r * cols + c] = int64_t(
+          std::clamp(std::nearbyint(row[c] / scale), -qmax, qmax));
+  }
+  return q;
+}
+
+/// Sum of each row (output channel) of integer weights.
+SmallVector<int64_t> rowSums(const Tensor &q) {
+  int64_t rows = q.dim(0), cols = rows ? q.numElements() / rows : 0;
+  SmallVector<int64_t> sums(rows, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      sums[r] += q.i64()[r * cols + c];
+  return sums;
+}
+
+/// Largest shift <= maxShift with |round(real * 2^shift)| <= limit.
+std::optional<int32_t> fixedShift(double real, int64_t limit,
+                                  unsigned maxShift) {
+  for (int shift = maxShift; shift >= 0; --shift)
+    if (std::fabs(std::nearbyint(std::ldexp(real, shift))) <= double(limit))
+      return shift;
+  return std::nullopt;
+}
+
+class Quantizer {
+public:
+  Quantizer(func::FuncOp f, const QuantConfig &config,
+            const DenseMap<Value, QType> &types,
+            function_ref<std::string(Value)> nameOf)
+      : f(f), config(config), types(types), nameOf(nameOf),
+        b(f.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  FailureOr<QType> typeOf(Value v);
+  RankedTensorType tensorOf(Value like, QType q) {
+    return RankedTensorType::get(shapeOf(like), q);
+  }
+  FailureOr<Value> quantized(Value v);
+  Value constant(Operation *anchor, const Tensor &t, unsigned bits,
+                 StringRef suffix) {
+    auto type = RankedTensorType::get(t.shape(), b.getIntegerType(bits));
+    return createConstant(b, anchor, t, type, suffix);
+  }
+  /// Re-encodes integer weights in the format `op` had chosen for floats.
+  void encodeLike(Operation *op, Operation *qop, const Tensor &values);
+  /// Accumulators to the activation `out`, for output channel scales
+  /// `accScale`, float bias `bias` (or empty) and zero-point corrections
+  /// `zpCorrection`, fusing `act`.
+  FailureOr<Value> requant(Operation *op, Value acc, ArrayRef<double> accScale,
+                           ArrayRef<double> bias,
+                           ArrayRef<int64_t> zpCorrection, Operation *act,
+                           Value out);
+  /// Clamp limits of `out`'s storage narrowed by a fused ReLU/Clip.
+  std::pair<int64_t, int64_t> clampFor(Operation *act, QType out);
+
+  FailureOr<Value> lowerConv(ConvOp conv, Operation *act, Value out);
+  FailureOr<Value> lowerDecomposed(DecomposedConvOp dec, Operation *act,
+                                   Value out);
+  FailureOr<Value> lowerFullyConnected(Operation *op, Value a, const Tensor &w,
+                                       const Tensor *bias, Operation *act,
+                                       Value out);
+  FailureOr<Value> lowerEltwise(Operation *op, Operation *act, Value out);
+  FailureOr<Value> lowerPool(Operation *op);
+  FailureOr<Value> lowerLut(Operation *op);
+  FailureOr<Value> lower(Operation *op, Operation *act, Value out);
+
+  func::FuncOp f;
+  const QuantConfig &config;
+  const DenseMap<Value, QType> &types;
+  function_ref<std::string(Value)> nameOf;
+  OpBuilder b;
+  DenseMap<Value, Value> quantizedOf;
+};
+} // namespace
+
+FailureOr<QType> Quantizer::typeOf(Value v) {
+  auto it = types.find(v);
+  if (it != types.end())
+    return it->second;
+  return emitError(v.getLoc())
+         << "escalate-quantize: no calibrated range for tensor '" << nameOf(v)
+         << "'";
+}
+
+FailureOr<Value> Quantizer::quantized(Value v) {
+  if (auto dq = v.getDefiningOp<DequantizeOp>())
+    return dq.getInput();
+  if (Value q = quantizedOf.lookup(v))
+    return q;
+  FailureOr<QType> type = typeOf(v);
+  if (failed(type))
+    return failure();
+  OpBuilder::InsertionGuard guard(b);
+  if (Operation *def = v.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(&f.getBody().front());
+  Value q = QuantizeOp::create(b, v.getLoc(), tensorOf(v, *type), v);
+  quantizedOf[v] = q;
+  return q;
+}
+
+void Quantizer::encodeLike(Operation *op, Operation *qop,
+                           const Tensor &values) {
+  auto enc = op->getAttrOfType<SparseEncodingAttr>(kEncodingAttr);
+  if (!enc)
+    return;
+  std::vector<float> asFloat(values.i64().begin(), values.i64().end());
+  qop->setAttr(kEncodingAttr,
+               encodeMatrix(op->getContext(), asFloat, enc.getRows(),
+                            enc.getCols(), enc.getFormat(), enc.getIndexBits()));
+}
+
+std::pair<int64_t, int64_t> Quantizer::clampFor(Operation *act, QType out) {
+  int64_t lo = out.getStorageTypeMin(), hi = out.getStorageTypeMax();
+  auto at = [&](double real) {
+    double q = std::nearbyint(real / out.getScale()) + out.getZeroPoint();
+    return int64_t(std::clamp(q, double(lo), double(hi)));
+  };
+  if (isa_and_nonnull<ReluOp>(act))
+    lo = std::max(lo, out.getZeroPoint());
+  if (auto clip = dyn_cast_or_null<ClipOp>(act)) {
+    lo = std::max(lo, at(clip.getMin().convertToDouble()));
+    hi = std::min(hi, at(clip.getMax().convertToDouble()));
+    hi = std::max(hi, lo);
+  }
+  return {lo, hi};
+}
+
+FailureOr<Value> Quantizer::requant(Operation *op, Value acc,
+                                    ArrayRef<double> accScale,
+                                    ArrayRef<double> bias,
+                                    ArrayRef<int64_t> zpCorrection,
+                                    Operation *act, Value out) {
+  FailureOr<QType> outType = typeOf(out);
+  if (failed(outType))
+    return failure();
+  SmallVector<int32_t> biases, mults, shifts;
+  for (size_t o = 0; o < accScale.size(); ++o) {
+    fixed::FixedMultiplier m;
+    if (!fixed::toFixedMultiplier(accScale[o] / outType->getScale(), 63, m))
+      return op->emitError("escalate-quantize: output channel ")
+             << o << " needs a requantization multiplier above 2^31";
+    double q = bias.empty() ? 0 : std::nearbyint(bias[o] / accScale[o]);
+    double total = q - double(zpCorrection[o]);
+    if (std::fabs(total) > double(INT32_MAX))
+      return op->emitError("escalate-quantize: the integer bias of output "
+                           "channel ")
+             << o << " (" << total << ") does not fit 32 bits";
+    biases.push_back(int32_t(total));
+    mults.push_back(m.multiplier);
+    shifts.push_back(m.shift);
+  }
+  auto [lo, hi] = clampFor(act, *outType);
+  int64_t negMult = 1, negShift = 0;
+  if (auto leaky = dyn_cast_or_null<LeakyReluOp>(act)) {
+    double alpha = leaky.getAlpha().convertToDouble();
+    std::optional<int32_t> shift = fixedShift(alpha, INT16_MAX, 31);
+    if (!shift)
+      return op->emitError("escalate-quantize: LeakyReLU alpha ")
+             << alpha << " does not fit the 16-bit negative multiplier";
+    negShift = *shift;
+    negMult = int64_t(std::nearbyint(std::ldexp(alpha, *shift)));
+  }
+  return RequantOp::create(b, op->getLoc(), tensorOf(acc, *outType), acc,
+                           biases, mults, shifts, lo, hi, negMult, negShift)
+      .getResult();
+}
+
+FailureOr<Value> Quantizer::lowerConv(ConvOp conv, Operation *act, Value out) {
+  FailureOr<Value> x = quantized(conv.getInput());
+  if (failed(x))
+    return failure();
+  QType xt = quantType(x->getType());
+  Tensor w = *constantValue(conv.getWeight());
+  QuantizedWeights qw = quantizeWeights(w, config.weightBits,
+                                        config.perChannel);
+  Value acc = QConvOp::create(b, conv.getLoc(), *x,
+                              constant(conv, qw.values, config.weightBits,
+                                       "_q"),
+                              conv.getStrides(), conv.getDilations(),
+                              conv.getPads(), conv.getGroup(), config.accBits);
+  encodeLike(conv, acc.getDefiningOp(), qw.values);
+  SmallVector<double> accScale, bias;
+  SmallVector<int64_t> zp = rowSums(qw.values);
+  for (auto [o, s] : llvm::enumerate(qw.scales)) {
+    accScale.push_back(xt.getScale() * s);
+    zp[o] *= xt.getZeroPoint();
+  }
+  if (conv.getBias())
+    llvm::append_range(bias, constantValue(conv.getBias())->f32());
+  return requant(conv, acc, accScale, bias, zp, act, out);
+}
+
+FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
+                                            Operation *act, Value out) {
+  FailureOr<Value> x = quantized(dec.getInput());
+  if (failed(x))
+    return failure();
+  QType xt = quantType(x->getType());
+  Tensor bases = *constantValue(dec.getBases());
+  Tensor coefs = *constantValue(dec.getCoefficients());
+  // Bases are scaled per basis (or together); each basis scale is folded
+  // into its coefficients so one output channel has one accumulator scale.
+  QuantizedWeights qb =
+      quantizeWeights(bases, config.basisBits, config.perChannel);
+  int64_t m = bases.dim(0), rows = coefs.dim(0), cols = coefs.dim(1);
+  for (int64_t i = 0; i < coefs.numElements(); ++i)
+    coefs.f32()[i] *= float(qb.scales[i % m]);
+  QuantizedWeights qc = quantizeWeights(coefs, config.coefBits,
+                                        config.perChannel);
+  SmallVector<int64_t> basisSum = rowSums(qb.values);
+  Value acc = QDecomposedConvOp::create(
+      b, dec.getLoc(), *x,
+      constant(dec, qb.values, config.basisBits, "_bases_q"),
+      constant(dec, qc.values, config.coefBits, "_coefs_q"), dec.getStrides(),
+      dec.getDilations(), dec.getPads(), dec.getGroup(), config.mapBits,
+      config.accBits);
+  encodeLike(dec, acc.getDefiningOp(), qc.values);
+  SmallVector<double> accScale, bias;
+  SmallVector<int64_t> zp(rows, 0);
+  for (int64_t o = 0; o < rows; ++o) {
+    accScale.push_back(xt.getScale() * qc.scales[o]);
+    for (int64_t j = 0; j < cols * m; ++j)
+      zp[o] += qc.values.i64()[o * cols * m + j] * basisSum[j % m];
+    zp[o] *= xt.getZeroPoint();
+  }
+  if (dec.getBias())
+    llvm::append_range(bias, constantValue(dec.getBias())->f32());
+  return requant(dec, acc, accScale, bias, zp, act, out);
+}
+
+FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
+                                                const Tensor &w,
+                                                const Tensor *bias,
+                                                Operation *act, Value out) {
+  FailureOr<Value> x = quantized(a);
+  if (failed(x))
+    return failure();
+  QType xt = quantType(x->getType());
+  int64_t n = shapeOf(a)[0], k = w.dim(1), cout = w.dim(0);
+  // An N x K by K x C_out product is a 1 x 1 convolution of N x K x 1 x 1.
+  Value x4 = ReshapeOp::create(b, op->getLoc(), *x,
+                               ArrayRef<int64_t>{n, k, 1, 1});
+  QuantizedWeights qw = quantizeWeights(w.reshaped({cout, k, 1, 1}),
+                                        config.weightBits, config.perChannel);
+  Value acc = QConvOp::create(
+      b, op->getLoc(), x4, constant(op, qw.values, config.weightBits, "_q"),
+      ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{1, 1},
+      ArrayRef<int64_t>{0, 0, 0, 0}, 1, config.accBits);
+  SmallVector<double> accScale, biasValues;
+  SmallVector<int64_t> zp = rowSums(qw.values);
+  for (auto [o, s] : llvm::enumerate(qw.scales)) {
+    accScale.push_back(xt.getScale() * s);
+    zp[o] *= xt.getZeroPoint();
+  }
+  if (bias)
+    for (int64_t o = 0; o < cout; ++o)
+      biasValues.push_back(bias->f32()[bias->numElements() == 1 ? 0 : o]);
+  FailureOr<Value> y = requant(op, acc, accScale, biasValues, zp, act, out);
+  if (failed(y))
+    return failure();
+  return ReshapeOp::create(b, op->getLoc(), *y,
+                           ArrayRef<int64_t>{n, cout})
+      .getResult();
+}
+
+FailureOr<Value> Quantizer::lowerEltwise(Operation *op, Operation *act,
+                                         Value out) {
+  auto [lhs, rhs] = eltwiseOperands(op);
+  FailureOr<Value> qa = quantized(lhs), qb = quantized(rhs);
+  FailureOr<QType> outType = typeOf(out);
+  if (failed(qa) || failed(qb) || failed(outType))
+    return failure();
+  double sa = quantType(qa->getType()).getScale();
+  double sb = quantType(qb->getType()).getScale();
+  double so = outType->getScale();
+  bool isMul = isa<MulOp>(op);
+  // Multipliers stay below 2^30 so the (a - za) * m products keep headroom.
+  double largest = isMul ? sa * sb / so : std::max(sa, sb) / so;
+  std::optional<int32_t> shift = fixedShift(largest, int64_t(1) << 30, 63);
+  if (!shift)
+    return op->emitError("escalate-quantize: the scale ratio ")
+           << largest << " of this element-wise op exceeds 2^30";
+  auto fixedOf = [&](double real) {
+    return int32_t(std::nearbyint(std::ldexp(real, *shift)));
+  };
+  auto [lo, hi] = clampFor(act, *outType);
+  RankedTensorType type = tensorOf(out, *outType);
+  if (isMul)
+    return QMulOp::create(b, op->getLoc(), type, *qa, *qb,
+                          fixedOf(sa * sb / so), *shift, lo, hi)
+        .getResult();
+  return QAddOp::create(b, op->getLoc(), type, *qa, *qb, fixedOf(sa / so),
+                        fixedOf(sb / so), *shift, lo, hi)
+      .getResult();
+}
+
+FailureOr<Value> Quantizer::lowerPool(Operation *op) {
+  FailureOr<Value> x = quantized(op->getOperand(0));
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> kernel, strides = {1, 1}, pads = {0, 0, 0, 0};
+  PoolKind kind = PoolKind::avg;
+  if (auto pool = dyn_cast<MaxPoolOp>(op)) {
+    kind = PoolKind::max;
+    kernel.assign(pool.getKernelShape().begin(), pool.getKernelShape().end());
+    strides.assign(pool.getStrides().begin(), pool.getStrides().end());
+    pads.assign(pool.getPads().begin(), pool.getPads().end());
+  } else if (auto pool = dyn_cast<AveragePoolOp>(op)) {
+    kernel.assign(pool.getKernelShape().begin(), pool.getKernelShape().end());
+    strides.assign(pool.getStrides().begin(), pool.getStrides().end());
+    pads.assign(pool.getPads().begin(), pool.getPads().end());
+  } else {
+    kernel.assign(shapeOf(op->getOperand(0)).begin() + 2,
+                  shapeOf(op->getOperand(0)).end());
+  }
+  // avg_multiplier / 2^avg_shift ~ 1 / window, the multiplier below 2^31.
+  int64_t count = product(kernel);
+  int64_t shift = std::min<int64_t>(30 + llvm::Log2_64_Ceil(count), 63);
+  int64_t mult = kind == PoolKind::max
+                     ? 0
+                     : std::llround(std::ldexp(1.0 / double(count), shift));
+  return QPoolOp::create(b, op->getLoc(), *x, kind, kernel, strides, pads,
+                         kind == PoolKind::max ? 0 : mult,
+                         kind == PoolKind::max ? 0 : shift)
+      .getResult();
+}
+
+FailureOr<Value> Quantizer::lowerLut(Operation *op) {
+  Value in = op->getOperand(0), out = op->getResult(0);
+  FailureOr<Value> x = quantized(in);
+  FailureOr<QType> outType = typeOf(out);
+  if (failed(x) || failed(outType))
+    return failure();
+  QType xt = quantType(x->getType());
+  // The table is the float op itself evaluated at all 256 inputs, so it
+  // shares the float model's numerics.
+  Tensor grid(DType::F32, {256});
+  for (int j = 0; j < 256; ++j)
+    grid.f32()[j] = float(xt.getScale() * double(int8_t(j) - xt.getZeroPoint()));
+  OperationState state(op->getLoc(), op->getName());
+  state.addOperands(in);
+  state.addTypes(RankedTensorType::get({256}, b.getF32Type()));
+  state.addAttributes(op->getAttrs());
+  Operation *probe = Operation::create(state);
+  SmallVector<Tensor> results;
+  const Tensor *operands[] = {&grid};
+  LogicalResult ok = cast<EvaluateOpInterface>(probe).evaluate(operands, results);
+  probe->destroy();
+  if (failed(ok))
+    return failure();
+  SmallVector<int8_t> table;
+  for (float v : results[0].f32())
+    table.push_back(int8_t(fixed::quantizeHost(
+        v, outType->getScale(), outType->getZeroPoint(), 8)));
+  return QLutOp::create(b, op->getLoc(), tensorOf(out, *outType), *x, table)
+      .getResult();
+}
+
+FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
+  if (auto conv = dyn_cast<ConvOp>(op))
+    return lowerConv(conv, act, out);
+  if (auto dec = dyn_cast<DecomposedConvOp>(op))
+    return lowerDecomposed(dec, act, out);
+  if (auto g = dyn_cast<GemmOp>(op)) {
+    Tensor bt = *constantValue(g.getB());
+    int64_t r = bt.dim(0), c = bt.dim(1);
+    Tensor w(DType::F32, {g.getTransB() ? r : c, g.getTransB() ? c : r});
+    float alpha = g.getAlpha().convertToFloat();
+    for (int64_t i = 0; i < r; ++i)
+      for (int64_t j = 0; j < c; ++j)
+        w.f32()[g.getTransB() ? i * c + j : j * r + i] =
+            alpha * bt.f32()[i * c + j];
+    std::optional<Tensor> bias;
+    if (g.getC()) {
+      bias = *constantValue(g.getC());
+      for (float &v : bias->f32())
+        v *= g.getBeta().convertToFloat();
+    }
+    return lowerFullyConnected(op, g.getA(), w, bias ? &*bias : nullptr, act,
+                               out);
+  }
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    Tensor bt = *constantValue(mm.getRhs());
+    int64_t k = bt.dim(0), c = bt.dim(1);
+    Tensor w(DType::F32, {c, k});
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < c; ++j)
+        w.f32()[j * k + i] = bt.f32()[i * c + j];
+    return lowerFullyConnected(op, mm.getLhs(), w, nullptr, act, out);
+  }
+  if (isa<AddOp, MulOp>(op))
+    return lowerEltwise(op, act, out);
+  if (isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(op))
+    return lowerPool(op);
+  if (isActivationFunction(op))
+    return lowerLut(op);
+  if (auto sm = dyn_cast<SoftmaxOp>(op)) {
+    FailureOr<Value> x = quantized(sm.getInput());
+    FailureOr<QType> t = typeOf(out);
+    if (failed(x) || failed(t))
+      return failure();
+    return QSoftmaxOp::create(b, op->getLoc(), tensorOf(out, *t), *x,
+                              sm.getAxis())
+        .getResult();
+  }
+  SmallVector<Value> inputs;
+  for (Value v : op->getOperands()) {
+    FailureOr<Value> q = quantized(v);
+    if (failed(q))
+      return failure();
+    inputs.push_back(*q);
+  }
+  if (auto r = dyn_cast<ReshapeOp>(op))
+    return ReshapeOp::create(b, op->getLoc(), inputs[0], r.getShape())
+        .getResult();
+  return ConcatOp::create(b, op->getLoc(), inputs,
+                          cast<ConcatOp>(op).getAxis())
+      .getResult();
+}
+
+LogicalResult Quantizer::run() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : f.getBody().front())
+    if (isQuantizable(&op, config))
+      ops.push_back(&op);
+  DenseSet<Operation *> fused;
+  for (Operation *op : ops) {
+    if (fused.contains(op))
+      continue;
+    bool producesAcc = isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp>(op);
+    Operation *act = nullptr;
+    if (producesAcc || isa<AddOp, MulOp>(op))
+      act = fusedActivation(op->getResult(0), /*allowLeaky=*/producesAcc);
+    Value out = act ? act->getResult(0) : op->getResult(0);
+    b.setInsertionPoint(act ? act : op);
+    FailureOr<Value> q = lower(op, act, out);
+    if (failed(q))
+      return failure();
+    FailureOr<QType> want = typeOf(out);
+    if (failed(want))
+      return failure();
+    if (quantType(q->getType()) != *want)
+      return op->emitError("escalate-quantize: the result is quantized as ")
+             << quantType(q->getType()) << " but its range needs " << *want;
+    // The final integer op computes what `out` computed: it takes its
+    // layer name (the fused activation's), so dumps compare by name.
+    q->getDefiningOp()->setLoc(out.getLoc());
+    b.setInsertionPointAfter(q->getDefiningOp());
+    Value dq = DequantizeOp::create(b, op->getLoc(), out.getType(), *q);
+    out.replaceAllUsesWith(dq);
+    if (act) {
+      fused.insert(act);
+      act->erase();
+    }
+    op->erase();
+  }
+  // Dequantizations nobody reads were only bridges between integer ops, and
+  // the float weights were replaced by integer ones.
+  SmallVector<Operation *> dead;
+  f.walk([&](Operation *op) {
+    if (isa<DequantizeOp, ConstantOp>(op) && op->use_empty())
+      dead.push_back(op);
+  });
+  for (Operation *op : dead)
+    op->erase();
+  return success();
+}
+
+LogicalResult escalate::quantizeFunction(
+    func::FuncOp f, const QuantConfig &config,
+    const DenseMap<Value, QType> &types,
+    function_ref<std::string(Value)> nameOf) {
+  return Quantizer(f, config, types, nameOf).run();
+}

@@ -1,0 +1,212 @@
+//===- Quantized.cpp - the accelerator's integer kernels ------------------===//
+//
+// Golden models of the ISA's compute instructions on whole tensors (I64
+// storage): what `escalate-run` executes for quantized IR and what the
+// simulator must reproduce bit for bit. Element-level rules come from
+// escalate/Support/FixedPoint.h, which the simulator uses too.
+//
+//===----------------------------------------------------------------------===//
+#include "escalate/Kernels/Kernels.h"
+#include "escalate/Support/FixedPoint.h"
+
+using namespace escalate;
+using namespace escalate::kernels;
+
+namespace {
+/// N x C x H x W input padded with `padValue`, as `load` fills the border.
+struct Padded {
+  int64_t n, c, h, w;
+  std::vector<int64_t> data;
+
+  Padded(const Tensor &x, const Window &win, int64_t padValue)
+      : n(x.dim(0)), c(x.dim(1)), h(x.dim(2) + win.pads[0] + win.pads[2]),
+        w(x.dim(3) + win.pads[1] + win.pads[3]),
+        data(size_t(n * c * h * w), padValue) {
+    int64_t ih = x.dim(2), iw = x.dim(3);
+    const int64_t *src = x.i64().data();
+    for (int64_t p = 0; p < n * c; ++p)
+      for (int64_t y = 0; y < ih; ++y)
+        std::copy(src + (p * ih + y) * iw, src + (p * ih + y + 1) * iw,
+                  data.begin() + (p * h + y + win.pads[0]) * w + win.pads[1]);
+  }
+  const int64_t *plane(int64_t b, int64_t ch) const {
+    return data.data() + (b * c + ch) * h * w;
+  }
+};
+
+/// acc[oy][ox] += weight * xp[oy*sh + ky*dh][ox*sw + kx*dw] over the plane.
+template <typename Acc>
+void accumulateTap(Acc *acc, const int64_t *xp, int64_t xpW, int64_t weight,
+                   int64_t ky, int64_t kx, const Window &win, int64_t oh,
+                   int64_t ow) {
+  for (int64_t oy = 0; oy < oh; ++oy) {
+    const int64_t *row = xp +
+                         (oy * win.strides[0] + ky * win.dilations[0]) * xpW +
+                         kx * win.dilations[1];
+    Acc *dst = acc + oy * ow;
+    for (int64_t ox = 0; ox < ow; ++ox)
+      dst[ox] += Acc(weight) * row[ox * win.strides[1]];
+  }
+}
+} // namespace
+
+void kernels::qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
+                    const Window &win, int64_t group, unsigned accBits,
+                    Tensor &out) {
+  Padded xp(x, win, zeroPoint);
+  int64_t cout = out.dim(1), oh = out.dim(2), ow = out.dim(3);
+  int64_t cinG = w.dim(1), coutG = cout / group, kh = w.dim(2), kw = w.dim(3);
+  std::vector<int64_t> acc(size_t(oh * ow));
+  for (int64_t b = 0; b < xp.n; ++b)
+    for (int64_t o = 0; o < cout; ++o) {
+      std::fill(acc.begin(), acc.end(), 0);
+      int64_t g = o / coutG;
+      for (int64_t i = 0; i < cinG; ++i) {
+        const int64_t *plane = xp.plane(b, g * cinG + i);
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx)
+            if (int64_t wt = w.i64()[((o * cinG + i) * kh + ky) * kw + kx])
+              accumulateTap(acc.data(), plane, xp.w, wt, ky, kx, win, oh, ow);
+      }
+      int64_t *dst = out.i64().data() + (b * cout + o) * oh * ow;
+      for (int64_t p = 0; p < oh * ow; ++p)
+        dst[p] = fixed::saturate(acc[p], accBits);
+    }
+}
+
+void kernels::qdecomposedConv(const Tensor &x, int64_t zeroPoint,
+                              const Tensor &bases, const Tensor &coefs,
+                              const Window &win, int64_t group,
+                              unsigned mapBits, unsigned accBits,
+                              Tensor &out) {
+  Padded xp(x, win, zeroPoint);
+  int64_t cin = x.dim(1), cout = out.dim(1), oh = out.dim(2), ow = out.dim(3);
+  int64_t m = bases.dim(0), kh = bases.dim(1), kw = bases.dim(2);
+  int64_t cinG = cin / group, coutG = cout / group, plane = oh * ow;
+  std::vector<__int128> acc(static_cast<size_t>(cout * plane));
+  std::vector<__int128> map(static_cast<size_t>(plane));
+  std::vector<int64_t> sat(static_cast<size_t>(plane));
+  for (int64_t b = 0; b < xp.n; ++b) {
+    std::fill(acc.begin(), acc.end(), 0);
+    for (int64_t i = 0; i < cin; ++i) {
+      int64_t g = i / cinG, col = i % cinG;
+      for (int64_t basis = 0; basis < m; ++basis) {
+        // Stage 1: one map, saturated to the stream width.
+        std::fill(map.begin(), map.end(), 0);
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx)
+            if (int64_t bv = bases.i64()[(basis * kh + ky) * kw + kx])
+              accumulateTap(map.data(), xp.plane(b, i), xp.w, bv, ky, kx, win,
+                            oh, ow);
+        for (int64_t p = 0; p < plane; ++p)
+          sat[p] = fixed::saturate(map[p], mapBits);
+        // Stage 2: every nonzero coefficient of this (input, basis) column.
+        for (int64_t o = g * coutG; o < (g + 1) * coutG; ++o)
+          if (int64_t c = coefs.i64()[(o * cinG + col) * m + basis]) {
+            __int128 *dst = acc.data() + o * plane;
+            for (int64_t p = 0; p < plane; ++p)
+              dst[p] += __int128(c) * sat[p];
+          }
+      }
+    }
+    int64_t *dst = out.i64().data() + b * cout * plane;
+    for (int64_t p = 0; p < cout * plane; ++p)
+      dst[p] = fixed::saturate(acc[p], accBits);
+  }
+}
+
+void kernels::requant(const Tensor &acc,
+                      llvm::ArrayRef<fixed::RequantParams> channels,
+                      const fixed::RequantOutput &output, Tensor &out) {
+  int64_t n = acc.dim(0), c = acc.dim(1);
+  int64_t plane = product(acc.shape().drop_front(2));
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = (b * c + ch) * plane, e = i + plane; i < e; ++i)
+        out.i64()[i] = fixed::requantize(acc.i64()[i], channels[ch], output);
+}
+
+void kernels::qeltwise(bool multiply, const Tensor &a, const Tensor &b,
+                       const fixed::EltwiseParams &params, unsigned bits,
+                       Tensor &out) {
+  int64_t n = a.dim(0), c = a.dim(1);
+  int64_t plane = product(a.shape().drop_front(2));
+  int64_t bPlane = product(b.shape().drop_front(2));
+  for (int64_t img = 0; img < n; ++img) {
+    int64_t bImg = b.dim(0) == 1 ? 0 : img;
+    for (int64_t ch = 0; ch < c; ++ch) {
+      int64_t bCh = b.dim(1) == 1 ? 0 : ch;
+      for (int64_t p = 0; p < plane; ++p) {
+        int64_t i = (img * c + ch) * plane + p;
+        int64_t va = a.i64()[i];
+        int64_t vb = b.i64()[(bImg * b.dim(1) + bCh) * bPlane +
+                             (bPlane == 1 ? 0 : p)];
+        out.i64()[i] = multiply ? fixed::eltwiseMul(va, vb, params, bits)
+                                : fixed::eltwiseAdd(va, vb, params, bits);
+      }
+    }
+  }
+}
+
+void kernels::qpool(const Tensor &x, bool isMax, const Window &win,
+                    int64_t zeroPoint, int32_t avgMultiplier,
+                    unsigned avgShift, unsigned bits, Tensor &out) {
+  Padded xp(x, win, isMax ? fixed::minOf(bits) : zeroPoint);
+  int64_t oh = out.dim(2), ow = out.dim(3);
+  int64_t kh = win.kernel[0], kw = win.kernel[1];
+  for (int64_t b = 0; b < xp.n; ++b)
+    for (int64_t ch = 0; ch < xp.c; ++ch) {
+      const int64_t *plane = xp.plane(b, ch);
+      int64_t *dst = out.i64().data() + (b * xp.c + ch) * oh * ow;
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          int64_t best = INT64_MIN, sum = 0;
+          for (int64_t ky = 0; ky < kh; ++ky)
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              int64_t v = plane[(oy * win.strides[0] + ky) * xp.w +
+                                ox * win.strides[1] + kx];
+              best = std::max(best, v);
+              sum += v - zeroPoint;
+            }
+          dst[oy * ow + ox] =
+              isMax ? best
+                    : fixed::averageFromSum(sum, avgMultiplier, avgShift,
+                                            zeroPoint, bits);
+        }
+    }
+}
+
+void kernels::qlut(const Tensor &x, llvm::ArrayRef<int8_t> table,
+                   Tensor &out) {
+  for (int64_t i = 0, e = x.numElements(); i < e; ++i)
+    out.i64()[i] = table[uint8_t(int8_t(x.i64()[i]))];
+}
+
+void kernels::qsoftmax(const Tensor &x, int64_t axis, const QuantInfo &in,
+                       const QuantInfo &outInfo, Tensor &out) {
+  int64_t len = x.dim(axis);
+  int64_t outer = product(x.shape().take_front(axis));
+  int64_t inner = product(x.shape().drop_front(axis + 1));
+  std::vector<int64_t> row(len), result(len);
+  std::vector<double> scratch(len);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      for (int64_t k = 0; k < len; ++k)
+        row[k] = x.i64()[(o * len + k) * inner + i];
+      fixed::softmaxRow(row, in.scale, in.zeroPoint, outInfo.scale,
+                        outInfo.zeroPoint, outInfo.bits, result, scratch);
+      for (int64_t k = 0; k < len; ++k)
+        out.i64()[(o * len + k) * inner + i] = result[k];
+    }
+}
+
+void kernels::quantize(const Tensor &x, const QuantInfo &q, Tensor &out) {
+  for (int64_t i = 0, e = x.numElements(); i < e; ++i)
+    out.i64()[i] = fixed::quantizeHost(x.f32()[i], q.scale, q.zeroPoint,
+                                       q.bits);
+}
+
+void kernels::dequantize(const Tensor &x, const QuantInfo &q, Tensor &out) {
+  for (int64_t i = 0, e = x.numElements(); i < e; ++i)
+    out.f32()[i] = float(q.scale * double(x.i64()[i] - q.zeroPoint));
+}
