@@ -486,20 +486,19 @@ FailureOr<Value> Quantizer::lowerPool(Operation *op) {
   if (failed(x))
     return failure();
   SmallVector<int64_t> kernel, strides = {1, 1}, pads = {0, 0, 0, 0};
-  PoolKind kind = PoolKind::avg;
-  if (auto pool = dyn_cast<MaxPoolOp>(op)) {
-    kind = PoolKind::max;
+  auto window = [&](auto pool) {
     kernel.assign(pool.getKernelShape().begin(), pool.getKernelShape().end());
     strides.assign(pool.getStrides().begin(), pool.getStrides().end());
     pads.assign(pool.getPads().begin(), pool.getPads().end());
-  } else if (auto pool = dyn_cast<AveragePoolOp>(op)) {
-    kernel.assign(pool.getKernelShape().begin(), pool.getKernelShape().end());
-    strides.assign(pool.getStrides().begin(), pool.getStrides().end());
-    pads.assign(pool.getPads().begin(), pool.getPads().end());
-  } else {
+  };
+  PoolKind kind = isa<MaxPoolOp>(op) ? PoolKind::max : PoolKind::avg;
+  if (auto pool = dyn_cast<MaxPoolOp>(op))
+    window(pool);
+  else if (auto pool = dyn_cast<AveragePoolOp>(op))
+    window(pool);
+  else // global average pooling: one window over the whole plane
     kernel.assign(shapeOf(op->getOperand(0)).begin() + 2,
                   shapeOf(op->getOperand(0)).end());
-  }
   // avg_multiplier / 2^avg_shift ~ 1 / window, the multiplier below 2^31.
   int64_t count = product(kernel);
   int64_t shift = std::min<int64_t>(30 + llvm::Log2_64_Ceil(count), 63);
