@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 
@@ -15,11 +16,113 @@ void escalate::buildGraphOptPipeline(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+std::optional<escalate::Stage> escalate::parseStage(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Stage>>(name)
+      .Case("escalate", Stage::Escalate)
+      .Case("decomposed", Stage::Decomposed)
+      .Case("quantized", Stage::Quantized)
+      .Case("tiled", Stage::Tiled)
+      .Case("escisa", Stage::EscIsa)
+      .Default(std::nullopt);
+}
+
+llvm::Error escalate::checkCompileOptions(const CompileOptions &o) {
+  if (!parseStage(o.stopAfter))
+    return llvm::createStringError(
+        "unknown stage '" + o.stopAfter +
+        "' (escalate, decomposed, quantized, tiled or escisa)");
+  if (o.mode != "decomposed" && o.mode != "dense" && o.mode != "pruned")
+    return llvm::createStringError("unknown mode '" + o.mode +
+                                   "' (decomposed, dense or pruned)");
+  return llvm::Error::success();
+}
+
+void escalate::buildCompilePipeline(OpPassManager &pm,
+                                    const CompileOptions &o) {
+  std::optional<Stage> stop = parseStage(o.stopAfter);
+  std::string mode = o.mode;
+
+  buildGraphOptPipeline(pm);
+  if (*stop == Stage::Escalate)
+    return;
+
+  if (mode == "decomposed") {
+    pm.addPass(createFoldPredecomposed());
+    DecomposeKernelsOptions dk;
+    dk.numBases = o.bases;
+    dk.energy = o.energy;
+    pm.addPass(createDecomposeKernels(dk));
+    PruneCoefficientsOptions pc;
+    if (o.stdThreshold >= 0)
+      pc.stdThreshold = o.stdThreshold;
+    else if (o.errorBudget >= 0)
+      pc.errorBudget = o.errorBudget;
+    else
+      pc.sparsity = o.sparsity >= 0 ? double(o.sparsity) : 0.5;
+    pm.addPass(createPruneCoefficients(pc));
+  } else if (mode == "pruned") {
+    PruneWeightsOptions pw;
+    pw.sparsity = o.sparsity >= 0 ? double(o.sparsity) : 0.8;
+    pm.addPass(createPruneWeights(pw));
+  }
+  if (mode != "dense")
+    pm.addPass(createEncodeSparsity());
+  if (*stop == Stage::Decomposed)
+    return;
+
+  QuantizeOptions q;
+  q.actBits = o.actBits;
+  q.weightBits = o.weightBits;
+  q.basisBits = o.basisBits;
+  q.coefBits = o.coefBits;
+  q.perChannel = o.perChannel;
+  q.symmetric = o.symmetric;
+  q.calibDir = o.calibDir;
+  q.calibMethod = o.calibMethod;
+  q.calibSamples = o.calibSamples;
+  q.calibTable = o.calibTable;
+  q.writeCalibTable = o.writeCalibTable;
+  q.hwFile = o.hw;
+  pm.addPass(createQuantize(q));
+  pm.addPass(createCanonicalizerPass());
+  if (*stop == Stage::Quantized)
+    return;
+
+  TileOptions t;
+  t.hwFile = o.hw;
+  pm.addPass(createTile(t));
+  if (*stop == Stage::Tiled)
+    return;
+
+  EmitIsaOptions e;
+  e.hwFile = o.hw;
+  e.reportFile = o.report;
+  pm.addPass(createEmitIsa(e));
+}
+
 void escalate::registerPipelines() {
   PassPipelineRegistration<>(
       "escalate-graph-opt",
       "Graph-level clean-up after import (canonicalize + CSE)",
       buildGraphOptPipeline);
+  registerPassPipeline(
+      "escalate-compile",
+      "Everything escalate-compile does after import: graph clean-up, "
+      "decomposition or pruning by mode, quantization, tiling, emission",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CompileOptions o;
+        if (failed(o.parseFromString(text)))
+          return failure();
+        if (llvm::Error err = checkCompileOptions(o))
+          return errorHandler("escalate-compile: " +
+                              llvm::toString(std::move(err)));
+        buildCompilePipeline(pm, o);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(CompileOptions());
+      });
 }
 
 void escalate::registerAllDialects(DialectRegistry &registry) {

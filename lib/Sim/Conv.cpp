@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Machine.h"
 #include "Memory.h"
+#include "escalate/ISA/Timing.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <climits>
 
@@ -137,20 +138,6 @@ void axpy(Acc *__restrict acc, const int32_t *__restrict map, int32_t v,
 }
 } // namespace
 
-uint64_t sim::streamPipelineCycles(const hw::HwDesc &hw, uint64_t basisCycles,
-                                   llvm::ArrayRef<uint64_t> coefCycles) {
-  // bEnd[i]: basis engine done with channel i; it may start channel i only
-  // when slot i % 2 is free, i.e. the coefficient engine finished i - 2.
-  uint64_t bEnd = 0, cEnd = 0, cEndPrev2 = 0, cEndPrev1 = 0;
-  for (uint64_t c : coefCycles) {
-    bEnd = std::max(bEnd, cEndPrev2) + basisCycles;
-    cEnd = std::max(bEnd, cEndPrev1) + c;
-    cEndPrev2 = cEndPrev1;
-    cEndPrev1 = cEnd;
-  }
-  return cEnd + hw.basisPipeline + hw.coefPipeline;
-}
-
 llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   using namespace conv;
   const hw::HwDesc &hw = m.hw;
@@ -209,10 +196,7 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   bool wideMaps = !window && xMax * basisAbs > streamMax;
   std::vector<int32_t> maps(M * P);
   std::vector<uint64_t> coefCycles(s.inC);
-  uint64_t basisCycles =
-      window ? ceilDiv(K, hw.basisLanesM) * ceilDiv(P, hw.basisLanesP)
-             : ceilDiv(M, hw.basisLanesM) * ceilDiv(P, hw.basisLanesP) * K;
-  uint64_t pixelGroups = ceilDiv(P, hw.coefLanesP);
+  uint64_t basisCycles = basisCyclesPerChannel(hw, window, M, K, P);
   uint64_t entries = 0;
   // Per column, the sum of |value| over the rows of one group.
   std::vector<int64_t> rowAbs(s.outC);
@@ -288,7 +272,7 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
                    uint64_t(hi - cols.rows.data())};
       uint64_t nnz = hi - lo;
       entries += nnz;
-      cycles += ceilDiv(nnz, hw.coefLanesO) * pixelGroups;
+      cycles += coefCyclesPerColumn(hw, nnz, P);
       for (uint64_t e = spans[mm].begin; e < spans[mm].end; ++e)
         rowAbs[cols.rows[e]] += std::abs(int64_t(cols.values[e]));
     }

@@ -45,7 +45,7 @@ llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
 
   const hw::HwDesc &hw = m.hw;
   uint64_t payload = c * h * rowBytes;
-  uint64_t transfer = c * h * ceilDiv(rowBytes, hw.dramBurst) * hw.dramBurst;
+  uint64_t transfer = dmaTransferBytes(hw, c * h, rowBytes);
   Counters &k = step.counts;
   (isLoad ? k.dramRead : k.dramWrite) = payload;
   if (isLoad)
@@ -54,7 +54,7 @@ llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
     k.bufRead[unsigned(buf)] = payload;
   k.energyPj[unsigned(EnergyKind::Dram)] = transfer * hw.dramBytePj;
   step.unitMask = 1u << unsigned(Unit::Dma);
-  step.duration = hw.dramLatency + ceilDiv(transfer, hw.dramBytesPerCycle);
+  step.duration = dmaCycles(hw, c * h, rowBytes);
   k.busy[unsigned(Unit::Dma)] = step.duration;
   return llvm::Error::success();
 }

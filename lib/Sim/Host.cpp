@@ -39,7 +39,7 @@ llvm::Error sim::executeHost(Machine &m, const Instruction &inst, Step &step) {
   step.counts.hostElements = n;
   step.counts.dramRead = in.bytes();
   step.counts.dramWrite = out.bytes();
-  uint64_t instructions = n * m.hw.hostInstructionsPerElement;
+  uint64_t instructions = hostCycles(m.hw, n);
   step.counts.energyPj[unsigned(EnergyKind::Host)] =
       instructions * m.hw.hostInstructionPj;
   step.unitMask = 1u << unsigned(Unit::Host);

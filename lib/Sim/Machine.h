@@ -3,6 +3,7 @@
 #ifndef ESCALATE_SIM_MACHINE_H
 #define ESCALATE_SIM_MACHINE_H
 
+#include "escalate/ISA/Timing.h"
 #include "escalate/Sim/Simulator.h"
 #include <vector>
 
@@ -39,17 +40,11 @@ llvm::Error executeConv(Machine &m, const isa::Instruction &inst, Step &step);
 llvm::Error executePpu(Machine &m, const isa::Instruction &inst, Step &step);
 llvm::Error executeHost(Machine &m, const isa::Instruction &inst, Step &step);
 
-/// Cycles of the two-stage basis-first pipeline: the basis engine spends
-/// `basisCycles` per input channel, the coefficient engine `coefCycles[i]`;
-/// a two-slot stream buffer lets the basis engine run one channel ahead.
-uint64_t streamPipelineCycles(const hw::HwDesc &hw, uint64_t basisCycles,
-                              llvm::ArrayRef<uint64_t> coefCycles);
-
 inline llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(msg);
 }
 
-inline uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+using isa::ceilDiv;
 
 } // namespace escalate::sim
 

@@ -29,7 +29,7 @@ void finish(Machine &m, Step &step, uint64_t elements) {
   step.counts.energyPj[unsigned(EnergyKind::Ppu)] =
       elements * m.hw.ppuElementPj;
   step.unitMask = 1u << unsigned(Unit::Ppu);
-  step.duration = ceilDiv(elements, m.hw.ppuLanes) + m.hw.ppuPipeline;
+  step.duration = ppuCycles(m.hw, elements);
   step.counts.busy[unsigned(Unit::Ppu)] = step.duration;
 }
 

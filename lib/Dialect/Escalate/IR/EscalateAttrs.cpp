@@ -188,8 +188,29 @@ Value escalate::encodedOperand(Operation *op) {
   return {};
 }
 
+bool escalate::isTiledLayer(Operation *op) {
+  return isa<QConvOp, QDecomposedConvOp, QPoolOp, QAddOp, QMulOp, QLutOp>(op);
+}
+
+static LogicalResult verifyTile(Operation *op, Attribute attr) {
+  auto tile = dyn_cast<TileAttr>(attr);
+  if (!tile || !isTiledLayer(op))
+    return op->emitOpError()
+           << kTileAttr
+           << " must be an #escalate.tile on a qconv, qdecomposed_conv, qpool, "
+              "qadd, qmul or qlut";
+  if (tile.getRows() < 1 || tile.getCols() < 1 || tile.getInChannels() < 1 ||
+      tile.getOutChannels() < 1)
+    return op->emitOpError("tile rows, cols and channels must be positive");
+  if (tile.getCycles() < 0 || tile.getDramBytes() < 0)
+    return op->emitOpError("tile cost estimates must not be negative");
+  return success();
+}
+
 LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
                                                         NamedAttribute attr) {
+  if (attr.getName() == kTileAttr)
+    return verifyTile(op, attr.getValue());
   if (attr.getName() != kEncodingAttr)
     return success();
   auto encoding = dyn_cast<SparseEncodingAttr>(attr.getValue());

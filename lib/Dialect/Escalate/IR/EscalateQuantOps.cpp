@@ -13,8 +13,9 @@ using namespace escalate;
 using namespace escalate::shape;
 
 quant::UniformQuantizedType escalate::quantType(Type tensorType) {
-  return cast<quant::UniformQuantizedType>(
-      cast<ShapedType>(tensorType).getElementType());
+  auto shaped = dyn_cast<ShapedType>(tensorType);
+  return shaped ? dyn_cast<quant::UniformQuantizedType>(shaped.getElementType())
+                : nullptr;
 }
 
 unsigned escalate::storageBits(Type tensorType) {

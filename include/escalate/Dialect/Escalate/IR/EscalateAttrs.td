@@ -71,4 +71,42 @@ def Escalate_SparseEncodingAttr : AttrDef<Escalate_Dialect, "SparseEncoding"> {
   }];
 }
 
+def Escalate_TileOrderSpatial : I32EnumAttrCase<"spatial_outer", 0>;
+def Escalate_TileOrderChannel : I32EnumAttrCase<"channel_outer", 1>;
+def Escalate_TileOrder : I32EnumAttr<"TileOrder",
+    "which loop of a tiled layer is outermost",
+    [Escalate_TileOrderSpatial, Escalate_TileOrderChannel]> {
+  let cppNamespace = "::escalate";
+  let genSpecializedAttr = 0;
+}
+
+def Escalate_TileAttr : AttrDef<Escalate_Dialect, "Tile"> {
+  let mnemonic = "tile";
+  let summary = "How one layer is cut into tiles for the accelerator";
+  let description = [{
+    Chosen by `escalate-tile` from the hardware description and read by
+    `escalate-emit-isa`. One instruction group works on `rows` x `cols`
+    output pixels of `out_channels` channels, reading `in_channels` input
+    channels per `conv` (more input channels accumulate in the same
+    accumulators). `order` puts the spatial tiles (`spatial_outer`: the
+    coefficients of an output-channel group are reloaded per tile unless
+    they all stay resident) or the output-channel groups (`channel_outer`:
+    the input tile is reloaded per group) outermost. With `double_buffer`
+    the next tile loads into the other half of each buffer while the
+    current one computes. `cycles` and `dram_bytes` are the cost model's
+    estimate for the whole layer (docs/tiling.md).
+  }];
+  let parameters = (ins
+    "int64_t":$rows,
+    "int64_t":$cols,
+    "int64_t":$in_channels,
+    "int64_t":$out_channels,
+    "TileOrder":$order,
+    "bool":$double_buffer,
+    "int64_t":$cycles,
+    "int64_t":$dram_bytes
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
 #endif // ESCALATE_ATTRS_TD

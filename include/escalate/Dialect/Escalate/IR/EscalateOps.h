@@ -39,7 +39,8 @@ inferPoolType(std::optional<mlir::Location> loc, mlir::Type input,
               llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
               bool ceilMode, llvm::SmallVectorImpl<mlir::Type> &out);
 
-/// The element type of a quantized activation tensor type, and its width.
+/// The element type of a quantized activation tensor type (null for any
+/// other type), and its width.
 mlir::quant::UniformQuantizedType quantType(mlir::Type tensorType);
 unsigned storageBits(mlir::Type tensorType);
 
@@ -61,6 +62,10 @@ mlir::ElementsAttr attrFromTensor(const Tensor &tensor, mlir::ShapedType type,
 /// escalate.conv and escalate.qconv or the coefficients of their decomposed
 /// forms.
 constexpr llvm::StringLiteral kEncodingAttr = "escalate.encoding";
+/// The `#escalate.tile` escalate-tile chose for an accelerator layer.
+constexpr llvm::StringLiteral kTileAttr = "escalate.tile";
+/// Ops that run as layers on the accelerator and carry a tiling.
+bool isTiledLayer(mlir::Operation *op);
 /// The operand `kEncodingAttr` describes on `op`, or null if none can be.
 mlir::Value encodedOperand(mlir::Operation *op);
 

@@ -2,6 +2,7 @@
 #ifndef ESCALATE_DIALECT_ESCALATE_TRANSFORMS_PASSES_H
 #define ESCALATE_DIALECT_ESCALATE_TRANSFORMS_PASSES_H
 
+#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"

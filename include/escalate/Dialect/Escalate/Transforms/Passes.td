@@ -208,4 +208,73 @@ def Quantize : Pass<"escalate-quantize", "mlir::ModuleOp"> {
   ];
 }
 
+def PruneWeights : Pass<"escalate-prune-weights", "mlir::ModuleOp"> {
+  let summary = "Unstructured magnitude pruning of conv weights (pruned baseline)";
+  let description = [{
+    The SparTen-like baseline ESCALATE compares against: zero the fraction
+    `sparsity` of each `escalate.conv`'s weights smallest in magnitude, per
+    layer, leaving the layer dense in shape. Convolutions with fewer than
+    `min-weights` weights (the first layer, small heads) are left dense, as
+    pruning them costs accuracy for no saving. Encode afterwards
+    (`escalate-encode-sparsity`) so the engines skip the zeros.
+  }];
+  let options = [
+    Option<"sparsity", "sparsity", "double", /*default=*/"0.8",
+           "Fraction of each layer's weights to zero, in [0, 1)">,
+    Option<"minWeights", "min-weights", "int64_t", /*default=*/"4096",
+           "Leave convolutions with fewer weights than this dense">,
+  ];
+}
+
+def Tile : Pass<"escalate-tile", "mlir::ModuleOp"> {
+  let summary = "Choose each accelerator layer's tiling from the hardware";
+  let description = [{
+    Attaches an `#escalate.tile` to every quantized layer the accelerator
+    runs (`qconv` and `qdecomposed_conv` with their `requant`, `qpool`,
+    `qadd`, `qmul`, `qlut`). For each layer it enumerates output-channel
+    groups, input-channel groups, tile widths, the largest tile height that
+    fits, both loop orders and single or double buffering; a candidate is
+    legal when its input, output, accumulator, coefficient-block, parameter,
+    basis and two-channel stream footprints fit the buffer regions
+    (docs/tiling.md) and the ISA's field widths. Legal candidates are costed
+    by building the layer's real instruction stream and list-scheduling it
+    with the simulator's per-instruction durations; the fewest cycles win,
+    then the least DRAM traffic. `hw` names the hardware description.
+  }];
+  let options = [
+    Option<"hwFile", "hw", "std::string", /*default=*/"\"\"",
+           "Hardware description (default: the built-in one)">,
+  ];
+}
+
+def EmitIsa : Pass<"escalate-emit-isa", "mlir::ModuleOp"> {
+  let summary = "Lower the tiled, quantized @main to an escisa.program";
+  let description = [{
+    Plans DRAM and emits the program:
+    - Graph inputs (after their `quantize`) and outputs (before their
+      `dequantize`) become `escisa.tensor` declarations carrying scale and
+      zero point.
+    - Activations get DRAM by liveness: each tensor lives from its producer
+      to its last reader, and tensors whose lifetimes do not overlap share
+      addresses (greedy, largest first). Reshapes alias their operand; a
+      channel concat places its operands inside its result, so it costs
+      nothing at run time.
+    - Each layer's constants (bases, coefficient blocks encoded per tile,
+      requant records, eltwise records, lookup tables) become one segment.
+    - Each layer becomes the instruction stream of its `#escalate.tile`
+      (run `escalate-tile` first), in a debug range named after the layer;
+      Softmax becomes a host op.
+    The func is replaced by the program. `report` writes a JSON file with
+    the memory plan (arena, constants, peak buffer use) and every layer's
+    tiling, estimated cycles and traffic.
+  }];
+  let dependentDialects = ["::escalate::escisa::EscIsaDialect"];
+  let options = [
+    Option<"hwFile", "hw", "std::string", /*default=*/"\"\"",
+           "Hardware description (default: the built-in one)">,
+    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
+           "Write the memory plan and per-layer estimates as JSON">,
+  ];
+}
+
 #endif // ESCALATE_TRANSFORMS_PASSES_TD

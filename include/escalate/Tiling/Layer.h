@@ -1,0 +1,76 @@
+//===- Layer.h - accelerator layers, independent of the IR ------*- C++ -*-===//
+//
+// What the tiler, the cost model and the instruction emitter need to know
+// of one layer, taken from the quantized escalate ops (escalate/Tiling/
+// FromIR.h): shapes, integer weights in the layout the engines read, and
+// the post-processing parameters.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ESCALATE_TILING_LAYER_H
+#define ESCALATE_TILING_LAYER_H
+
+#include "escalate/ISA/Instruction.h"
+#include <array>
+#include <string>
+#include <vector>
+
+namespace escalate::tiling {
+
+/// An activation in DRAM, viewed as N x C x H x W (rank 2 as H = W = 1).
+struct ActShape {
+  int64_t n = 1, c = 1, h = 1, w = 1;
+  unsigned bits = 8;
+  uint64_t elemBytes() const { return bits / 8; }
+  uint64_t plane() const { return uint64_t(h) * w; }
+  uint64_t imageBytes() const { return uint64_t(c) * plane() * elemBytes(); }
+};
+
+/// A conv and the requant that consumes its accumulators.
+struct ConvLayer {
+  ActShape in, out;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  int64_t groups = 1;
+  /// Window mode (dense and pruned layers) or basis mode (decomposed).
+  bool window = true;
+  /// M, or kh * kw in window mode.
+  int64_t bases = 1;
+  unsigned basisBits = 0, coefBits = 8;
+  /// M x kh x kw integer bases (basis mode).
+  std::vector<int32_t> basis;
+  /// out.c x (in.c / groups * bases), row-major; columns are
+  /// (input channel of the group, basis or tap).
+  std::vector<int32_t> matrix;
+  int64_t format = isa::conv::FormatDense; // isa::conv::Format*
+  unsigned indexBits = 0;
+  /// Per output channel {bias, multiplier, shift}.
+  std::vector<int32_t> bias, multiplier, shift;
+  int64_t zeroPoint = 0, clampLo = 0, clampHi = 0, negMult = 1, negShift = 0;
+  /// The input zero point pads the borders.
+  int64_t inZeroPoint = 0;
+
+  int64_t inPerGroup() const { return in.c / groups; }
+  int64_t outPerGroup() const { return out.c / groups; }
+  int64_t cols() const { return inPerGroup() * bases; }
+  int64_t taps() const { return kh * kw; }
+};
+
+/// A post-processing layer: pooling, element-wise add or mul, table lookup.
+struct PpuLayer {
+  enum class Kind { Pool, Add, Mul, Lut } kind = Kind::Pool;
+  ActShape in, other, out;
+  // Pool.
+  bool isMax = true;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1;
+  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  int64_t avgMult = 0, avgShift = 0, zeroPoint = 0, padValue = 0;
+  // Eltwise: `other` is the same shape, one value per channel or a scalar.
+  int64_t broadcast = isa::eltwise::None; // isa::eltwise::Broadcast*
+  std::array<int32_t, 8> eltwiseParams{};
+  // Lut.
+  std::array<int8_t, 256> table{};
+};
+
+} // namespace escalate::tiling
+
+#endif

@@ -1,0 +1,244 @@
+//===- AcceleratorLayers.cpp - quantized ops as accelerator layers --------===//
+#include "AcceleratorLayers.h"
+#include "escalate/Support/FixedPoint.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
+using namespace mlir;
+using namespace escalate;
+using namespace escalate::tiling;
+
+FailureOr<RequantOp> escalate::requantOf(Operation *conv) {
+  Value acc = conv->getResult(0);
+  if (!acc.hasOneUse() || !llvm::isa<RequantOp>(*acc.getUsers().begin()))
+    return conv->emitOpError(
+        "must feed exactly one escalate.requant: the accelerator keeps "
+        "accumulators on chip");
+  return cast<RequantOp>(*acc.getUsers().begin());
+}
+
+FailureOr<ActShape> escalate::actShape(Operation *where, Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  quant::UniformQuantizedType q = type ? quantType(type) : nullptr;
+  if (!q)
+    return where->emitOpError() << "operand of type " << v.getType()
+                                << " is not a quantized activation";
+  ActShape s;
+  ArrayRef<int64_t> d = type.getShape();
+  if (d.size() == 4)
+    s = {d[0], d[1], d[2], d[3], storageBits(type)};
+  else if (d.size() == 2)
+    s = {d[0], d[1], 1, 1, storageBits(type)};
+  else
+    return where->emitOpError()
+           << "runs on the accelerator only on rank-4 (N, C, H, W) or rank-2 "
+              "(N, C) tensors, not "
+           << type;
+  return s;
+}
+
+namespace {
+FailureOr<std::vector<int32_t>> intConstant(Operation *op, Value v,
+                                            StringRef what) {
+  FailureOr<Tensor> t = constantValue(v);
+  if (failed(t) || t->dtype() != DType::I64)
+    return op->emitOpError() << what
+                             << " must be an integer constant to be emitted";
+  return std::vector<int32_t>(t->i64().begin(), t->i64().end());
+}
+
+int64_t zeroPoint(Value v) {
+  return quantType(v.getType()).getZeroPoint();
+}
+
+/// Per-channel values, broadcasting a single one.
+std::vector<int32_t> perChannel(ArrayRef<int32_t> v, int64_t channels) {
+  if (v.size() == 1)
+    return std::vector<int32_t>(channels, v[0]);
+  return std::vector<int32_t>(v.begin(), v.end());
+}
+
+LogicalResult readRequant(RequantOp rq, ConvLayer &l) {
+  FailureOr<ActShape> out = actShape(rq, rq.getOutput());
+  if (failed(out))
+    return failure();
+  l.out = *out;
+  l.bias = perChannel(rq.getBias(), l.out.c);
+  l.multiplier = perChannel(rq.getMultiplier(), l.out.c);
+  l.shift = perChannel(rq.getShift(), l.out.c);
+  if (int64_t(l.bias.size()) != l.out.c ||
+      int64_t(l.multiplier.size()) != l.out.c ||
+      int64_t(l.shift.size()) != l.out.c)
+    return rq.emitOpError("needs one bias, multiplier and shift per channel");
+  l.zeroPoint = zeroPoint(rq.getOutput());
+  l.clampLo = rq.getClampLo();
+  l.clampHi = rq.getClampHi();
+  l.negMult = rq.getNegMultiplier();
+  l.negShift = rq.getNegShift();
+  return success();
+}
+
+template <typename ConvT>
+LogicalResult readGeometry(ConvT conv, ConvLayer &l) {
+  FailureOr<ActShape> in = actShape(conv, conv.getInput());
+  if (failed(in))
+    return failure();
+  l.in = *in;
+  l.inZeroPoint = zeroPoint(conv.getInput());
+  ArrayRef<int64_t> s = conv.getStrides(), d = conv.getDilations(),
+                    p = conv.getPads();
+  if (s.size() != 2 || d.size() != 2 || p.size() != 4)
+    return conv.emitOpError("must be a 2-D convolution to be emitted");
+  l.sh = s[0], l.sw = s[1], l.dh = d[0], l.dw = d[1];
+  l.padTop = p[0], l.padLeft = p[1], l.padBottom = p[2], l.padRight = p[3];
+  l.groups = conv.getGroup();
+  return success();
+}
+
+void readEncoding(Operation *op, ConvLayer &l) {
+  auto enc = op->getAttrOfType<SparseEncodingAttr>(kEncodingAttr);
+  if (!enc)
+    return;
+  switch (enc.getFormat()) {
+  case SparseFormat::dense:
+    l.format = isa::conv::FormatDense;
+    break;
+  case SparseFormat::bitmap:
+    l.format = isa::conv::FormatBitmap;
+    break;
+  case SparseFormat::delta:
+    l.format = isa::conv::FormatDelta;
+    l.indexBits = enc.getIndexBits();
+    break;
+  }
+}
+} // namespace
+
+FailureOr<ConvLayer> escalate::convLayer(Operation *op) {
+  ConvLayer l;
+  FailureOr<RequantOp> rq = requantOf(op);
+  if (failed(rq) || failed(readRequant(*rq, l)))
+    return failure();
+  if (auto conv = dyn_cast<QConvOp>(op)) {
+    if (failed(readGeometry(conv, l)))
+      return failure();
+    auto w = cast<RankedTensorType>(conv.getWeight().getType());
+    FailureOr<std::vector<int32_t>> weights =
+        intConstant(op, conv.getWeight(), "the weight");
+    if (failed(weights))
+      return failure();
+    l.window = true;
+    l.kh = w.getDimSize(2), l.kw = w.getDimSize(3);
+    l.bases = l.kh * l.kw;
+    l.coefBits = w.getElementTypeBitWidth();
+    l.matrix = std::move(*weights);
+  } else {
+    auto dec = cast<QDecomposedConvOp>(op);
+    if (failed(readGeometry(dec, l)))
+      return failure();
+    auto b = cast<RankedTensorType>(dec.getBases().getType());
+    FailureOr<std::vector<int32_t>> bases =
+        intConstant(op, dec.getBases(), "the bases");
+    FailureOr<std::vector<int32_t>> coefs =
+        intConstant(op, dec.getCoefficients(), "the coefficients");
+    if (failed(bases) || failed(coefs))
+      return failure();
+    l.window = false;
+    l.bases = b.getDimSize(0);
+    l.kh = b.getDimSize(1), l.kw = b.getDimSize(2);
+    l.basisBits = b.getElementTypeBitWidth();
+    l.coefBits = cast<RankedTensorType>(dec.getCoefficients().getType())
+                     .getElementTypeBitWidth();
+    l.basis = std::move(*bases);
+    l.matrix = std::move(*coefs);
+  }
+  readEncoding(op, l);
+  return l;
+}
+
+FailureOr<PpuLayer> escalate::ppuLayer(Operation *op) {
+  PpuLayer l;
+  FailureOr<ActShape> in = actShape(op, op->getOperand(0));
+  FailureOr<ActShape> out = actShape(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  l.in = *in;
+  l.out = *out;
+  if (auto pool = dyn_cast<QPoolOp>(op)) {
+    l.kind = PpuLayer::Kind::Pool;
+    ArrayRef<int64_t> k = pool.getKernelShape(), s = pool.getStrides(),
+                      p = pool.getPads();
+    if (k.size() != 2 || s.size() != 2 || p.size() != 4)
+      return op->emitOpError("must be a 2-D pooling to be emitted");
+    l.kh = k[0], l.kw = k[1], l.sh = s[0], l.sw = s[1];
+    l.padTop = p[0], l.padLeft = p[1], l.padBottom = p[2], l.padRight = p[3];
+    l.isMax = pool.getKind() == PoolKind::max;
+    l.avgMult = pool.getAvgMultiplier();
+    l.avgShift = pool.getAvgShift();
+    l.zeroPoint = zeroPoint(pool.getInput());
+    l.padValue = l.isMax ? fixed::minOf(l.in.bits) : l.zeroPoint;
+    return l;
+  }
+  if (auto lut = dyn_cast<QLutOp>(op)) {
+    l.kind = PpuLayer::Kind::Lut;
+    if (l.in.bits != 8 || lut.getTable().size() != 256)
+      return op->emitOpError("the lookup unit takes 8-bit inputs and a "
+                             "256-entry table");
+    llvm::copy(lut.getTable(), l.table.begin());
+    return l;
+  }
+  bool isAdd = llvm::isa<QAddOp>(op);
+  l.kind = isAdd ? PpuLayer::Kind::Add : PpuLayer::Kind::Mul;
+  Value rhs = op->getOperand(1);
+  FailureOr<ActShape> other = actShape(op, rhs);
+  if (failed(other))
+    return failure();
+  l.other = *other;
+  if (l.other.bits != l.in.bits || l.out.bits != l.in.bits)
+    return op->emitOpError("operands and result must have one width");
+  if (l.other.c == l.in.c && l.other.h == l.in.h && l.other.w == l.in.w)
+    l.broadcast = isa::eltwise::None;
+  else if (l.other.c == l.in.c && l.other.h == 1 && l.other.w == 1)
+    l.broadcast = isa::eltwise::Channel;
+  else if (l.other.c == 1 && l.other.h == 1 && l.other.w == 1)
+    l.broadcast = isa::eltwise::Scalar;
+  else
+    return op->emitOpError("rhs must match lhs, hold one value per channel "
+                           "or a single value");
+  if (l.other.n != l.in.n && l.other.n != 1)
+    return op->emitOpError("rhs batch must match lhs or be 1");
+  int32_t za = zeroPoint(op->getOperand(0)), zb = zeroPoint(rhs),
+          zo = zeroPoint(op->getResult(0));
+  if (auto add = dyn_cast<QAddOp>(op))
+    l.eltwiseParams = {za,
+                       zb,
+                       zo,
+                       int32_t(add.getLhsMultiplier()),
+                       int32_t(add.getRhsMultiplier()),
+                       int32_t(add.getShift()),
+                       int32_t(add.getClampLo()),
+                       int32_t(add.getClampHi())};
+  else {
+    auto mul = cast<QMulOp>(op);
+    l.eltwiseParams = {za,
+                       zb,
+                       zo,
+                       int32_t(mul.getMultiplier()),
+                       0,
+                       int32_t(mul.getShift()),
+                       int32_t(mul.getClampLo()),
+                       int32_t(mul.getClampHi())};
+  }
+  return l;
+}
+
+FailureOr<hw::HwDesc> escalate::loadHardware(Location loc, StringRef pass,
+                                             StringRef file) {
+  if (file.empty())
+    return hw::defaultHwDesc();
+  llvm::Expected<hw::HwDesc> loaded = hw::loadHwDesc(file);
+  if (!loaded) {
+    emitError(loc) << pass << ": " << llvm::toString(loaded.takeError());
+    return failure();
+  }
+  return std::move(*loaded);
+}

@@ -1,0 +1,35 @@
+//===- AcceleratorLayers.h - quantized ops as accelerator layers ----------===//
+//
+// Reads the quantized escalate ops into the IR-free layer descriptions the
+// tiler and the emitter share (escalate/Tiling/Layer.h). Every failure is
+// reported on the op, naming what the accelerator cannot run.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ESCALATE_LIB_TRANSFORMS_ACCELERATORLAYERS_H
+#define ESCALATE_LIB_TRANSFORMS_ACCELERATORLAYERS_H
+
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Tiling/Layer.h"
+#include "mlir/IR/Operation.h"
+
+namespace escalate {
+
+/// The requant that consumes a qconv/qdecomposed_conv's accumulators.
+mlir::FailureOr<RequantOp> requantOf(mlir::Operation *conv);
+
+/// `v`'s type as an N x C x H x W activation (rank 2 as H = W = 1).
+mlir::FailureOr<tiling::ActShape> actShape(mlir::Operation *where,
+                                           mlir::Value v);
+
+mlir::FailureOr<tiling::ConvLayer> convLayer(mlir::Operation *conv);
+mlir::FailureOr<tiling::PpuLayer> ppuLayer(mlir::Operation *op);
+
+/// The hardware description in `file`, or the built-in one when empty;
+/// errors are reported at `loc` prefixed with the pass name.
+mlir::FailureOr<hw::HwDesc> loadHardware(mlir::Location loc,
+                                         llvm::StringRef pass,
+                                         llvm::StringRef file);
+
+} // namespace escalate
+
+#endif

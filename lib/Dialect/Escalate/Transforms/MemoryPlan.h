@@ -1,0 +1,29 @@
+//===- MemoryPlan.h - DRAM for activations by liveness --------------------===//
+#ifndef ESCALATE_LIB_TRANSFORMS_MEMORYPLAN_H
+#define ESCALATE_LIB_TRANSFORMS_MEMORYPLAN_H
+
+#include "escalate/Tiling/Tiling.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace escalate {
+
+/// Where every quantized activation of a function lives in DRAM. Tensors
+/// whose lifetimes (producer to last reader; graph inputs from the start,
+/// outputs to the end) do not overlap share addresses. Reshapes alias their
+/// operand, and a channel concat's operands are placed inside its result.
+struct DramPlan {
+  llvm::DenseMap<mlir::Value, tiling::DramView> views;
+  /// Bytes of the activation arena (at address 0), and what the same
+  /// tensors would take without reuse.
+  uint64_t arenaBytes = 0, unsharedBytes = 0;
+  unsigned buffers = 0;
+  /// Whether `v`'s images are contiguous (N = 1, or not inside a concat).
+  bool contiguous(mlir::Value v) const;
+};
+
+mlir::FailureOr<DramPlan> planDram(mlir::func::FuncOp f);
+
+} // namespace escalate
+
+#endif

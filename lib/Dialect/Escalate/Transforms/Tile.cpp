@@ -1,0 +1,89 @@
+//===- Tile.cpp - choose each accelerator layer's tiling ------------------===//
+//
+// Layers are read from the IR in order, costed in parallel (the context's
+// threads; escalate-compile -j), and annotated in order, so the result does
+// not depend on the thread count.
+//
+//===----------------------------------------------------------------------===//
+#include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "escalate/Tiling/Tiling.h"
+#include "mlir/IR/Threading.h"
+#include <variant>
+
+namespace escalate {
+#define GEN_PASS_DEF_TILE
+#include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"
+} // namespace escalate
+
+using namespace mlir;
+using namespace escalate;
+
+namespace {
+struct TilePass : public escalate::impl::TileBase<TilePass> {
+  using TileBase::TileBase;
+
+  void runOnOperation() override {
+    FailureOr<hw::HwDesc> hw =
+        loadHardware(getOperation().getLoc(), getArgument(), hwFile);
+    if (failed(hw))
+      return signalPassFailure();
+    using Layer = std::variant<tiling::ConvLayer, tiling::PpuLayer>;
+    llvm::SmallVector<Operation *> ops;
+    std::vector<Layer> layers;
+    WalkResult read = getOperation().walk([&](Operation *op) {
+      if (!isTiledLayer(op))
+        return WalkResult::advance();
+      if (llvm::isa<QConvOp, QDecomposedConvOp>(op)) {
+        FailureOr<tiling::ConvLayer> l = convLayer(op);
+        if (failed(l))
+          return WalkResult::interrupt();
+        layers.push_back(std::move(*l));
+      } else {
+        FailureOr<tiling::PpuLayer> l = ppuLayer(op);
+        if (failed(l))
+          return WalkResult::interrupt();
+        layers.push_back(std::move(*l));
+      }
+      ops.push_back(op);
+      return WalkResult::advance();
+    });
+    if (read.wasInterrupted())
+      return signalPassFailure();
+
+    std::vector<std::optional<tiling::Choice>> choices(layers.size());
+    std::vector<std::string> errors(layers.size());
+    parallelFor(&getContext(), 0, layers.size(), [&](size_t i) {
+      llvm::Expected<tiling::Choice> c = std::visit(
+          [&](const auto &l) -> llvm::Expected<tiling::Choice> {
+            if constexpr (std::is_same_v<std::decay_t<decltype(l)>,
+                                         tiling::ConvLayer>)
+              return tiling::chooseConvTile(l, *hw);
+            else
+              return tiling::choosePpuTile(l, *hw);
+          },
+          layers[i]);
+      if (c)
+        choices[i] = *c;
+      else
+        errors[i] = llvm::toString(c.takeError());
+    });
+
+    for (auto [op, choice, error] : llvm::zip_equal(ops, choices, errors)) {
+      if (!choice) {
+        op->emitOpError() << "cannot be tiled for hardware '" << hw->name
+                          << "': " << error;
+        return signalPassFailure();
+      }
+      const tiling::Tile &t = choice->tile;
+      op->setAttr(kTileAttr,
+                  TileAttr::get(&getContext(), t.rows, t.cols, t.inChannels,
+                                t.outChannels,
+                                t.channelOuter ? TileOrder::channel_outer
+                                               : TileOrder::spatial_outer,
+                                t.doubleBuffer, int64_t(choice->cycles),
+                                int64_t(choice->dramBytes)));
+    }
+  }
+};
+} // namespace

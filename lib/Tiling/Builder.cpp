@@ -1,0 +1,108 @@
+//===- Builder.cpp - appending a layer's steps with their dependencies ----===//
+#include "Builder.h"
+
+using namespace escalate;
+using namespace escalate::tiling;
+using namespace escalate::isa;
+
+uint32_t Builder::add(const Instruction &inst, Unit unit, uint64_t duration,
+                      std::initializer_list<unsigned> reads,
+                      std::initializer_list<unsigned> writes) {
+  Step s{inst, unit, duration, {}};
+  auto dep = [&](int64_t i) {
+    if (i >= 0 && !llvm::is_contained(s.deps, uint32_t(i)))
+      s.deps.push_back(uint32_t(i));
+  };
+  for (unsigned r : reads)
+    dep(lastWriter[r]);
+  for (unsigned w : writes) {
+    dep(lastWriter[w]);
+    for (uint32_t r : readers[w])
+      dep(r);
+  }
+  uint32_t index = code.steps.size();
+  for (unsigned r : reads)
+    readers[r].push_back(index);
+  for (unsigned w : writes) {
+    lastWriter[w] = index;
+    readers[w].clear();
+  }
+  code.steps.push_back(std::move(s));
+  return index;
+}
+
+void Builder::use(hw::Buffer b, uint64_t base, uint64_t bytes) {
+  uint64_t &region = regionBytes[{unsigned(b), base}];
+  if (bytes <= region)
+    return;
+  code.peakBytes[unsigned(b)] += bytes - region;
+  region = bytes;
+}
+
+uint64_t Builder::addConstant(llvm::StringRef bytes) {
+  code.constants.resize(alignTo(code.constants.size(), kBlobAlign), '\0');
+  uint64_t offset = code.constants.size();
+  code.constants += bytes;
+  code.constants.resize(offset + blobFootprint(bytes.size()), '\0');
+  return offset;
+}
+
+void Builder::load(const Transfer &t, unsigned res) {
+  Instruction inst;
+  inst.opcode = Opcode::Load;
+  using namespace isa::load;
+  inst.f[Buf] = int64_t(t.buf);
+  inst.f[Sram] = t.sram;
+  inst.f[Dram] = t.dram;
+  inst.f[C] = t.c;
+  inst.f[H] = t.h;
+  inst.f[W] = t.w;
+  inst.f[StrideC] = t.strideC;
+  inst.f[StrideH] = t.strideH;
+  inst.f[PadTop] = t.padTop;
+  inst.f[PadBottom] = t.padBottom;
+  inst.f[PadLeft] = t.padLeft;
+  inst.f[PadRight] = t.padRight;
+  inst.f[PadValue] = t.padValue;
+  inst.f[ElemBytes] = t.elemBytes;
+  uint64_t rows = t.h + t.padTop + t.padBottom;
+  uint64_t cols = t.w + t.padLeft + t.padRight;
+  use(t.buf, t.sram, uint64_t(t.c) * rows * cols * t.elemBytes);
+  code.dramPayload += uint64_t(t.c) * t.h * t.w * t.elemBytes;
+  add(inst, Unit::Dma, dmaCycles(hw, uint64_t(t.c) * t.h, t.w * t.elemBytes),
+      {}, {res});
+}
+
+void Builder::store(const Transfer &t, unsigned res) {
+  Instruction inst;
+  inst.opcode = Opcode::Store;
+  using namespace isa::store;
+  inst.f[Buf] = int64_t(t.buf);
+  inst.f[Sram] = t.sram;
+  inst.f[Dram] = t.dram;
+  inst.f[C] = t.c;
+  inst.f[H] = t.h;
+  inst.f[W] = t.w;
+  inst.f[StrideC] = t.strideC;
+  inst.f[StrideH] = t.strideH;
+  inst.f[ElemBytes] = t.elemBytes;
+  code.dramPayload += uint64_t(t.c) * t.h * t.w * t.elemBytes;
+  add(inst, Unit::Dma, dmaCycles(hw, uint64_t(t.c) * t.h, t.w * t.elemBytes),
+      {res}, {});
+}
+
+void Builder::loadBlob(hw::Buffer buf, uint64_t sram, uint64_t dram,
+                       uint64_t bytes, unsigned res) {
+  if (bytes <= 4095) {
+    load({buf, sram, dram, 1, 1, int64_t(bytes), 0, 0}, res);
+    return;
+  }
+  // Rows of kBlobAlign bytes, at most 4095 rows (the h field) per load.
+  uint64_t rows = alignTo(bytes, kBlobAlign) / kBlobAlign;
+  for (uint64_t r = 0; r < rows; r += 4095) {
+    uint64_t n = std::min<uint64_t>(4095, rows - r);
+    load({buf, sram + r * kBlobAlign, dram + r * kBlobAlign, 1, int64_t(n),
+          int64_t(kBlobAlign), 0, int64_t(kBlobAlign)},
+         res);
+  }
+}

@@ -1,0 +1,87 @@
+//===- Builder.h - appending a layer's steps with their dependencies ------===//
+//
+// Every step names the buffer slots it reads and writes; the builder turns
+// that into dependencies on earlier steps (read-after-write,
+// write-after-read, write-after-write), which is all the list schedule
+// needs, and records each buffer's peak use.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ESCALATE_LIB_TILING_BUILDER_H
+#define ESCALATE_LIB_TILING_BUILDER_H
+
+#include "escalate/ISA/Timing.h"
+#include "escalate/Tiling/Tiling.h"
+#include <initializer_list>
+#include <map>
+
+namespace escalate::tiling {
+
+/// Buffer slots, as dependency resources.
+enum Res : unsigned {
+  In0,
+  In1,
+  Out0,
+  Out1,
+  Acc0,
+  Acc1,
+  Coef0,
+  Coef1,
+  Par0,
+  Par1,
+  Basis0,
+  Basis1,
+  NumRes
+};
+
+/// Blobs of constant data are aligned to this many bytes in DRAM and
+/// loaded as rows of this size.
+constexpr uint64_t kBlobAlign = 64;
+
+inline uint64_t alignTo(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+class Builder {
+public:
+  explicit Builder(const hw::HwDesc &hw) : hw(hw) {}
+
+  uint32_t add(const isa::Instruction &inst, Unit unit, uint64_t duration,
+               std::initializer_list<unsigned> reads,
+               std::initializer_list<unsigned> writes);
+
+  /// Appends constant bytes, aligned; returns their offset in the blob.
+  uint64_t addConstant(llvm::StringRef bytes);
+
+  /// DRAM -> buffer, 3-D strided, with padding (see the ISA's load).
+  struct Transfer {
+    hw::Buffer buf;
+    uint64_t sram, dram;
+    int64_t c, h, w, strideC, strideH;
+    int64_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+    int64_t padValue = 0, elemBytes = 1;
+  };
+  void load(const Transfer &t, unsigned res);
+  void store(const Transfer &t, unsigned res);
+  /// A contiguous blob of `bytes` (already aligned in DRAM) into a slot.
+  void loadBlob(hw::Buffer buf, uint64_t sram, uint64_t dram, uint64_t bytes,
+                unsigned res);
+  /// Bytes a blob load writes (rounded up to whole rows).
+  static uint64_t blobFootprint(uint64_t bytes) {
+    return bytes <= 4095 ? bytes : alignTo(bytes, kBlobAlign);
+  }
+
+  /// Records that [base, base + bytes) of a buffer region is in use; a
+  /// buffer's peak is the sum over its regions of the most each held.
+  void use(hw::Buffer b, uint64_t base, uint64_t bytes);
+
+  const hw::HwDesc &hw;
+  LayerCode code;
+
+private:
+  int64_t lastWriter[NumRes] = {-1, -1, -1, -1, -1, -1,
+                                -1, -1, -1, -1, -1, -1};
+  llvm::SmallVector<uint32_t, 4> readers[NumRes];
+  std::map<std::pair<unsigned, uint64_t>, uint64_t> regionBytes;
+};
+
+} // namespace escalate::tiling
+
+#endif

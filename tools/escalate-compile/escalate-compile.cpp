@@ -1,0 +1,253 @@
+//===- escalate-compile.cpp - ONNX model to accelerator binary ------------===//
+//
+// Import, then the registered `escalate-compile` pipeline (exactly what
+// `escalate-opt --escalate-compile=...` runs), then serialization. Nothing
+// is written unless every stage succeeds, and outputs are renamed into
+// place.
+//
+//===----------------------------------------------------------------------===//
+#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
+#include "escalate/Import/OnnxImporter.h"
+#include "escalate/InitAll.h"
+#include "escalate/Pipelines/Pipelines.h"
+#include "escalate/Reference/TensorIO.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace escalate;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("escalate-compile options");
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx>"),
+                                      cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                       cl::value_desc("file"),
+                                       cl::cat(category));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("What to write: escalate, decomposed, quantized, tiled, "
+                  "escisa (IR after that stage), asm (instruction listing) "
+                  "or bin (the .escb binary, default)"),
+         cl::init("bin"), cl::cat(category));
+static cl::opt<std::string> hwPath("hw", cl::desc("Hardware description"),
+                                   cl::value_desc("file.json"),
+                                   cl::cat(category));
+static cl::opt<std::string> mode("mode",
+                                 cl::desc("decomposed (default), dense or "
+                                          "pruned"),
+                                 cl::init("decomposed"), cl::cat(category));
+static cl::opt<std::string> calib("calib",
+                                  cl::desc("Calibration samples directory"),
+                                  cl::value_desc("dir"), cl::cat(category));
+static cl::opt<std::string> calibTable("calib-table",
+                                       cl::desc("Read activation ranges"),
+                                       cl::value_desc("file"),
+                                       cl::cat(category));
+static cl::opt<std::string>
+    writeCalibTable("write-calib-table",
+                    cl::desc("Write the activation ranges used"),
+                    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> calibMethod("calib-method",
+                                        cl::desc("minmax, percentile or kl"),
+                                        cl::init("minmax"), cl::cat(category));
+static cl::opt<unsigned>
+    calibSamples("calib-samples",
+                 cl::desc("Use at most this many calibration samples (0: "
+                          "all; synthetic: 8)"),
+                 cl::init(0), cl::cat(category));
+static cl::opt<int64_t> bases("bases", cl::desc("Bases per layer (0: energy)"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<double> energy("energy",
+                              cl::desc("Kernel energy kept when choosing M"),
+                              cl::init(0.99), cl::cat(category));
+static cl::opt<double> sparsity(
+    "sparsity",
+    cl::desc("Coefficient sparsity (decomposed, default 0.5) or weight "
+             "sparsity (pruned, default 0.8)"),
+    cl::init(-1), cl::cat(category));
+static cl::opt<double> stdThreshold(
+    "std-threshold", cl::desc("Prune coefficients below T std instead"),
+    cl::init(-1), cl::cat(category));
+static cl::opt<double>
+    errorBudget("error-budget",
+                cl::desc("Prune coefficients up to this kernel error instead"),
+                cl::init(-1), cl::cat(category));
+static cl::opt<unsigned> actBits("act-bits", cl::init(8), cl::cat(category));
+static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
+                                    cl::cat(category));
+static cl::opt<unsigned> basisBits("basis-bits", cl::init(8),
+                                   cl::cat(category));
+static cl::opt<unsigned> coefBits("coef-bits", cl::init(8), cl::cat(category));
+static cl::opt<bool> perTensor("per-tensor",
+                               cl::desc("One weight scale per tensor"),
+                               cl::cat(category));
+static cl::opt<bool> symmetric("symmetric",
+                               cl::desc("Symmetric activations"),
+                               cl::cat(category));
+static cl::opt<std::string> reportPath(
+    "report", cl::desc("Write the memory plan and per-layer estimates (JSON)"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::opt<unsigned> jobs("j", cl::desc("Threads (0: all cores)"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
+                           cl::cat(category));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Fix a graph input's shape: name:1x3x224x224"),
+                cl::value_desc("name:dims"), cl::cat(category));
+
+static int fail(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "escalate-compile") << msg << "\n";
+  return 1;
+}
+
+namespace {
+/// "[3/9] escalate-quantize" on stderr as each pass starts.
+struct Progress : public PassInstrumentation {
+  unsigned done = 0, total;
+  explicit Progress(unsigned total) : total(total) {}
+  void runBeforePass(Pass *pass, Operation *) override {
+    llvm::errs() << llvm::formatv("\r\033[K[{0}/{1}] {2}", ++done, total,
+                                  pass->getArgument());
+    if (done == total)
+      llvm::errs() << "\n";
+  }
+};
+
+void printListing(const isa::Program &p, llvm::raw_ostream &os) {
+  os << "; " << p.code.size() << " instructions, " << p.dramBytes
+     << " bytes of DRAM, hardware '" << p.hw.name << "'\n";
+  for (auto [pc, inst] : llvm::enumerate(p.code)) {
+    const isa::DebugRange *layer = p.layerOf(pc);
+    if (layer && layer->begin == pc)
+      os << "\n; layer '" << layer->name << "'\n";
+    const isa::OpcodeDesc &d = isa::describe(inst.opcode);
+    os << llvm::formatv("{0,6}  {1,-8}", pc, d.mnemonic);
+    for (auto [i, f] : llvm::enumerate(d.fields))
+      os << " " << f.name << "=" << inst.f[i];
+    os << "\n";
+  }
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "ESCALATE compiler: ONNX model to accelerator binary\n\n"
+      "  escalate-compile model.onnx -o prog.escb [--mode decomposed|dense|"
+      "pruned]\n");
+
+  CompileOptions options;
+  options.mode = mode;
+  options.hw = hwPath;
+  options.bases = bases;
+  options.energy = energy;
+  options.sparsity = sparsity;
+  options.stdThreshold = stdThreshold;
+  options.errorBudget = errorBudget;
+  options.actBits = actBits;
+  options.weightBits = weightBits;
+  options.basisBits = basisBits;
+  options.coefBits = coefBits;
+  options.perChannel = !perTensor;
+  options.symmetric = symmetric;
+  options.calibDir = calib;
+  options.calibMethod = calibMethod;
+  options.calibSamples = calibSamples;
+  options.calibTable = calibTable;
+  options.writeCalibTable = writeCalibTable;
+  options.report = reportPath;
+  bool wantsProgram = emit == "asm" || emit == "bin";
+  options.stopAfter = wantsProgram ? std::string("escisa") : emit.getValue();
+  if (!wantsProgram && !parseStage(emit))
+    return fail("--emit " + emit +
+                " is not escalate, decomposed, quantized, tiled, escisa, asm "
+                "or bin");
+  if (llvm::Error err = checkCompileOptions(options))
+    return fail(llvm::toString(std::move(err)));
+  if (!calib.empty() && !calibTable.empty())
+    return fail("give --calib or --calib-table, not both");
+  if (emit == "bin" && outputPath.empty())
+    return fail("a binary needs -o FILE");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
+  std::optional<llvm::DefaultThreadPool> pool;
+  if (jobs != 1) {
+    pool.emplace(llvm::hardware_concurrency(jobs));
+    ctx.setThreadPool(*pool);
+  }
+  ctx.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
+
+  auto file = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
+  if (!file)
+    return fail("cannot read '" + modelPath +
+                "': " + file.getError().message());
+  ImportOptions importOptions;
+  for (const std::string &spec : inputShapes)
+    if (llvm::Error err = parseInputShape(spec, importOptions))
+      return fail(llvm::toString(std::move(err)));
+  ImportResult imported =
+      importOnnx((*file)->getBuffer(), modelPath, importOptions, &ctx);
+  if (!imported.module)
+    return 1;
+
+  PassManager pm(&ctx, ModuleOp::getOperationName());
+  buildCompilePipeline(pm, options);
+  bool progress =
+      !quiet && llvm::sys::Process::StandardErrIsDisplayed();
+  if (progress)
+    pm.addInstrumentation(std::make_unique<Progress>(pm.size()));
+  if (failed(pm.run(*imported.module)))
+    return 1;
+
+  auto write = [&](llvm::function_ref<void(llvm::raw_ostream &)> fn) {
+    if (outputPath.empty() || outputPath == "-") {
+      fn(llvm::outs());
+      return 0;
+    }
+    if (llvm::Error err = writeFileAtomically(outputPath, fn))
+      return fail(llvm::toString(std::move(err)));
+    return 0;
+  };
+  if (!wantsProgram)
+    return write([&](llvm::raw_ostream &os) {
+      imported.module->print(
+          os, OpPrintingFlags().enableDebugInfo(true, /*prettyForm=*/false));
+      os << "\n";
+    });
+
+  escisa::ProgramOp programOp;
+  imported.module->walk([&](escisa::ProgramOp p) { programOp = p; });
+  if (!programOp)
+    return fail("the pipeline produced no escisa.program");
+  FailureOr<isa::Program> program = escisa::toProgram(programOp);
+  if (failed(program))
+    return 1;
+  if (emit == "asm")
+    return write(
+        [&](llvm::raw_ostream &os) { printListing(*program, os); });
+  llvm::Expected<std::string> bytes = isa::writeBinary(*program);
+  if (!bytes)
+    return fail(llvm::toString(bytes.takeError()));
+  return write([&](llvm::raw_ostream &os) { os << *bytes; });
+}
