@@ -262,3 +262,16 @@ llvm::Error escalate::writeNpyFiles(StringRef dir,
     }
   return llvm::Error::success();
 }
+
+llvm::Error escalate::parseFrozenInput(llvm::StringRef spec,
+                                       ImportOptions &options) {
+  auto [name, path] = spec.split('=');
+  if (name.empty() || path.empty())
+    return llvm::createStringError("--freeze-input '" + spec +
+                                   "' is not of the form name=file");
+  llvm::Expected<Tensor> value = readTensorFile(path);
+  if (!value)
+    return value.takeError();
+  options.frozenInputs[name] = std::move(*value);
+  return llvm::Error::success();
+}

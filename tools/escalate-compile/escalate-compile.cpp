@@ -22,7 +22,6 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/WithColor.h"
 
@@ -105,6 +104,11 @@ static cl::opt<unsigned> jobs("j", cl::desc("Threads (0: all cores)"),
                               cl::init(0), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                            cl::cat(category));
+static cl::list<std::string> frozenInputs(
+    "freeze-input",
+    cl::desc("Make a graph input a constant: name=FILE (.npy or .pb), for "
+             "weights fed as inputs"),
+    cl::value_desc("name=file"), cl::cat(category));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Fix a graph input's shape: name:1x3x224x224"),
@@ -185,6 +189,9 @@ int main(int argc, char **argv) {
     return fail("give --calib or --calib-table, not both");
   if (emit == "bin" && outputPath.empty())
     return fail("a binary needs -o FILE");
+  if (!hwPath.empty())
+    if (llvm::Expected<hw::HwDesc> desc = hw::loadHwDesc(hwPath); !desc)
+      return fail(llvm::toString(desc.takeError()));
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -195,8 +202,34 @@ int main(int argc, char **argv) {
     ctx.setThreadPool(*pool);
   }
   ctx.loadAllAvailableDialects();
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &ctx);
+  // Model errors name the ONNX node (the op's NameLoc) and the file.
+  ScopedDiagnosticHandler diagnostics(&ctx, [](Diagnostic &diag) {
+    std::string node, file;
+    diag.getLocation()->walk([&](Location loc) {
+      if (auto name = dyn_cast<NameLoc>(loc); name && node.empty())
+        node = name.getName().str();
+      if (auto f = dyn_cast<FileLineColLoc>(loc); f && file.empty())
+        file = f.getFilename().str();
+      return WalkResult::advance();
+    });
+    llvm::raw_ostream &os = llvm::errs();
+    os << (file.empty() ? std::string("escalate-compile") : file) << ": ";
+    switch (diag.getSeverity()) {
+    case DiagnosticSeverity::Error:
+      llvm::WithColor(os, llvm::HighlightColor::Error) << "error: ";
+      break;
+    case DiagnosticSeverity::Warning:
+      llvm::WithColor(os, llvm::HighlightColor::Warning) << "warning: ";
+      break;
+    default:
+      llvm::WithColor(os, llvm::HighlightColor::Note) << "note: ";
+      break;
+    }
+    if (!node.empty())
+      os << "node '" << node << "': ";
+    os << diag << "\n";
+    return success();
+  });
 
   auto file = llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
   if (!file)
@@ -205,6 +238,9 @@ int main(int argc, char **argv) {
   ImportOptions importOptions;
   for (const std::string &spec : inputShapes)
     if (llvm::Error err = parseInputShape(spec, importOptions))
+      return fail(llvm::toString(std::move(err)));
+  for (const std::string &spec : frozenInputs)
+    if (llvm::Error err = parseFrozenInput(spec, importOptions))
       return fail(llvm::toString(std::move(err)));
   ImportResult imported =
       importOnnx((*file)->getBuffer(), modelPath, importOptions, &ctx);

@@ -172,16 +172,9 @@ int main(int argc, char **argv) {
     for (const std::string &spec : inputShapes)
       if (llvm::Error e = parseInputShape(spec, options))
         return error(llvm::toString(std::move(e)));
-    for (const std::string &spec : frozenInputs) {
-      auto [name, path] = StringRef(spec).split('=');
-      if (name.empty() || path.empty())
-        return error("--freeze-input '" + spec +
-                     "' is not of the form name=file");
-      llvm::Expected<Tensor> value = readTensorFile(path);
-      if (!value)
-        return error(llvm::toString(value.takeError()));
-      options.frozenInputs[name] = std::move(*value);
-    }
+    for (const std::string &spec : frozenInputs)
+      if (llvm::Error e = parseFrozenInput(spec, options))
+        return error(llvm::toString(std::move(e)));
     ImportResult imported =
         importOnnx(file->getBuffer(), modelPath, options, &ctx);
     if (!imported.module)

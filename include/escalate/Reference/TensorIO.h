@@ -2,6 +2,7 @@
 #ifndef ESCALATE_REFERENCE_TENSORIO_H
 #define ESCALATE_REFERENCE_TENSORIO_H
 
+#include "escalate/Import/OnnxImporter.h"
 #include "escalate/Support/Tensor.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
@@ -33,6 +34,10 @@ llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
 llvm::Error writeNpyFiles(llvm::StringRef dir,
                           llvm::ArrayRef<std::string> names,
                           llvm::ArrayRef<Tensor> tensors);
+
+/// Parses "name=FILE" (a .npy or .pb tensor) into `options.frozenInputs`:
+/// the graph input becomes a constant (weights or shapes fed as inputs).
+llvm::Error parseFrozenInput(llvm::StringRef spec, ImportOptions &options);
 
 } // namespace escalate
 

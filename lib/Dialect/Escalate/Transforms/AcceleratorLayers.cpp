@@ -22,17 +22,25 @@ FailureOr<ActShape> escalate::actShape(Operation *where, Value v) {
   if (!q)
     return where->emitOpError() << "operand of type " << v.getType()
                                 << " is not a quantized activation";
-  ActShape s;
+  // Dimension 1 stays the channel (per-channel broadcasts and requant
+  // follow it); the dimensions after it are rows x columns, the last being
+  // the columns.
   ArrayRef<int64_t> d = type.getShape();
-  if (d.size() == 4)
-    s = {d[0], d[1], d[2], d[3], storageBits(type)};
-  else if (d.size() == 2)
-    s = {d[0], d[1], 1, 1, storageBits(type)};
-  else
-    return where->emitOpError()
-           << "runs on the accelerator only on rank-4 (N, C, H, W) or rank-2 "
-              "(N, C) tensors, not "
-           << type;
+  ActShape s;
+  s.bits = storageBits(type);
+  if (d.empty())
+    return s;
+  if (d.size() == 1) {
+    s.c = d[0];
+    return s;
+  }
+  s.n = d[0];
+  s.c = d[1];
+  if (d.size() > 2) {
+    s.w = d.back();
+    for (int64_t v : d.drop_front(2).drop_back())
+      s.h *= v;
+  }
   return s;
 }
 
@@ -50,25 +58,15 @@ int64_t zeroPoint(Value v) {
   return quantType(v.getType()).getZeroPoint();
 }
 
-/// Per-channel values, broadcasting a single one.
-std::vector<int32_t> perChannel(ArrayRef<int32_t> v, int64_t channels) {
-  if (v.size() == 1)
-    return std::vector<int32_t>(channels, v[0]);
-  return std::vector<int32_t>(v.begin(), v.end());
-}
-
 LogicalResult readRequant(RequantOp rq, ConvLayer &l) {
   FailureOr<ActShape> out = actShape(rq, rq.getOutput());
   if (failed(out))
     return failure();
   l.out = *out;
-  l.bias = perChannel(rq.getBias(), l.out.c);
-  l.multiplier = perChannel(rq.getMultiplier(), l.out.c);
-  l.shift = perChannel(rq.getShift(), l.out.c);
-  if (int64_t(l.bias.size()) != l.out.c ||
-      int64_t(l.multiplier.size()) != l.out.c ||
-      int64_t(l.shift.size()) != l.out.c)
-    return rq.emitOpError("needs one bias, multiplier and shift per channel");
+  // The verifier guarantees one entry per channel.
+  l.bias.assign(rq.getBias().begin(), rq.getBias().end());
+  l.multiplier.assign(rq.getMultiplier().begin(), rq.getMultiplier().end());
+  l.shift.assign(rq.getShift().begin(), rq.getShift().end());
   l.zeroPoint = zeroPoint(rq.getOutput());
   l.clampLo = rq.getClampLo();
   l.clampHi = rq.getClampHi();
@@ -193,6 +191,11 @@ FailureOr<PpuLayer> escalate::ppuLayer(Operation *op) {
   if (failed(other))
     return failure();
   l.other = *other;
+  auto lhsType = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  if (rhsType.getRank() != lhsType.getRank() && rhsType.getNumElements() != 1)
+    return op->emitOpError("rhs must have lhs's rank unless it is a single "
+                           "value");
   if (l.other.bits != l.in.bits || l.out.bits != l.in.bits)
     return op->emitOpError("operands and result must have one width");
   if (l.other.c == l.in.c && l.other.h == l.in.h && l.other.w == l.in.w)

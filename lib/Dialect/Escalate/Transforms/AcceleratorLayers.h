@@ -17,7 +17,8 @@ namespace escalate {
 /// The requant that consumes a qconv/qdecomposed_conv's accumulators.
 mlir::FailureOr<RequantOp> requantOf(mlir::Operation *conv);
 
-/// `v`'s type as an N x C x H x W activation (rank 2 as H = W = 1).
+/// `v`'s type as an N x C x H x W activation: rank 4 as it is, lower ranks
+/// padded with ones, higher ranks with the middle dimensions folded into H.
 mlir::FailureOr<tiling::ActShape> actShape(mlir::Operation *where,
                                            mlir::Value v);
 

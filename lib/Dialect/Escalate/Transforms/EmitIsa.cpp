@@ -160,8 +160,8 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       for (Operation *user : op->getUsers())
         if (!llvm::isa<func::ReturnOp>(user))
           return op->emitOpError()
-                 << "feeds float op '" << user->getName()
-                 << "', which the accelerator cannot run";
+                 << "feeds float op '" << user->getName() << "' (layer '"
+                 << layerName(user) << "'), which the accelerator cannot run";
       return success();
     }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
@@ -237,8 +237,9 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       return success();
     }
     return op->emitOpError(
-        "has no accelerator lowering (quantize the graph first; ops that "
-        "stay in float cannot be emitted)");
+        "has no accelerator lowering: it is not quantized (escalate-quantize "
+        "leaves it in floating point, see docs/quantization.md) and the "
+        "accelerator has no floating-point unit");
   }
 
   LogicalResult writeReport(Location loc, uint64_t constantBytes) {

@@ -5,6 +5,7 @@
 // tie together), then hands the rewrite to QuantizeOps.cpp.
 //
 //===----------------------------------------------------------------------===//
+#include "AcceleratorLayers.h"
 #include "Quantize.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/ISA/Hardware.h"
@@ -58,15 +59,11 @@ struct QuantizePass : public escalate::impl::QuantizeBase<QuantizePass> {
 } // namespace
 
 FailureOr<QuantConfig> QuantizePass::configure() {
-  hw::HwDesc desc = hw::defaultHwDesc();
-  if (!hwFile.empty()) {
-    llvm::Expected<hw::HwDesc> loaded = hw::loadHwDesc(hwFile);
-    if (!loaded) {
-      (void)fail(llvm::toString(loaded.takeError()));
-      return failure();
-    }
-    desc = std::move(*loaded);
-  }
+  FailureOr<hw::HwDesc> loaded =
+      loadHardware(getOperation().getLoc(), getArgument(), hwFile);
+  if (failed(loaded))
+    return failure();
+  hw::HwDesc desc = std::move(*loaded);
   auto check = [&](StringRef option, unsigned bits,
                    ArrayRef<unsigned> supported) -> LogicalResult {
     if (llvm::is_contained(supported, bits))

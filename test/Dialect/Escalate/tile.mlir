@@ -1,0 +1,21 @@
+// RUN: escalate-opt %s --escalate-tile | FileCheck %s
+// RUN: escalate-opt %s --escalate-tile=hw=%S/../../Compile/Inputs/small-buffers.json | FileCheck %s --check-prefix=SMALL
+
+!a = !quant.uniform<i8:f32, 0.5:-3>
+!b = !quant.uniform<i8:f32, 0.25:1>
+
+// On the default hardware the whole 12x12 output fits one spatial tile; on
+// tiny buffers it is cut into row bands.
+// CHECK-LABEL: func.func @main
+// CHECK: escalate.qconv {{.*}}escalate.tile = #escalate.tile<rows = 12, cols = 12, in_channels = 8, out_channels = {{[0-9]+}}, order = {{.*}}, double_buffer = true, cycles = {{[0-9]+}}, dram_bytes = {{[0-9]+}}>
+// CHECK: escalate.qpool {{.*}}escalate.tile = #escalate.tile<rows = 6, cols = 6, in_channels = 24, out_channels = 24
+// CHECK: escalate.qadd {{.*}}escalate.tile = #escalate.tile<rows = 6, cols = 6, in_channels = 24, out_channels = 24
+// SMALL: escalate.qconv {{.*}}escalate.tile = #escalate.tile<rows = {{[1-9]}}, cols = 12, in_channels = 8,
+func.func @main(%x: tensor<1x8x12x12x!a>, %w: tensor<24x8x3x3xi8>) -> tensor<1x24x6x6x!b> {
+  %w0 = escalate.constant dense<1> : tensor<24x8x3x3xi8>
+  %acc = escalate.qconv %x, %w0 {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x8x12x12x!a>, tensor<24x8x3x3xi8>) -> tensor<1x24x12x12xi32>
+  %y = escalate.requant %acc {bias = array<i32: 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x24x12x12xi32> -> tensor<1x24x12x12x!b>
+  %p = escalate.qpool %y {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 2, 2>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x24x12x12x!b>) -> tensor<1x24x6x6x!b>
+  %s = escalate.qadd %p, %p {clamp_hi = 127 : i64, clamp_lo = -128 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x24x6x6x!b>, tensor<1x24x6x6x!b>) -> tensor<1x24x6x6x!b>
+  return %s : tensor<1x24x6x6x!b>
+}
