@@ -47,9 +47,13 @@ uint64_t Builder::addConstant(llvm::StringRef bytes) {
   return offset;
 }
 
-void Builder::load(const Transfer &t, unsigned res) {
+namespace {
+/// Load and store share their leading fields (buf .. stride_h).
+Instruction transfer(Opcode opcode, const Builder::Transfer &t) {
+  static_assert(isa::load::StrideH == isa::store::StrideH &&
+                isa::load::Buf == isa::store::Buf);
   Instruction inst;
-  inst.opcode = Opcode::Load;
+  inst.opcode = opcode;
   using namespace isa::load;
   inst.f[Buf] = int64_t(t.buf);
   inst.f[Sram] = t.sram;
@@ -59,6 +63,23 @@ void Builder::load(const Transfer &t, unsigned res) {
   inst.f[W] = t.w;
   inst.f[StrideC] = t.strideC;
   inst.f[StrideH] = t.strideH;
+  return inst;
+}
+} // namespace
+
+void Builder::dma(const Instruction &inst, const Transfer &t, bool isLoad,
+                  unsigned res) {
+  code.dramPayload += uint64_t(t.c) * t.h * t.w * t.elemBytes;
+  uint64_t cycles = dmaCycles(hw, uint64_t(t.c) * t.h, t.w * t.elemBytes);
+  if (isLoad)
+    add(inst, Unit::Dma, cycles, {}, {res});
+  else
+    add(inst, Unit::Dma, cycles, {res}, {});
+}
+
+void Builder::load(const Transfer &t, unsigned res) {
+  Instruction inst = transfer(Opcode::Load, t);
+  using namespace isa::load;
   inst.f[PadTop] = t.padTop;
   inst.f[PadBottom] = t.padBottom;
   inst.f[PadLeft] = t.padLeft;
@@ -68,27 +89,13 @@ void Builder::load(const Transfer &t, unsigned res) {
   uint64_t rows = t.h + t.padTop + t.padBottom;
   uint64_t cols = t.w + t.padLeft + t.padRight;
   use(t.buf, t.sram, uint64_t(t.c) * rows * cols * t.elemBytes);
-  code.dramPayload += uint64_t(t.c) * t.h * t.w * t.elemBytes;
-  add(inst, Unit::Dma, dmaCycles(hw, uint64_t(t.c) * t.h, t.w * t.elemBytes),
-      {}, {res});
+  dma(inst, t, /*isLoad=*/true, res);
 }
 
 void Builder::store(const Transfer &t, unsigned res) {
-  Instruction inst;
-  inst.opcode = Opcode::Store;
-  using namespace isa::store;
-  inst.f[Buf] = int64_t(t.buf);
-  inst.f[Sram] = t.sram;
-  inst.f[Dram] = t.dram;
-  inst.f[C] = t.c;
-  inst.f[H] = t.h;
-  inst.f[W] = t.w;
-  inst.f[StrideC] = t.strideC;
-  inst.f[StrideH] = t.strideH;
-  inst.f[ElemBytes] = t.elemBytes;
-  code.dramPayload += uint64_t(t.c) * t.h * t.w * t.elemBytes;
-  add(inst, Unit::Dma, dmaCycles(hw, uint64_t(t.c) * t.h, t.w * t.elemBytes),
-      {res}, {});
+  Instruction inst = transfer(Opcode::Store, t);
+  inst.f[isa::store::ElemBytes] = t.elemBytes;
+  dma(inst, t, /*isLoad=*/false, res);
 }
 
 void Builder::loadBlob(hw::Buffer buf, uint64_t sram, uint64_t dram,

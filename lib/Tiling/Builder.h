@@ -76,6 +76,9 @@ public:
   LayerCode code;
 
 private:
+  void dma(const isa::Instruction &inst, const Transfer &t, bool isLoad,
+           unsigned res);
+
   int64_t lastWriter[NumRes] = {-1, -1, -1, -1, -1, -1,
                                 -1, -1, -1, -1, -1, -1};
   llvm::SmallVector<uint32_t, 4> readers[NumRes];

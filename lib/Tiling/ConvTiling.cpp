@@ -265,13 +265,25 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
     auto [it, inserted] = convCycles.try_emplace({o, i, P}, 0);
     if (!inserted)
       return it->second;
-    const BlockStats &s = blocks[o][i];
-    uint64_t channels = s.columnEntries.size() / l.bases;
-    std::vector<uint64_t> coef(channels, 0);
-    for (uint64_t ch = 0; ch < channels; ++ch)
-      for (int64_t mm = 0; mm < l.bases; ++mm)
-        coef[ch] +=
-            coefCyclesPerColumn(hw, s.columnEntries[ch * l.bases + mm], P);
+    // Per input channel, the entries of its columns in its group's rows.
+    std::vector<uint64_t> coef;
+    auto addChannels = [&](const BlockStats &s) {
+      for (uint64_t ch = 0; ch < s.columnEntries.size() / l.bases; ++ch) {
+        uint64_t cycles = 0;
+        for (int64_t mm = 0; mm < l.bases; ++mm)
+          cycles +=
+              coefCyclesPerColumn(hw, s.columnEntries[ch * l.bases + mm], P);
+        coef.push_back(cycles);
+      }
+    };
+    if (g.grouped) {
+      Range rows = g.outGroups[o];
+      for (int64_t r = rows.begin; r < rows.begin + rows.size;
+           r += l.outPerGroup())
+        addChannels(coefBlockStats(m, r, r + l.outPerGroup(), 0, l.cols()));
+    } else {
+      addChannels(blocks[o][i]);
+    }
     uint64_t basis =
         basisCyclesPerChannel(hw, l.window, l.bases, l.taps(), P);
     return it->second = streamPipelineCycles(hw, basis, coef);
@@ -512,9 +524,8 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
           t.channelOuter = channelOuter;
           LayerCode code =
               build(l, t, hw, {0, l.in.imageBytes()}, {0, 0}, 0, 0,
-                    it->second, 1, /*withData=*/false);
-          Choice c{t, scheduleCycles(code) * uint64_t(l.in.n),
-                   code.dramPayload * uint64_t(l.in.n)};
+                    it->second, l.in.n, /*withData=*/false);
+          Choice c{t, scheduleCycles(code), code.dramPayload};
           if (!best || c.cycles < best->cycles ||
               (c.cycles == best->cycles && c.dramBytes < best->dramBytes))
             best = c;

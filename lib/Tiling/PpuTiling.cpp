@@ -282,9 +282,8 @@ llvm::Expected<Choice> tiling::choosePpuTile(const PpuLayer &l,
       int64_t n = (l.out.h + lo - 1) / lo;
       t.rows = (l.out.h + n - 1) / n;
       LayerCode code = build(l, t, hw, {0, l.in.imageBytes()},
-                             {0, l.other.imageBytes()}, {0, 0}, 0, 1);
-      Choice c{t, scheduleCycles(code) * uint64_t(l.in.n),
-               code.dramPayload * uint64_t(l.in.n)};
+                             {0, l.other.imageBytes()}, {0, 0}, 0, l.in.n);
+      Choice c{t, scheduleCycles(code), code.dramPayload};
       if (!best || c.cycles < best->cycles)
         best = c;
       if (d > 1 && best->tile.inChannels != ch)

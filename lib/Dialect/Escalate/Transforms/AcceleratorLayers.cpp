@@ -211,26 +211,21 @@ FailureOr<PpuLayer> escalate::ppuLayer(Operation *op) {
     return op->emitOpError("rhs batch must match lhs or be 1");
   int32_t za = zeroPoint(op->getOperand(0)), zb = zeroPoint(rhs),
           zo = zeroPoint(op->getResult(0));
-  if (auto add = dyn_cast<QAddOp>(op))
-    l.eltwiseParams = {za,
-                       zb,
-                       zo,
-                       int32_t(add.getLhsMultiplier()),
-                       int32_t(add.getRhsMultiplier()),
-                       int32_t(add.getShift()),
-                       int32_t(add.getClampLo()),
-                       int32_t(add.getClampHi())};
-  else {
+  // {za, zb, zo, ma, mb, shift, lo, hi}; mul uses ma only.
+  int32_t ma, mb = 0, shift;
+  int64_t lo, hi;
+  if (auto add = dyn_cast<QAddOp>(op)) {
+    ma = int32_t(add.getLhsMultiplier());
+    mb = int32_t(add.getRhsMultiplier());
+    shift = int32_t(add.getShift());
+    lo = add.getClampLo(), hi = add.getClampHi();
+  } else {
     auto mul = cast<QMulOp>(op);
-    l.eltwiseParams = {za,
-                       zb,
-                       zo,
-                       int32_t(mul.getMultiplier()),
-                       0,
-                       int32_t(mul.getShift()),
-                       int32_t(mul.getClampLo()),
-                       int32_t(mul.getClampHi())};
+    ma = int32_t(mul.getMultiplier());
+    shift = int32_t(mul.getShift());
+    lo = mul.getClampLo(), hi = mul.getClampHi();
   }
+  l.eltwiseParams = {za, zb, zo, ma, mb, shift, int32_t(lo), int32_t(hi)};
   return l;
 }
 

@@ -115,9 +115,13 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       sramPeak[b] = std::max(sramPeak[b], code.peakBytes[b]);
       sram[hw::bufferName(hw::Buffer(b))] = code.peakBytes[b];
     }
+    auto result = cast<RankedTensorType>(op->getResult(0).getType());
     layers.push_back(llvm::json::Object{
         {"name", name},
         {"kind", kind},
+        {"in_channels", cast<RankedTensorType>(op->getOperand(0).getType())
+                            .getDimSize(1)},
+        {"out_channels", result.getDimSize(1)},
         {"instructions", int64_t(code.steps.size())},
         {"tile",
          llvm::json::Object{
