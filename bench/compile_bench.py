@@ -79,6 +79,23 @@ def svg(path, model, layers, modes):
         f.write("\n".join(out))
 
 
+def write_layers(path, side_by_side):
+    """Per layer and mode: estimated and simulated cycles, roofline
+    efficiency (simulated cycles against the layer's roofline bound)."""
+    modes = list(side_by_side)
+    names = list(side_by_side[modes[0]])
+    with open(path, "w") as f:
+        f.write("| layer | " + " | ".join(
+            "%s est | %s sim | %s roofline eff" % (m, m, m) for m in modes) +
+            " |\n|" + "---|" * (1 + 3 * len(modes)) + "\n")
+        for n in names:
+            cells = []
+            for m in modes:
+                est, sim, eff = side_by_side[m].get(n, (0, 0, 0))
+                cells += [str(est), str(sim), "%.2f" % eff]
+            f.write("| %s | %s |\n" % (n, " | ".join(cells)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default=",".join(MODELS))
@@ -106,7 +123,7 @@ def main():
                            text=True)
         ort = float(r.stdout.split("seconds=")[1]) if r.returncode == 0 \
             else None
-        per_layer = {}
+        per_layer, side_by_side = {}, {}
         for mode in args.modes.split(","):
             p = os.path.join(d, mode)
             cmd = [os.path.join(BIN, "escalate-compile"), onnx_path, "-o",
@@ -133,6 +150,13 @@ def main():
                     effs.append(s["roofline_efficiency"])
             per_layer[mode] = {l["name"]: l["cycles"] for l in stats["layers"]
                                if l["cycles"]}
+            side_by_side.setdefault(mode, {})
+            for l in report["layers"]:
+                s = sim_layers.get(l["name"])
+                if s:
+                    side_by_side[mode][l["name"]] = (
+                        l["estimated_cycles"], s["cycles"],
+                        s["roofline_efficiency"])
             row = {
                 "model": model, "mode": mode,
                 "compile_s": round(compile_s, 2),
@@ -158,6 +182,8 @@ def main():
             }
             results.append(row)
             print(json.dumps(row), flush=True)
+        write_layers(os.path.join(args.out, model + ".layers.md"),
+                     side_by_side)
         svg(os.path.join(args.out, model + ".svg"), model,
             list(per_layer.get("dense", next(iter(per_layer.values())))),
             per_layer)
