@@ -132,6 +132,21 @@ NodeImporter::create(mlir::ValueRange operands,
   }
   return finish(op);
 }
+/// Why a known ONNX operator is deliberately not supported, if it is one.
+std::optional<llvm::StringRef> unsupportedReason(llvm::StringRef opType);
+
+/// Conv's attributes (strides, dilations, pads with auto_pad resolved,
+/// group) for input `x` and weight `w`; shared by Conv and QLinearConv.
+mlir::FailureOr<llvm::SmallVector<mlir::NamedAttribute>>
+convAttributes(NodeImporter &n, mlir::RankedTensorType x,
+               mlir::RankedTensorType w);
+
+// Handlers of the quantization operators (OnnxQuantOps.cpp).
+mlir::LogicalResult importQuantizeLinear(NodeImporter &n);
+mlir::LogicalResult importDequantizeLinear(NodeImporter &n);
+mlir::LogicalResult importQLinearConv(NodeImporter &n);
+mlir::LogicalResult importQLinearMatMul(NodeImporter &n);
+
 /// A handler imports one node; it reports its own errors.
 using OpHandler = mlir::LogicalResult (*)(NodeImporter &);
 struct OpEntry {

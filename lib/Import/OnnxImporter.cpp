@@ -336,9 +336,12 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   bool standardDomain = node.domain().empty() || node.domain() == "ai.onnx";
   const OpEntry *entry = standardDomain ? lookupOp(node.op_type()) : nullptr;
   if (!entry) {
-    importer.unsupported() << "operator "
-                           << (standardDomain ? "" : node.domain() + "::")
-                           << node.op_type() << " is not supported";
+    InFlightDiagnostic diag = importer.unsupported();
+    diag << "operator " << (standardDomain ? "" : node.domain() + "::")
+         << node.op_type() << " is not supported";
+    if (standardDomain)
+      if (std::optional<StringRef> why = unsupportedReason(node.op_type()))
+        diag << ": " << *why;
     return fail(ImportFailure::Unsupported);
   }
   if (opset < entry->info.minOpset || opset > entry->info.maxOpset) {

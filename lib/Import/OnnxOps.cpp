@@ -110,28 +110,14 @@ FailureOr<WindowAttrs> windowAttrs(NodeImporter &n, ArrayRef<int64_t> inSpatial,
 LogicalResult importConv(NodeImporter &n) {
   if (failed(n.checkArity(2, 3)))
     return failure();
-  auto x = typeOf(n.input(0)), w = typeOf(n.input(1));
-  if (x.getRank() < 3 || w.getRank() != x.getRank()) {
-    n.error() << "input and weight must be N x C x spatial... of equal rank";
-    return failure();
-  }
-  ArrayRef<int64_t> kernel = w.getShape().drop_front(2);
-  if (auto given = n.getInts("kernel_shape");
-      given && ArrayRef(*given) != kernel) {
-    n.error() << "kernel_shape attribute disagrees with the weight's shape";
-    return failure();
-  }
-  FailureOr<WindowAttrs> win =
-      windowAttrs(n, x.getShape().drop_front(2), kernel);
-  if (failed(win))
+  FailureOr<SmallVector<NamedAttribute>> attrs =
+      convAttributes(n, typeOf(n.input(0)), typeOf(n.input(1)));
+  if (failed(attrs))
     return failure();
   SmallVector<Value> operands = {n.input(0), n.input(1)};
   if (n.input(2))
     operands.push_back(n.input(2));
-  return emit<ConvOp>(
-      n, operands,
-      {ints(n, "strides", win->strides), ints(n, "dilations", win->dilations),
-       ints(n, "pads", win->pads), i64(n, "group", n.getInt("group", 1))});
+  return emit<ConvOp>(n, operands, *attrs);
 }
 
 template <typename PoolOp> LogicalResult importPool(NodeImporter &n) {
@@ -596,6 +582,9 @@ const OpEntry kOps[] = {
      importConstant},
     {{"Conv", kMin, kMax, "1-3 spatial axes, groups, auto_pad"}, importConv},
     {{"Div", kMin, kMax, "numpy broadcasting"}, importBinary<DivOp>},
+    {{"DequantizeLinear", 10, kMax,
+      "constant weights folded to float; activations after QuantizeLinear"},
+     importDequantizeLinear},
     {{"Dropout", kMin, kMax, "inference (identity); mask output unsupported"},
      importDropout},
     {{"Flatten", kMin, kMax, "imported as reshape"}, importFlatten},
@@ -613,6 +602,13 @@ const OpEntry kOps[] = {
     {{"Mul", kMin, kMax, "numpy broadcasting"}, importBinary<MulOp>},
     {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"},
      importPad},
+    {{"QLinearConv", 10, kMax, "constant weights, scales and zero points"},
+     importQLinearConv},
+    {{"QLinearMatMul", 10, kMax, "constant B, scales and zero points"},
+     importQLinearMatMul},
+    {{"QuantizeLinear", 10, kMax,
+      "per-tensor constant scale and zero point; the model's scales are kept"},
+     importQuantizeLinear},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},
@@ -628,6 +624,38 @@ const OpEntry kOps[] = {
      importUnsqueeze},
 };
 } // namespace
+
+FailureOr<SmallVector<NamedAttribute>>
+onnx_import::convAttributes(NodeImporter &n, RankedTensorType x,
+                            RankedTensorType w) {
+  if (x.getRank() < 3 || w.getRank() != x.getRank()) {
+    n.error() << "input and weight must be N x C x spatial... of equal rank";
+    return failure();
+  }
+  ArrayRef<int64_t> kernel = w.getShape().drop_front(2);
+  if (auto given = n.getInts("kernel_shape");
+      given && ArrayRef(*given) != kernel) {
+    n.error() << "kernel_shape attribute disagrees with the weight's shape";
+    return failure();
+  }
+  FailureOr<WindowAttrs> win =
+      windowAttrs(n, x.getShape().drop_front(2), kernel);
+  if (failed(win))
+    return failure();
+  return SmallVector<NamedAttribute>{
+      ints(n, "strides", win->strides), ints(n, "dilations", win->dilations),
+      ints(n, "pads", win->pads), i64(n, "group", n.getInt("group", 1))};
+}
+
+std::optional<StringRef> onnx_import::unsupportedReason(StringRef opType) {
+  if (opType == "ConvInteger" || opType == "MatMulInteger" ||
+      opType == "DynamicQuantizeLinear")
+    return StringRef("dynamic quantization computes scales at run time, "
+                     "which a statically quantized accelerator cannot do; "
+                     "export the model with static quantization (QDQ pairs "
+                     "or QLinearConv/QLinearMatMul)");
+  return std::nullopt;
+}
 
 llvm::ArrayRef<OpEntry> onnx_import::opTable() { return kOps; }
 

@@ -4,6 +4,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include <cstring>
 
 using namespace mlir;
 using namespace escalate;
@@ -107,23 +108,10 @@ ElementsAttr blobAttr(ShapedType type, StringRef name, const char *data,
   return DenseResourceElementsAttr::get(type, name.empty() ? "constant" : name,
                                         std::move(blob));
 }
-} // namespace
-
-FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
-                                                   StringRef modelDir,
-                                                   Location loc,
-                                                   ImportFailure &why) {
-  MLIRContext *ctx = loc.getContext();
-  why = ImportFailure::Invalid;
-  Type elt = convertElementType(tensor.data_type(), ctx);
-  if (!elt) {
-    why = ImportFailure::Unsupported;
-    emitError(loc) << "tensor '" << tensor.name() << "' has element type "
-                   << onnxTypeName(tensor.data_type())
-                   << ", which is not supported (FLOAT and INT64 are)";
-    return failure();
-  }
-  SmallVector<int64_t> shape;
+/// The tensor's dims, refused when negative or when their product passes
+/// 2^40 elements.
+LogicalResult checkedDims(const onnx::TensorProto &tensor, Location loc,
+                          SmallVectorImpl<int64_t> &shape) {
   uint64_t count = 1;
   for (int64_t d : tensor.dims()) {
     if (d < 0 || (d > 0 && count > (uint64_t(1) << 40) / uint64_t(d))) {
@@ -133,6 +121,93 @@ FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
     count *= d;
     shape.push_back(d);
   }
+  return success();
+}
+
+uint64_t product(ArrayRef<int64_t> shape) {
+  uint64_t n = 1;
+  for (int64_t d : shape)
+    n *= uint64_t(d);
+  return n;
+}
+
+/// Quantized models keep weights, zero points and biases as INT8, UINT8 and
+/// INT32 initializers. They keep their element type (i8, ui8, i32), which
+/// tells the quantization ops' handlers the integer range, and are consumed
+/// by DequantizeLinear or the QLinear ops at import.
+bool isNarrowInteger(int32_t type) {
+  return type == onnx::TensorProto::INT8 || type == onnx::TensorProto::UINT8 ||
+         type == onnx::TensorProto::INT32;
+}
+
+template <typename T>
+ElementsAttr narrowAttr(RankedTensorType type, const onnx::TensorProto &tensor,
+                        uint64_t count) {
+  std::vector<T> values(count);
+  if (tensor.has_raw_data())
+    std::memcpy(values.data(), tensor.raw_data().data(), count * sizeof(T));
+  else
+    for (uint64_t i = 0; i < count; ++i)
+      values[i] = T(tensor.int32_data(i));
+  return cast<ElementsAttr>(DenseElementsAttr::get(type, ArrayRef<T>(values)));
+}
+
+FailureOr<ElementsAttr> convertNarrowInteger(const onnx::TensorProto &tensor,
+                                             Location loc) {
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "': external data is supported for FLOAT and INT64 only";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  if (failed(checkedDims(tensor, loc, shape)))
+    return failure();
+  uint64_t count = product(shape);
+  MLIRContext *ctx = loc.getContext();
+  int32_t dt = tensor.data_type();
+  unsigned width = dt == onnx::TensorProto::INT32 ? 4 : 1;
+  if (tensor.has_raw_data() ? tensor.raw_data().size() != count * width
+                            : uint64_t(tensor.int32_data_size()) != count) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "' holds a different number of values than its shape "
+                      "needs ("
+                   << count << ")";
+    return failure();
+  }
+  if (dt == onnx::TensorProto::INT32)
+    return narrowAttr<int32_t>(
+        RankedTensorType::get(shape, IntegerType::get(ctx, 32)), tensor,
+        count);
+  if (dt == onnx::TensorProto::INT8)
+    return narrowAttr<int8_t>(
+        RankedTensorType::get(shape, IntegerType::get(ctx, 8)), tensor, count);
+  return narrowAttr<uint8_t>(
+      RankedTensorType::get(shape,
+                            IntegerType::get(ctx, 8, IntegerType::Unsigned)),
+      tensor, count);
+}
+} // namespace
+
+FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
+                                                   StringRef modelDir,
+                                                   Location loc,
+                                                   ImportFailure &why) {
+  MLIRContext *ctx = loc.getContext();
+  why = ImportFailure::Invalid;
+  if (isNarrowInteger(tensor.data_type()))
+    return convertNarrowInteger(tensor, loc);
+  Type elt = convertElementType(tensor.data_type(), ctx);
+  if (!elt) {
+    why = ImportFailure::Unsupported;
+    emitError(loc) << "tensor '" << tensor.name() << "' has element type "
+                   << onnxTypeName(tensor.data_type())
+                   << ", which is not supported (FLOAT and INT64 are)";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  if (failed(checkedDims(tensor, loc, shape)))
+    return failure();
+  uint64_t count = product(shape);
   auto type = RankedTensorType::get(shape, elt);
   size_t eltBytes = elt.isF32() ? 4 : 8;
   uint64_t bytes = count * eltBytes;

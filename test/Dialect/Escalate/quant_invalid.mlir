@@ -92,3 +92,19 @@ func.func @lut_width(%a: tensor<4x!w>) -> tensor<4x!w> {
   %c = escalate.qlut %a {table = array<i8: 0>} : tensor<4x!w> -> tensor<4x!w>
   return %c : tensor<4x!w>
 }
+
+// -----
+
+func.func @fake_quant_zero_point(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{zero point -3 must lie in [qmin, qmax] = [0, 255]}}
+  %y = escalate.fake_quant %x {scale = 0.5 : f64, zero_point = -3 : i64, qmin = 0 : i64, qmax = 255 : i64} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @fake_quant_scale(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{scale must be positive and finite}}
+  %y = escalate.fake_quant %x {scale = 0.0 : f64, zero_point = 0 : i64, qmin = -128 : i64, qmax = 127 : i64} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}

@@ -39,16 +39,21 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   Type elt = type.getElementType();
   DType dtype = elt.isF32() ? DType::F32 : DType::I64;
-  if (!elt.isF32() && !elt.isSignlessInteger())
+  bool unsignedByte = elt.isUnsignedInteger(8);
+  if (!elt.isF32() && !elt.isSignlessInteger() && !unsignedByte)
     return failure();
   Tensor t(dtype, type.getShape());
-  // Quantized weights: narrow integers, sign-extended into I64 storage.
-  if (elt.isSignlessInteger() && !elt.isInteger(64)) {
+  // Quantized weights: narrow integers, sign-extended into I64 storage (an
+  // ONNX UINT8 initializer zero-extended).
+  if (unsignedByte || (elt.isSignlessInteger() && !elt.isInteger(64))) {
     auto dense = dyn_cast<DenseIntElementsAttr>(attr);
     if (!dense)
       return failure();
     llvm::transform(dense.getValues<APInt>(), t.i64().begin(),
-                    [](const APInt &v) { return v.getSExtValue(); });
+                    [&](const APInt &v) {
+                      return unsignedByte ? int64_t(v.getZExtValue())
+                                          : v.getSExtValue();
+                    });
     return t;
   }
   if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {

@@ -145,6 +145,18 @@ LogicalResult ClipOp::evaluate(ArrayRef<const Tensor *> in,
   });
 }
 
+LogicalResult FakeQuantOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  float scale = float(getScale().convertToDouble());
+  // I64Attr getters are unsigned; the zero point and qmin may be negative.
+  float zp = float(getZeroPointAttr().getInt()),
+        lo = float(getQminAttr().getInt()), hi = float(getQmaxAttr().getInt());
+  return evaluateUnary(*this, in, results, [=](float x) {
+    float q = std::clamp(std::nearbyint(x / scale) + zp, lo, hi);
+    return (q - zp) * scale;
+  });
+}
+
 LogicalResult SigmoidOp::evaluate(ArrayRef<const Tensor *> in,
                                   SmallVectorImpl<Tensor> &results) {
   return evaluateUnary(*this, in, results,

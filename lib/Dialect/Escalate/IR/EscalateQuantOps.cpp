@@ -256,3 +256,15 @@ LogicalResult QSoftmaxOp::verify() {
     return failure();
   return checkSameShape(loc, getInput().getType(), getType());
 }
+
+LogicalResult FakeQuantOp::verify() {
+  double scale = getScale().convertToDouble();
+  if (!(scale > 0) || !std::isfinite(scale))
+    return emitOpError("scale must be positive and finite");
+  int64_t lo = getQminAttr().getInt(), hi = getQmaxAttr().getInt(),
+          zp = getZeroPointAttr().getInt();
+  if (lo >= hi || zp < lo || zp > hi)
+    return emitOpError() << "zero point " << zp << " must lie in [qmin, qmax] = ["
+                         << lo << ", " << hi << "]";
+  return success();
+}

@@ -10,6 +10,7 @@
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/ISA/Hardware.h"
 #include "escalate/Quantization/Calibration.h"
+#include "escalate/Support/FixedPoint.h"
 #include "llvm/Support/WithColor.h"
 
 namespace escalate {
@@ -55,6 +56,9 @@ struct QuantizePass : public escalate::impl::QuantizeBase<QuantizePass> {
   }
   FailureOr<QuantConfig> configure();
   FailureOr<calib::Table> ranges(func::FuncOp f);
+  DenseMap<unsigned, quant::UniformQuantizedType>
+  modelQuantization(func::FuncOp f, ScaleClasses &classes,
+                    const QuantConfig &config);
 };
 } // namespace
 
@@ -89,6 +93,38 @@ FailureOr<QuantConfig> QuantizePass::configure() {
   config.accBits = desc.accumBits;
   config.mapBits = desc.streamBits;
   return config;
+}
+
+DenseMap<unsigned, QType>
+QuantizePass::modelQuantization(func::FuncOp f, ScaleClasses &classes,
+                                const QuantConfig &config) {
+  // A model that states its activations' scales (fake_quant from its QDQ
+  // pairs or QLinear ops) keeps them when they fit the activation width;
+  // an unsigned zero point moves down by 2^(bits-1) with the same scale.
+  DenseMap<unsigned, QType> types;
+  llvm::DenseSet<unsigned> conflicting;
+  f.walk([&](FakeQuantOp fq) {
+    int64_t span = fq.getQmaxAttr().getInt() - fq.getQminAttr().getInt();
+    if (span != (int64_t(1) << config.actBits) - 1)
+      return;
+    int64_t shift = fq.getQminAttr().getInt() - fixed::minOf(config.actBits);
+    QType t = QType::get(quant::QuantizationFlags::Signed,
+                         IntegerType::get(&getContext(), config.actBits),
+                         Float32Type::get(&getContext()),
+                         fq.getScale().convertToDouble(),
+                         fq.getZeroPointAttr().getInt() - shift, fixed::minOf(config.actBits),
+                         fixed::maxOf(config.actBits));
+    unsigned root = classes.find(classes.id(fq.getResult()));
+    auto [it, inserted] = types.try_emplace(root, t);
+    if (!inserted && it->second != t && conflicting.insert(root).second)
+      llvm::WithColor::warning(llvm::errs(), "escalate-quantize")
+          << "values tied by pooling, reshape or concat carry different "
+             "model scales ("
+          << it->second << " and " << t << "); calibrating them instead\n";
+  });
+  for (unsigned root : conflicting)
+    types.erase(root);
+  return types;
 }
 
 FailureOr<calib::Table> QuantizePass::ranges(func::FuncOp f) {
@@ -169,10 +205,14 @@ void QuantizePass::runOnOperation() {
     slot->second.min = std::min(slot->second.min, r.min);
     slot->second.max = std::max(slot->second.max, r.max);
   }
+  DenseMap<unsigned, QType> modelTypes = modelQuantization(f, classes,
+                                                           *config);
   DenseMap<Value, QType> types;
   for (auto &[value, id] : classes.members()) {
-    auto it = merged.find(classes.find(id));
-    if (it != merged.end())
+    unsigned root = classes.find(id);
+    if (auto model = modelTypes.find(root); model != modelTypes.end())
+      types[value] = model->second;
+    else if (auto it = merged.find(root); it != merged.end())
       types[value] =
           activationType(&getContext(), it->second.min, it->second.max,
                          *config);

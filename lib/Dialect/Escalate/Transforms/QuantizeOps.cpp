@@ -107,14 +107,14 @@ bool escalate::isQuantizable(Operation *op, const QuantConfig &config) {
     return config.actBits == 8;
   if (isa<SoftmaxOp>(op))
     return true;
-  if (isa<ReshapeOp, ConcatOp>(op))
+  if (isa<ReshapeOp, ConcatOp, FakeQuantOp>(op))
     return llvm::none_of(op->getOperands(), isConstant);
   return false;
 }
 
 bool escalate::sharesScale(Operation *op) {
   return isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
-             ConcatOp>(op);
+             ConcatOp, FakeQuantOp>(op);
 }
 
 Operation *escalate::fusedActivation(Value v, bool allowLeaky) {
@@ -599,6 +599,10 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
   if (auto r = dyn_cast<ReshapeOp>(op))
     return ReshapeOp::create(b, op->getLoc(), inputs[0], r.getShape())
         .getResult();
+  // The model's own quantization: its operand already has exactly this
+  // scale and zero point (they share a scale class).
+  if (isa<FakeQuantOp>(op))
+    return inputs[0];
   return ConcatOp::create(b, op->getLoc(), inputs,
                           cast<ConcatOp>(op).getAxis())
       .getResult();

@@ -79,7 +79,7 @@ def Escalate_ConstantOp : Escalate_InferredOp<"constant", [ConstantLike]> {
     not copied when the IR is built; small ones are `dense` attributes.
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs StaticShapeTensorOf<[F32, AnySignlessInteger]>:$output);
+  let results = (outs StaticShapeTensorOf<[F32, AnySignlessInteger, UI8]>:$output);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
 }

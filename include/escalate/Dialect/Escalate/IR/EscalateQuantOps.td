@@ -190,4 +190,19 @@ def Escalate_QSoftmaxOp : Escalate_QOp<"qsoftmax"> {
   }];
 }
 
+def Escalate_FakeQuantOp : Escalate_UnaryOp<"fake_quant",
+    (ins F64Attr:$scale, I64Attr:$zero_point, I64Attr:$qmin, I64Attr:$qmax)> {
+  let summary = "An ONNX QuantizeLinear/DequantizeLinear pair, in float";
+  let description = [{
+    `(clamp(round_half_even(x / scale) + zero_point, qmin, qmax) -
+    zero_point) * scale`, in single precision as ONNX Runtime computes it.
+    The importer turns a model's own quantization (QDQ pairs, the QLinear
+    ops) into these, so the float IR keeps the model's semantics, and
+    `escalate-quantize` takes the value's scale and zero point from it
+    instead of calibrating (an unsigned zero point moves down by 2^(bits-1),
+    same scale).
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // ESCALATE_QUANT_OPS_TD
