@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs missing packages (scripts/setup.sh), configures once and builds
 # everything into build/ (tools in build/bin). Safe to re-run.
+# ESCALATE_BUILD_DIR and ESCALATE_CMAKE_ARGS select another configuration
+# (scripts/test.sh --sanitize, scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,6 +17,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_USE_LINKER=lld \
-    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >&2
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    ${ESCALATE_CMAKE_ARGS:-} >&2
 fi
 ninja -C "$build" -j2 >&2

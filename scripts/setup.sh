@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libprotobuf-dev protobuf-compiler
-  clang-22 lld-22 ccache ninja-build cmake
+  clang-22 lld-22 libclang-rt-22-dev ccache ninja-build cmake
   python3-onnx python3-numpy python3-protobuf libonnx-testdata time
   libeigen3-dev
 )

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Builds if needed, runs the whole test suite (lit: FileCheck, verifier,
 # error and ONNX conformance tests) and ends with "N passed, N failed, N skipped".
+# With --sanitize the tools are built with AddressSanitizer and
+# UndefinedBehaviorSanitizer into build-sanitize/ and the same suite runs on
+# them (about 3x slower; the nightly job, docs/reliability.md).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+if [ "${1:-}" = --sanitize ]; then
+  shift
+  export ESCALATE_BUILD_DIR=build-sanitize
+  export ESCALATE_CMAKE_ARGS="-DLLVM_USE_SANITIZER=Address;Undefined"
+  # Leaks are not errors (MLIR and LLVM keep process-lifetime singletons);
+  # manual poisoning is off because the uninstrumented MLIR libraries do
+  # not pair it with our instrumented copies of LLVM's headers.
+  export ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
 bash scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 build=${ESCALATE_BUILD_DIR:-build}
 

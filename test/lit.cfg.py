@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 config.name = "ESCALATE"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".onnxtxt"]
-config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "interpret.test.mlir"]
+config.excludes = ["Inputs", "corpus", "lit.cfg.py", "lit.site.cfg.py", "interpret.test.mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.escalate_obj_root, "test")
 

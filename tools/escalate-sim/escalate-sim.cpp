@@ -13,7 +13,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include <cmath>
 
@@ -114,15 +113,8 @@ static void printEncodingTable(llvm::raw_ostream &os) {
 
 static int writeJson(llvm::StringRef path,
                      llvm::function_ref<void(llvm::raw_ostream &)> write) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return error("cannot write '" + path + "': " + ec.message());
-  write(out.os());
-  out.os().flush();
-  if (out.os().has_error())
-    return error("cannot write '" + path + "'");
-  out.keep();
+  if (llvm::Error err = writeFileAtomically(path, write))
+    return error(llvm::toString(std::move(err)));
   return 0;
 }
 

@@ -3,10 +3,8 @@
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Reference/TensorIO.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace escalate;
@@ -74,13 +72,11 @@ FailureOr<LayerActivations> escalate::loadActivations(DecomposedConvOp dec,
 
 LogicalResult escalate::writeJsonFile(Location loc, StringRef path,
                                       llvm::json::Value value) {
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file) {
-    emitError(loc) << "cannot write " << path << ": " << error;
+  if (llvm::Error err = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}", value) << "\n";
+      })) {
+    emitError(loc) << llvm::toString(std::move(err));
     return failure();
   }
-  file->os() << llvm::formatv("{0:2}", value) << "\n";
-  file->keep();
   return success();
 }
