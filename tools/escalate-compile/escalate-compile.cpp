@@ -11,6 +11,7 @@
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/Progress.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
@@ -24,6 +25,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/WithColor.h"
+#include <mutex>
 
 using namespace mlir;
 using namespace escalate;
@@ -120,16 +122,28 @@ static int fail(const llvm::Twine &msg) {
 }
 
 namespace {
-/// "[3/9] escalate-quantize" on stderr as each pass starts.
+/// "[5/9] escalate-tile" on stderr as each pass starts, and the layers of
+/// the long passes as they finish ("... 12/53 '/layer2/conv1'").
+std::mutex progressMutex;
+std::string progressPass;
+
+void showLayer(llvm::StringRef, size_t done, size_t total,
+               llvm::StringRef layer) {
+  std::lock_guard<std::mutex> lock(progressMutex);
+  llvm::errs() << llvm::formatv("\r\033[K{0} {1}/{2} '{3}'", progressPass,
+                                done, total, layer);
+}
+
 struct Progress : public PassInstrumentation {
   unsigned done = 0, total;
   explicit Progress(unsigned total) : total(total) {}
   void runBeforePass(Pass *pass, Operation *) override {
-    llvm::errs() << llvm::formatv("\r\033[K[{0}/{1}] {2}", ++done, total,
-                                  pass->getArgument());
-    if (done == total)
-      llvm::errs() << "\n";
+    std::lock_guard<std::mutex> lock(progressMutex);
+    progressPass = llvm::formatv("[{0}/{1}] {2}", ++done, total,
+                                 pass->getArgument());
+    llvm::errs() << "\r\033[K" << progressPass;
   }
+  ~Progress() override { llvm::errs() << "\r\033[K"; }
 };
 
 void printListing(const isa::Program &p, llvm::raw_ostream &os) {
@@ -213,6 +227,12 @@ int main(int argc, char **argv) {
       return WalkResult::advance();
     });
     llvm::raw_ostream &os = llvm::errs();
+    {
+      // A message starts on a clean line, not after the progress line.
+      std::lock_guard<std::mutex> lock(progressMutex);
+      if (!progressPass.empty())
+        os << "\r\033[K";
+    }
     os << (file.empty() ? std::string("escalate-compile") : file) << ": ";
     switch (diag.getSeverity()) {
     case DiagnosticSeverity::Error:
@@ -251,8 +271,10 @@ int main(int argc, char **argv) {
   buildCompilePipeline(pm, options);
   bool progress =
       !quiet && llvm::sys::Process::StandardErrIsDisplayed();
-  if (progress)
+  if (progress) {
     pm.addInstrumentation(std::make_unique<Progress>(pm.size()));
+    setProgressHandler(showLayer);
+  }
   if (failed(pm.run(*imported.module)))
     return 1;
 

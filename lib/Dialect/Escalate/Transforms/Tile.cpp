@@ -7,7 +7,10 @@
 //===----------------------------------------------------------------------===//
 #include "AcceleratorLayers.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "escalate/Support/Progress.h"
 #include "escalate/Tiling/Tiling.h"
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include <atomic>
 #include "mlir/IR/Threading.h"
 #include <variant>
 
@@ -52,7 +55,10 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
       return signalPassFailure();
 
     std::vector<std::optional<tiling::Choice>> choices(layers.size());
-    std::vector<std::string> errors(layers.size());
+    std::vector<std::string> errors(layers.size()), names;
+    for (Operation *op : ops)
+      names.push_back(layerName(op));
+    std::atomic<size_t> done{0};
     parallelFor(&getContext(), 0, layers.size(), [&](size_t i) {
       llvm::Expected<tiling::Choice> c = std::visit(
           [&](const auto &l) -> llvm::Expected<tiling::Choice> {
@@ -67,6 +73,7 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
         choices[i] = *c;
       else
         errors[i] = llvm::toString(c.takeError());
+      reportProgress(getArgument(), ++done, layers.size(), names[i]);
     });
 
     for (auto [op, choice, error] : llvm::zip_equal(ops, choices, errors)) {

@@ -1,0 +1,26 @@
+//===- Progress.h - per-layer progress of long passes -----------*- C++ -*-===//
+//
+// Passes that take long on big models (tiling, emission) report each layer
+// they finish; a tool that shows progress (escalate-compile on a terminal)
+// installs a handler. Without one, reports cost an atomic load.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ESCALATE_SUPPORT_PROGRESS_H
+#define ESCALATE_SUPPORT_PROGRESS_H
+
+#include "llvm/ADT/StringRef.h"
+#include <cstddef>
+
+namespace escalate {
+
+/// Called with the pass, the layers done so far, their total and the layer
+/// just finished; may be called from several threads at once.
+using ProgressHandler = void (*)(llvm::StringRef pass, size_t done,
+                                 size_t total, llvm::StringRef layer);
+void setProgressHandler(ProgressHandler handler);
+void reportProgress(llvm::StringRef pass, size_t done, size_t total,
+                    llvm::StringRef layer);
+
+} // namespace escalate
+
+#endif
