@@ -202,19 +202,20 @@ int main(int argc, char **argv) {
   InterpretOptions runOptions;
   runOptions.maxTensorBytes = maxTensorBytes;
   std::vector<std::string> dumped;
+  // Outlives the observer below, which the interpreter calls later.
+  auto dump = [&](StringRef name, const Tensor &t) -> LogicalResult {
+    dumped.push_back(name.str());
+    SmallString<256> path(dumpDir);
+    llvm::sys::path::append(path, tensorFileName(name) + ".npy");
+    if (llvm::Error e = writeNpy(path, t)) {
+      error(llvm::toString(std::move(e)));
+      return failure();
+    }
+    return success();
+  };
   if (!dumpDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(dumpDir))
       return error("cannot create '" + dumpDir + "': " + ec.message());
-    auto dump = [&](StringRef name, const Tensor &t) -> LogicalResult {
-      dumped.push_back(name.str());
-      SmallString<256> path(dumpDir);
-      llvm::sys::path::append(path, tensorFileName(name) + ".npy");
-      if (llvm::Error e = writeNpy(path, t)) {
-        error(llvm::toString(std::move(e)));
-        return failure();
-      }
-      return success();
-    };
     for (auto [i, t] : llvm::enumerate(inputs))
       if (i < func.getNumArguments() && failed(dump(argumentName(func, i), t)))
         return kExitError;
