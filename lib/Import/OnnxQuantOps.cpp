@@ -24,8 +24,7 @@ struct QParams {
   int64_t qmin = 0, qmax = 255;
 };
 
-FailureOr<QParams> qparams(NodeImporter &n, size_t scaleIndex,
-                           size_t zpIndex) {
+FailureOr<QParams> qparams(NodeImporter &n, size_t scaleIndex, size_t zpIndex) {
   QParams q;
   FailureOr<Tensor> scale = n.constInput(scaleIndex, "scale");
   if (failed(scale))
@@ -75,11 +74,11 @@ FailureOr<Value> fakeQuant(NodeImporter &n, Value x, const QParams &q) {
     return failure();
   }
   return n.create<FakeQuantOp>(
-      {x}, {n.b.getNamedAttr("scale", n.b.getF64FloatAttr(q.scale[0])),
-            n.b.getNamedAttr("zero_point",
-                             n.b.getI64IntegerAttr(q.zeroPoint[0])),
-            n.b.getNamedAttr("qmin", n.b.getI64IntegerAttr(q.qmin)),
-            n.b.getNamedAttr("qmax", n.b.getI64IntegerAttr(q.qmax))});
+      {x},
+      {n.b.getNamedAttr("scale", n.b.getF64FloatAttr(q.scale[0])),
+       n.b.getNamedAttr("zero_point", n.b.getI64IntegerAttr(q.zeroPoint[0])),
+       n.b.getNamedAttr("qmin", n.b.getI64IntegerAttr(q.qmin)),
+       n.b.getNamedAttr("qmax", n.b.getI64IntegerAttr(q.qmax))});
 }
 
 /// The float constant `(w - zp) * scale`, per channel along `axis` when the
@@ -98,8 +97,7 @@ FailureOr<Value> dequantizeConstant(NodeImporter &n, size_t index,
   if (axis < 0)
     axis += rank;
   int64_t channels = q.scale.size();
-  if (channels > 1 &&
-      (axis < 0 || axis >= rank || w->dim(axis) != channels)) {
+  if (channels > 1 && (axis < 0 || axis >= rank || w->dim(axis) != channels)) {
     n.error() << what << " has " << channels
               << " scales, which do not match its axis " << axis;
     return failure();
@@ -130,8 +128,8 @@ FailureOr<Value> dequantizeBias(NodeImporter &n, size_t index, float xScale,
   }
   Tensor f(DType::F32, b->shape());
   for (int64_t o = 0; o < b->numElements(); ++o)
-    f.f32()[o] = float(b->i64()[o]) *
-                 (xScale * w.scale[w.scale.size() > 1 ? o : 0]);
+    f.f32()[o] =
+        float(b->i64()[o]) * (xScale * w.scale[w.scale.size() > 1 ? o : 0]);
   auto type = RankedTensorType::get(b->shape(), n.b.getF32Type());
   return ConstantOp::create(n.b, n.loc,
                             attrFromTensor(f, type, n.node.input(index)))
@@ -140,8 +138,8 @@ FailureOr<Value> dequantizeBias(NodeImporter &n, size_t index, float xScale,
 
 /// An integer activation's dequantized value must have been quantized with
 /// the parameters the consumer states.
-LogicalResult checkSameQuantization(NodeImporter &n, Value x,
-                                    const QParams &q, StringRef what) {
+LogicalResult checkSameQuantization(NodeImporter &n, Value x, const QParams &q,
+                                    StringRef what) {
   auto fq = x.getDefiningOp<FakeQuantOp>();
   if (!fq || q.scale.size() != 1)
     return success();

@@ -79,8 +79,7 @@ private:
   void dma(const isa::Instruction &inst, const Transfer &t, bool isLoad,
            unsigned res);
 
-  int64_t lastWriter[NumRes] = {-1, -1, -1, -1, -1, -1,
-                                -1, -1, -1, -1, -1, -1};
+  int64_t lastWriter[NumRes] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
   llvm::SmallVector<uint32_t, 4> readers[NumRes];
   std::map<std::pair<unsigned, uint64_t>, uint64_t> regionBytes;
 };

@@ -34,9 +34,6 @@ std::vector<Range> split(int64_t total, int64_t step) {
   return out;
 }
 
-int64_t outH(const ConvLayer &l) { return l.out.h; }
-int64_t outW(const ConvLayer &l) { return l.out.w; }
-
 /// The input rows (or columns) an output range reads, clipped to the
 /// image, and the padding the load adds around them.
 struct Span {
@@ -57,8 +54,8 @@ struct Grid {
   bool grouped = false;
 
   Grid(const ConvLayer &l, const Tile &t) {
-    rows = split(outH(l), t.rows);
-    cols = split(outW(l), t.cols);
+    rows = split(l.out.h, t.rows);
+    cols = split(l.out.w, t.cols);
     grouped = l.groups > 1;
     outGroups = split(l.out.c, t.outChannels);
     if (!grouped)
@@ -82,8 +79,8 @@ struct Grid {
 };
 
 CoefMatrix matrixOf(const ConvLayer &l) {
-  return {l.matrix,    uint64_t(l.out.c), uint64_t(l.cols()),
-          l.format,    l.indexBits,       l.coefBits};
+  return {l.matrix, uint64_t(l.out.c), uint64_t(l.cols()),
+          l.format, l.indexBits,       l.coefBits};
 }
 
 /// A two-slot cache of what a buffer region holds: the next job's data goes
@@ -129,17 +126,16 @@ BlockTable blockTable(const ConvLayer &l, const Grid &g) {
 }
 
 llvm::Error tooBig(llvm::StringRef what, uint64_t bytes, uint64_t cap) {
-  return llvm::createStringError(
-      llvm::formatv("{0} needs {1} bytes, its region holds {2}", what, bytes,
-                    cap));
+  return llvm::createStringError(llvm::formatv(
+      "{0} needs {1} bytes, its region holds {2}", what, bytes, cap));
 }
 
 llvm::Error checkGeometry(const ConvLayer &l, const Tile &t,
                           const hw::HwDesc &hw, const Regions &r) {
-  if (t.rows < 1 || t.cols < 1 || t.rows > outH(l) || t.cols > outW(l))
+  if (t.rows < 1 || t.cols < 1 || t.rows > l.out.h || t.cols > l.out.w)
     return llvm::createStringError(
         llvm::formatv("tile {0}x{1} is outside the {2}x{3} output", t.rows,
-                      t.cols, outH(l), outW(l)));
+                      t.cols, l.out.h, l.out.w));
   if (l.padTop > 15 || l.padBottom > 15 || l.padLeft > 15 || l.padRight > 15)
     return llvm::createStringError(
         "padding over 15 does not fit the load's pad fields");
@@ -167,8 +163,7 @@ llvm::Error checkGeometry(const ConvLayer &l, const Tile &t,
   if (uint64_t acc = 4 * uint64_t(t.outChannels) * P; acc > r.acc[0].bytes)
     return tooBig("the accumulators", acc, r.acc[0].bytes);
   uint64_t streamCap = hw.buffer(Buffer::Stream).bytes;
-  if (uint64_t s = 2 * uint64_t(l.bases) * P * hw.streamBytes();
-      s > streamCap)
+  if (uint64_t s = 2 * uint64_t(l.bases) * P * hw.streamBytes(); s > streamCap)
     return tooBig("two channels of stage-1 maps", s, streamCap);
   if (uint64_t p = Builder::blobFootprint(kRequantParamBytes * t.outChannels);
       p > r.params[0].bytes)
@@ -195,7 +190,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
   Builder b(hw);
   CoefMatrix m = matrixOf(l);
   uint64_t eb = l.in.elemBytes(), ob = l.out.elemBytes();
-  int64_t inH = l.in.h, inW = l.in.w, OH = outH(l), OW = outW(l);
+  int64_t inH = l.in.h, inW = l.in.w, OH = l.out.h, OW = l.out.w;
 
   // Constants: bases, every coefficient block, requant records per group.
   uint64_t basisAt = 0;
@@ -215,8 +210,8 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
         std::vector<int32_t> v =
             coefBlock(m, rows.begin, rows.begin + rows.size, cols.begin,
                       cols.begin + cols.size);
-        CoefMatrix block{v,           uint64_t(rows.size), uint64_t(cols.size),
-                         m.format,    m.indexBits,         m.valueBits};
+        CoefMatrix block{v,        uint64_t(rows.size), uint64_t(cols.size),
+                         m.format, m.indexBits,         m.valueBits};
         bytes = encodeCoefficients(block);
       } else {
         bytes.assign(blocks[o][i].bytes, '\0');
@@ -225,8 +220,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
     }
     std::vector<int32_t> records;
     for (int64_t c = rows.begin; c < rows.begin + rows.size; ++c)
-      records.insert(records.end(),
-                     {l.bias[c], l.multiplier[c], l.shift[c]});
+      records.insert(records.end(), {l.bias[c], l.multiplier[c], l.shift[c]});
     std::string bytes;
     appendPacked(bytes, records, 32);
     paramsAt.push_back(constBase + b.addConstant(bytes));
@@ -284,8 +278,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
     } else {
       addChannels(blocks[o][i]);
     }
-    uint64_t basis =
-        basisCyclesPerChannel(hw, l.window, l.bases, l.taps(), P);
+    uint64_t basis = basisCyclesPerChannel(hw, l.window, l.bases, l.taps(), P);
     return it->second = streamPipelineCycles(hw, basis, coef);
   };
 
@@ -316,9 +309,9 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
         uint64_t dram = in.base + n * in.imageStride +
                         ((ch.begin * inH + ys.first) * inW + xs.first) * eb;
         b.load({Buffer::Act, R.in[inSlot].base, dram, ch.size, ys.count,
-                xs.count, int64_t(inH * inW * eb), int64_t(inW * eb), ys.padBefore,
-                ys.padAfter, xs.padBefore, xs.padAfter, l.inZeroPoint,
-                int64_t(eb)},
+                xs.count, int64_t(inH * inW * eb), int64_t(inW * eb),
+                ys.padBefore, ys.padAfter, xs.padBefore, xs.padAfter,
+                l.inZeroPoint, int64_t(eb)},
                In0 + inSlot);
       }
       auto [coefSlot, coefMiss] =
@@ -447,8 +440,8 @@ llvm::Error tiling::checkConvTile(const ConvLayer &l, const Tile &t,
 LayerCode tiling::buildConv(const ConvLayer &l, const Tile &t,
                             const hw::HwDesc &hw, DramView in, DramView out,
                             uint64_t constBase, unsigned basisSlot) {
-  return build(l, t, hw, in, out, constBase, basisSlot, blocksFor(l, t),
-               l.in.n, /*withData=*/true);
+  return build(l, t, hw, in, out, constBase, basisSlot, blocksFor(l, t), l.in.n,
+               /*withData=*/true);
 }
 
 namespace {
@@ -479,15 +472,14 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
     llvm::SmallVector<std::pair<int64_t, int64_t>> channels;
     if (l.groups > 1) {
       for (int64_t gpt : sizes(l.groups, 1, kDivisors))
-        channels.push_back(
-            {gpt * l.inPerGroup(), gpt * l.outPerGroup()});
+        channels.push_back({gpt * l.inPerGroup(), gpt * l.outPerGroup()});
     } else {
       for (int64_t co : sizes(l.out.c, int64_t(hw.coefLanesO), kDivisors))
         for (int64_t ci : sizes(l.in.c, 8, kDivisors))
           channels.push_back({ci, co});
     }
     for (auto [ci, co] : channels)
-      for (int64_t cols : sizes(outW(l), 1, kDivisors)) {
+      for (int64_t cols : sizes(l.out.w, 1, kDivisors)) {
         // The most rows that fit, then evened out over the tiles.
         Tile t{1, cols, ci, co, false, dbl};
         if (llvm::Error err = checkGeometry(l, t, hw, r)) {
@@ -497,7 +489,7 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
             llvm::consumeError(std::move(err));
           continue;
         }
-        int64_t lo = 1, hi = outH(l);
+        int64_t lo = 1, hi = l.out.h;
         while (lo < hi) {
           int64_t mid = (lo + hi + 1) / 2;
           t.rows = mid;
@@ -508,8 +500,8 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
             lo = mid;
           }
         }
-        int64_t n = (outH(l) + lo - 1) / lo;
-        t.rows = (outH(l) + n - 1) / n;
+        int64_t n = (l.out.h + lo - 1) / lo;
+        t.rows = (l.out.h + n - 1) / n;
         auto [it, inserted] = tables.try_emplace({ci, co});
         if (inserted)
           it->second = blocksFor(l, t);
@@ -522,9 +514,8 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
         }
         for (bool channelOuter : {false, true}) {
           t.channelOuter = channelOuter;
-          LayerCode code =
-              build(l, t, hw, {0, l.in.imageBytes()}, {0, 0}, 0, 0,
-                    it->second, l.in.n, /*withData=*/false);
+          LayerCode code = build(l, t, hw, {0, l.in.imageBytes()}, {0, 0}, 0, 0,
+                                 it->second, l.in.n, /*withData=*/false);
           Choice c{t, scheduleCycles(code), code.dramPayload};
           if (!best || c.cycles < best->cycles ||
               (c.cycles == best->cycles && c.dramBytes < best->dramBytes))

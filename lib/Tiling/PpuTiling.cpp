@@ -88,14 +88,14 @@ llvm::Error tiling::checkPpuTile(const PpuLayer &l, const Tile &t,
       l.kh > 4095 || l.kw > 4095 || l.sh > 15 || l.sw > 15)
     return llvm::createStringError("tile exceeds the PPU's field widths");
   if (uint64_t in = inputBytes(l, t); in > r.in[0].bytes)
-    return llvm::createStringError(llvm::formatv(
-        "the input tile needs {0} bytes, its region holds {1}", in,
-        r.in[0].bytes));
+    return llvm::createStringError(
+        llvm::formatv("the input tile needs {0} bytes, its region holds {1}",
+                      in, r.in[0].bytes));
   uint64_t out = uint64_t(t.outChannels) * t.rows * l.out.w * l.out.elemBytes();
   if (out > r.out[0].bytes)
-    return llvm::createStringError(llvm::formatv(
-        "the output tile needs {0} bytes, its region holds {1}", out,
-        r.out[0].bytes));
+    return llvm::createStringError(
+        llvm::formatv("the output tile needs {0} bytes, its region holds {1}",
+                      out, r.out[0].bytes));
   return llvm::Error::success();
 }
 
@@ -131,8 +131,8 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
 
   auto loads = [&](const Job &j, unsigned slot) {
     Rows rows = inputRows(l, j.r0, j.rows);
-    uint64_t dram = in.base + j.n * in.imageStride +
-                    ((j.c0 * inH + rows.first) * inW) * eb;
+    uint64_t dram =
+        in.base + j.n * in.imageStride + ((j.c0 * inH + rows.first) * inW) * eb;
     uint64_t at = R.in[slot].base;
     b.load({Buffer::Act, at, dram, j.ch, rows.count, inW,
             int64_t(inH * inW * eb), int64_t(inW * eb), rows.padBefore,
@@ -141,22 +141,21 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
            In0 + slot);
     if (!eltwise)
       return;
-    uint64_t bAt =
-        alignTo(at + uint64_t(j.ch) * j.rows * inW * eb, kBlobAlign);
+    uint64_t bAt = alignTo(at + uint64_t(j.ch) * j.rows * inW * eb, kBlobAlign);
     uint64_t odram = other.base + j.n * other.imageStride;
     if (l.broadcast == eltwise::None)
-      b.load({Buffer::Act, bAt, odram + ((j.c0 * inH + j.r0) * inW) * eb,
-              j.ch, j.rows, inW, int64_t(inH * inW * eb), int64_t(inW * eb),
-              0, 0, 0, 0, 0, int64_t(eb)},
-             In0 + slot);
-    else if (l.broadcast == eltwise::Channel)
-      b.load({Buffer::Act, bAt, odram + j.c0 * eb, 1, 1, j.ch, 0, 0, 0, 0, 0,
+      b.load({Buffer::Act, bAt, odram + ((j.c0 * inH + j.r0) * inW) * eb, j.ch,
+              j.rows, inW, int64_t(inH * inW * eb), int64_t(inW * eb), 0, 0, 0,
               0, 0, int64_t(eb)},
              In0 + slot);
-    else
-      b.load({Buffer::Act, bAt, odram, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
-              int64_t(eb)},
+    else if (l.broadcast == eltwise::Channel)
+      b.load({Buffer::Act, bAt, odram + j.c0 * eb, 1, 1, j.ch, 0, 0, 0, 0, 0, 0,
+              0, int64_t(eb)},
              In0 + slot);
+    else
+      b.load(
+          {Buffer::Act, bAt, odram, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, int64_t(eb)},
+          In0 + slot);
   };
   auto op = [&](const Job &j, unsigned slot) {
     uint64_t src = R.in[slot].base, dst = R.out[slot].base;
@@ -217,8 +216,8 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
   };
   auto store = [&](const Job &j, unsigned slot) {
     uint64_t ob = l.out.elemBytes();
-    uint64_t dram = out.base + j.n * out.imageStride +
-                    ((j.c0 * OH + j.r0) * OW) * ob;
+    uint64_t dram =
+        out.base + j.n * out.imageStride + ((j.c0 * OH + j.r0) * OW) * ob;
     b.store({Buffer::Act, R.out[slot].base, dram, j.ch, j.rows, OW,
              int64_t(OH * OW * ob), int64_t(OW * ob), 0, 0, 0, 0, 0,
              int64_t(ob)},
@@ -292,6 +291,5 @@ llvm::Expected<Choice> tiling::choosePpuTile(const PpuLayer &l,
     if (best)
       return *best;
   }
-  return llvm::createStringError("no tiling fits the buffers: " +
-                                 firstReason);
+  return llvm::createStringError("no tiling fits the buffers: " + firstReason);
 }

@@ -41,12 +41,10 @@ Regions tiling::bufferRegions(const hw::HwDesc &hw, bool doubleBuffer) {
     uint64_t h = std::max<uint64_t>(1, acc.banks / 2);
     auto c = carve(acc, {h, h});
     r.acc[0] = c[0], r.acc[1] = c[1];
-    uint64_t w = coef.banks > 2 * paramBanks
-                     ? (coef.banks - 2 * paramBanks) / 2
-                     : 3 * paramBanks;
+    uint64_t w = coef.banks > 2 * paramBanks ? (coef.banks - 2 * paramBanks) / 2
+                                             : 3 * paramBanks;
     auto k = carve(coef, {w, w, paramBanks, paramBanks});
-    r.coef[0] = k[0], r.coef[1] = k[1], r.params[0] = k[2],
-    r.params[1] = k[3];
+    r.coef[0] = k[0], r.coef[1] = k[1], r.params[0] = k[2], r.params[1] = k[3];
     uint64_t bh = std::max<uint64_t>(1, basis.banks / 2);
     auto b = carve(basis, {bh, bh});
     r.basis[0] = b[0], r.basis[1] = b[1];
@@ -57,8 +55,8 @@ Regions tiling::bufferRegions(const hw::HwDesc &hw, bool doubleBuffer) {
   r.in[0] = r.in[1] = a[0];
   r.out[0] = r.out[1] = a[1];
   r.acc[0] = r.acc[1] = {0, acc.bytes};
-  uint64_t w = coef.banks > paramBanks ? coef.banks - paramBanks
-                                       : 7 * paramBanks;
+  uint64_t w =
+      coef.banks > paramBanks ? coef.banks - paramBanks : 7 * paramBanks;
   auto k = carve(coef, {w, paramBanks});
   r.coef[0] = r.coef[1] = k[0];
   r.params[0] = r.params[1] = k[1];

@@ -80,9 +80,10 @@ static cl::opt<double> sparsity(
     cl::desc("Coefficient sparsity (decomposed, default 0.5) or weight "
              "sparsity (pruned, default 0.8)"),
     cl::init(-1), cl::cat(category));
-static cl::opt<double> stdThreshold(
-    "std-threshold", cl::desc("Prune coefficients below T std instead"),
-    cl::init(-1), cl::cat(category));
+static cl::opt<double>
+    stdThreshold("std-threshold",
+                 cl::desc("Prune coefficients below T std instead"),
+                 cl::init(-1), cl::cat(category));
 static cl::opt<double>
     errorBudget("error-budget",
                 cl::desc("Prune coefficients up to this kernel error instead"),
@@ -96,12 +97,12 @@ static cl::opt<unsigned> coefBits("coef-bits", cl::init(8), cl::cat(category));
 static cl::opt<bool> perTensor("per-tensor",
                                cl::desc("One weight scale per tensor"),
                                cl::cat(category));
-static cl::opt<bool> symmetric("symmetric",
-                               cl::desc("Symmetric activations"),
+static cl::opt<bool> symmetric("symmetric", cl::desc("Symmetric activations"),
                                cl::cat(category));
-static cl::opt<std::string> reportPath(
-    "report", cl::desc("Write the memory plan and per-layer estimates (JSON)"),
-    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    reportPath("report",
+               cl::desc("Write the memory plan and per-layer estimates (JSON)"),
+               cl::value_desc("file"), cl::cat(category));
 static cl::opt<unsigned> jobs("j", cl::desc("Threads (0: all cores)"),
                               cl::init(0), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
@@ -130,8 +131,8 @@ std::string progressPass;
 void showLayer(llvm::StringRef, size_t done, size_t total,
                llvm::StringRef layer) {
   std::lock_guard<std::mutex> lock(progressMutex);
-  llvm::errs() << llvm::formatv("\r\033[K{0} {1}/{2} '{3}'", progressPass,
-                                done, total, layer);
+  llvm::errs() << llvm::formatv("\r\033[K{0} {1}/{2} '{3}'", progressPass, done,
+                                total, layer);
 }
 
 struct Progress : public PassInstrumentation {
@@ -139,8 +140,8 @@ struct Progress : public PassInstrumentation {
   explicit Progress(unsigned total) : total(total) {}
   void runBeforePass(Pass *pass, Operation *) override {
     std::lock_guard<std::mutex> lock(progressMutex);
-    progressPass = llvm::formatv("[{0}/{1}] {2}", ++done, total,
-                                 pass->getArgument());
+    progressPass =
+        llvm::formatv("[{0}/{1}] {2}", ++done, total, pass->getArgument());
     llvm::errs() << "\r\033[K" << progressPass;
   }
   ~Progress() override { llvm::errs() << "\r\033[K"; }
@@ -269,8 +270,7 @@ int main(int argc, char **argv) {
 
   PassManager pm(&ctx, ModuleOp::getOperationName());
   buildCompilePipeline(pm, options);
-  bool progress =
-      !quiet && llvm::sys::Process::StandardErrIsDisplayed();
+  bool progress = !quiet && llvm::sys::Process::StandardErrIsDisplayed();
   if (progress) {
     pm.addInstrumentation(std::make_unique<Progress>(pm.size()));
     setProgressHandler(showLayer);
@@ -302,8 +302,7 @@ int main(int argc, char **argv) {
   if (failed(program))
     return 1;
   if (emit == "asm")
-    return write(
-        [&](llvm::raw_ostream &os) { printListing(*program, os); });
+    return write([&](llvm::raw_ostream &os) { printListing(*program, os); });
   llvm::Expected<std::string> bytes = isa::writeBinary(*program);
   if (!bytes)
     return fail(llvm::toString(bytes.takeError()));

@@ -1,4 +1,5 @@
-//===- Tiling.h - tiles, buffer placement, schedules and their cost -*- C++ -*-===//
+//===- Tiling.h - tiles, buffer placement, schedules and their cost -*- C++
+//-*-===//
 //
 // One code path builds a layer's instruction stream for a given tiling:
 // escalate-tile runs it with placeholder DRAM addresses to cost every

@@ -49,14 +49,12 @@ FailureOr<std::vector<int32_t>> intConstant(Operation *op, Value v,
                                             StringRef what) {
   FailureOr<Tensor> t = constantValue(v);
   if (failed(t) || t->dtype() != DType::I64)
-    return op->emitOpError() << what
-                             << " must be an integer constant to be emitted";
+    return op->emitOpError()
+           << what << " must be an integer constant to be emitted";
   return std::vector<int32_t>(t->i64().begin(), t->i64().end());
 }
 
-int64_t zeroPoint(Value v) {
-  return quantType(v.getType()).getZeroPoint();
-}
+int64_t zeroPoint(Value v) { return quantType(v.getType()).getZeroPoint(); }
 
 LogicalResult readRequant(RequantOp rq, ConvLayer &l) {
   FailureOr<ActShape> out = actShape(rq, rq.getOutput());
@@ -75,8 +73,7 @@ LogicalResult readRequant(RequantOp rq, ConvLayer &l) {
   return success();
 }
 
-template <typename ConvT>
-LogicalResult readGeometry(ConvT conv, ConvLayer &l) {
+template <typename ConvT> LogicalResult readGeometry(ConvT conv, ConvLayer &l) {
   FailureOr<ActShape> in = actShape(conv, conv.getInput());
   if (failed(in))
     return failure();

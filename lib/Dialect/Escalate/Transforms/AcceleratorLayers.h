@@ -27,9 +27,8 @@ mlir::FailureOr<tiling::PpuLayer> ppuLayer(mlir::Operation *op);
 
 /// The hardware description in `file`, or the built-in one when empty;
 /// errors are reported at `loc` prefixed with the pass name.
-mlir::FailureOr<hw::HwDesc> loadHardware(mlir::Location loc,
-                                         llvm::StringRef pass,
-                                         llvm::StringRef file);
+mlir::FailureOr<hw::HwDesc>
+loadHardware(mlir::Location loc, llvm::StringRef pass, llvm::StringRef file);
 
 } // namespace escalate
 

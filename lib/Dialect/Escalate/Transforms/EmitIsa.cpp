@@ -45,8 +45,7 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
     auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
     if (funcs.size() != 1) {
       emitError(module.getLoc())
-          << "escalate-emit-isa: expected one function, found "
-          << funcs.size();
+          << "escalate-emit-isa: expected one function, found " << funcs.size();
       return signalPassFailure();
     }
     FailureOr<hw::HwDesc> desc =
@@ -119,18 +118,17 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
     layers.push_back(llvm::json::Object{
         {"name", name},
         {"kind", kind},
-        {"in_channels", cast<RankedTensorType>(op->getOperand(0).getType())
-                            .getDimSize(1)},
+        {"in_channels",
+         cast<RankedTensorType>(op->getOperand(0).getType()).getDimSize(1)},
         {"out_channels", result.getDimSize(1)},
         {"instructions", int64_t(code.steps.size())},
         {"tile",
-         llvm::json::Object{
-             {"rows", tile.getRows()},
-             {"cols", tile.getCols()},
-             {"in_channels", tile.getInChannels()},
-             {"out_channels", tile.getOutChannels()},
-             {"order", stringifyTileOrder(tile.getOrder())},
-             {"double_buffer", tile.getDoubleBuffer()}}},
+         llvm::json::Object{{"rows", tile.getRows()},
+                            {"cols", tile.getCols()},
+                            {"in_channels", tile.getInChannels()},
+                            {"out_channels", tile.getOutChannels()},
+                            {"order", stringifyTileOrder(tile.getOrder())},
+                            {"double_buffer", tile.getDoubleBuffer()}}},
         {"estimated_cycles", tile.getCycles()},
         {"estimated_dram_bytes", tile.getDramBytes()},
         {"constant_bytes", int64_t(code.constants.size())},
@@ -153,8 +151,8 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
         return op->emitOpError(
             "quantizes a float result computed in the graph: the op before "
             "it has no accelerator lowering");
-      auto name = f.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                 "escalate.name");
+      auto name =
+          f.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "escalate.name");
       program.inputs.push_back(describe(
           name ? name.getValue() : ("input" + Twine(arg.getArgNumber())).str(),
           q.getResult()));
@@ -174,11 +172,11 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
         if (auto deq = v.getDefiningOp<DequantizeOp>())
           q = deq.getInput();
         if (!quantType(q.getType()) || !plan.views.count(q))
-          return op->emitOpError() << "output " << i
-                                   << " is not a quantized activation";
+          return op->emitOpError()
+                 << "output " << i << " is not a quantized activation";
         auto name = f.getResultAttrOfType<StringAttr>(i, "escalate.name");
-        program.outputs.push_back(describe(
-            name ? name.getValue() : ("output" + Twine(i)).str(), q));
+        program.outputs.push_back(
+            describe(name ? name.getValue() : ("output" + Twine(i)).str(), q));
         if (failed(needContiguous(op, q)))
           return failure();
       }
@@ -208,9 +206,8 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       Value out = requantOf(op)->getOutput();
       tiling::Tile t = tileOf(*tile);
       if (llvm::Error err = tiling::checkConvTile(*layer, t, *hw))
-        return op->emitOpError()
-               << "tile does not fit hardware '" << hw->name
-               << "': " << llvm::toString(std::move(err));
+        return op->emitOpError() << "tile does not fit hardware '" << hw->name
+                                 << "': " << llvm::toString(std::move(err));
       tiling::LayerCode code = tiling::buildConv(
           *layer, t, *hw, plan.views.lookup(op->getOperand(0)),
           plan.views.lookup(out), constCursor,
@@ -225,9 +222,8 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
         return failure();
       tiling::Tile t = tileOf(*tile);
       if (llvm::Error err = tiling::checkPpuTile(*layer, t, *hw))
-        return op->emitOpError()
-               << "tile does not fit hardware '" << hw->name
-               << "': " << llvm::toString(std::move(err));
+        return op->emitOpError() << "tile does not fit hardware '" << hw->name
+                                 << "': " << llvm::toString(std::move(err));
       DramView other;
       if (op->getNumOperands() > 1) {
         other = plan.views.lookup(op->getOperand(1));
@@ -252,13 +248,12 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       sram[hw::bufferName(hw::Buffer(b))] = sramPeak[b];
     llvm::json::Object report{
         {"hw", hw->name},
-        {"dram",
-         llvm::json::Object{
-             {"activation_arena_bytes", plan.arenaBytes},
-             {"activation_bytes_without_reuse", plan.unsharedBytes},
-             {"activation_buffers", plan.buffers},
-             {"constant_bytes", constantBytes},
-             {"total_bytes", program.dramBytes}}},
+        {"dram", llvm::json::Object{{"activation_arena_bytes", plan.arenaBytes},
+                                    {"activation_bytes_without_reuse",
+                                     plan.unsharedBytes},
+                                    {"activation_buffers", plan.buffers},
+                                    {"constant_bytes", constantBytes},
+                                    {"total_bytes", program.dramBytes}}},
         {"sram_peak_bytes", std::move(sram)},
         {"instructions", int64_t(program.code.size())},
         {"layers", std::move(layers)}};

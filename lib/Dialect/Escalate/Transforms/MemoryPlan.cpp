@@ -84,8 +84,7 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
                << "cannot place operand " << channel
                << " inside its result: graph inputs and repeated operands "
                   "are not supported";
-      alias.parent[root] = {concat.getResult(),
-                            int64_t(channel * plane) - off};
+      alias.parent[root] = {concat.getResult(), int64_t(channel * plane) - off};
       channel += cast<RankedTensorType>(operand.getType()).getDimSize(1);
     }
   }
@@ -101,7 +100,8 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
   auto users = [&](Value v, int64_t &last) {
     for (OpOperand &use : v.getUses()) {
       Operation *user = use.getOwner();
-      last = std::max(last, llvm::isa<func::ReturnOp>(user) ? end : index[user]);
+      last =
+          std::max(last, llvm::isa<func::ReturnOp>(user) ? end : index[user]);
       // A graph output's dequantize keeps its operand alive to the end.
       if (llvm::isa<DequantizeOp>(user))
         for (Operation *u : user->getUsers())
@@ -134,9 +134,8 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
   llvm::SmallVector<Root *> order;
   for (auto &entry : roots)
     order.push_back(&entry.second);
-  llvm::stable_sort(order, [](const Root *a, const Root *b) {
-    return a->bytes > b->bytes;
-  });
+  llvm::stable_sort(
+      order, [](const Root *a, const Root *b) { return a->bytes > b->bytes; });
   llvm::SmallVector<Root *> placed;
   for (Root *r : order) {
     llvm::SmallVector<std::pair<uint64_t, uint64_t>> busy;

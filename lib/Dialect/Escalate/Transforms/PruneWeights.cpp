@@ -40,7 +40,8 @@ struct PruneWeightsPass
       std::nth_element(mags.begin(), mags.begin() + (k - 1), mags.end());
       float threshold = mags[k - 1];
       // Exactly k zeros: values equal to the threshold are zeroed in order.
-      size_t atThreshold = std::count(mags.begin(), mags.begin() + k, threshold);
+      size_t atThreshold =
+          std::count(mags.begin(), mags.begin() + k, threshold);
       Tensor pruned = *w;
       for (float &v : pruned.f32()) {
         float m = std::fabs(v);

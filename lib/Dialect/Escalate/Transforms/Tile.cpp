@@ -6,12 +6,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Support/Progress.h"
 #include "escalate/Tiling/Tiling.h"
-#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
-#include <atomic>
 #include "mlir/IR/Threading.h"
+#include <atomic>
 #include <variant>
 
 namespace escalate {
