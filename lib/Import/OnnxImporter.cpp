@@ -70,6 +70,9 @@ private:
   LogicalResult checkOpsets(const onnx::ModelProto &model);
   LogicalResult importInputs(onnx::GraphProto &graph, func::FuncOp &func);
   LogicalResult importInitializers(onnx::GraphProto &graph);
+  /// Fails when a tensor of `shape` has more elements than the limit.
+  LogicalResult checkElements(Location loc, StringRef what, StringRef name,
+                              ArrayRef<int64_t> shape);
   FailureOr<SmallVector<int64_t>> topologicalOrder(const onnx::GraphProto &g);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t index);
   Location nodeLoc(const onnx::NodeProto &node, int64_t index);
@@ -117,6 +120,27 @@ LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
   return success();
 }
 
+LogicalResult GraphImporter::checkElements(Location loc, StringRef what,
+                                           StringRef name,
+                                           ArrayRef<int64_t> shape) {
+  constexpr int64_t kMaxDim = INT32_MAX;
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      continue; // dynamic: --input-shape must fix it first
+    if (d > kMaxDim || (d > 0 && count > options.maxTensorElements / d)) {
+      emitError(loc) << what << " '" << name
+                     << "' has more elements than the limit of "
+                     << options.maxTensorElements
+                     << " (or a dimension over 2^31); raise it with "
+                        "--max-tensor-elements";
+      return failure();
+    }
+    count *= d;
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::importInitializers(onnx::GraphProto &graph) {
   for (onnx::TensorProto &init : *graph.mutable_initializer()) {
     Location loc = named(init.name());
@@ -126,6 +150,9 @@ LogicalResult GraphImporter::importInitializers(onnx::GraphProto &graph) {
                         "graph input";
       return failure();
     }
+    SmallVector<int64_t> dims(init.dims().begin(), init.dims().end());
+    if (failed(checkElements(loc, "initializer", init.name(), dims)))
+      return failure();
     ImportFailure kind;
     FailureOr<ElementsAttr> attr = convertTensor(init, modelDir, loc, kind);
     if (failed(attr))
@@ -204,17 +231,8 @@ LogicalResult GraphImporter::importInputs(onnx::GraphProto &graph,
     }
     // Bound shapes so later shape arithmetic (windows, element counts)
     // cannot overflow int64.
-    constexpr int64_t kMaxDim = INT32_MAX, kMaxElements = int64_t(1) << 40;
-    int64_t count = 1;
-    for (int64_t d : shape) {
-      if (d > kMaxDim || (d > 0 && count > kMaxElements / d)) {
-        emitError(loc) << "graph input '" << vi.name()
-                       << "' has an implausibly large shape (over 2^40 "
-                          "elements or a dimension over 2^31)";
-        return failure();
-      }
-      count *= d;
-    }
+    if (failed(checkElements(loc, "graph input", vi.name(), shape)))
+      return failure();
     if (!seen.insert(vi.name()).second) {
       emitError(loc) << "graph input '" << vi.name() << "' is declared twice";
       return failure();
@@ -444,6 +462,19 @@ ImportResult escalate::importOnnx(StringRef bytes, StringRef path,
     emitError(fileLoc) << "not a valid ONNX model: it has no graph";
     return {};
   }
+  if (model.graph().node_size() > options.maxNodes) {
+    emitError(fileLoc) << "the graph has " << model.graph().node_size()
+                       << " nodes, more than the limit of " << options.maxNodes
+                       << "; raise it with --max-nodes";
+    return {};
+  }
   GraphImporter importer(ctx, path, options);
   return importer.run(model);
+}
+
+llvm::Error escalate::checkImportLimits(const ImportOptions &options) {
+  if (options.maxNodes < 1 || options.maxTensorElements < 1)
+    return llvm::createStringError(
+        "--max-nodes and --max-tensor-elements must be positive");
+  return llvm::Error::success();
 }

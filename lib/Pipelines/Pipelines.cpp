@@ -97,6 +97,7 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
   EmitIsaOptions e;
   e.hwFile = o.hw;
   e.reportFile = o.report;
+  e.maxInstructions = o.maxInstructions;
   pm.addPass(createEmitIsa(e));
 }
 

@@ -107,6 +107,17 @@ static cl::opt<unsigned> jobs("j", cl::desc("Threads (0: all cores)"),
                               cl::init(0), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                            cl::cat(category));
+static cl::opt<int64_t>
+    maxNodes("max-nodes", cl::desc("Refuse models with more graph nodes"),
+             cl::init(ImportOptions().maxNodes), cl::cat(category));
+static cl::opt<int64_t> maxTensorElements(
+    "max-tensor-elements",
+    cl::desc("Refuse inputs and initializers with more elements"),
+    cl::init(ImportOptions().maxTensorElements), cl::cat(category));
+static cl::opt<uint64_t>
+    maxInstructions("max-instructions",
+                    cl::desc("Refuse programs longer than this"),
+                    cl::init(kDefaultMaxInstructions), cl::cat(category));
 static cl::list<std::string> frozenInputs(
     "freeze-input",
     cl::desc("Make a graph input a constant: name=FILE (.npy or .pb), for "
@@ -192,6 +203,7 @@ int main(int argc, char **argv) {
   options.calibTable = calibTable;
   options.writeCalibTable = writeCalibTable;
   options.report = reportPath;
+  options.maxInstructions = maxInstructions;
   bool wantsProgram = emit == "asm" || emit == "bin";
   options.stopAfter = wantsProgram ? std::string("escisa") : emit.getValue();
   if (!wantsProgram && !parseStage(emit))
@@ -257,6 +269,10 @@ int main(int argc, char **argv) {
     return fail("cannot read '" + modelPath +
                 "': " + file.getError().message());
   ImportOptions importOptions;
+  importOptions.maxNodes = maxNodes;
+  importOptions.maxTensorElements = maxTensorElements;
+  if (llvm::Error err = checkImportLimits(importOptions))
+    return fail(llvm::toString(std::move(err)));
   for (const std::string &spec : inputShapes)
     if (llvm::Error err = parseInputShape(spec, importOptions))
       return fail(llvm::toString(std::move(err)));

@@ -224,7 +224,7 @@ int main(int argc, char **argv) {
     // accumulators are not activations and are skipped.
     runOptions.observe = [&](Operation *op, ArrayRef<Tensor> results) {
       auto name = dyn_cast<NameLoc>(op->getLoc());
-      if (!name || isa<ConstantOp, QuantizeOp, DequantizeOp>(op))
+      if (!name || llvm::isa<ConstantOp, QuantizeOp, DequantizeOp>(op))
         return success();
       for (auto [i, t] : llvm::enumerate(results)) {
         Type elt = cast<RankedTensorType>(op->getResult(i).getType())

@@ -23,6 +23,14 @@ static llvm::cl::list<std::string> inputShapes(
     llvm::cl::desc("Fix a graph input's shape: name:1x3x224x224 (repeatable)"),
     llvm::cl::value_desc("name:dims"));
 
+static llvm::cl::opt<int64_t>
+    maxNodes("max-nodes", llvm::cl::desc("Refuse models with more graph nodes"),
+             llvm::cl::init(escalate::ImportOptions().maxNodes));
+static llvm::cl::opt<int64_t> maxTensorElements(
+    "max-tensor-elements",
+    llvm::cl::desc("Refuse inputs and initializers with more elements"),
+    llvm::cl::init(escalate::ImportOptions().maxTensorElements));
+
 int main(int argc, char **argv) {
   TranslateToMLIRRegistration importOnnx(
       "import-onnx", "Import an ONNX model (binary or protobuf text)",
@@ -31,6 +39,12 @@ int main(int argc, char **argv) {
         const llvm::MemoryBuffer *buf =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         escalate::ImportOptions options;
+        options.maxNodes = maxNodes;
+        options.maxTensorElements = maxTensorElements;
+        if (llvm::Error err = escalate::checkImportLimits(options)) {
+          emitError(UnknownLoc::get(ctx)) << llvm::toString(std::move(err));
+          return nullptr;
+        }
         for (const std::string &spec : inputShapes)
           if (llvm::Error err = escalate::parseInputShape(spec, options)) {
             emitError(UnknownLoc::get(ctx)) << llvm::toString(std::move(err));

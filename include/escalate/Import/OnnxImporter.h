@@ -19,7 +19,15 @@ struct ImportOptions {
   /// function's arguments): specialises a model whose shapes, axes or
   /// bounds arrive as inputs.
   llvm::StringMap<Tensor> frozenInputs;
+  /// Limits on what a model from elsewhere may ask for (--max-nodes,
+  /// --max-tensor-elements): graph nodes, and elements of any graph input or
+  /// initializer.
+  int64_t maxNodes = 1 << 20;
+  int64_t maxTensorElements = int64_t(1) << 32;
 };
+
+/// Rejects limits that are not positive.
+llvm::Error checkImportLimits(const ImportOptions &options);
 
 /// Why an import failed: the model is outside what we support (an op, an
 /// opset or a dtype), or it is malformed. Tools map them to distinct exit

@@ -2,6 +2,7 @@
 #ifndef ESCALATE_PIPELINES_PIPELINES_H
 #define ESCALATE_PIPELINES_PIPELINES_H
 
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -67,6 +68,10 @@ struct CompileOptions : public mlir::PassPipelineOptions<CompileOptions> {
                                  llvm::cl::desc("Read activation ranges")};
   Option<std::string> writeCalibTable{*this, "write-calib-table"};
   // Emission.
+  Option<uint64_t> maxInstructions{
+      *this, "max-instructions",
+      llvm::cl::desc("Refuse programs longer than this"),
+      llvm::cl::init(kDefaultMaxInstructions)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the memory plan and per-layer estimates")};

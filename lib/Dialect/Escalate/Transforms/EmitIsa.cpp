@@ -61,9 +61,16 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
     plan = std::move(*planned);
     constCursor = align(plan.arenaBytes);
     uint64_t constStart = constCursor;
-    for (Operation &op : f.getBody().front())
+    for (Operation &op : f.getBody().front()) {
       if (failed(emit(f, &op)))
         return signalPassFailure();
+      if (program.code.size() > maxInstructions) {
+        op.emitOpError() << "brings the program past the limit of "
+                         << uint64_t(maxInstructions)
+                         << " instructions; raise it with --max-instructions";
+        return signalPassFailure();
+      }
+    }
     isa::Instruction halt;
     halt.opcode = isa::Opcode::Halt;
     program.code.push_back(halt);

@@ -19,6 +19,9 @@ struct LayerCost {
 /// The cost of a compute op, or std::nullopt for ops that are not layers.
 std::optional<LayerCost> layerCost(mlir::Operation *op);
 
+/// escalate-emit-isa's default bound on a program's length.
+constexpr uint64_t kDefaultMaxInstructions = uint64_t(1) << 24;
+
 #define GEN_PASS_DECL
 #include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"
 

@@ -274,6 +274,9 @@ def EmitIsa : Pass<"escalate-emit-isa", "mlir::ModuleOp"> {
            "Hardware description (default: the built-in one)">,
     Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
            "Write the memory plan and per-layer estimates as JSON">,
+    Option<"maxInstructions", "max-instructions", "uint64_t",
+           /*default=*/"::escalate::kDefaultMaxInstructions",
+           "Refuse programs longer than this many instructions">,
   ];
 }
 
