@@ -22,7 +22,7 @@
 
 // Without data the pass says so, and calibrates on synthetic inputs.
 // RUN: escalate-opt %s --escalate-quantize -o /dev/null 2>&1 | FileCheck %s --check-prefix=SYNTH
-// SYNTH: warning: no calibration data (calib-dir): calibrating on 8 synthetic N(0, 1) inputs
+// SYNTH: warning: escalate-quantize: no calibration data (calib-dir): calibrating on 8 synthetic N(0, 1) inputs
 
 // Bad tables and options are reported with the file, line or option.
 // RUN: printf 'x -1 1\nact 1.0\n' > %t/bad.txt

@@ -11,7 +11,6 @@
 #include "escalate/ISA/Hardware.h"
 #include "escalate/Quantization/Calibration.h"
 #include "escalate/Support/FixedPoint.h"
-#include "llvm/Support/WithColor.h"
 
 namespace escalate {
 #define GEN_PASS_DEF_QUANTIZE
@@ -117,10 +116,10 @@ QuantizePass::modelQuantization(func::FuncOp f, ScaleClasses &classes,
     unsigned root = classes.find(classes.id(fq.getResult()));
     auto [it, inserted] = types.try_emplace(root, t);
     if (!inserted && it->second != t && conflicting.insert(root).second)
-      llvm::WithColor::warning(llvm::errs(), "escalate-quantize")
-          << "values tied by pooling, reshape or concat carry different "
-             "model scales ("
-          << it->second << " and " << t << "); calibrating them instead\n";
+      fq.emitWarning()
+          << "escalate-quantize: values tied by pooling, reshape or concat "
+             "carry different model scales ("
+          << it->second << " and " << t << "); calibrating them instead";
   });
   for (unsigned root : conflicting)
     types.erase(root);
@@ -147,11 +146,14 @@ FailureOr<calib::Table> QuantizePass::ranges(func::FuncOp f) {
   std::vector<calib::Sample> samples;
   if (calibDir.empty()) {
     samples = calib::syntheticSamples(f, calibSamples ? calibSamples : 8);
-    llvm::WithColor::warning(llvm::errs(), "escalate-quantize")
-        << "no calibration data (calib-dir): calibrating on "
+    // A diagnostic, so tools place it (escalate-compile clears its
+    // progress line first).
+    emitWarning(f.getLoc())
+        << "escalate-quantize: no calibration data (calib-dir): calibrating "
+           "on "
         << samples.size()
         << " synthetic N(0, 1) inputs. Activation ranges, and so accuracy, "
-           "will not reflect real data.\n";
+           "will not reflect real data.";
   } else {
     llvm::Expected<std::vector<calib::Sample>> loaded =
         calib::loadSamples(calibDir, f, calibSamples);
