@@ -5,6 +5,20 @@ using namespace escalate;
 using namespace escalate::tiling;
 using namespace escalate::isa;
 
+int64_t tiling::evenRows(int64_t total,
+                         llvm::function_ref<bool(int64_t)> fits) {
+  int64_t lo = 1, hi = total;
+  while (lo < hi) {
+    int64_t mid = (lo + hi + 1) / 2;
+    if (fits(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  int64_t tiles = (total + lo - 1) / lo;
+  return (total + tiles - 1) / tiles;
+}
+
 uint32_t Builder::add(const Instruction &inst, Unit unit, uint64_t duration,
                       std::initializer_list<unsigned> reads,
                       std::initializer_list<unsigned> writes) {

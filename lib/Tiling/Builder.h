@@ -39,6 +39,29 @@ constexpr uint64_t kBlobAlign = 64;
 
 inline uint64_t alignTo(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
+/// The tile search's rejections: keeps the first reason, to say why no
+/// candidate fits.
+class Rejections {
+public:
+  void note(llvm::Error err) {
+    if (first.empty())
+      first = llvm::toString(std::move(err));
+    else
+      llvm::consumeError(std::move(err));
+  }
+  llvm::Error noneFits() const {
+    return llvm::createStringError("no tiling fits the buffers: " +
+                                   (first.empty() ? "no candidate" : first));
+  }
+
+private:
+  std::string first;
+};
+
+/// The tallest tile height in [1, total] that `fits` (which must accept 1),
+/// evened out over the tiles it implies.
+int64_t evenRows(int64_t total, llvm::function_ref<bool(int64_t)> fits);
+
 class Builder {
 public:
   explicit Builder(const hw::HwDesc &hw) : hw(hw) {}

@@ -429,18 +429,18 @@ BlockTable blocksFor(const ConvLayer &l, const Tile &t) {
 }
 } // namespace
 
-llvm::Error tiling::checkConvTile(const ConvLayer &l, const Tile &t,
-                                  const hw::HwDesc &hw) {
+llvm::Expected<LayerCode> tiling::buildConv(const ConvLayer &l, const Tile &t,
+                                            const hw::HwDesc &hw, DramView in,
+                                            DramView out, uint64_t constBase,
+                                            unsigned basisSlot) {
+  // The tile may come from an edited attribute: check it like the search.
   Regions r = bufferRegions(hw, t.doubleBuffer);
   if (llvm::Error err = checkGeometry(l, t, hw, r))
-    return err;
-  return checkBlocks(blocksFor(l, t), r);
-}
-
-LayerCode tiling::buildConv(const ConvLayer &l, const Tile &t,
-                            const hw::HwDesc &hw, DramView in, DramView out,
-                            uint64_t constBase, unsigned basisSlot) {
-  return build(l, t, hw, in, out, constBase, basisSlot, blocksFor(l, t), l.in.n,
+    return std::move(err);
+  BlockTable blocks = blocksFor(l, t);
+  if (llvm::Error err = checkBlocks(blocks, r))
+    return std::move(err);
+  return build(l, t, hw, in, out, constBase, basisSlot, blocks, l.in.n,
                /*withData=*/true);
 }
 
@@ -465,7 +465,7 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
                                               const hw::HwDesc &hw) {
   static const int64_t kDivisors[] = {1, 2, 3, 4, 6, 8, 12, 16, 32, 64};
   std::optional<Choice> best;
-  std::string firstReason;
+  Rejections rejected;
   std::map<std::pair<int64_t, int64_t>, BlockTable> tables;
   for (bool dbl : {true, false}) {
     Regions r = bufferRegions(hw, dbl);
@@ -480,36 +480,24 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
     }
     for (auto [ci, co] : channels)
       for (int64_t cols : sizes(l.out.w, 1, kDivisors)) {
-        // The most rows that fit, then evened out over the tiles.
         Tile t{1, cols, ci, co, false, dbl};
         if (llvm::Error err = checkGeometry(l, t, hw, r)) {
-          if (firstReason.empty())
-            firstReason = llvm::toString(std::move(err));
-          else
-            llvm::consumeError(std::move(err));
+          rejected.note(std::move(err));
           continue;
         }
-        int64_t lo = 1, hi = l.out.h;
-        while (lo < hi) {
-          int64_t mid = (lo + hi + 1) / 2;
-          t.rows = mid;
-          if (llvm::Error err = checkGeometry(l, t, hw, r)) {
-            llvm::consumeError(std::move(err));
-            hi = mid - 1;
-          } else {
-            lo = mid;
-          }
-        }
-        int64_t n = (l.out.h + lo - 1) / lo;
-        t.rows = (l.out.h + n - 1) / n;
+        t.rows = evenRows(l.out.h, [&](int64_t rows) {
+          Tile taller = t;
+          taller.rows = rows;
+          llvm::Error err = checkGeometry(l, taller, hw, r);
+          bool fits = !err;
+          llvm::consumeError(std::move(err));
+          return fits;
+        });
         auto [it, inserted] = tables.try_emplace({ci, co});
         if (inserted)
           it->second = blocksFor(l, t);
         if (llvm::Error err = checkBlocks(it->second, r)) {
-          if (firstReason.empty())
-            firstReason = llvm::toString(std::move(err));
-          else
-            llvm::consumeError(std::move(err));
+          rejected.note(std::move(err));
           continue;
         }
         for (bool channelOuter : {false, true}) {
@@ -527,7 +515,5 @@ llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
     if (best)
       return *best;
   }
-  return llvm::createStringError(
-      "no tiling fits the buffers: " +
-      (firstReason.empty() ? std::string("no candidate") : firstReason));
+  return rejected.noneFits();
 }

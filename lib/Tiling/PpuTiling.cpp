@@ -70,8 +70,9 @@ uint64_t paramBytes(const PpuLayer &l) {
 }
 } // namespace
 
-llvm::Error tiling::checkPpuTile(const PpuLayer &l, const Tile &t,
-                                 const hw::HwDesc &hw) {
+namespace {
+llvm::Error checkPpuTile(const PpuLayer &l, const Tile &t,
+                         const hw::HwDesc &hw) {
   Regions r = bufferRegions(hw, t.doubleBuffer);
   if (t.rows < 1 || t.rows > l.out.h || t.cols != l.out.w ||
       t.inChannels != t.outChannels || t.inChannels < 1 ||
@@ -99,7 +100,6 @@ llvm::Error tiling::checkPpuTile(const PpuLayer &l, const Tile &t,
   return llvm::Error::success();
 }
 
-namespace {
 LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
                 DramView in, DramView other, DramView out, uint64_t constBase,
                 int64_t images) {
@@ -246,40 +246,35 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
 }
 } // namespace
 
-LayerCode tiling::buildPpu(const PpuLayer &l, const Tile &t,
-                           const hw::HwDesc &hw, DramView in, DramView other,
-                           DramView out, uint64_t constBase) {
+llvm::Expected<LayerCode> tiling::buildPpu(const PpuLayer &l, const Tile &t,
+                                           const hw::HwDesc &hw, DramView in,
+                                           DramView other, DramView out,
+                                           uint64_t constBase) {
+  if (llvm::Error err = checkPpuTile(l, t, hw))
+    return std::move(err);
   return build(l, t, hw, in, other, out, constBase, l.in.n);
 }
 
 llvm::Expected<Choice> tiling::choosePpuTile(const PpuLayer &l,
                                              const hw::HwDesc &hw) {
   std::optional<Choice> best;
-  std::string firstReason;
+  Rejections rejected;
   for (bool dbl : {true, false}) {
     for (int64_t d : {1, 2, 4, 8, 16, 32, 64, 128}) {
       int64_t ch = (l.out.c + d - 1) / d;
       Tile t{1, l.out.w, ch, ch, false, dbl};
       if (llvm::Error err = checkPpuTile(l, t, hw)) {
-        if (firstReason.empty())
-          firstReason = llvm::toString(std::move(err));
-        else
-          llvm::consumeError(std::move(err));
+        rejected.note(std::move(err));
         continue;
       }
-      int64_t lo = 1, hi = l.out.h;
-      while (lo < hi) {
-        int64_t mid = (lo + hi + 1) / 2;
-        t.rows = mid;
-        if (llvm::Error err = checkPpuTile(l, t, hw)) {
-          llvm::consumeError(std::move(err));
-          hi = mid - 1;
-        } else {
-          lo = mid;
-        }
-      }
-      int64_t n = (l.out.h + lo - 1) / lo;
-      t.rows = (l.out.h + n - 1) / n;
+      t.rows = evenRows(l.out.h, [&](int64_t rows) {
+        Tile taller = t;
+        taller.rows = rows;
+        llvm::Error err = checkPpuTile(l, taller, hw);
+        bool fits = !err;
+        llvm::consumeError(std::move(err));
+        return fits;
+      });
       LayerCode code = build(l, t, hw, {0, l.in.imageBytes()},
                              {0, l.other.imageBytes()}, {0, 0}, 0, l.in.n);
       Choice c{t, scheduleCycles(code), code.dramPayload};
@@ -291,5 +286,5 @@ llvm::Expected<Choice> tiling::choosePpuTile(const PpuLayer &l,
     if (best)
       return *best;
   }
-  return llvm::createStringError("no tiling fits the buffers: " + firstReason);
+  return rejected.noneFits();
 }

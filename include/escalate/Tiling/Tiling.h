@@ -69,20 +69,17 @@ struct LayerCode {
 /// when its unit is free and its dependencies have completed.
 uint64_t scheduleCycles(const LayerCode &code);
 
-/// The reason a tiling is illegal for the layer, or success.
-llvm::Error checkConvTile(const ConvLayer &layer, const Tile &tile,
-                          const hw::HwDesc &hw);
-llvm::Error checkPpuTile(const PpuLayer &layer, const Tile &tile,
-                         const hw::HwDesc &hw);
-
-/// Builds the layer's code. `basisSlot` alternates between layers so a
-/// layer's bases can load while the previous layer still convolves.
-LayerCode buildConv(const ConvLayer &layer, const Tile &tile,
-                    const hw::HwDesc &hw, DramView in, DramView out,
-                    uint64_t constBase, unsigned basisSlot);
-LayerCode buildPpu(const PpuLayer &layer, const Tile &tile,
-                   const hw::HwDesc &hw, DramView in, DramView other,
-                   DramView out, uint64_t constBase);
+/// Builds the layer's code, or says why the tiling is illegal for it.
+/// `basisSlot` alternates between layers so a layer's bases can load while
+/// the previous layer still convolves.
+llvm::Expected<LayerCode> buildConv(const ConvLayer &layer, const Tile &tile,
+                                    const hw::HwDesc &hw, DramView in,
+                                    DramView out, uint64_t constBase,
+                                    unsigned basisSlot);
+llvm::Expected<LayerCode> buildPpu(const PpuLayer &layer, const Tile &tile,
+                                   const hw::HwDesc &hw, DramView in,
+                                   DramView other, DramView out,
+                                   uint64_t constBase);
 
 /// The best legal tiling by estimated cycles (then DRAM traffic), with its
 /// estimate; an error says why none fits.

@@ -142,6 +142,11 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
         {"sram_bytes", std::move(sram)}});
   }
 
+  LogicalResult misfit(Operation *op, llvm::Error err) {
+    return op->emitOpError() << "tile does not fit hardware '" << hw->name
+                             << "': " << llvm::toString(std::move(err));
+  }
+
   FailureOr<TileAttr> tileAttr(Operation *op) {
     auto tile = op->getAttrOfType<TileAttr>(kTileAttr);
     if (!tile)
@@ -211,15 +216,14 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       if (failed(tile) || failed(layer))
         return failure();
       Value out = requantOf(op)->getOutput();
-      tiling::Tile t = tileOf(*tile);
-      if (llvm::Error err = tiling::checkConvTile(*layer, t, *hw))
-        return op->emitOpError() << "tile does not fit hardware '" << hw->name
-                                 << "': " << llvm::toString(std::move(err));
-      tiling::LayerCode code = tiling::buildConv(
-          *layer, t, *hw, plan.views.lookup(op->getOperand(0)),
+      llvm::Expected<tiling::LayerCode> code = tiling::buildConv(
+          *layer, tileOf(*tile), *hw, plan.views.lookup(op->getOperand(0)),
           plan.views.lookup(out), constCursor,
-          layer->window ? 0 : basisLayers++ % 2);
-      append(op, layer->window ? "conv" : "decomposed_conv", code, *tile);
+          layer->window ? 0 : basisLayers % 2);
+      if (!code)
+        return misfit(op, code.takeError());
+      basisLayers += !layer->window;
+      append(op, layer->window ? "conv" : "decomposed_conv", *code, *tile);
       return success();
     }
     if (isTiledLayer(op)) {
@@ -227,20 +231,18 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       FailureOr<tiling::PpuLayer> layer = ppuLayer(op);
       if (failed(tile) || failed(layer))
         return failure();
-      tiling::Tile t = tileOf(*tile);
-      if (llvm::Error err = tiling::checkPpuTile(*layer, t, *hw))
-        return op->emitOpError() << "tile does not fit hardware '" << hw->name
-                                 << "': " << llvm::toString(std::move(err));
       DramView other;
       if (op->getNumOperands() > 1) {
         other = plan.views.lookup(op->getOperand(1));
         if (layer->other.n == 1)
           other.imageStride = 0; // one rhs image for every lhs image
       }
-      tiling::LayerCode code = tiling::buildPpu(
-          *layer, t, *hw, plan.views.lookup(op->getOperand(0)), other,
-          plan.views.lookup(op->getResult(0)), constCursor);
-      append(op, op->getName().stripDialect(), code, *tile);
+      llvm::Expected<tiling::LayerCode> code = tiling::buildPpu(
+          *layer, tileOf(*tile), *hw, plan.views.lookup(op->getOperand(0)),
+          other, plan.views.lookup(op->getResult(0)), constCursor);
+      if (!code)
+        return misfit(op, code.takeError());
+      append(op, op->getName().stripDialect(), *code, *tile);
       return success();
     }
     return op->emitOpError(
