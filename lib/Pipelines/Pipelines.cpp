@@ -65,8 +65,10 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
     pw.sparsity = o.sparsity >= 0 ? double(o.sparsity) : 0.8;
     pm.addPass(createPruneWeights(pw));
   }
-  if (mode != "dense")
+  if (mode != "dense") {
+    pm.addPass(createShrinkChannels());
     pm.addPass(createEncodeSparsity());
+  }
   if (*stop == Stage::Decomposed)
     return;
 

@@ -1,6 +1,6 @@
 """Compiles a model in every mode, simulates it and checks the result.
 
-compile_modes.py BIN OUT MODEL INPUT [escalate-compile flags...]
+compile_modes.py BIN OUT MODEL INPUT [--modes M,M] [escalate-compile flags...]
 
 For each of dense, pruned and decomposed: escalate-compile writes the
 binary (with --report), the quantized IR and the listing; escalate-run
@@ -17,6 +17,10 @@ import numpy as np
 
 bindir, out, model, inp = sys.argv[1:5]
 flags = sys.argv[5:]
+modes = ["dense", "pruned", "decomposed"]
+if flags[:1] == ["--modes"]:
+    modes = flags[1].split(",")
+    flags = flags[2:]
 hw = os.path.splitext(os.path.basename(flags[flags.index("--hw") + 1]))[0] \
     if "--hw" in flags else "default"
 d = os.path.join(out, hw)
@@ -30,7 +34,7 @@ def run(tool, *args):
                    stdout=subprocess.PIPE)
 
 
-for mode in ["dense", "pruned", "decomposed"]:
+for mode in modes:
     p = os.path.join(d, mode)
     common = [model, "--mode", mode, "--quiet"] + flags
     run("escalate-compile", *common, "-o", p + ".escb", "--report",

@@ -23,6 +23,63 @@ Value escalate::createConstant(OpBuilder &b, Operation *anchor, const Tensor &t,
       .getResult();
 }
 
+void escalate::replaceOperand(OpOperand &operand, Value value) {
+  Operation *old = operand.get().getDefiningOp();
+  operand.set(value);
+  if (old && old->use_empty())
+    old->erase();
+}
+
+Tensor escalate::selectAlong(const Tensor &t, int64_t axis,
+                             ArrayRef<int64_t> keep) {
+  int64_t outer = product(t.shape().take_front(axis));
+  int64_t inner = product(t.shape().drop_front(axis + 1));
+  SmallVector<int64_t> shape(t.shape());
+  shape[axis] = keep.size();
+  Tensor out(t.dtype(), shape);
+  int64_t n = keep.size(), d = t.dim(axis);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t from = (o * d + keep[j]) * inner, to = (o * n + j) * inner;
+      if (t.dtype() == DType::F32)
+        std::copy_n(t.f32().begin() + from, inner, out.f32().begin() + to);
+      else
+        std::copy_n(t.i64().begin() + from, inner, out.i64().begin() + to);
+    }
+  return out;
+}
+
+void escalate::setCoefficients(DecomposedConvOp dec, const Tensor &bases,
+                               const Tensor &coefs) {
+  int64_t m = bases.dim(0),
+          rows = coefs.numElements() / std::max<int64_t>(m, 1);
+  SmallVector<int64_t> used;
+  for (int64_t j = 0; j < m; ++j)
+    for (int64_t r = 0; r < rows; ++r)
+      if (coefs.f32()[r * m + j] != 0.0f) {
+        used.push_back(j);
+        break;
+      }
+  if (used.empty())
+    used.push_back(0);
+  OpBuilder b(dec);
+  Type f32 = b.getF32Type();
+  auto typeOf = [&](const Tensor &t) {
+    return RankedTensorType::get(t.shape(), f32);
+  };
+  Tensor newCoefs = selectAlong(coefs, coefs.rank() - 1, used);
+  replaceOperand(
+      dec.getCoefficientsMutable(),
+      createConstant(b, dec, newCoefs, typeOf(newCoefs), ".coefficients"));
+  if (int64_t(used.size()) != m) {
+    Tensor newBases = selectAlong(bases, 0, used);
+    replaceOperand(
+        dec.getBasesMutable(),
+        createConstant(b, dec, newBases, typeOf(newBases), ".bases"));
+  }
+  dec->removeAttr(kEncodingAttr);
+}
+
 /// The dump file of `v`: its producer's layer name, or the graph input's.
 static std::optional<std::string> activationFile(StringRef dir, Value v) {
   std::string name;

@@ -86,8 +86,15 @@ struct DecompositionReportPass
       int64_t nnz =
           cost->params - dec.getBases().getType().getNumElements() - biasParams;
       double sparsity = coefCount ? 1.0 - double(nnz) / coefCount : 0.0;
-      int64_t denseParams = cout * cinG * k + biasParams;
-      int64_t denseMacs = pixels * cout * cinG * k;
+      // Savings are stated against the layer before channels were shrunk.
+      int64_t cout0 = cout, cin0 = cinG;
+      if (auto orig =
+              dec->getAttrOfType<DenseI64ArrayAttr>(kOriginalChannelsAttr)) {
+        cout0 = orig[0];
+        cin0 = orig[1];
+      }
+      int64_t denseParams = cout0 * cin0 * k + (dec.getBias() ? cout0 : 0);
+      int64_t denseMacs = pixels * cout0 * cin0 * k;
       double energy = attrOr(dec, kKernelEnergyAttr, 0.0);
       double residual = attrOr(dec, kResidualEnergyAttr, 0.0);
       double error = energy > 0 ? std::sqrt(residual / energy) : 0.0;
@@ -120,17 +127,20 @@ struct DecompositionReportPass
                               StringRef(name).take_back(36), *db);
         }
       }
-      layers.push_back(llvm::json::Object{{"encoding", std::move(encoding)},
-                                          {"output_sqnr_db", sqnr},
-                                          {"name", name},
-                                          {"bases", dec.getNumBases()},
-                                          {"kernel_size", k},
-                                          {"coefficient_sparsity", sparsity},
-                                          {"params_before", denseParams},
-                                          {"params_after", cost->params},
-                                          {"macs_before", denseMacs},
-                                          {"macs_after", cost->macs},
-                                          {"kernel_relative_error", error}});
+      layers.push_back(llvm::json::Object{
+          {"encoding", std::move(encoding)},
+          {"output_sqnr_db", sqnr},
+          {"name", name},
+          {"bases", dec.getNumBases()},
+          {"kernel_size", k},
+          {"channels_before", llvm::json::Array{cout0, cin0}},
+          {"channels_after", llvm::json::Array{cout, cinG}},
+          {"coefficient_sparsity", sparsity},
+          {"params_before", denseParams},
+          {"params_after", cost->params},
+          {"macs_before", denseMacs},
+          {"macs_after", cost->macs},
+          {"kernel_relative_error", error}});
       before[0] += denseParams;
       before[1] += denseMacs;
       after[0] += cost->params;

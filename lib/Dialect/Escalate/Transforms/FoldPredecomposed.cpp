@@ -40,7 +40,7 @@ struct FoldPredecomposedPass
     int64_t cin = basis.getInput().getType().getDimSize(1);
     auto wType = basis.getWeight().getType();
     int64_t maps = wType.getDimSize(0);
-    if (basis.getGroup() != cin || cin < 1 || maps % cin ||
+    if (int64_t(basis.getGroup()) != cin || cin < 1 || maps % cin ||
         wType.getDimSize(1) != 1)
       return;
     int64_t m = maps / cin;

@@ -228,52 +228,12 @@ struct PruneCoefficientsPass
     }
     double added = layer.addedError(result);
 
-    // Bases no coefficient uses any more are dropped (PENNI's shrinking
-    // of bases); at least one stays so the op keeps its shape.
-    SmallVector<int64_t> kept;
-    for (int64_t j = 0; j < layer.m; ++j)
-      for (int64_t r = 0; r < layer.rows; ++r)
-        if (result[r * layer.m + j] != 0.0f) {
-          kept.push_back(j);
-          break;
-        }
-    if (kept.empty())
-      kept.push_back(0);
-    int64_t m = kept.size();
-    SmallVector<int64_t> coefShape(coefsT->shape().drop_back());
-    coefShape.push_back(m);
-    SmallVector<int64_t> basesShape = {m};
-    llvm::append_range(basesShape, basesT->shape().drop_front());
-    Tensor newCoefs(DType::F32, coefShape), newBases(DType::F32, basesShape);
-    for (int64_t r = 0; r < layer.rows; ++r)
-      for (int64_t j = 0; j < m; ++j)
-        newCoefs.f32()[r * m + j] = result[r * layer.m + kept[j]];
-    for (int64_t j = 0; j < m; ++j)
-      std::copy_n(layer.bases.begin() + kept[j] * layer.k, layer.k,
-                  newBases.f32().begin() + j * layer.k);
-
+    Tensor pruned(DType::F32, coefsT->shape());
+    llvm::copy(result, pruned.f32().begin());
+    setCoefficients(dec, *basesT, pruned);
     OpBuilder b(dec);
-    Type f32 = b.getF32Type();
-    replaceOperand(dec.getCoefficientsMutable(),
-                   createConstant(b, dec, newCoefs,
-                                  RankedTensorType::get(coefShape, f32),
-                                  ".coefficients"));
-    if (m != layer.m)
-      replaceOperand(dec.getBasesMutable(),
-                     createConstant(b, dec, newBases,
-                                    RankedTensorType::get(basesShape, f32),
-                                    ".bases"));
-    dec->removeAttr(kEncodingAttr);
     dec->setAttr(kKernelEnergyAttr, b.getF64FloatAttr(energy));
     dec->setAttr(kResidualEnergyAttr, b.getF64FloatAttr(residual + added));
-  }
-
-  /// Points `operand` at `value`, erasing the old constant if now unused.
-  static void replaceOperand(OpOperand &operand, Value value) {
-    Operation *old = operand.get().getDefiningOp();
-    operand.set(value);
-    if (old && old->use_empty())
-      old->erase();
   }
 
   /// How many of the smallest coefficients the chosen criterion zeroes.

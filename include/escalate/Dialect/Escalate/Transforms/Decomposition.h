@@ -12,6 +12,9 @@ namespace escalate {
 /// error against the original weights computable after they are gone.
 constexpr llvm::StringLiteral kKernelEnergyAttr = "escalate.kernel_energy";
 constexpr llvm::StringLiteral kResidualEnergyAttr = "escalate.residual_energy";
+/// `[out, in]` channels of a convolution before escalate-shrink-channels.
+constexpr llvm::StringLiteral kOriginalChannelsAttr =
+    "escalate.original_channels";
 
 /// Name of the layer an op came from (its ONNX node), for blobs and reports.
 std::string layerName(mlir::Operation *op);
@@ -20,6 +23,19 @@ std::string layerName(mlir::Operation *op);
 mlir::Value createConstant(mlir::OpBuilder &b, mlir::Operation *anchor,
                            const Tensor &t, mlir::ShapedType type,
                            llvm::StringRef suffix);
+
+/// Points `operand` at `value`, erasing the old defining op if now unused.
+void replaceOperand(mlir::OpOperand &operand, mlir::Value value);
+
+/// Gives `dec` the coefficients `coefs` (C_out x C_in/group x M) over
+/// `bases` (M x k...). Bases no coefficient uses are dropped, as PENNI
+/// shrinks them (one always stays so the op keeps its shape), and any
+/// `escalate.encoding` is removed since it no longer describes the layer.
+void setCoefficients(DecomposedConvOp dec, const Tensor &bases,
+                     const Tensor &coefs);
+
+/// The slices `keep` of `t` along `axis`, in that order.
+Tensor selectAlong(const Tensor &t, int64_t axis, llvm::ArrayRef<int64_t> keep);
 
 /// A decomposed layer's recorded input and original output, loaded from an
 /// `escalate-run --dump-dir` folder of the original model (files named

@@ -100,6 +100,37 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
   ];
 }
 
+def ShrinkChannels : Pass<"escalate-shrink-channels", "mlir::ModuleOp"> {
+  let summary = "Remove channels that pruning left dead or constant zero";
+  let description = [{
+    PENNI's shrinking across the graph. After pruning, a channel of an
+    activation can be:
+    - dead: every convolution that reads it has all-zero weights (or
+      coefficients) for it, counting only output channels that themselves
+      survive; or
+    - zero: every kernel producing it is zero and so is its bias (or a ReLU
+      or Clip clamps such a constant to zero), and the convolutions and
+      flatten + Gemm heads that read it gain nothing from it.
+
+    Such channels are removed everywhere the value flows: from the producing
+    convolution's output channels (weights or coefficients, and bias), from
+    channel-wise ops (activations, batch norm with its parameters, pooling,
+    and residual Add/Sub/Mul/Div of same-shaped operands, whose operands
+    must all drop the same channels), from channel concat results at their
+    offset, and from the consuming convolutions' input channels, or the rows
+    of a Gemm/MatMul weight behind a flatten. Decomposed convolutions then
+    drop bases no remaining coefficient uses. Graph outputs, grouped
+    convolutions and uses the analysis does not know keep every channel;
+    one channel of every value always stays. The analysis is the greatest
+    fixed point of these constraints; removed channels only ever
+    contributed zeros, so outputs are unchanged.
+
+    Each changed layer records its original `[out, in]` channels in
+    `escalate.original_channels`, so the decomposition report still states
+    savings against the dense layer.
+  }];
+}
+
 def EncodeSparsity : Pass<"escalate-encode-sparsity", "mlir::ModuleOp"> {
   let summary = "Choose and record the storage format of weights";
   let description = [{
