@@ -4,6 +4,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
@@ -435,6 +436,18 @@ ImportResult GraphImporter::run(onnx::ModelProto &model) {
   return result;
 }
 
+/// Deepest nesting tried when telling a too-deep model from a corrupt one.
+constexpr int kNestingProbe = 1000;
+
+static bool parseBinary(StringRef bytes, int maxNesting,
+                        onnx::ModelProto &model) {
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t *>(bytes.data()), int(bytes.size()));
+  in.SetRecursionLimit(maxNesting);
+  model.Clear();
+  return model.ParseFromCodedStream(&in);
+}
+
 ImportResult escalate::importOnnx(StringRef bytes, StringRef path,
                                   const ImportOptions &options,
                                   MLIRContext *ctx) {
@@ -445,17 +458,32 @@ ImportResult escalate::importOnnx(StringRef bytes, StringRef path,
     google::protobuf::TextFormat::Parser parser;
     TextErrors errors;
     parser.RecordErrorsTo(&errors);
+    parser.SetRecursionLimit(options.maxNesting);
     if (!parser.ParseFromString(std::string(bytes), &model)) {
-      emitError(fileLoc) << "not a valid ONNX model in protobuf text format: "
-                         << errors.message;
+      InFlightDiagnostic diag = emitError(fileLoc)
+                                << "not a valid ONNX model in protobuf text "
+                                   "format: "
+                                << errors.message;
+      if (StringRef(errors.message).contains("too deep"))
+        diag << " (raise the limit with --max-nesting)";
       return {};
     }
-  } else if (bytes.size() > size_t(INT32_MAX) ||
-             !model.ParseFromArray(bytes.data(),
-                                   static_cast<int>(bytes.size()))) {
-    emitError(fileLoc) << "not a valid ONNX model: the protobuf data is "
-                          "truncated or corrupt ("
-                       << bytes.size() << " bytes)";
+  } else if (bytes.size() > size_t(INT32_MAX)) {
+    emitError(fileLoc) << "not a valid ONNX model: " << bytes.size()
+                       << " bytes is above protobuf's 2 GiB limit (keep "
+                          "weights in external data)";
+    return {};
+  } else if (!parseBinary(bytes, options.maxNesting, model)) {
+    // Only a deeper retry tells nesting apart from corruption.
+    if (parseBinary(bytes, kNestingProbe, model))
+      emitError(fileLoc) << "the model nests messages (subgraphs) deeper "
+                            "than "
+                         << options.maxNesting
+                         << " levels; raise the limit with --max-nesting";
+    else
+      emitError(fileLoc) << "not a valid ONNX model: the protobuf data is "
+                            "truncated or corrupt ("
+                         << bytes.size() << " bytes)";
     return {};
   }
   if (!model.has_graph()) {
@@ -476,5 +504,5 @@ llvm::Error escalate::checkImportLimits(const ImportOptions &options) {
   if (options.maxNodes < 1 || options.maxTensorElements < 1)
     return llvm::createStringError(
         "--max-nodes and --max-tensor-elements must be positive");
-  return llvm::Error::success();
+  return checkNestingLimit(options.maxNesting);
 }

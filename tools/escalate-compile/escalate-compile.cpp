@@ -114,6 +114,10 @@ static cl::opt<int64_t> maxTensorElements(
     "max-tensor-elements",
     cl::desc("Refuse inputs and initializers with more elements"),
     cl::init(ImportOptions().maxTensorElements), cl::cat(category));
+static cl::opt<int>
+    maxNesting("max-nesting",
+               cl::desc("Refuse models nesting messages deeper than this"),
+               cl::init(kDefaultMaxNesting), cl::cat(category));
 static cl::opt<uint64_t>
     maxInstructions("max-instructions",
                     cl::desc("Refuse programs longer than this"),
@@ -271,6 +275,7 @@ int main(int argc, char **argv) {
   ImportOptions importOptions;
   importOptions.maxNodes = maxNodes;
   importOptions.maxTensorElements = maxTensorElements;
+  importOptions.maxNesting = maxNesting;
   if (llvm::Error err = checkImportLimits(importOptions))
     return fail(llvm::toString(std::move(err)));
   for (const std::string &spec : inputShapes)

@@ -1,11 +1,64 @@
 //===- escalate-opt.cpp - run passes and pipelines on escalate IR ---------===//
+//
+// mlir-opt's driver, with two guarantees added for inputs from elsewhere:
+// the input's nesting is bounded before MLIR's recursive parser sees it, and
+// the output is written only once complete (a failed run neither leaves a
+// partial file nor removes an existing one).
+//
+//===----------------------------------------------------------------------===//
 #include "escalate/InitAll.h"
+#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/Nesting.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
+
+static llvm::cl::opt<int>
+    maxNesting("max-nesting",
+               llvm::cl::desc("Refuse inputs whose brackets nest deeper"),
+               llvm::cl::init(escalate::kDefaultMaxNesting));
+
+static int fail(llvm::StringRef message) {
+  llvm::WithColor::error(llvm::errs(), "escalate-opt") << message << "\n";
+  return 1;
+}
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   escalate::registerAllDialects(registry);
   escalate::registerAllPasses();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "ESCALATE optimizer driver\n", registry));
+  auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
+      argc, argv, "ESCALATE optimizer driver\n", registry);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
+  if (llvm::Error e = escalate::checkNestingLimit(maxNesting))
+    return fail(llvm::toString(std::move(e)));
+
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFile, &error);
+  if (!input)
+    return fail(error);
+  if (llvm::Error e =
+          escalate::checkTextNesting(input->getBuffer(), maxNesting))
+    return fail(input->getBufferIdentifier().str() + ": " +
+                llvm::toString(std::move(e)));
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (mlir::failed(mlir::MlirOptMain(os, std::move(input), registry, config)))
+    return 1;
+  if (outputFile == "-") {
+    llvm::outs() << text;
+    return 0;
+  }
+  if (llvm::Error e = escalate::writeFileAtomically(
+          outputFile, [&](llvm::raw_ostream &out) { out << text; }))
+    return fail(llvm::toString(std::move(e)));
+  return 0;
 }

@@ -67,6 +67,11 @@ static cl::opt<bool> noOpt("no-opt",
 static cl::opt<uint64_t> maxTensorBytes(
     "max-tensor-bytes", cl::desc("Largest tensor an op may produce"),
     cl::init(InterpretOptions().maxTensorBytes), cl::cat(runCategory));
+static cl::opt<int>
+    maxNesting("max-nesting",
+               cl::desc("Refuse inputs nesting brackets or protobuf "
+                        "messages deeper than this"),
+               cl::init(kDefaultMaxNesting), cl::cat(runCategory));
 static cl::opt<std::string>
     dumpDir("dump-dir",
             cl::desc("Also write every named layer's result as DIR/<layer>.npy "
@@ -148,6 +153,8 @@ int main(int argc, char **argv) {
     return error("no model given");
   if (outputDir.empty() && expectedFiles.empty())
     return error("give --output-dir, --expected, or both");
+  if (llvm::Error e = checkNestingLimit(maxNesting))
+    return error(llvm::toString(std::move(e)));
 
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -163,12 +170,15 @@ int main(int argc, char **argv) {
   if (StringRef(modelPath).ends_with(".mlir")) {
     if (!inputShapes.empty() || !frozenInputs.empty())
       return error("--input-shape and --freeze-input apply to ONNX models");
+    if (llvm::Error e = checkTextNesting(file->getBuffer(), maxNesting))
+      return error(modelPath + ": " + llvm::toString(std::move(e)));
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
     if (!module)
       return kExitError;
   } else {
     ImportOptions options;
+    options.maxNesting = maxNesting;
     for (const std::string &spec : inputShapes)
       if (llvm::Error e = parseInputShape(spec, options))
         return error(llvm::toString(std::move(e)));
@@ -227,14 +237,15 @@ int main(int argc, char **argv) {
       if (!name || llvm::isa<ConstantOp, QuantizeOp, DequantizeOp>(op))
         return success();
       for (auto [i, t] : llvm::enumerate(results)) {
-        Type elt = cast<RankedTensorType>(op->getResult(i).getType())
-                       .getElementType();
+        Type elt =
+            cast<RankedTensorType>(op->getResult(i).getType()).getElementType();
         Tensor value = t;
         if (auto q = dyn_cast<quant::UniformQuantizedType>(elt)) {
           value = Tensor(DType::F32, t.shape());
-          kernels::dequantize(t, {q.getScale(), q.getZeroPoint(),
-                                  q.getStorageTypeIntegralWidth()},
-                              value);
+          kernels::dequantize(
+              t,
+              {q.getScale(), q.getZeroPoint(), q.getStorageTypeIntegralWidth()},
+              value);
         } else if (!elt.isF32()) {
           continue;
         }

@@ -11,10 +11,13 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace mlir;
 
@@ -30,6 +33,56 @@ static llvm::cl::opt<int64_t> maxTensorElements(
     "max-tensor-elements",
     llvm::cl::desc("Refuse inputs and initializers with more elements"),
     llvm::cl::init(escalate::ImportOptions().maxTensorElements));
+static llvm::cl::opt<int> maxNesting(
+    "max-nesting",
+    llvm::cl::desc("Refuse inputs nesting messages or brackets deeper"),
+    llvm::cl::init(escalate::kDefaultMaxNesting));
+
+/// mlirTranslateMain opens `-o FILE` itself and deletes it on failure, which
+/// would destroy an existing file. It is pointed at a temporary beside FILE
+/// instead, renamed into place only on success.
+static int runWithAtomicOutput(int argc, char **argv) {
+  std::vector<char *> args(argv, argv + argc);
+  std::string output, rewritten, prefix;
+  int at = -1;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if ((arg == "-o" || arg == "--o") && i + 1 < argc) {
+      at = ++i;
+      output = argv[i];
+      prefix.clear();
+    } else if (arg.starts_with("-o=") || arg.starts_with("--o=")) {
+      at = i;
+      output = arg.split('=').second.str();
+      prefix = arg.split('=').first.str() + "=";
+    }
+  }
+  llvm::SmallString<256> temp;
+  if (at > 0 && output != "-") {
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueFile(output + ".tmp-%%%%%%", temp)) {
+      llvm::WithColor::error(llvm::errs(), "escalate-translate")
+          << "cannot write '" << output << "': " << ec.message() << "\n";
+      return 1;
+    }
+    rewritten = prefix + temp.str().str();
+    args[at] = rewritten.data();
+  }
+  bool ok = succeeded(mlirTranslateMain(int(args.size()), args.data(),
+                                        "ESCALATE translation driver"));
+  if (!temp.empty()) {
+    if (ok) {
+      if (std::error_code ec = llvm::sys::fs::rename(temp, output)) {
+        llvm::WithColor::error(llvm::errs(), "escalate-translate")
+            << "cannot write '" << output << "': " << ec.message() << "\n";
+        ok = false;
+      }
+    }
+    if (!ok)
+      llvm::sys::fs::remove(temp);
+  }
+  return ok ? 0 : 1;
+}
 
 int main(int argc, char **argv) {
   TranslateToMLIRRegistration importOnnx(
@@ -41,6 +94,7 @@ int main(int argc, char **argv) {
         escalate::ImportOptions options;
         options.maxNodes = maxNodes;
         options.maxTensorElements = maxTensorElements;
+        options.maxNesting = maxNesting;
         if (llvm::Error err = escalate::checkImportLimits(options)) {
           emitError(UnknownLoc::get(ctx)) << llvm::toString(std::move(err));
           return nullptr;
@@ -57,16 +111,33 @@ int main(int argc, char **argv) {
       [](DialectRegistry &registry) {
         escalate::registerAllDialects(registry);
       });
-  TranslateFromMLIRRegistration assemble(
+  // Parsed here rather than by the driver so that the nesting limit is
+  // checked before MLIR's recursive parser sees the text.
+  TranslateRegistration assemble(
       "escisa-to-bin", "Assemble the escisa.program into a .escb binary",
-      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &os, MLIRContext *ctx) -> LogicalResult {
+        const llvm::MemoryBuffer *buf =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        if (llvm::Error e =
+                escalate::checkTextNesting(buf->getBuffer(), maxNesting))
+          return emitError(
+                     FileLineColLoc::get(ctx, buf->getBufferIdentifier(), 0, 0))
+                 << llvm::toString(std::move(e));
+        DialectRegistry registry;
+        escalate::registerAllDialects(registry);
+        ctx->appendDialectRegistry(registry);
+        OwningOpRef<ModuleOp> module =
+            parseSourceFile<ModuleOp>(sourceMgr, ctx);
+        if (!module)
+          return failure();
         escalate::escisa::ProgramOp program;
-        op->walk([&](escalate::escisa::ProgramOp p) {
+        module->walk([&](escalate::escisa::ProgramOp p) {
           if (!program)
             program = p;
         });
         if (!program)
-          return op->emitError("no escisa.program to assemble");
+          return module->emitError("no escisa.program to assemble");
         FailureOr<escalate::isa::Program> p =
             escalate::escisa::toProgram(program);
         if (failed(p))
@@ -76,9 +147,6 @@ int main(int argc, char **argv) {
           return program.emitError(llvm::toString(bytes.takeError()));
         os << *bytes;
         return success();
-      },
-      [](DialectRegistry &registry) {
-        escalate::registerAllDialects(registry);
       });
   // Printed here rather than by the driver so that the layer names, which
   // live in locations, always survive a disassemble/assemble round trip.
@@ -104,5 +172,5 @@ int main(int argc, char **argv) {
         module->print(os, OpPrintingFlags().enableDebugInfo());
         return success();
       });
-  return failed(mlirTranslateMain(argc, argv, "ESCALATE translation driver"));
+  return runWithAtomicOutput(argc, argv);
 }

@@ -2,6 +2,7 @@
 #ifndef ESCALATE_IMPORT_ONNXIMPORTER_H
 #define ESCALATE_IMPORT_ONNXIMPORTER_H
 
+#include "escalate/Support/Nesting.h"
 #include "escalate/Support/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -24,6 +25,9 @@ struct ImportOptions {
   /// initializer.
   int64_t maxNodes = 1 << 20;
   int64_t maxTensorElements = int64_t(1) << 32;
+  /// Nesting of protobuf messages (subgraphs in attributes) the parser
+  /// follows (--max-nesting).
+  int maxNesting = kDefaultMaxNesting;
 };
 
 /// Rejects limits that are not positive.
