@@ -45,6 +45,11 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
   buildGraphOptPipeline(pm);
   if (*stop == Stage::Escalate)
     return;
+  if (!o.config.empty()) {
+    LayerConfigOptions lc;
+    lc.configFile = o.config;
+    pm.addPass(createLayerConfig(lc));
+  }
 
   if (mode == "decomposed") {
     pm.addPass(createFoldPredecomposed());
@@ -90,10 +95,15 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
   if (*stop == Stage::Quantized)
     return;
 
+  buildBackendPipeline(pm, o);
+}
+
+void escalate::buildBackendPipeline(OpPassManager &pm,
+                                    const CompileOptions &o) {
   TileOptions t;
   t.hwFile = o.hw;
   pm.addPass(createTile(t));
-  if (*stop == Stage::Tiled)
+  if (*parseStage(o.stopAfter) == Stage::Tiled)
     return;
 
   EmitIsaOptions e;

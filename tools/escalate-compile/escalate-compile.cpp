@@ -100,6 +100,11 @@ static cl::opt<bool> perTensor("per-tensor",
 static cl::opt<bool> symmetric("symmetric", cl::desc("Symmetric activations"),
                                cl::cat(category));
 static cl::opt<std::string>
+    configPath("config",
+               cl::desc("Per-layer settings overriding the options above "
+                        "layer by layer (JSON, as escalate-search writes)"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
     reportPath("report",
                cl::desc("Write the memory plan and per-layer estimates (JSON)"),
                cl::value_desc("file"), cl::cat(category));
@@ -207,6 +212,7 @@ int main(int argc, char **argv) {
   options.calibTable = calibTable;
   options.writeCalibTable = writeCalibTable;
   options.report = reportPath;
+  options.config = configPath;
   options.maxInstructions = maxInstructions;
   bool wantsProgram = emit == "asm" || emit == "bin";
   options.stopAfter = wantsProgram ? std::string("escisa") : emit.getValue();

@@ -28,6 +28,10 @@ struct CompileOptions : public mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::init("escisa")};
   Option<std::string> hw{*this, "hw",
                          llvm::cl::desc("Hardware description JSON")};
+  Option<std::string> config{
+      *this, "config",
+      llvm::cl::desc("Per-layer settings (JSON, e.g. from escalate-search) "
+                     "overriding these options layer by layer")};
   // Decomposition and pruning.
   Option<int64_t> bases{*this, "bases",
                         llvm::cl::desc("Bases per layer (0: by energy)"),
@@ -82,6 +86,10 @@ llvm::Error checkCompileOptions(const CompileOptions &options);
 /// Import is not a pass; everything after it is this pipeline (for options
 /// that passed checkCompileOptions), registered as `escalate-compile`.
 void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompileOptions &options);
+/// The tail of that pipeline, from quantized IR: escalate-tile, then
+/// escalate-emit-isa unless `stop-after` is `tiled`.
+void buildBackendPipeline(mlir::OpPassManager &pm,
                           const CompileOptions &options);
 
 void registerPipelines();

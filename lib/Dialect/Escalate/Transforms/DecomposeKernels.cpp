@@ -1,6 +1,7 @@
 //===- DecomposeKernels.cpp - PENNI decomposition of convolutions ---------===//
 #include "escalate/Decomposition/KernelBasis.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
 
@@ -41,7 +42,14 @@ struct DecomposeKernelsPass
     FailureOr<Tensor> w = constantValue(conv.getWeight());
     if (failed(w))
       return;
-    KernelBasis kb = decomposeKernels(w->f32(), rows, k, numBases, energy);
+    // A layer's configured bases or energy override the pass options.
+    int64_t wanted = numBases;
+    double share = energy;
+    if (std::optional<double> m = layerSetting(conv, "bases"))
+      wanted = std::min<int64_t>(int64_t(*m), k);
+    else if (std::optional<double> e = layerSetting(conv, "energy"))
+      std::tie(wanted, share) = std::make_pair(int64_t(0), *e);
+    KernelBasis kb = decomposeKernels(w->f32(), rows, k, wanted, share);
     int64_t m = kb.numBases;
     ReconstructionError err =
         reconstructionError(w->f32(), kb.bases, kb.coefficients, rows, k, m);
@@ -62,6 +70,8 @@ struct DecomposeKernelsPass
         b, conv.getLoc(), conv.getInput(), basesV, coefsV, conv.getBias(),
         conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
         conv.getGroupAttr());
+    if (Attribute config = conv->getAttr(kLayerConfigAttr))
+      dec->setAttr(kLayerConfigAttr, config);
     dec->setAttr(kKernelEnergyAttr, b.getF64FloatAttr(err.total));
     dec->setAttr(kResidualEnergyAttr, b.getF64FloatAttr(err.residual));
     conv.replaceAllUsesWith(dec.getResult());

@@ -1,6 +1,7 @@
 //===- PruneCoefficients.cpp - coefficient pruning with refit -------------===//
 #include "escalate/Decomposition/KernelBasis.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Kernels/Kernels.h"
 #include "mlir/IR/Builders.h"
@@ -213,7 +214,7 @@ struct PruneCoefficientsPass
     if (auto r = dec->getAttrOfType<FloatAttr>(kResidualEnergyAttr))
       residual = r.getValueAsDouble();
 
-    int64_t count = pruneCount(layer, order, energy, residual);
+    int64_t count = pruneCount(dec, layer, order, energy, residual);
     std::vector<float> result = layer.pruned(order, count, refit);
     if (!calibration.empty()) {
       std::string why;
@@ -237,11 +238,15 @@ struct PruneCoefficientsPass
   }
 
   /// How many of the smallest coefficients the chosen criterion zeroes.
-  int64_t pruneCount(const Layer &layer, ArrayRef<int64_t> order, double energy,
-                     double residual) {
+  int64_t pruneCount(DecomposedConvOp dec, const Layer &layer,
+                     ArrayRef<int64_t> order, double energy, double residual) {
     int64_t n = layer.coefs.size();
-    if (sparsity >= 0)
-      return std::min<int64_t>(n, std::llround(sparsity * n));
+    // A layer's configured sparsity overrides the criterion.
+    std::optional<double> fraction = layerSetting(dec, "sparsity");
+    if (!fraction && sparsity >= 0)
+      fraction = double(sparsity);
+    if (fraction)
+      return std::min<int64_t>(n, std::llround(*fraction * n));
     if (stdThreshold >= 0) {
       double mean = 0, sq = 0;
       for (float c : layer.coefs)

@@ -1,5 +1,6 @@
 //===- PruneWeights.cpp - unstructured magnitude pruning ------------------===//
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
 #include <algorithm>
@@ -26,15 +27,17 @@ struct PruneWeightsPass
       return signalPassFailure();
     }
     getOperation().walk([&](ConvOp conv) {
+      // A layer's configured sparsity applies whatever its size.
+      std::optional<double> configured = layerSetting(conv, "sparsity");
       FailureOr<Tensor> w = constantValue(conv.getWeight());
       if (failed(w) || w->dtype() != DType::F32 ||
-          w->numElements() < minWeights)
+          (!configured && w->numElements() < minWeights))
         return;
       std::vector<float> mags;
       mags.reserve(w->numElements());
       for (float v : w->f32())
         mags.push_back(std::fabs(v));
-      size_t k = size_t(sparsity * double(mags.size()));
+      size_t k = size_t(configured.value_or(sparsity) * double(mags.size()));
       if (k == 0)
         return;
       std::nth_element(mags.begin(), mags.begin() + (k - 1), mags.end());

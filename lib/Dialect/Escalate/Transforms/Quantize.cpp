@@ -5,8 +5,10 @@
 // tie together), then hands the rewrite to QuantizeOps.cpp.
 //
 //===----------------------------------------------------------------------===//
-#include "AcceleratorLayers.h"
 #include "Quantize.h"
+#include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/ISA/Hardware.h"
 #include "escalate/Quantization/Calibration.h"
@@ -82,6 +84,21 @@ FailureOr<QuantConfig> QuantizePass::configure() {
       failed(check("basis-bits", basisBits, desc.basisBits)) ||
       failed(check("coef-bits", coefBits, desc.coefBits)))
     return failure();
+  // Widths a layer's configuration sets must be the hardware's too.
+  WalkResult layers = getOperation().walk([&](Operation *op) {
+    std::pair<StringRef, ArrayRef<unsigned>> widths[] = {
+        {"weight_bits", desc.coefBits},
+        {"basis_bits", desc.basisBits},
+        {"coef_bits", desc.coefBits}};
+    for (auto [key, supported] : widths)
+      if (std::optional<double> bits = layerSetting(op, key))
+        if (failed(check("layer '" + layerName(op) + "': " + key.str(),
+                         unsigned(*bits), supported)))
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (layers.wasInterrupted())
+    return failure();
   QuantConfig config;
   config.actBits = actBits;
   config.weightBits = weightBits;
@@ -107,12 +124,12 @@ QuantizePass::modelQuantization(func::FuncOp f, ScaleClasses &classes,
     if (span != (int64_t(1) << config.actBits) - 1)
       return;
     int64_t shift = fq.getQminAttr().getInt() - fixed::minOf(config.actBits);
-    QType t = QType::get(quant::QuantizationFlags::Signed,
-                         IntegerType::get(&getContext(), config.actBits),
-                         Float32Type::get(&getContext()),
-                         fq.getScale().convertToDouble(),
-                         fq.getZeroPointAttr().getInt() - shift, fixed::minOf(config.actBits),
-                         fixed::maxOf(config.actBits));
+    QType t = QType::get(
+        quant::QuantizationFlags::Signed,
+        IntegerType::get(&getContext(), config.actBits),
+        Float32Type::get(&getContext()), fq.getScale().convertToDouble(),
+        fq.getZeroPointAttr().getInt() - shift, fixed::minOf(config.actBits),
+        fixed::maxOf(config.actBits));
     unsigned root = classes.find(classes.id(fq.getResult()));
     auto [it, inserted] = types.try_emplace(root, t);
     if (!inserted && it->second != t && conflicting.insert(root).second)
@@ -207,17 +224,15 @@ void QuantizePass::runOnOperation() {
     slot->second.min = std::min(slot->second.min, r.min);
     slot->second.max = std::max(slot->second.max, r.max);
   }
-  DenseMap<unsigned, QType> modelTypes = modelQuantization(f, classes,
-                                                           *config);
+  DenseMap<unsigned, QType> modelTypes = modelQuantization(f, classes, *config);
   DenseMap<Value, QType> types;
   for (auto &[value, id] : classes.members()) {
     unsigned root = classes.find(id);
     if (auto model = modelTypes.find(root); model != modelTypes.end())
       types[value] = model->second;
     else if (auto it = merged.find(root); it != merged.end())
-      types[value] =
-          activationType(&getContext(), it->second.min, it->second.max,
-                         *config);
+      types[value] = activationType(&getContext(), it->second.min,
+                                    it->second.max, *config);
   }
   auto nameOf = [&](Value v) {
     auto it = names.find(v);

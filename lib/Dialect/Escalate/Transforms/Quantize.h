@@ -15,6 +15,10 @@ struct QuantConfig {
   unsigned accBits = 32, mapBits = 32;
 };
 
+/// `config` with the widths `op`'s layer configuration (escalate-layer-config)
+/// overrides.
+QuantConfig layerQuantConfig(mlir::Operation *op, const QuantConfig &config);
+
 /// Whether `op` will be rewritten into integer ops under `config` (the rest
 /// stays float).
 bool isQuantizable(mlir::Operation *op, const QuantConfig &config);

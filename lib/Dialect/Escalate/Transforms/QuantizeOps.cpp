@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "Quantize.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
+#include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/IR/Builders.h"
 #include <cmath>
@@ -19,10 +20,25 @@ using QType = quant::UniformQuantizedType;
 // Which ops are quantized
 //===----------------------------------------------------------------------===//
 
+QuantConfig escalate::layerQuantConfig(Operation *op,
+                                       const QuantConfig &config) {
+  QuantConfig layer = config;
+  std::pair<StringRef, unsigned *> widths[] = {
+      {"weight_bits", &layer.weightBits},
+      {"basis_bits", &layer.basisBits},
+      {"coef_bits", &layer.coefBits}};
+  for (auto [key, field] : widths)
+    if (std::optional<double> bits = layerSetting(op, key))
+      *field = unsigned(*bits);
+  return layer;
+}
+
 namespace {
 bool isConstant(Value v) { return v && v.getDefiningOp<ConstantOp>(); }
 bool optionalConstant(Value v) { return !v || isConstant(v); }
-int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
+int64_t rankOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getRank();
+}
 ArrayRef<int64_t> shapeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getShape();
 }
@@ -113,8 +129,8 @@ bool escalate::isQuantizable(Operation *op, const QuantConfig &config) {
 }
 
 bool escalate::sharesScale(Operation *op) {
-  return isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
-             ConcatOp, FakeQuantOp>(op);
+  return isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp, ConcatOp,
+             FakeQuantOp>(op);
 }
 
 Operation *escalate::fusedActivation(Value v, bool allowLeaky) {
@@ -180,8 +196,8 @@ QuantizedWeights quantizeWeights(const Tensor &w, unsigned bits,
     double scale = amax > 0 ? amax / qmax : 1;
     q.scales.push_back(scale);
     for (int64_t c = 0; c < cols; ++c)
-      q.values.i64()[r * cols + c] = int64_t(
-          std::clamp(std::nearbyint(row[c] / scale), -qmax, qmax));
+      q.values.i64()[r * cols + c] =
+          int64_t(std::clamp(std::nearbyint(row[c] / scale), -qmax, qmax));
   }
   return q;
 }
@@ -210,8 +226,7 @@ public:
   Quantizer(func::FuncOp f, const QuantConfig &config,
             const DenseMap<Value, QType> &types,
             function_ref<std::string(Value)> nameOf)
-      : f(f), config(config), types(types), nameOf(nameOf),
-        b(f.getContext()) {}
+      : f(f), config(config), types(types), nameOf(nameOf), b(f.getContext()) {}
 
   LogicalResult run();
 
@@ -293,7 +308,8 @@ void Quantizer::encodeLike(Operation *op, Operation *qop,
   std::vector<float> asFloat(values.i64().begin(), values.i64().end());
   qop->setAttr(kEncodingAttr,
                encodeMatrix(op->getContext(), asFloat, enc.getRows(),
-                            enc.getCols(), enc.getFormat(), enc.getIndexBits()));
+                            enc.getCols(), enc.getFormat(),
+                            enc.getIndexBits()));
 }
 
 std::pair<int64_t, int64_t> Quantizer::clampFor(Operation *act, QType out) {
@@ -357,12 +373,11 @@ FailureOr<Value> Quantizer::lowerConv(ConvOp conv, Operation *act, Value out) {
   if (failed(x))
     return failure();
   QType xt = quantType(x->getType());
+  QuantConfig layer = layerQuantConfig(conv, config);
   Tensor w = *constantValue(conv.getWeight());
-  QuantizedWeights qw = quantizeWeights(w, config.weightBits,
-                                        config.perChannel);
+  QuantizedWeights qw = quantizeWeights(w, layer.weightBits, config.perChannel);
   Value acc = QConvOp::create(b, conv.getLoc(), *x,
-                              constant(conv, qw.values, config.weightBits,
-                                       "_q"),
+                              constant(conv, qw.values, layer.weightBits, "_q"),
                               conv.getStrides(), conv.getDilations(),
                               conv.getPads(), conv.getGroup(), config.accBits);
   encodeLike(conv, acc.getDefiningOp(), qw.values);
@@ -383,22 +398,23 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
   if (failed(x))
     return failure();
   QType xt = quantType(x->getType());
+  QuantConfig layer = layerQuantConfig(dec, config);
   Tensor bases = *constantValue(dec.getBases());
   Tensor coefs = *constantValue(dec.getCoefficients());
   // Bases are scaled per basis (or together); each basis scale is folded
   // into its coefficients so one output channel has one accumulator scale.
   QuantizedWeights qb =
-      quantizeWeights(bases, config.basisBits, config.perChannel);
+      quantizeWeights(bases, layer.basisBits, config.perChannel);
   int64_t m = bases.dim(0), rows = coefs.dim(0), cols = coefs.dim(1);
   for (int64_t i = 0; i < coefs.numElements(); ++i)
     coefs.f32()[i] *= float(qb.scales[i % m]);
-  QuantizedWeights qc = quantizeWeights(coefs, config.coefBits,
-                                        config.perChannel);
+  QuantizedWeights qc =
+      quantizeWeights(coefs, layer.coefBits, config.perChannel);
   SmallVector<int64_t> basisSum = rowSums(qb.values);
   Value acc = QDecomposedConvOp::create(
       b, dec.getLoc(), *x,
-      constant(dec, qb.values, config.basisBits, "_bases_q"),
-      constant(dec, qc.values, config.coefBits, "_coefs_q"), dec.getStrides(),
+      constant(dec, qb.values, layer.basisBits, "_bases_q"),
+      constant(dec, qc.values, layer.coefBits, "_coefs_q"), dec.getStrides(),
       dec.getDilations(), dec.getPads(), dec.getGroup(), config.mapBits,
       config.accBits);
   encodeLike(dec, acc.getDefiningOp(), qc.values);
@@ -423,16 +439,17 @@ FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
   if (failed(x))
     return failure();
   QType xt = quantType(x->getType());
+  QuantConfig layer = layerQuantConfig(op, config);
   int64_t n = shapeOf(a)[0], k = w.dim(1), cout = w.dim(0);
   // An N x K by K x C_out product is a 1 x 1 convolution of N x K x 1 x 1.
-  Value x4 = ReshapeOp::create(b, op->getLoc(), *x,
-                               ArrayRef<int64_t>{n, k, 1, 1});
+  Value x4 =
+      ReshapeOp::create(b, op->getLoc(), *x, ArrayRef<int64_t>{n, k, 1, 1});
   QuantizedWeights qw = quantizeWeights(w.reshaped({cout, k, 1, 1}),
-                                        config.weightBits, config.perChannel);
-  Value acc = QConvOp::create(
-      b, op->getLoc(), x4, constant(op, qw.values, config.weightBits, "_q"),
-      ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{1, 1},
-      ArrayRef<int64_t>{0, 0, 0, 0}, 1, config.accBits);
+                                        layer.weightBits, config.perChannel);
+  Value acc = QConvOp::create(b, op->getLoc(), x4,
+                              constant(op, qw.values, layer.weightBits, "_q"),
+                              ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{1, 1},
+                              ArrayRef<int64_t>{0, 0, 0, 0}, 1, config.accBits);
   SmallVector<double> accScale, biasValues;
   SmallVector<int64_t> zp = rowSums(qw.values);
   for (auto [o, s] : llvm::enumerate(qw.scales)) {
@@ -445,8 +462,7 @@ FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
   FailureOr<Value> y = requant(op, acc, accScale, biasValues, zp, act, out);
   if (failed(y))
     return failure();
-  return ReshapeOp::create(b, op->getLoc(), *y,
-                           ArrayRef<int64_t>{n, cout})
+  return ReshapeOp::create(b, op->getLoc(), *y, ArrayRef<int64_t>{n, cout})
       .getResult();
 }
 
@@ -522,7 +538,8 @@ FailureOr<Value> Quantizer::lowerLut(Operation *op) {
   // shares the float model's numerics.
   Tensor grid(DType::F32, {256});
   for (int j = 0; j < 256; ++j)
-    grid.f32()[j] = float(xt.getScale() * double(int8_t(j) - xt.getZeroPoint()));
+    grid.f32()[j] =
+        float(xt.getScale() * double(int8_t(j) - xt.getZeroPoint()));
   OperationState state(op->getLoc(), op->getName());
   state.addOperands(in);
   state.addTypes(RankedTensorType::get({256}, b.getF32Type()));
@@ -530,14 +547,15 @@ FailureOr<Value> Quantizer::lowerLut(Operation *op) {
   Operation *probe = Operation::create(state);
   SmallVector<Tensor> results;
   const Tensor *operands[] = {&grid};
-  LogicalResult ok = cast<EvaluateOpInterface>(probe).evaluate(operands, results);
+  LogicalResult ok =
+      cast<EvaluateOpInterface>(probe).evaluate(operands, results);
   probe->destroy();
   if (failed(ok))
     return failure();
   SmallVector<int8_t> table;
   for (float v : results[0].f32())
-    table.push_back(int8_t(fixed::quantizeHost(
-        v, outType->getScale(), outType->getZeroPoint(), 8)));
+    table.push_back(int8_t(fixed::quantizeHost(v, outType->getScale(),
+                                               outType->getZeroPoint(), 8)));
   return QLutOp::create(b, op->getLoc(), tensorOf(out, *outType), *x, table)
       .getResult();
 }
@@ -603,8 +621,7 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
   // scale and zero point (they share a scale class).
   if (isa<FakeQuantOp>(op))
     return inputs[0];
-  return ConcatOp::create(b, op->getLoc(), inputs,
-                          cast<ConcatOp>(op).getAxis())
+  return ConcatOp::create(b, op->getLoc(), inputs, cast<ConcatOp>(op).getAxis())
       .getResult();
 }
 
@@ -656,9 +673,9 @@ LogicalResult Quantizer::run() {
   return success();
 }
 
-LogicalResult escalate::quantizeFunction(
-    func::FuncOp f, const QuantConfig &config,
-    const DenseMap<Value, QType> &types,
-    function_ref<std::string(Value)> nameOf) {
+LogicalResult
+escalate::quantizeFunction(func::FuncOp f, const QuantConfig &config,
+                           const DenseMap<Value, QType> &types,
+                           function_ref<std::string(Value)> nameOf) {
   return Quantizer(f, config, types, nameOf).run();
 }

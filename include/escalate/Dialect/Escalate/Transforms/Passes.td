@@ -19,6 +19,29 @@ def LayerStats : Pass<"escalate-layer-stats", "mlir::ModuleOp"> {
   ];
 }
 
+def LayerConfig : Pass<"escalate-layer-config", "mlir::ModuleOp"> {
+  let summary = "Attach per-layer settings from a JSON configuration";
+  let description = [{
+    Reads `{"layers": {"<layer>": {<setting>: value, ...}, ...}}` (other
+    top-level keys, such as escalate-search's estimates, are ignored) and
+    attaches each layer's settings to its convolution or Gemm, found by
+    the layer's name (its ONNX node). Settings, which override the passes'
+    options for that layer only:
+    - `bases` (integer >= 1) or `energy` (in (0, 1]):
+      escalate-decompose-kernels;
+    - `sparsity` (in [0, 1]): escalate-prune-coefficients (instead of its
+      criterion) and escalate-prune-weights;
+    - `weight_bits`, `basis_bits`, `coef_bits`: escalate-quantize, which
+      checks them against the hardware.
+    A layer name that matches no convolution or Gemm, an unknown setting or
+    a value out of range is an error naming it.
+  }];
+  let options = [
+    Option<"configFile", "config", "std::string", /*default=*/"\"\"",
+           "JSON file of per-layer settings">,
+  ];
+}
+
 def DecomposeKernels : Pass<"escalate-decompose-kernels", "mlir::ModuleOp"> {
   let summary = "Rewrite k x k convolutions as layer-shared bases and coefficients";
   let description = [{
