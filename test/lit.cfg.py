@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.escalate_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["escalate-compare", "escalate-compile", "escalate-opt", "escalate-run", "escalate-sim",
+    ["escalate-compare", "escalate-compile", "escalate-opt", "escalate-run", "escalate-search", "escalate-sim",
      "escalate-translate"],
     [config.escalate_tools_dir, config.llvm_tools_dir],
 )

@@ -10,8 +10,10 @@ namespace escalate {
 
 struct InterpretOptions {
   /// Called with every op's results as they are computed (to dump or
-  /// compare activations); a failure stops the run.
-  std::function<llvm::LogicalResult(mlir::Operation *, llvm::ArrayRef<Tensor>)>
+  /// compare activations, or to perturb them: later ops see any change); a
+  /// failure stops the run.
+  std::function<llvm::LogicalResult(mlir::Operation *,
+                                    llvm::MutableArrayRef<Tensor>)>
       observe;
   /// Largest tensor any op may produce. Allocation failure cannot be
   /// reported without exceptions, so oversized results are refused up front.

@@ -1,0 +1,75 @@
+//===- Measure.h - measuring layer options and whole models -----*- C++ -*-===//
+#ifndef ESCALATE_SEARCH_MEASURE_H
+#define ESCALATE_SEARCH_MEASURE_H
+
+#include "escalate/Quantization/Calibration.h"
+#include "escalate/Search/Search.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace escalate::search {
+
+/// A float model (after escalate-graph-opt) and its calibration data,
+/// prepared for measuring.
+struct Workbench {
+  std::string hwPath; ///< empty: the built-in description
+  /// The float model's activation ranges, shared by every compile so that
+  /// a layer measured alone is quantized as it is inside the model.
+  std::string calibTable;
+  std::vector<calib::Sample> samples;
+  std::vector<llvm::SmallVector<Tensor>> floatOutputs; ///< per sample
+  /// Mean square of the float outputs.
+  double signal = 0;
+  /// A searchable layer: a group-1 k x k convolution (k^2 > 1) with
+  /// constant weights, its fused activation, and what it saw and produced
+  /// on each sample.
+  struct LayerData {
+    std::string name;
+    int64_t kernelSize = 0;
+    std::string module; ///< the layer alone, as MLIR text
+    std::vector<Tensor> inputs, outputs;
+  };
+  std::vector<LayerData> layers;
+};
+
+/// Calibrates `model` on `samples`, writing the ranges to
+/// `workDir`/calib.txt, records the searchable layers and the float
+/// outputs. Errors are diagnostics on the model.
+mlir::FailureOr<Workbench> prepare(mlir::ModuleOp model,
+                                   std::vector<calib::Sample> samples,
+                                   llvm::StringRef hwPath,
+                                   llvm::StringRef workDir);
+
+/// Model output noise per unit of noise at layer `index`'s output, measured
+/// by adding `pattern` (one tensor per sample: a real option's error, since
+/// white noise would average away in pooling where correlated weight errors
+/// do not) to that output.
+mlir::FailureOr<double> measureGain(mlir::ModuleOp model, const Workbench &wb,
+                                    size_t index,
+                                    llvm::ArrayRef<Tensor> pattern);
+
+/// Layer `index` compiled alone under `option`, in its own context (safe
+/// to call from several threads): simulated cycles and energy of its
+/// program, and the mean squared error of its quantized output on its
+/// recorded inputs (those outputs go to `outputs` if given).
+llvm::Expected<Measure> measureOption(const Workbench &wb, size_t index,
+                                      const Option &option,
+                                      std::vector<Tensor> *outputs = nullptr);
+
+/// The whole model compiled with the per-layer settings in `configPath`.
+struct ModelResult {
+  double noise = 0, sqnrDb = 0;
+  /// Fraction of output rows whose argmax matches the float model's.
+  double agreement = 0;
+  /// Simulated on zero inputs (the counts do not depend on data).
+  double cycles = 0, energyPj = 0;
+  llvm::StringMap<Measure> layers; ///< simulated cost by layer name
+};
+llvm::Expected<ModelResult> measureModel(mlir::ModuleOp model,
+                                         const Workbench &wb,
+                                         llvm::StringRef configPath,
+                                         bool simulate);
+
+} // namespace escalate::search
+
+#endif

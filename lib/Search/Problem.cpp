@@ -1,0 +1,264 @@
+//===- Problem.cpp - configurations, predictions and optimisers -----------===//
+#include "escalate/Search/Search.h"
+#include "llvm/Support/FormatVariadic.h"
+#include <algorithm>
+#include <cmath>
+
+using namespace escalate;
+using namespace escalate::search;
+
+llvm::json::Object Option::toJson() const {
+  return llvm::json::Object{{"bases", bases},
+                            {"sparsity", sparsity},
+                            {"basis_bits", basisBits},
+                            {"coef_bits", coefBits}};
+}
+
+std::string Option::describe() const {
+  return llvm::formatv("M={0} s={1} b{2}/c{3}", bases, sparsity, basisBits,
+                       coefBits);
+}
+
+static const Measure &measureOf(const Layer &l, size_t option) {
+  return *l.measures[option];
+}
+
+double search::totalCycles(const Problem &p, const Config &c) {
+  double sum = p.fixedCycles;
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    sum += measureOf(p.layers[i], c[i]).cycles;
+  return sum;
+}
+
+double search::totalEnergyPj(const Problem &p, const Config &c) {
+  double sum = p.fixedEnergyPj;
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    sum += measureOf(p.layers[i], c[i]).energyPj;
+  return sum;
+}
+
+double search::cost(const Problem &p, const Config &c) {
+  switch (p.objective) {
+  case Objective::Cycles:
+    return totalCycles(p, c);
+  case Objective::Energy:
+    return totalEnergyPj(p, c);
+  case Objective::Edp:
+    return totalCycles(p, c) * totalEnergyPj(p, c);
+  }
+  return 0;
+}
+
+/// The layers' contribution to the output noise above the baseline's.
+static double addedNoise(const Layer &l, size_t option) {
+  return l.gain * (measureOf(l, option).error - measureOf(l, l.base).error);
+}
+
+static double sqnrOf(const Problem &p, double noise) {
+  return 10 * std::log10(p.signal / std::max(noise, p.signal * 1e-30));
+}
+
+double search::predictedSqnr(const Problem &p, const Config &c) {
+  double noise = p.baseNoise;
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    noise += addedNoise(p.layers[i], c[i]);
+  return sqnrOf(p, noise);
+}
+
+Config search::baseConfig(const Problem &p) {
+  Config c;
+  for (const Layer &l : p.layers)
+    c.push_back(l.base);
+  return c;
+}
+
+static Point pointOf(const Problem &p, const Config &c) {
+  return {cost(p, c), predictedSqnr(p, c), c};
+}
+
+Config search::greedy(const Problem &p, double targetDb,
+                      std::vector<Point> &visited) {
+  Config c = baseConfig(p);
+  visited.push_back(pointOf(p, c));
+  // Noise may grow to this before the prediction drops below the target.
+  double allowed = p.signal / std::pow(10.0, targetDb / 10);
+  double noise = p.baseNoise;
+  for (;;) {
+    double before = cost(p, c), bestRatio = 0;
+    std::optional<std::pair<size_t, size_t>> best;
+    for (size_t i = 0; i < p.layers.size(); ++i) {
+      const Layer &l = p.layers[i];
+      for (size_t o = 0; o < l.options.size(); ++o) {
+        if (o == c[i] || !l.measures[o])
+          continue;
+        double extra = addedNoise(l, o) - addedNoise(l, c[i]);
+        if (noise + extra > allowed)
+          continue;
+        Config next = c;
+        next[i] = o;
+        double saved = before - cost(p, next);
+        if (saved <= 0)
+          continue;
+        // Cost saved per unit of noise added; free improvements first.
+        double ratio = saved / std::max(extra, 1e-30 * p.signal);
+        if (!best || ratio > bestRatio) {
+          best = {i, o};
+          bestRatio = ratio;
+        }
+      }
+    }
+    if (!best)
+      return c;
+    noise += addedNoise(p.layers[best->first], best->second) -
+             addedNoise(p.layers[best->first], c[best->first]);
+    c[best->first] = best->second;
+    visited.push_back(pointOf(p, c));
+  }
+}
+
+Config search::anneal(const Problem &p, double targetDb, const Config &start,
+                      unsigned iterations, uint64_t seed,
+                      std::vector<Point> &visited) {
+  std::mt19937_64 rng(seed);
+  Config c = start, best = start;
+  double current = cost(p, c), bestCost = current;
+  // Start hot enough to accept a 5% worse cost about a third of the time.
+  double temperature = 0.05 * current, cooling = 0;
+  if (iterations)
+    cooling = std::pow(1e-3, 1.0 / iterations);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (unsigned it = 0; it < iterations && !p.layers.empty(); ++it) {
+    size_t i = rng() % p.layers.size();
+    const Layer &l = p.layers[i];
+    size_t o = rng() % l.options.size();
+    if (o == c[i] || !l.measures[o])
+      continue;
+    Config next = c;
+    next[i] = o;
+    if (predictedSqnr(p, next) < targetDb)
+      continue;
+    double candidate = cost(p, next);
+    if (candidate <= current ||
+        unit(rng) < std::exp((current - candidate) / temperature)) {
+      c = std::move(next);
+      current = candidate;
+      if (it % 16 == 0)
+        visited.push_back(pointOf(p, c));
+      if (current < bestCost) {
+        best = c;
+        bestCost = current;
+      }
+    }
+    temperature *= cooling;
+  }
+  visited.push_back(pointOf(p, best));
+  return best;
+}
+
+std::optional<Config> search::bestUniform(const Problem &p, double targetDb) {
+  if (p.layers.empty())
+    return std::nullopt;
+  std::optional<Config> best;
+  double bestCost = 0;
+  // Uniform: the same sparsity and widths everywhere, and the same number of
+  // bases (capped at each layer's kernel size).
+  for (const Option &want : p.layers.front().options) {
+    Config c;
+    for (const Layer &l : p.layers) {
+      auto it = llvm::find_if(l.options, [&](const Option &o) {
+        return o.bases == std::min(want.bases, l.kernelSize) &&
+               o.sparsity == want.sparsity && o.basisBits == want.basisBits &&
+               o.coefBits == want.coefBits;
+      });
+      size_t o = it - l.options.begin();
+      if (it == l.options.end() || !l.measures[o])
+        break;
+      c.push_back(o);
+    }
+    if (c.size() != p.layers.size() || predictedSqnr(p, c) < targetDb)
+      continue;
+    double value = cost(p, c);
+    if (!best || value < bestCost) {
+      best = c;
+      bestCost = value;
+    }
+  }
+  return best;
+}
+
+std::vector<Point> search::paretoFront(std::vector<Point> points) {
+  std::sort(points.begin(), points.end(), [](const Point &a, const Point &b) {
+    return a.cost < b.cost || (a.cost == b.cost && a.sqnrDb > b.sqnrDb);
+  });
+  std::vector<Point> front;
+  for (Point &pt : points)
+    if (front.empty() || pt.sqnrDb > front.back().sqnrDb)
+      front.push_back(std::move(pt));
+  return front;
+}
+
+llvm::json::Object search::configJson(const Problem &p, const Config &c) {
+  llvm::json::Object layers;
+  for (size_t i = 0; i < p.layers.size(); ++i)
+    layers[p.layers[i].name] = p.layers[i].options[c[i]].toJson();
+  return llvm::json::Object{{"layers", std::move(layers)}};
+}
+
+std::string
+search::paretoSvg(const std::vector<Point> &front,
+                  const std::vector<std::pair<std::string, Point>> &marks,
+                  llvm::StringRef costLabel) {
+  constexpr double W = 640, H = 420, L = 70, R = 20, T = 20, B = 50;
+  double c0 = 1e300, c1 = -1e300, s0 = 1e300, s1 = -1e300;
+  auto extend = [&](const Point &pt) {
+    c0 = std::min(c0, pt.cost);
+    c1 = std::max(c1, pt.cost);
+    s0 = std::min(s0, pt.sqnrDb);
+    s1 = std::max(s1, pt.sqnrDb);
+  };
+  for (const Point &pt : front)
+    extend(pt);
+  for (const auto &m : marks)
+    extend(m.second);
+  if (c1 <= c0)
+    c1 = c0 + 1;
+  if (s1 <= s0)
+    s1 = s0 + 1;
+  auto x = [&](double c) { return L + (c - c0) / (c1 - c0) * (W - L - R); };
+  auto y = [&](double s) { return H - B - (s - s0) / (s1 - s0) * (H - T - B); };
+  std::string svg = llvm::formatv(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" "
+      "height=\"{1}\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      "<line x1=\"{2}\" y1=\"{3}\" x2=\"{4}\" y2=\"{3}\" stroke=\"black\"/>\n"
+      "<line x1=\"{2}\" y1=\"{5}\" x2=\"{2}\" y2=\"{3}\" stroke=\"black\"/>\n"
+      "<text x=\"{6}\" y=\"{7}\" text-anchor=\"middle\">{8} (lower is "
+      "better)</text>\n"
+      "<text x=\"15\" y=\"{9}\" transform=\"rotate(-90 15 {9})\" "
+      "text-anchor=\"middle\">predicted output SQNR (dB)</text>\n"
+      "<text x=\"{2}\" y=\"{10}\">{11:e2}</text>\n"
+      "<text x=\"{4}\" y=\"{10}\" text-anchor=\"end\">{12:e2}</text>\n"
+      "<text x=\"{13}\" y=\"{3}\" text-anchor=\"end\">{14:f1}</text>\n"
+      "<text x=\"{13}\" y=\"{15}\" text-anchor=\"end\">{16:f1}</text>\n",
+      W, H, L, H - B, W - R, T, (L + W - R) / 2, H - 12, costLabel,
+      (T + H - B) / 2, H - B + 16, c0, c1, L - 4, s0, T + 10, s1);
+  std::string path;
+  for (const Point &pt : front)
+    path += llvm::formatv("{0}{1:f1},{2:f1} ", path.empty() ? "M" : "L",
+                          x(pt.cost), y(pt.sqnrDb));
+  svg += "<path d=\"" + path + "\" fill=\"none\" stroke=\"steelblue\"/>\n";
+  for (const Point &pt : front)
+    svg += llvm::formatv("<circle cx=\"{0:f1}\" cy=\"{1:f1}\" r=\"2.5\" "
+                         "fill=\"steelblue\"/>\n",
+                         x(pt.cost), y(pt.sqnrDb));
+  const char *colors[] = {"crimson", "darkorange", "seagreen", "purple"};
+  for (size_t i = 0; i < marks.size(); ++i) {
+    const Point &pt = marks[i].second;
+    svg += llvm::formatv(
+        "<circle cx=\"{0:f1}\" cy=\"{1:f1}\" r=\"5\" fill=\"{2}\"/>\n"
+        "<text x=\"{3:f1}\" y=\"{1:f1}\" fill=\"{2}\">{4}</text>\n",
+        x(pt.cost), y(pt.sqnrDb), colors[i % 4], x(pt.cost) + 8,
+        marks[i].first);
+  }
+  return svg + "</svg>\n";
+}
