@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     }
     llvm::StringRef bytes = (*file)->getBuffer();
     if (mode == "parse") {
-      onnx::ModelProto proto;
+      escalate::onnx::ModelProto proto;
       if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
         llvm::errs() << "escalate-import-bench: parse failed\n";
         return 1;

@@ -37,9 +37,14 @@ class TextErrors : public google::protobuf::io::ErrorCollector {
 public:
   std::string message;
   void AddError(int line, int column, const std::string &msg) override {
-    if (message.empty())
-      message = "line " + std::to_string(line + 1) + ":" +
-                std::to_string(column + 1) + ": " + msg;
+    if (!message.empty())
+      return;
+    // Users know the schema's types as onnx.*, not by our package.
+    std::string text = msg;
+    for (size_t at; (at = text.find("escalate.onnx.")) != std::string::npos;)
+      text.erase(at, strlen("escalate."));
+    message = "line " + std::to_string(line + 1) + ":" +
+              std::to_string(column + 1) + ": " + text;
   }
 };
 

@@ -1,3 +1,197 @@
-"""Python-side tooling for the escalate compiler (test-model generation)."""
+"""The ESCALATE compiler and simulator from Python.
 
-__all__ = ["models"]
+    import escalate
+    program = escalate.compile("model.onnx", mode="decomposed", calib="cal/")
+    outputs, stats = program.run({"input": x})
+    stats.cycles, stats.energy_pj, stats.layers[0]["name"]
+
+`compile` runs the same registered `escalate-compile` pipeline as the tool
+(keyword arguments are its options, `_` for `-`); `Program.run` simulates
+the binary instruction by instruction; `search` runs `escalate-search`.
+Failures raise `CompileError` carrying the compiler's or simulator's own
+message. The package is assembled in the build tree
+(`build/python/escalate`, with the `_escalate` extension); `escalate.models`
+(the model builders) and `python -m escalate.report` need only numpy.
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+
+__all__ = ["CompileError", "Program", "Stats", "compile", "search", "models"]
+
+
+class CompileError(Exception):
+    """A model, option, binary or input the compiler or simulator refuses."""
+
+
+def _native():
+    # Imported on first use, so that the model builders and the report
+    # work from the source tree, without the extension.
+    from . import _escalate
+    return _escalate
+
+
+def _bindir():
+    """The tools beside this package in the build tree (build/bin)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.environ.get("ESCALATE_BIN",
+                          os.path.join(here, os.pardir, os.pardir, "bin"))
+
+
+def _option_string(options):
+    parts = []
+    for key, value in sorted(options.items()):
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        value = os.fspath(value) if isinstance(value, os.PathLike) else value
+        text = str(value)
+        if any(c in text for c in " {}"):
+            raise CompileError("option %s=%r: values may not hold spaces or "
+                               "braces" % (key, text))
+        parts.append("%s=%s" % (key.replace("_", "-"), text))
+    return " ".join(parts)
+
+
+class Stats:
+    """Simulation statistics as plain Python data (escalate-sim --stats).
+
+    `cycles`, `energy_pj` and `time_us` are the totals; `layers` is a list
+    of dicts, one per layer in program order (name, cycles, energy_pj by
+    kind, MACs, DRAM traffic, unit utilization, roofline_cycles,
+    roofline_efficiency); `json` is the whole document.
+    """
+
+    def __init__(self, document):
+        self.json = document
+        total = document["total"]
+        self.cycles = total["cycles"]
+        self.energy_pj = total["energy_pj"]["total"]
+        self.time_us = total["time_us"]
+        self.layers = document["layers"]
+
+    def save(self, path):
+        """Writes the JSON that `python -m escalate.report` reads."""
+        _write_atomically(path, json.dumps(self.json, indent=1).encode())
+
+    def __repr__(self):
+        return "Stats(cycles=%d, energy_pj=%.4g, layers=%d)" % (
+            self.cycles, self.energy_pj, len(self.layers))
+
+
+def _write_atomically(path, data):
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".escalate-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+class Program:
+    """A compiled `.escb` program: its bytes and its interface."""
+
+    def __init__(self, binary):
+        error, inputs, outputs = _native().describe_program(bytes(binary))
+        if error:
+            raise CompileError(error)
+        self.binary = bytes(binary)
+        #: [(name, shape)] of the graph inputs and outputs, in order.
+        self.inputs = [(n, tuple(s)) for n, s in inputs]
+        self.outputs = [(n, tuple(s)) for n, s in outputs]
+
+    @classmethod
+    def load(cls, path):
+        with open(path, "rb") as f:
+            return cls(f.read())
+
+    def save(self, path):
+        _write_atomically(path, self.binary)
+
+    def run(self, inputs, dequantize=True, max_cycles=1 << 40):
+        """Simulates the program. `inputs` maps input names to arrays (or is
+        a list in input order); floats are quantized with each input's
+        scale, integers taken as stored. Returns ({output name: array},
+        Stats); outputs are dequantized floats unless `dequantize` is False.
+        """
+        import numpy as np
+        if isinstance(inputs, dict):
+            unknown = set(inputs) - {n for n, _ in self.inputs}
+            if unknown:
+                raise CompileError("no program input named %s (inputs: %s)" % (
+                    ", ".join(sorted(unknown)),
+                    ", ".join(n for n, _ in self.inputs)))
+            missing = [n for n, _ in self.inputs if n not in inputs]
+            if missing:
+                raise CompileError("input %s not given" % ", ".join(missing))
+            ordered = [inputs[n] for n, _ in self.inputs]
+        else:
+            ordered = list(inputs)
+        arrays = []
+        for (name, shape), value in zip(self.inputs, ordered):
+            a = np.asarray(value)
+            if a.shape != shape:
+                raise CompileError("input '%s' has shape %s; the program "
+                                   "takes %s" % (name, a.shape, shape))
+            arrays.append(np.ascontiguousarray(
+                a, np.float32 if a.dtype.kind == "f" else np.int64))
+        error, outputs, stats = _native().run_program(
+            self.binary, arrays, dequantize, max_cycles)
+        if error:
+            raise CompileError(error)
+        return dict(outputs), Stats(json.loads(stats))
+
+
+def compile(model, **options):
+    """Compiles an ONNX model (a path, or the bytes of a binary or text
+    model) to a Program. Options are escalate-compile's pipeline options:
+    mode, hw, config, bases, energy, sparsity, std_threshold, error_budget,
+    act_bits, weight_bits, basis_bits, coef_bits, per_channel, symmetric,
+    calib, calib_method, calib_samples, calib_table, write_calib_table,
+    report, max_instructions.
+    """
+    if isinstance(model, (bytes, bytearray)):
+        data, name = bytes(model), "<bytes>"
+    else:
+        name = os.fspath(model)
+        try:
+            with open(name, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise CompileError("cannot read '%s': %s" % (name, e.strerror))
+    error, binary = _native().compile_onnx(data, name,
+                                           _option_string(options))
+    if error:
+        raise CompileError(error)
+    return Program(binary)
+
+
+def search(model, calib, output, objective="cycles", budget="sqnr:30dB",
+           jobs=0, **flags):
+    """Runs escalate-search (hardware-aware per-layer bases, sparsity and
+    widths) and returns its result: {"layers": {...}, "search": {...}}, the
+    JSON `escalate.compile(model, config=output)` applies. Other flags are
+    the tool's (grid_bases="2,3,4", max_evals=100, pareto="front.svg", ...).
+    """
+    command = [os.path.join(_bindir(), "escalate-search"), os.fspath(model),
+               "--calib", os.fspath(calib), "-o", os.fspath(output),
+               "--objective", objective, "--budget", budget, "-j", str(jobs),
+               "--quiet"]
+    for key, value in sorted(flags.items()):
+        command += ["--" + key.replace("_", "-"), str(value)]
+    try:
+        r = subprocess.run(command, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        raise CompileError("cannot run escalate-search: %s" % e.strerror)
+    if r.returncode:
+        raise CompileError(r.stderr.strip().replace(
+            "escalate-search: error: ", ""))
+    with open(output) as f:
+        return json.load(f)

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "escalate/ISA/Binary.h"
 #include "escalate/Reference/TensorIO.h"
+#include "escalate/Sim/HostIO.h"
 #include "escalate/Sim/Simulator.h"
 #include "escalate/Support/FixedPoint.h"
 #include "llvm/ADT/StringExtras.h"
@@ -60,27 +61,16 @@ static int error(const llvm::Twine &msg) {
   return 1;
 }
 
-/// Reads `path` as the values of input `desc`: integers must fit its width;
-/// floats are quantized with its scale (round half to even, saturating).
+/// Reads `path` as the values of input `desc` (sim::inputValues).
 static llvm::Expected<std::vector<int64_t>>
 readInput(llvm::StringRef path, const isa::TensorDesc &desc) {
   llvm::Expected<Tensor> t = readTensorFile(path);
   if (!t)
     return t.takeError();
-  if (t->shape() != llvm::ArrayRef<int64_t>(desc.shape))
-    return llvm::createStringError(path + ": shape " + t->describe() +
-                                   " does not match input '" + desc.name + "'");
-  std::vector<int64_t> values(desc.numElements());
-  if (t->dtype() == DType::I64) {
-    llvm::copy(t->i64(), values.begin());
-    return values;
-  }
-  if (desc.scale <= 0)
-    return llvm::createStringError(
-        path + ": input '" + desc.name +
-        "' has no quantization scale; give integers (.npy int32/int64)");
-  for (auto [i, v] : llvm::enumerate(t->f32()))
-    values[i] = fixed::quantizeHost(v, desc.scale, desc.zeroPoint, desc.bits);
+  llvm::Expected<std::vector<int64_t>> values = sim::inputValues(desc, *t);
+  if (!values)
+    return llvm::createStringError(path + ": " +
+                                   llvm::toString(values.takeError()));
   return values;
 }
 
@@ -193,16 +183,9 @@ int main(int argc, char **argv) {
     std::vector<std::string> names;
     std::vector<Tensor> tensors;
     for (auto [i, desc] : llvm::enumerate(program->outputs)) {
-      std::vector<int64_t> q = simulator.output(i);
-      Tensor t(dequantize ? DType::F32 : DType::I64, desc.shape);
-      for (auto [j, v] : llvm::enumerate(q)) {
-        if (dequantize)
-          t.f32()[j] = float(desc.scale * double(v - desc.zeroPoint));
-        else
-          t.i64()[j] = v;
-      }
       names.push_back(desc.name);
-      tensors.push_back(std::move(t));
+      tensors.push_back(
+          sim::outputTensor(desc, simulator.output(i), dequantize));
     }
     if (llvm::Error err = writeNpyFiles(outputDir, names, tensors))
       return error(llvm::toString(std::move(err)));

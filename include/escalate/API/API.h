@@ -1,0 +1,63 @@
+//===- API.h - the compiler and simulator behind plain C++ types -*- C++
+//-*-===//
+//
+// The entry points the Python package binds. Only standard types cross this
+// header: pybind11 needs exceptions and RTTI, LLVM is built without them,
+// so the binding's translation unit must not instantiate LLVM's polymorphic
+// classes. Failures come back as messages, never as exceptions.
+//
+//===----------------------------------------------------------------------===//
+#ifndef ESCALATE_API_API_H
+#define ESCALATE_API_API_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace escalate::api {
+
+/// A tensor as flat data; exactly one of `f32` and `i64` is used.
+struct HostTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  bool isFloat = true;
+  std::vector<float> f32;
+  std::vector<int64_t> i64;
+};
+
+struct CompileResult {
+  std::string error;  ///< empty on success
+  std::string binary; ///< the .escb bytes
+};
+
+/// Compiles an ONNX model (binary or protobuf text) through the registered
+/// `escalate-compile` pipeline. `options` uses that pipeline's syntax
+/// ("mode=pruned sparsity=0.9 calib=DIR ..."); `name` labels messages.
+CompileResult compileOnnx(const std::string &model, const std::string &name,
+                          const std::string &options);
+
+/// A program's interface, for checking inputs before a run.
+struct ProgramInfo {
+  std::string error;
+  std::vector<HostTensor> inputs, outputs; ///< names and shapes only
+};
+ProgramInfo describeProgram(const std::string &binary);
+
+struct RunResult {
+  std::string error;
+  std::vector<HostTensor> outputs;
+  /// escalate-sim --stats JSON: totals, per-layer cycles, energy, MACs,
+  /// traffic and roofline.
+  std::string statsJson;
+};
+
+/// Runs `binary` on `inputs` (in the program's input order; floats are
+/// quantized with the input's scale). Outputs are dequantized floats when
+/// `dequantize`, else the integers.
+RunResult runProgram(const std::string &binary,
+                     const std::vector<HostTensor> &inputs, bool dequantize,
+                     uint64_t maxCycles);
+
+} // namespace escalate::api
+
+#endif

@@ -1,0 +1,138 @@
+"""The escalate Python package against the command-line tools.
+
+Run by test/Python/api.test under Debian's python3 with the build tree's
+package first on the path.
+"""
+import json
+import os
+import subprocess
+
+import numpy as np
+import onnx
+import pytest
+
+import escalate
+from escalate import models, report
+
+BIN = os.environ["ESCALATE_BIN"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tiny")
+    path = str(d / "tiny.onnx")
+    onnx.save(models.build("tiny_cnn"), path)
+    x = models.random_input("tiny_cnn")
+    np.save(str(d / "x.npy"), x)
+    return d, path, x
+
+
+def tool(*args):
+    return subprocess.run([os.path.join(BIN, args[0])] + list(args[1:]),
+                          check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+
+
+def test_compile_run_matches_the_tools(tiny):
+    d, path, x = tiny
+    program = escalate.compile(path, calib_samples=1, mode="pruned")
+    assert program.inputs == [("input", (1, 3, 32, 32))]
+    outputs, stats = program.run({"input": x})
+    # The same binary as escalate-compile's, the same results as escalate-sim.
+    tool("escalate-compile", path, "--calib-samples", "1", "--mode", "pruned",
+         "--quiet", "-o", str(d / "cli.escb"))
+    assert open(d / "cli.escb", "rb").read() == program.binary
+    tool("escalate-sim", str(d / "cli.escb"), "--input", str(d / "x.npy"),
+         "--dequantize", "--output-dir", str(d / "sim"), "--stats",
+         str(d / "stats.json"), "--quiet")
+    expected = np.load(str(d / "sim" / "output.npy"))
+    assert outputs["output"].dtype == np.float32
+    assert np.array_equal(outputs["output"], expected)
+    assert stats.cycles == json.load(open(d / "stats.json"))["total"]["cycles"]
+
+
+def test_bytes_and_paths_compile_alike(tiny):
+    _, path, _ = tiny
+    with open(path, "rb") as f:
+        data = f.read()
+    a = escalate.compile(data, calib_samples=1)
+    b = escalate.compile(path, calib_samples=1)
+    assert a.binary == b.binary
+
+
+def test_stats_are_plain_data(tiny, tmp_path):
+    _, path, x = tiny
+    _, stats = escalate.compile(path, calib_samples=1).run([x])
+    assert isinstance(stats.layers, list) and stats.layers
+    layer = stats.layers[0]
+    assert layer["name"] == "/conv1/Conv"
+    assert layer["cycles"] > 0 and layer["energy_pj"]["total"] > 0
+    assert sum(l["cycles"] for l in stats.layers) <= stats.cycles
+    json.dumps(stats.json)  # nothing but JSON types
+    stats.save(str(tmp_path / "stats.json"))
+    assert report.main([str(tmp_path / "stats.json"), "-o",
+                        str(tmp_path / "r.html")]) == 0
+    page = open(tmp_path / "r.html").read()
+    assert page.count("<svg") == 2 and "/conv2/Conv" in page
+    assert "<script" not in page and "http://" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_integers_in_and_out(tiny):
+    _, path, x = tiny
+    program = escalate.compile(path, calib_samples=1)
+    q, _ = program.run({"input": np.zeros(x.shape, np.int64)},
+                       dequantize=False)
+    assert q["output"].dtype == np.int64
+
+
+def test_errors_carry_the_compilers_message(tiny, tmp_path):
+    _, path, x = tiny
+    with pytest.raises(escalate.CompileError,
+                       match="not a valid ONNX model: the protobuf data is "
+                             "truncated or corrupt"):
+        escalate.compile(open(path, "rb").read()[:100])
+    with pytest.raises(escalate.CompileError, match="unknown mode 'fast'"):
+        escalate.compile(path, mode="fast")
+    with pytest.raises(escalate.CompileError, match="cannot read"):
+        escalate.compile(str(tmp_path / "missing.onnx"))
+    # An op the accelerator has no lowering for, named by its node.
+    add = onnx.helper.make_model(onnx.helper.make_graph(
+        [onnx.helper.make_node("Sub", ["a", "b"], ["c"], name="minus")], "g",
+        [onnx.helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, [1, 4])
+         for n in "ab"],
+        [onnx.helper.make_tensor_value_info("c", onnx.TensorProto.FLOAT,
+                                            [1, 4])]),
+        opset_imports=[onnx.helper.make_opsetid("", 13)])
+    with pytest.raises(escalate.CompileError, match="node 'minus'"):
+        escalate.compile(add.SerializeToString(), calib_samples=1)
+    with pytest.raises(escalate.CompileError, match="not an ESCALATE binary"):
+        escalate.Program(b"junk")
+    program = escalate.compile(path, calib_samples=1)
+    with pytest.raises(escalate.CompileError, match="has shape"):
+        program.run({"input": x[:, :2]})
+    with pytest.raises(escalate.CompileError, match="no program input named"):
+        program.run({"image": x})
+    with pytest.raises(escalate.CompileError, match="max-cycles"):
+        program.run([x], max_cycles=100)
+
+
+def test_search_then_compile_with_its_config(tiny, tmp_path):
+    d, path, _ = tiny
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    rng = np.random.default_rng(3)
+    for i in range(2):
+        np.save(str(cal / ("%d.npy" % i)),
+                rng.standard_normal((1, 3, 32, 32)).astype(np.float32))
+    best = str(tmp_path / "best.json")
+    result = escalate.search(path, cal, best, budget="sqnr:20dB",
+                             grid_bases="3", grid_sparsity="0,0.5",
+                             grid_coef_bits="8")
+    assert set(result["layers"]) == {"/conv1/Conv", "/conv2/Conv",
+                                     "/conv3/Conv"}
+    assert result["search"]["measured"]["sqnr_db"] >= 20
+    program = escalate.compile(path, config=best, calib=str(cal))
+    assert program.outputs == [("output", (1, 10))]
+    with pytest.raises(escalate.CompileError, match="--objective 'speed'"):
+        escalate.search(path, cal, best, objective="speed")
