@@ -303,6 +303,9 @@ llvm::Expected<ModelResult> search::measureModel(ModuleOp model,
   CompileOptions o;
   setCompileOptions(o, wb, "quantized");
   o.config = configPath.str();
+  o.calibTable = "";
+  o.calibDir = wb.calibDir;
+  o.calibSamples = wb.calibLimit;
   if (failed(runPipeline(*m, o, false)))
     return errors.error("compiling the model with " + configPath.str());
   FailureOr<std::vector<SmallVector<Tensor>>> outs = runAll(*m, wb.samples);

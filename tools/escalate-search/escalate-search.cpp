@@ -316,6 +316,8 @@ static int run(MLIRContext &ctx) {
       prepare(model, std::move(*samples), hwPath, workDir);
   if (failed(wb))
     return 1;
+  wb->calibDir = calibDir;
+  wb->calibLimit = calibSamples;
   if (wb->layers.empty())
     return fail("the model has no decomposable convolution (group 1, kernel "
                 "larger than 1 x 1) to search");

@@ -16,6 +16,10 @@ struct Workbench {
   /// The float model's activation ranges, shared by every compile so that
   /// a layer measured alone is quantized as it is inside the model.
   std::string calibTable;
+  /// The calibration folder and sample limit: whole-model compiles
+  /// calibrate from them, as `escalate-compile --config --calib` will.
+  std::string calibDir;
+  unsigned calibLimit = 0;
   std::vector<calib::Sample> samples;
   std::vector<llvm::SmallVector<Tensor>> floatOutputs; ///< per sample
   /// Mean square of the float outputs.
@@ -56,7 +60,8 @@ llvm::Expected<Measure> measureOption(const Workbench &wb, size_t index,
                                       const Option &option,
                                       std::vector<Tensor> *outputs = nullptr);
 
-/// The whole model compiled with the per-layer settings in `configPath`.
+/// The whole model compiled with the per-layer settings in `configPath`,
+/// calibrated from the folder as escalate-compile would.
 struct ModelResult {
   double noise = 0, sqnrDb = 0;
   /// Fraction of output rows whose argmax matches the float model's.
