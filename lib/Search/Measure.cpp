@@ -249,22 +249,17 @@ llvm::Expected<Measure> search::measureOption(const Workbench &wb, size_t index,
   OwningOpRef<ModuleOp> m = parseSourceString<ModuleOp>(layer.module, &ctx);
   if (!m)
     return errors.error("layer '" + layer.name + "' does not parse");
+  Builder b(&ctx);
   m->walk([&](ConvOp conv) {
     conv->setAttr(
         kLayerConfigAttr,
-        DictionaryAttr::get(
-            &ctx, {NamedAttribute(StringAttr::get(&ctx, "bases"),
-                                  IntegerAttr::get(IntegerType::get(&ctx, 64),
-                                                   option.bases)),
-                   NamedAttribute(
-                       StringAttr::get(&ctx, "sparsity"),
-                       FloatAttr::get(Float64Type::get(&ctx), option.sparsity)),
-                   NamedAttribute(StringAttr::get(&ctx, "basis_bits"),
-                                  IntegerAttr::get(IntegerType::get(&ctx, 64),
-                                                   option.basisBits)),
-                   NamedAttribute(StringAttr::get(&ctx, "coef_bits"),
-                                  IntegerAttr::get(IntegerType::get(&ctx, 64),
-                                                   option.coefBits))}));
+        b.getDictionaryAttr(
+            {b.getNamedAttr("bases", b.getI64IntegerAttr(option.bases)),
+             b.getNamedAttr("sparsity", b.getF64FloatAttr(option.sparsity)),
+             b.getNamedAttr("basis_bits",
+                            b.getI64IntegerAttr(option.basisBits)),
+             b.getNamedAttr("coef_bits",
+                            b.getI64IntegerAttr(option.coefBits))}));
   });
   std::string what = "layer '" + layer.name + "' with " + option.describe();
   CompileOptions o;

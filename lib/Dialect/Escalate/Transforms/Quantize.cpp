@@ -79,21 +79,26 @@ FailureOr<QuantConfig> QuantizePass::configure() {
     return fail(option + "=" + Twine(bits) + " is not supported by hardware '" +
                 desc.name + "' (widths: " + list + ")");
   };
-  if (failed(check("act-bits", actBits, desc.actBits)) ||
-      failed(check("weight-bits", weightBits, desc.coefBits)) ||
-      failed(check("basis-bits", basisBits, desc.basisBits)) ||
-      failed(check("coef-bits", coefBits, desc.coefBits)))
-    return failure();
+  // Each width option, the layer setting that overrides it (if any), and
+  // the hardware's widths for it.
+  struct Width {
+    StringRef option, layerKey;
+    unsigned bits;
+    ArrayRef<unsigned> supported;
+  } widths[] = {{"act-bits", "", actBits, desc.actBits},
+                {"weight-bits", "weight_bits", weightBits, desc.coefBits},
+                {"basis-bits", "basis_bits", basisBits, desc.basisBits},
+                {"coef-bits", "coef_bits", coefBits, desc.coefBits}};
+  for (const Width &w : widths)
+    if (failed(check(w.option, w.bits, w.supported)))
+      return failure();
   // Widths a layer's configuration sets must be the hardware's too.
   WalkResult layers = getOperation().walk([&](Operation *op) {
-    std::pair<StringRef, ArrayRef<unsigned>> widths[] = {
-        {"weight_bits", desc.coefBits},
-        {"basis_bits", desc.basisBits},
-        {"coef_bits", desc.coefBits}};
-    for (auto [key, supported] : widths)
-      if (std::optional<double> bits = layerSetting(op, key))
-        if (failed(check("layer '" + layerName(op) + "': " + key.str(),
-                         unsigned(*bits), supported)))
+    for (const Width &w : widths)
+      if (std::optional<double> bits =
+              w.layerKey.empty() ? std::nullopt : layerSetting(op, w.layerKey))
+        if (failed(check("layer '" + layerName(op) + "': " + w.layerKey.str(),
+                         unsigned(*bits), w.supported)))
           return WalkResult::interrupt();
     return WalkResult::advance();
   });
