@@ -10,6 +10,7 @@ PACKAGES=(
   python3-onnx python3-numpy python3-protobuf libonnx-testdata time
   libeigen3-dev
   pybind11-dev python3-dev python3-pytest
+  python3-torch python3-torchvision dataset-fashion-mnist
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
+#include "escalate/Reference/Interpreter.h"
 #include "escalate/Sim/HostIO.h"
 #include "escalate/Sim/Simulator.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -17,54 +18,89 @@ using namespace escalate;
 /// escalate-sim's default --max-dram.
 constexpr uint64_t kMaxDramBytes = uint64_t(4) << 30;
 
+namespace {
+/// Collects every error, in order, as the tools print them ("node 'x': ...")
+/// into `sink` while it lives.
+struct ErrorSink {
+  ScopedDiagnosticHandler handler;
+  ErrorSink(MLIRContext *ctx, std::string &sink)
+      : handler(ctx, [&sink](Diagnostic &d) {
+          if (d.getSeverity() != DiagnosticSeverity::Error)
+            return success();
+          std::string node;
+          if (auto loc = dyn_cast<NameLoc>(d.getLocation()))
+            node = "node '" + loc.getName().str() + "': ";
+          sink += (sink.empty() ? "" : "\n") + node + d.str();
+          return success();
+        }) {}
+};
+
+/// Pipeline options from their text form; false with `error` set.
+bool parseOptions(const std::string &options, CompileOptions &o,
+                  std::string &error) {
+  std::string optionErrors;
+  llvm::raw_string_ostream os(optionErrors);
+  if (failed(o.parseFromString(options, os))) {
+    error = "bad options '" + options + "': " + optionErrors;
+    return false;
+  }
+  if (llvm::Error e = checkCompileOptions(o)) {
+    error = llvm::toString(std::move(e));
+    return false;
+  }
+  return true;
+}
+
+/// Imports `model` and runs the compile pipeline with options `o` on it;
+/// null with `error` set on failure.
+OwningOpRef<ModuleOp> compileModule(MLIRContext &ctx, const std::string &model,
+                                    const std::string &name,
+                                    const CompileOptions &o,
+                                    std::string &error) {
+  ErrorSink errors(&ctx, error);
+  ImportResult imported = importOnnx(model, name, ImportOptions(), &ctx);
+  if (!imported.module) {
+    if (error.empty())
+      error = "the model does not import";
+    return nullptr;
+  }
+  PassManager pm(&ctx, ModuleOp::getOperationName());
+  buildCompilePipeline(pm, o);
+  if (failed(pm.run(*imported.module))) {
+    if (error.empty())
+      error = "compilation failed";
+    return nullptr;
+  }
+  return std::move(imported.module);
+}
+
+std::unique_ptr<MLIRContext> newContext() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  return std::make_unique<MLIRContext>(registry);
+}
+} // namespace
+
 api::CompileResult api::compileOnnx(const std::string &model,
                                     const std::string &name,
                                     const std::string &options) {
   CompileResult result;
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  MLIRContext ctx(registry);
-  // Every error, in order, as the tools print them ("node 'x': ...").
-  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
-    if (d.getSeverity() != DiagnosticSeverity::Error)
-      return success();
-    std::string node;
-    if (auto loc = dyn_cast<NameLoc>(d.getLocation()))
-      node = "node '" + loc.getName().str() + "': ";
-    result.error += (result.error.empty() ? "" : "\n") + node + d.str();
-    return success();
-  });
   CompileOptions o;
-  std::string optionErrors;
-  llvm::raw_string_ostream errs(optionErrors);
-  if (failed(o.parseFromString(options, errs))) {
-    result.error = "bad options '" + options + "': " + optionErrors;
+  if (!parseOptions(options, o, result.error))
     return result;
-  }
-  if (llvm::Error e = checkCompileOptions(o)) {
-    result.error = llvm::toString(std::move(e));
-    return result;
-  }
   if (o.stopAfter != "escisa") {
     result.error = "stop-after is not available here: compile returns a "
                    "program";
     return result;
   }
-  ImportResult imported = importOnnx(model, name, ImportOptions(), &ctx);
-  if (!imported.module) {
-    if (result.error.empty())
-      result.error = "the model does not import";
+  std::unique_ptr<MLIRContext> ctx = newContext();
+  OwningOpRef<ModuleOp> module =
+      compileModule(*ctx, model, name, o, result.error);
+  if (!module)
     return result;
-  }
-  PassManager pm(&ctx, ModuleOp::getOperationName());
-  buildCompilePipeline(pm, o);
-  if (failed(pm.run(*imported.module))) {
-    if (result.error.empty())
-      result.error = "compilation failed";
-    return result;
-  }
   escisa::ProgramOp programOp;
-  imported.module->walk([&](escisa::ProgramOp p) { programOp = p; });
+  module->walk([&](escisa::ProgramOp p) { programOp = p; });
+  ErrorSink errors(ctx.get(), result.error);
   FailureOr<isa::Program> program = failure();
   if (programOp)
     program = escisa::toProgram(programOp);
@@ -161,5 +197,98 @@ api::RunResult api::runProgram(const std::string &binary,
   }
   llvm::raw_string_ostream os(result.statsJson);
   sim::writeStatsJson(*program, simulator.stats(), os);
+  return result;
+}
+
+struct api::ReferenceModel::State {
+  std::unique_ptr<MLIRContext> ctx;
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func;
+  ProgramInfo interface;
+};
+
+api::ReferenceModel::ReferenceModel(std::unique_ptr<State> state)
+    : state(std::move(state)) {}
+api::ReferenceModel::~ReferenceModel() = default;
+
+static api::HostTensor describe(std::string name, Type type) {
+  api::HostTensor t;
+  t.name = std::move(name);
+  if (auto ranked = dyn_cast<RankedTensorType>(type))
+    t.shape.assign(ranked.getShape().begin(), ranked.getShape().end());
+  return t;
+}
+
+std::unique_ptr<api::ReferenceModel>
+api::ReferenceModel::create(const std::string &model, const std::string &name,
+                            const std::string &options, std::string &error) {
+  CompileOptions o;
+  if (!parseOptions(options, o, error))
+    return nullptr;
+  if (o.stopAfter == "tiled" || o.stopAfter == "escisa") {
+    error = "stop-after=" + o.stopAfter +
+            ": the reference runs escalate, decomposed or quantized IR";
+    return nullptr;
+  }
+  auto state = std::make_unique<State>();
+  state->ctx = newContext();
+  state->module = compileModule(*state->ctx, model, name, o, error);
+  if (!state->module)
+    return nullptr;
+  state->func = state->module->lookupSymbol<func::FuncOp>("main");
+  if (!state->func) {
+    error = "the compiled model has no func.func @main";
+    return nullptr;
+  }
+  FunctionType type = state->func.getFunctionType();
+  for (auto [i, t] : llvm::enumerate(type.getInputs()))
+    state->interface.inputs.push_back(
+        describe(argumentName(state->func, i), t));
+  for (auto [i, t] : llvm::enumerate(type.getResults()))
+    state->interface.outputs.push_back(describe(resultName(state->func, i), t));
+  return std::unique_ptr<ReferenceModel>(new ReferenceModel(std::move(state)));
+}
+
+const api::ProgramInfo &api::ReferenceModel::interface() const {
+  return state->interface;
+}
+
+api::RunResult api::ReferenceModel::run(const std::vector<HostTensor> &inputs) {
+  RunResult result;
+  const std::vector<HostTensor> &want = state->interface.inputs;
+  if (inputs.size() != want.size()) {
+    result.error = "the model has " + std::to_string(want.size()) +
+                   " input(s); " + std::to_string(inputs.size()) + " given";
+    return result;
+  }
+  SmallVector<Tensor> tensors;
+  for (auto [in, expected] : llvm::zip(inputs, want)) {
+    if (!in.isFloat || in.shape != expected.shape ||
+        int64_t(in.f32.size()) != product(in.shape)) {
+      result.error = "input '" + expected.name + "' must be float32 of its "
+                     "declared shape";
+      return result;
+    }
+    Tensor t(DType::F32, in.shape);
+    llvm::copy(in.f32, t.f32().begin());
+    tensors.push_back(std::move(t));
+  }
+  ErrorSink errors(state->ctx.get(), result.error);
+  FailureOr<SmallVector<Tensor>> outputs = interpret(state->func, tensors);
+  if (failed(outputs)) {
+    if (result.error.empty())
+      result.error = "the reference run failed";
+    return result;
+  }
+  for (auto [t, d] : llvm::zip(*outputs, state->interface.outputs)) {
+    HostTensor out = d;
+    if (t.dtype() == DType::F32) {
+      out.f32.assign(t.f32().begin(), t.f32().end());
+    } else {
+      out.isFloat = false;
+      out.i64.assign(t.i64().begin(), t.i64().end());
+    }
+    result.outputs.push_back(std::move(out));
+  }
   return result;
 }

@@ -64,6 +64,10 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
       pc.errorBudget = o.errorBudget;
     else
       pc.sparsity = o.sparsity >= 0 ? double(o.sparsity) : 0.5;
+    // A model trained in decomposed form keeps its trained coefficients
+    // unless the user names a criterion.
+    pc.keepPredecomposed =
+        o.sparsity < 0 && o.stdThreshold < 0 && o.errorBudget < 0;
     pm.addPass(createPruneCoefficients(pc));
   } else if (mode == "pruned") {
     PruneWeightsOptions pw;

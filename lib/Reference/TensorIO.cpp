@@ -88,11 +88,12 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
   if (descr == "<f4" || descr == "<f8") {
     dtype = DType::F32;
     width = descr == "<f4" ? 4 : 8;
-  } else if (descr == "<i8" || descr == "<i4") {
+  } else if (descr == "<i8" || descr == "<i4" || descr == "|u1") {
     dtype = DType::I64;
-    width = descr == "<i8" ? 8 : 4;
+    width = descr == "<i8" ? 8 : descr == "<i4" ? 4 : 1;
   } else {
-    return bad(path, "unsupported dtype '" + descr + "' (f4, f8, i4, i8)");
+    return bad(path,
+               "unsupported dtype '" + descr + "' (f4, f8, i4, i8, u1)");
   }
   StringRef data = bytes.drop_front(offset + headerLen);
   if (data.size() != count * width)
@@ -106,8 +107,10 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
     fill<double>(t, data.data(), count);
   else if (descr == "<i8")
     fill<int64_t>(t, data.data(), count);
-  else
+  else if (descr == "<i4")
     fill<int32_t>(t, data.data(), count);
+  else
+    fill<uint8_t>(t, data.data(), count);
   return t;
 }
 

@@ -7,6 +7,7 @@
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
+#include "escalate/Reference/TensorIO.h"
 #include "escalate/Sim/Simulator.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Parser/Parser.h"
@@ -82,6 +83,19 @@ runAll(ModuleOp m, ArrayRef<SmallVector<Tensor>> samples) {
     outputs.push_back(std::move(*out));
   }
   return outputs;
+}
+
+/// Top-1 of `m`'s first output on a labelled set.
+FailureOr<double> classify(ModuleOp m, const LabelledSet &set) {
+  FailureOr<std::vector<SmallVector<Tensor>>> outs = runAll(m, set.inputs);
+  if (failed(outs))
+    return failure();
+  size_t correct = 0;
+  for (auto [out, label] : llvm::zip(*outs, set.labels)) {
+    ArrayRef<float> v = out.front().f32();
+    correct += std::max_element(v.begin(), v.end()) - v.begin() == label;
+  }
+  return double(correct) / std::max<size_t>(set.labels.size(), 1);
 }
 
 /// Simulates `m`'s escisa program on zero inputs.
@@ -330,6 +344,12 @@ llvm::Expected<ModelResult> search::measureModel(ModuleOp model,
   r.noise = count ? noise / count : 0;
   r.sqnrDb = 10 * std::log10(wb.signal / std::max(r.noise, 1e-30));
   r.agreement = rows ? double(agree) / rows : 1.0;
+  if (!wb.labelled.labels.empty()) {
+    FailureOr<double> top1 = classify(*m, wb.labelled);
+    if (failed(top1))
+      return errors.error("running the quantized model on the labelled set");
+    r.top1 = *top1;
+  }
   if (!simulate)
     return r;
   o.stopAfter = "escisa";
@@ -343,4 +363,62 @@ llvm::Expected<ModelResult> search::measureModel(ModuleOp model,
   for (const sim::LayerStats &l : stats->layers)
     r.layers[l.name] = {double(l.end - l.start), l.counts.energy(), 0};
   return r;
+}
+
+llvm::Expected<LabelledSet> search::loadLabelled(ModuleOp model, StringRef dir,
+                                                 unsigned limit) {
+  auto f = model.lookupSymbol<func::FuncOp>("main");
+  if (!f || f.getNumArguments() != 1)
+    return llvm::createStringError("--labels needs a model with one input");
+  auto type = dyn_cast<RankedTensorType>(f.getArgumentTypes()[0]);
+  if (!type || type.getRank() != 4 || type.getDimSize(0) != 1)
+    return llvm::createStringError(
+        "--labels needs a model whose input is one image [1, C, H, W]");
+  SmallString<256> imagesPath(dir), labelsPath(dir);
+  llvm::sys::path::append(imagesPath, "images.npy");
+  llvm::sys::path::append(labelsPath, "labels.npy");
+  llvm::Expected<Tensor> images = readTensorFile(imagesPath);
+  if (!images)
+    return images.takeError();
+  llvm::Expected<Tensor> labels = readTensorFile(labelsPath);
+  if (!labels)
+    return labels.takeError();
+  ArrayRef<int64_t> want = type.getShape().drop_front();
+  ArrayRef<int64_t> shape = images->shape();
+  bool oneChannel = shape.size() == 3 && want[0] == 1 &&
+                    shape.drop_front() == want.drop_front();
+  if (!(shape.size() == 4 && shape.drop_front() == want) && !oneChannel) {
+    std::string dims;
+    llvm::raw_string_ostream os(dims);
+    llvm::interleave(want, os, "x");
+    return llvm::createStringError(imagesPath + ": images of shape " +
+                                   images->describe() +
+                                   " do not fit the model's input image " +
+                                   dims);
+  }
+  if (labels->dtype() != DType::I64 || labels->rank() != 1 ||
+      labels->dim(0) != shape[0])
+    return llvm::createStringError(
+        labelsPath + ": needs " + Twine(shape[0]) +
+        " integer labels (one per image), holds " + labels->describe());
+  int64_t n = shape[0];
+  if (limit && limit < n)
+    n = limit;
+  int64_t size = product(want);
+  LabelledSet set;
+  for (int64_t i = 0; i < n; ++i) {
+    Tensor x(DType::F32, type.getShape());
+    for (int64_t j = 0; j < size; ++j)
+      x.f32()[j] = images->dtype() == DType::F32
+                       ? images->f32()[i * size + j]
+                       : float(images->i64()[i * size + j]) / 255.0f;
+    set.inputs.push_back({std::move(x)});
+    set.labels.push_back(labels->i64()[i]);
+  }
+  FailureOr<double> top1 = classify(model, set);
+  if (failed(top1))
+    return llvm::createStringError("the float model fails on the labelled "
+                                   "set");
+  set.floatTop1 = *top1;
+  return set;
 }

@@ -21,6 +21,33 @@ py::array toArray(const HostTensor &t) {
   return py::array_t<int64_t>(t.shape, t.i64.data());
 }
 
+std::vector<HostTensor> toHosts(const py::list &arrays) {
+  std::vector<HostTensor> hosts;
+  for (py::handle item : arrays) {
+    HostTensor t;
+    py::array a = py::reinterpret_borrow<py::array>(item);
+    t.shape.assign(a.shape(), a.shape() + a.ndim());
+    if (py::isinstance<py::array_t<float>>(a)) {
+      auto f = py::array_t<float, py::array::c_style | py::array::forcecast>(a);
+      t.f32.assign(f.data(), f.data() + f.size());
+    } else {
+      t.isFloat = false;
+      auto i =
+          py::array_t<int64_t, py::array::c_style | py::array::forcecast>(a);
+      t.i64.assign(i.data(), i.data() + i.size());
+    }
+    hosts.push_back(std::move(t));
+  }
+  return hosts;
+}
+
+py::list outputList(const std::vector<HostTensor> &tensors) {
+  py::list outputs;
+  for (const HostTensor &t : tensors)
+    outputs.append(py::make_tuple(t.name, toArray(t)));
+  return outputs;
+}
+
 py::list describe(const std::vector<HostTensor> &tensors) {
   py::list out;
   for (const HostTensor &t : tensors)
@@ -61,37 +88,53 @@ PYBIND11_MODULE(_escalate, m) {
       "run_program",
       [](py::bytes binary, const py::list &inputs, bool dequantize,
          uint64_t maxCycles) {
-        std::vector<HostTensor> hosts;
-        for (py::handle item : inputs) {
-          HostTensor t;
-          py::array a = py::reinterpret_borrow<py::array>(item);
-          t.shape.assign(a.shape(), a.shape() + a.ndim());
-          if (py::isinstance<py::array_t<float>>(a)) {
-            auto f =
-                py::array_t<float, py::array::c_style | py::array::forcecast>(
-                    a);
-            t.f32.assign(f.data(), f.data() + f.size());
-          } else {
-            t.isFloat = false;
-            auto i =
-                py::array_t<int64_t, py::array::c_style | py::array::forcecast>(
-                    a);
-            t.i64.assign(i.data(), i.data() + i.size());
-          }
-          hosts.push_back(std::move(t));
-        }
+        std::vector<HostTensor> hosts = toHosts(inputs);
         std::string bytes = binary;
         escalate::api::RunResult r;
         {
           py::gil_scoped_release release;
           r = escalate::api::runProgram(bytes, hosts, dequantize, maxCycles);
         }
-        py::list outputs;
-        for (const HostTensor &t : r.outputs)
-          outputs.append(py::make_tuple(t.name, toArray(t)));
-        return py::make_tuple(r.error, outputs, r.statsJson);
+        return py::make_tuple(r.error, outputList(r.outputs), r.statsJson);
       },
       py::arg("binary"), py::arg("inputs"), py::arg("dequantize"),
       py::arg("max_cycles"),
       "(error, [(name, array)], stats JSON): simulate the program");
+
+  using escalate::api::ReferenceModel;
+  py::class_<ReferenceModel>(m, "ReferenceModel")
+      .def_static(
+          "create",
+          [](py::bytes model, const std::string &name,
+             const std::string &options) {
+            std::string bytes = model, error;
+            std::unique_ptr<ReferenceModel> r;
+            {
+              py::gil_scoped_release release;
+              r = ReferenceModel::create(bytes, name, options, error);
+            }
+            return py::make_tuple(error, std::move(r));
+          },
+          py::arg("model"), py::arg("name"), py::arg("options"),
+          "(error, model or None): compile up to a stage for the reference")
+      .def(
+          "run",
+          [](ReferenceModel &self, const py::list &inputs) {
+            std::vector<HostTensor> hosts = toHosts(inputs);
+            escalate::api::RunResult r;
+            {
+              py::gil_scoped_release release;
+              r = self.run(hosts);
+            }
+            return py::make_tuple(r.error, outputList(r.outputs));
+          },
+          py::arg("inputs"), "(error, [(name, array)])")
+      .def_property_readonly(
+          "inputs",
+          [](const ReferenceModel &self) {
+            return describe(self.interface().inputs);
+          })
+      .def_property_readonly("outputs", [](const ReferenceModel &self) {
+        return describe(self.interface().outputs);
+      });
 }

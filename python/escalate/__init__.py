@@ -19,7 +19,8 @@ import os
 import subprocess
 import tempfile
 
-__all__ = ["CompileError", "Program", "Stats", "compile", "search", "models"]
+__all__ = ["CompileError", "Program", "Reference", "Stats", "compile",
+           "evaluate", "search", "models"]
 
 
 class CompileError(Exception):
@@ -120,32 +121,81 @@ class Program:
         scale, integers taken as stored. Returns ({output name: array},
         Stats); outputs are dequantized floats unless `dequantize` is False.
         """
-        import numpy as np
-        if isinstance(inputs, dict):
-            unknown = set(inputs) - {n for n, _ in self.inputs}
-            if unknown:
-                raise CompileError("no program input named %s (inputs: %s)" % (
-                    ", ".join(sorted(unknown)),
-                    ", ".join(n for n, _ in self.inputs)))
-            missing = [n for n, _ in self.inputs if n not in inputs]
-            if missing:
-                raise CompileError("input %s not given" % ", ".join(missing))
-            ordered = [inputs[n] for n, _ in self.inputs]
-        else:
-            ordered = list(inputs)
-        arrays = []
-        for (name, shape), value in zip(self.inputs, ordered):
-            a = np.asarray(value)
-            if a.shape != shape:
-                raise CompileError("input '%s' has shape %s; the program "
-                                   "takes %s" % (name, a.shape, shape))
-            arrays.append(np.ascontiguousarray(
-                a, np.float32 if a.dtype.kind == "f" else np.int64))
+        arrays = _ordered_inputs(self.inputs, inputs)
         error, outputs, stats = _native().run_program(
             self.binary, arrays, dequantize, max_cycles)
         if error:
             raise CompileError(error)
         return dict(outputs), Stats(json.loads(stats))
+
+
+def _model_bytes(model):
+    """(bytes, name for messages) of a model given as a path or bytes."""
+    if isinstance(model, (bytes, bytearray)):
+        return bytes(model), "<bytes>"
+    name = os.fspath(model)
+    try:
+        with open(name, "rb") as f:
+            return f.read(), name
+    except OSError as e:
+        raise CompileError("cannot read '%s': %s" % (name, e.strerror))
+
+
+def _ordered_inputs(interface, inputs):
+    """`inputs` (a dict by name or a list in order) as arrays in the order
+    of `interface` [(name, shape)], shapes checked."""
+    import numpy as np
+    if isinstance(inputs, dict):
+        unknown = set(inputs) - {n for n, _ in interface}
+        if unknown:
+            raise CompileError("no input named %s (inputs: %s)" % (
+                ", ".join(sorted(unknown)), ", ".join(n for n, _ in interface)))
+        missing = [n for n, _ in interface if n not in inputs]
+        if missing:
+            raise CompileError("input %s not given" % ", ".join(missing))
+        ordered = [inputs[n] for n, _ in interface]
+    else:
+        ordered = list(inputs)
+    arrays = []
+    for (name, shape), value in zip(interface, ordered):
+        a = np.asarray(value)
+        if a.shape != shape:
+            raise CompileError("input '%s' has shape %s; the model takes %s"
+                               % (name, a.shape, shape))
+        arrays.append(np.ascontiguousarray(
+            a, np.float32 if a.dtype.kind == "f" else np.int64))
+    return arrays
+
+
+class Reference:
+    """A model compiled up to `stage` and run by the reference interpreter:
+    "escalate" is the float model as imported and cleaned up (what
+    escalate-run runs), "decomposed" after decomposition and pruning,
+    "quantized" the integer model the simulator reproduces bit for bit.
+    Options are compile's. `run` returns {output name: array}."""
+
+    def __init__(self, model, stage="escalate", **options):
+        data, name = _model_bytes(model)
+        options["stop_after"] = stage
+        error, self._model = _native().ReferenceModel.create(
+            data, name, _option_string(options))
+        if error:
+            raise CompileError(error)
+        self.inputs = [(n, tuple(s)) for n, s in self._model.inputs]
+        self.outputs = [(n, tuple(s)) for n, s in self._model.outputs]
+        self.stage = stage
+
+    def run(self, inputs):
+        import numpy as np
+        arrays = [a.astype(np.float32) for a in
+                  _ordered_inputs(self.inputs, inputs)]
+        error, outputs = self._model.run(arrays)
+        if error:
+            raise CompileError(error)
+        return dict(outputs)
+
+    def __repr__(self):
+        return "Reference(stage=%r, inputs=%r)" % (self.stage, self.inputs)
 
 
 def compile(model, **options):
@@ -156,15 +206,7 @@ def compile(model, **options):
     calib, calib_method, calib_samples, calib_table, write_calib_table,
     report, max_instructions.
     """
-    if isinstance(model, (bytes, bytearray)):
-        data, name = bytes(model), "<bytes>"
-    else:
-        name = os.fspath(model)
-        try:
-            with open(name, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            raise CompileError("cannot read '%s': %s" % (name, e.strerror))
+    data, name = _model_bytes(model)
     error, binary = _native().compile_onnx(data, name,
                                            _option_string(options))
     if error:
@@ -195,3 +237,14 @@ def search(model, calib, output, objective="cycles", budget="sqnr:30dB",
             "escalate-search: error: ", ""))
     with open(output) as f:
         return json.load(f)
+
+
+
+def __getattr__(name):
+    # `escalate.evaluate(model, data, ...)`: labelled accuracy through the
+    # references and the simulator. Imported on first use, so that
+    # `python -m escalate.evaluate` does not find itself imported already.
+    if name == "evaluate":
+        import importlib
+        return importlib.import_module(".evaluate", __name__)
+    raise AttributeError("module 'escalate' has no attribute %r" % name)

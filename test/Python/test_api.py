@@ -111,7 +111,7 @@ def test_errors_carry_the_compilers_message(tiny, tmp_path):
     program = escalate.compile(path, calib_samples=1)
     with pytest.raises(escalate.CompileError, match="has shape"):
         program.run({"input": x[:, :2]})
-    with pytest.raises(escalate.CompileError, match="no program input named"):
+    with pytest.raises(escalate.CompileError, match="no input named"):
         program.run({"image": x})
     with pytest.raises(escalate.CompileError, match="max-cycles"):
         program.run([x], max_cycles=100)

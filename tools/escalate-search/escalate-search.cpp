@@ -58,8 +58,21 @@ static cl::opt<std::string> objectiveName("objective",
                                           cl::cat(category));
 static cl::opt<std::string>
     budgetSpec("budget",
-               cl::desc("Accuracy to keep: sqnr:<dB>dB or agreement:<0-1>"),
+               cl::desc("Accuracy to keep: sqnr:<dB>dB, agreement:<0-1> "
+                        "(top-1 agreement with the float model), or "
+                        "accuracy:<points> (labelled top-1 at most this many "
+                        "percentage points below the float model's; needs "
+                        "--labels)"),
                cl::init("sqnr:30dB"), cl::cat(category));
+static cl::opt<std::string>
+    labelsDir("labels",
+              cl::desc("Labelled images (images.npy, labels.npy) for an "
+                       "accuracy budget"),
+              cl::value_desc("dir"), cl::cat(category));
+static cl::opt<unsigned>
+    labelSamples("label-samples",
+                 cl::desc("Use at most this many labelled images (0: all)"),
+                 cl::init(0), cl::cat(category));
 static cl::opt<unsigned>
     maxEvals("max-evals",
              cl::desc("Measure at most this many layer options (0: all)"),
@@ -125,34 +138,63 @@ static llvm::Expected<std::vector<double>> parseList(StringRef flag,
 
 namespace {
 struct Budget {
-  bool agreement = false;
+  enum Kind { Sqnr, Agreement, Accuracy } kind = Sqnr;
   double value = 0;
+  /// Accuracy: the lowest labelled top-1 allowed (float top-1 - points).
+  double floor = 0;
   bool met(const ModelResult &r) const {
-    return agreement ? r.agreement >= value : r.sqnrDb >= value;
+    switch (kind) {
+    case Sqnr:
+      return r.sqnrDb >= value;
+    case Agreement:
+      return r.agreement >= value;
+    case Accuracy:
+      return r.top1 >= floor;
+    }
+    return false;
   }
   std::string describe() const {
-    return agreement ? llvm::formatv("top-1 agreement >= {0}", value).str()
-                     : llvm::formatv("output SQNR >= {0} dB", value).str();
+    switch (kind) {
+    case Sqnr:
+      return llvm::formatv("output SQNR >= {0} dB", value).str();
+    case Agreement:
+      return llvm::formatv("top-1 agreement >= {0}", value).str();
+    case Accuracy:
+      return llvm::formatv("labelled top-1 >= {0:f2}% (float - {1} points)",
+                           100 * floor, value)
+          .str();
+    }
+    return "";
   }
 };
 
 llvm::Expected<Budget> parseBudget(StringRef spec) {
   auto [kind, value] = spec.split(':');
   Budget b;
-  b.agreement = kind == "agreement";
-  if (!b.agreement && kind != "sqnr")
+  if (kind == "agreement")
+    b.kind = Budget::Agreement;
+  else if (kind == "accuracy")
+    b.kind = Budget::Accuracy;
+  else if (kind != "sqnr")
     return llvm::createStringError("--budget '" + spec +
-                                   "': expected sqnr:<dB>dB or "
-                                   "agreement:<fraction>");
-  StringRef number =
-      b.agreement
-          ? value
-          : value.trim().drop_back(value.ends_with_insensitive("db") ? 2 : 0);
+                                   "': expected sqnr:<dB>dB, "
+                                   "agreement:<fraction> or "
+                                   "accuracy:<points>");
+  StringRef number = value.trim();
+  if (b.kind == Budget::Sqnr && number.ends_with_insensitive("db"))
+    number = number.drop_back(2);
+  if (b.kind == Budget::Accuracy && number.ends_with("pt"))
+    number = number.drop_back(2);
   if (number.getAsDouble(b.value) ||
-      (b.agreement && !(b.value > 0 && b.value <= 1)))
+      (b.kind == Budget::Agreement && !(b.value > 0 && b.value <= 1)) ||
+      (b.kind == Budget::Accuracy && !(b.value >= 0 && b.value <= 100)))
     return llvm::createStringError(
         "--budget '" + spec +
-        "': the value must be a number (an agreement in (0, 1])");
+        "': the value must be a number (an agreement in (0, 1], an "
+        "accuracy drop in [0, 100] points)");
+  if (b.kind == Budget::Accuracy && labelsDir.empty())
+    return llvm::createStringError("--budget '" + spec +
+                                   "' needs labelled images: --labels DIR");
   return b;
 }
 
@@ -231,10 +273,13 @@ llvm::json::Object pointJson(const Problem &p, const Config &c) {
 }
 
 llvm::json::Object resultJson(const ModelResult &r) {
-  return llvm::json::Object{{"cycles", r.cycles},
-                            {"energy_pj", r.energyPj},
-                            {"sqnr_db", r.sqnrDb},
-                            {"agreement", r.agreement}};
+  llvm::json::Object o{{"cycles", r.cycles},
+                       {"energy_pj", r.energyPj},
+                       {"sqnr_db", r.sqnrDb},
+                       {"agreement", r.agreement}};
+  if (r.top1 >= 0)
+    o["top1"] = r.top1;
+  return o;
 }
 } // namespace
 
@@ -318,6 +363,17 @@ static int run(MLIRContext &ctx) {
     return 1;
   wb->calibDir = calibDir;
   wb->calibLimit = calibSamples;
+  if (!labelsDir.empty()) {
+    llvm::Expected<LabelledSet> set =
+        loadLabelled(model, labelsDir, labelSamples);
+    if (!set)
+      return fail(llvm::toString(set.takeError()));
+    wb->labelled = std::move(*set);
+    budget->floor = wb->labelled.floatTop1 - budget->value / 100;
+    progress(llvm::formatv("float top-1 {0:f2}% on {1} labelled images",
+                           100 * wb->labelled.floatTop1,
+                           wb->labelled.labels.size()));
+  }
   if (wb->layers.empty())
     return fail("the model has no decomposable convolution (group 1, kernel "
                 "larger than 1 x 1) to search");
@@ -497,8 +553,9 @@ static int run(MLIRContext &ctx) {
   if (!budget->met(*baseline))
     return fail("the baseline (every layer at its most accurate option) "
                 "already misses the budget: " +
-                llvm::formatv("{0:f2} dB, agreement {1:f3}", baseline->sqnrDb,
-                              baseline->agreement) +
+                llvm::formatv("{0:f2} dB, agreement {1:f3}, top-1 {2:f4}",
+                              baseline->sqnrDb, baseline->agreement,
+                              baseline->top1) +
                 " against " + budget->describe());
 
   // Search at a predicted-SQNR target and verify the result compiled;
@@ -506,9 +563,10 @@ static int run(MLIRContext &ctx) {
   // baseline's SQNR always does). The prediction assumes layer errors add
   // up independently, so the measured SQNR decides, not the predicted one.
   std::vector<Point> visited;
-  double lo = budget->agreement ? baseline->sqnrDb - 25 : budget->value - 10;
+  bool bySqnr = budget->kind == Budget::Sqnr;
+  double lo = bySqnr ? budget->value - 10 : baseline->sqnrDb - 25;
   double hi = baseline->sqnrDb;
-  double target = budget->agreement ? (lo + hi) / 2 : budget->value;
+  double target = bySqnr ? budget->value : (lo + hi) / 2;
   struct Outcome {
     Config config;
     std::string method;
@@ -535,9 +593,13 @@ static int run(MLIRContext &ctx) {
         changes += " " + problem.layers[l].name + ":" +
                    problem.layers[l].options[chosen[l]].describe();
     progress(llvm::formatv("target {0:f2} dB: predicted {1:f2} dB, measured "
-                           "{2:f2} dB, agreement {3:f3}, cost {4:e3};{5}",
+                           "{2:f2} dB, agreement {3:f3}{4}, cost {5:e3};{6}",
                            target, predictedSqnr(problem, chosen), r->sqnrDb,
-                           r->agreement, cost(problem, chosen),
+                           r->agreement,
+                           r->top1 >= 0
+                               ? llvm::formatv(", top-1 {0:f4}", r->top1).str()
+                               : std::string(),
+                           cost(problem, chosen),
                            changes.empty() ? " the baseline" : changes));
     bool ok = budget->met(*r);
     if (ok && (!best || cost(problem, chosen) <= cost(problem, best->config)))
@@ -624,15 +686,22 @@ static int run(MLIRContext &ctx) {
       return fail(llvm::toString(std::move(e)));
   }
 
-  llvm::outs() << llvm::formatv("{0,-10} {1,14} {2,16} {3,10} {4,10}\n",
+  bool labelled = !wb->labelled.labels.empty();
+  llvm::outs() << llvm::formatv("{0,-10} {1,14} {2,16} {3,10} {4,10}{5}\n",
                                 "config", "cycles", "energy (uJ)", "SQNR dB",
-                                "agreement");
+                                "agreement", labelled ? "      top-1" : "");
   auto row = [&](StringRef name, const ModelResult &r) {
-    llvm::outs() << llvm::formatv("{0,-10} {1,14} {2,16:f3} {3,10:f2} "
-                                  "{4,10:f3}\n",
-                                  name, uint64_t(r.cycles), r.energyPj * 1e-6,
-                                  r.sqnrDb, r.agreement);
+    llvm::outs() << llvm::formatv(
+        "{0,-10} {1,14} {2,16:f3} {3,10:f2} {4,10:f3}{5}\n", name,
+        uint64_t(r.cycles), r.energyPj * 1e-6, r.sqnrDb, r.agreement,
+        labelled ? llvm::formatv(" {0,9:f2}%", 100 * r.top1).str()
+                 : std::string());
   };
+  if (labelled)
+    llvm::outs() << llvm::formatv("float top-1 {0:f2}% on {1} labelled "
+                                  "images\n",
+                                  100 * wb->labelled.floatTop1,
+                                  wb->labelled.labels.size());
   row("baseline", *baseline);
   row("chosen", *final);
   llvm::outs() << llvm::formatv(

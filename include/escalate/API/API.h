@@ -11,6 +11,7 @@
 #define ESCALATE_API_API_H
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,32 @@ struct RunResult {
 RunResult runProgram(const std::string &binary,
                      const std::vector<HostTensor> &inputs, bool dequantize,
                      uint64_t maxCycles);
+
+/// A model compiled up to a stage of the `escalate-compile` pipeline and
+/// held for the reference interpreter: `stop-after=escalate` is the float
+/// model as imported and cleaned up (what `escalate-run` runs),
+/// `stop-after=quantized` the integer model the simulator reproduces bit
+/// for bit. Compiled once, run many times.
+class ReferenceModel {
+public:
+  ~ReferenceModel();
+  /// `options` as compileOnnx's, with `stop-after` escalate, decomposed or
+  /// quantized. Null with `error` set on failure.
+  static std::unique_ptr<ReferenceModel> create(const std::string &model,
+                                                const std::string &name,
+                                                const std::string &options,
+                                                std::string &error);
+  /// Runs the model on float `inputs` in its input order; statsJson is
+  /// empty.
+  RunResult run(const std::vector<HostTensor> &inputs);
+  /// Names and shapes of the inputs and outputs.
+  const ProgramInfo &interface() const;
+
+private:
+  struct State;
+  explicit ReferenceModel(std::unique_ptr<State> state);
+  std::unique_ptr<State> state;
+};
 
 } // namespace escalate::api
 

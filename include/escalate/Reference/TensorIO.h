@@ -10,7 +10,8 @@
 
 namespace escalate {
 
-/// Reads a tensor from `.npy` (little-endian f4/f8/i4/i8, C order) or from a
+/// Reads a tensor from `.npy` (little-endian f4/f8/i4/i8 or u1, C order;
+/// integers as I64) or from a
 /// serialized ONNX TensorProto (`.pb`, FLOAT or INT64), chosen by extension.
 llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
 

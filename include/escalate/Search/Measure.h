@@ -9,6 +9,21 @@
 
 namespace escalate::search {
 
+/// Labelled images for an accuracy budget (escalate-search --labels): one
+/// model input per image, its label, and the float model's top-1 on them.
+struct LabelledSet {
+  std::vector<calib::Sample> inputs;
+  std::vector<int64_t> labels;
+  double floatTop1 = 0;
+};
+
+/// Reads DIR/images.npy ([N, C, H, W] or [N, H, W] for one channel; uint8
+/// scaled by 1/255, floats as stored) and DIR/labels.npy (integers [N]),
+/// the folder format of escalate.data, at most `limit` images (0: all),
+/// and classifies them with the float `model`.
+llvm::Expected<LabelledSet> loadLabelled(mlir::ModuleOp model,
+                                         llvm::StringRef dir, unsigned limit);
+
 /// A float model (after escalate-graph-opt) and its calibration data,
 /// prepared for measuring.
 struct Workbench {
@@ -34,6 +49,8 @@ struct Workbench {
     std::vector<Tensor> inputs, outputs;
   };
   std::vector<LayerData> layers;
+  /// Empty unless the budget is labelled accuracy.
+  LabelledSet labelled;
 };
 
 /// Calibrates `model` on `samples`, writing the ranges to
@@ -66,6 +83,8 @@ struct ModelResult {
   double noise = 0, sqnrDb = 0;
   /// Fraction of output rows whose argmax matches the float model's.
   double agreement = 0;
+  /// Top-1 on the workbench's labelled set (-1 without one).
+  double top1 = -1;
   /// Simulated on zero inputs (the counts do not depend on data).
   double cycles = 0, energyPj = 0;
   llvm::StringMap<Measure> layers; ///< simulated cost by layer name

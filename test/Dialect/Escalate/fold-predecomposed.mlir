@@ -8,6 +8,7 @@
 // CHECK-DAG: %[[C:.*]] = escalate.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]]> : tensor<1x2x2xf32>
 // CHECK-DAG: %[[BIAS:.*]] = escalate.constant dense<1.050000e+01> : tensor<1xf32>
 // CHECK: escalate.decomposed_conv %arg0, %[[B]], %[[C]], %[[BIAS]]
+// CHECK-SAME: escalate.predecomposed
 // CHECK-NOT: escalate.conv
 func.func @folds(%x: tensor<1x2x4x4xf32>) -> tensor<1x1x3x3xf32> {
   %w = escalate.constant dense<[[[[1.0, 0.0], [0.0, 0.0]]], [[[0.0, 0.0], [0.0, 1.0]]], [[[1.0, 0.0], [0.0, 0.0]]], [[[0.0, 0.0], [0.0, 1.0]]]]> : tensor<4x1x2x2xf32>

@@ -122,6 +122,7 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
       sram[hw::bufferName(hw::Buffer(b))] = code.peakBytes[b];
     }
     auto result = cast<RankedTensorType>(op->getResult(0).getType());
+    llvm::json::Object weights = weightStats(op);
     layers.push_back(llvm::json::Object{
         {"name", name},
         {"kind", kind},
@@ -139,7 +140,35 @@ struct EmitIsaPass : public escalate::impl::EmitIsaBase<EmitIsaPass> {
         {"estimated_cycles", tile.getCycles()},
         {"estimated_dram_bytes", tile.getDramBytes()},
         {"constant_bytes", int64_t(code.constants.size())},
+        {"weights", std::move(weights)},
         {"sram_bytes", std::move(sram)}});
+  }
+
+  /// What a convolution layer keeps of its weights, as compiled: M and the
+  /// coefficient sparsity of a decomposed layer, the weight sparsity of a
+  /// dense or pruned one (empty for other layers).
+  static llvm::json::Object weightStats(Operation *op) {
+    auto sparsity = [](Value v, llvm::json::Object &o, StringRef count,
+                       StringRef fraction) {
+      FailureOr<Tensor> t = constantValue(v);
+      if (failed(t))
+        return;
+      int64_t n = t->numElements();
+      int64_t nonzero = t->dtype() == DType::F32
+                            ? n - llvm::count(t->f32(), 0.0f)
+                            : n - llvm::count(t->i64(), int64_t(0));
+      o[count] = nonzero;
+      o[fraction] = n ? 1.0 - double(nonzero) / n : 0.0;
+    };
+    llvm::json::Object o;
+    if (auto dec = dyn_cast<QDecomposedConvOp>(op)) {
+      o["bases"] = cast<RankedTensorType>(dec.getBases().getType()).getDimSize(0);
+      sparsity(dec.getCoefficients(), o, "nonzero_coefficients",
+               "coefficient_sparsity");
+    } else if (auto conv = dyn_cast<QConvOp>(op)) {
+      sparsity(conv.getWeight(), o, "nonzero_weights", "weight_sparsity");
+    }
+    return o;
   }
 
   LogicalResult misfit(Operation *op, llvm::Error err) {

@@ -111,6 +111,7 @@ struct FoldPredecomposedPass
         }
     dec->setAttr(kKernelEnergyAttr, b.getF64FloatAttr(energy));
     dec->setAttr(kResidualEnergyAttr, b.getF64FloatAttr(0.0));
+    dec->setAttr(kPredecomposedAttr, b.getUnitAttr());
     pw.replaceAllUsesWith(dec.getResult());
     pw.erase();
     basis.erase();

@@ -186,6 +186,9 @@ struct PruneCoefficientsPass
   }
 
   void prune(DecomposedConvOp dec) {
+    if (keepPredecomposed && dec->hasAttr(kPredecomposedAttr) &&
+        !layerSetting(dec, "sparsity"))
+      return;
     FailureOr<Tensor> basesT = constantValue(dec.getBases());
     FailureOr<Tensor> coefsT = constantValue(dec.getCoefficients());
     if (failed(basesT) || failed(coefsT))

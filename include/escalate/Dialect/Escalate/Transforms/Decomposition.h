@@ -12,6 +12,9 @@ namespace escalate {
 /// error against the original weights computable after they are gone.
 constexpr llvm::StringLiteral kKernelEnergyAttr = "escalate.kernel_energy";
 constexpr llvm::StringLiteral kResidualEnergyAttr = "escalate.residual_energy";
+/// Marks a layer that escalate-fold-predecomposed recognised: its bases and
+/// coefficients were trained, so pruning keeps them unless asked.
+constexpr llvm::StringLiteral kPredecomposedAttr = "escalate.predecomposed";
 /// `[out, in]` channels of a convolution before escalate-shrink-channels.
 constexpr llvm::StringLiteral kOriginalChannelsAttr =
     "escalate.original_channels";

@@ -76,7 +76,7 @@ def FoldPredecomposed : Pass<"escalate-fold-predecomposed", "mlir::ModuleOp"> {
     coefficients, without re-decomposing (a bias on the grouped convolution
     folds into the coefficient stage's bias). Pairs whose filters do not
     repeat exactly, or whose intermediate maps have other users, are left
-    alone.
+    alone. Folded layers are marked `escalate.predecomposed`.
   }];
 }
 
@@ -120,6 +120,10 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
            "Data-aware refit: fit survivors to each layer's recorded output "
            "on these activations (escalate-run --dump-dir of the original "
            "model) instead of to its kernels">,
+    Option<"keepPredecomposed", "keep-predecomposed", "bool",
+           /*default=*/"false",
+           "Leave layers marked escalate.predecomposed as trained unless "
+           "their layer configuration sets a sparsity">,
   ];
 }
 
