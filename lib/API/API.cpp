@@ -35,13 +35,18 @@ struct ErrorSink {
         }) {}
 };
 
-/// Pipeline options from their text form; false with `error` set.
+/// Pipeline options from their text form, with a work folder in `workDir`
+/// if they need one; false with `error` set.
 bool parseOptions(const std::string &options, CompileOptions &o,
-                  std::string &error) {
+                  ScopedWorkDir &workDir, std::string &error) {
   std::string optionErrors;
   llvm::raw_string_ostream os(optionErrors);
   if (failed(o.parseFromString(options, os))) {
     error = "bad options '" + options + "': " + optionErrors;
+    return false;
+  }
+  if (llvm::Error e = workDir.prepare(o)) {
+    error = llvm::toString(std::move(e));
     return false;
   }
   if (llvm::Error e = checkCompileOptions(o)) {
@@ -86,7 +91,8 @@ api::CompileResult api::compileOnnx(const std::string &model,
                                     const std::string &options) {
   CompileResult result;
   CompileOptions o;
-  if (!parseOptions(options, o, result.error))
+  ScopedWorkDir workDir;
+  if (!parseOptions(options, o, workDir, result.error))
     return result;
   if (o.stopAfter != "escisa") {
     result.error = "stop-after is not available here: compile returns a "
@@ -223,7 +229,8 @@ std::unique_ptr<api::ReferenceModel>
 api::ReferenceModel::create(const std::string &model, const std::string &name,
                             const std::string &options, std::string &error) {
   CompileOptions o;
-  if (!parseOptions(options, o, error))
+  ScopedWorkDir workDir;
+  if (!parseOptions(options, o, workDir, error))
     return nullptr;
   if (o.stopAfter == "tiled" || o.stopAfter == "escisa") {
     error = "stop-after=" + o.stopAfter +

@@ -8,6 +8,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
 
 using namespace mlir;
 
@@ -26,6 +27,24 @@ std::optional<escalate::Stage> escalate::parseStage(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
+escalate::ScopedWorkDir::~ScopedWorkDir() {
+  if (!path.empty())
+    llvm::sys::fs::remove_directories(path);
+}
+
+llvm::Error escalate::ScopedWorkDir::prepare(CompileOptions &o) {
+  if (!o.refit || !o.workDir.empty())
+    return llvm::Error::success();
+  llvm::SmallString<128> dir;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("escalate-compile", dir))
+    return llvm::createStringError("cannot create a work folder: " +
+                                   ec.message());
+  path = dir.str().str();
+  o.workDir = path;
+  return llvm::Error::success();
+}
+
 llvm::Error escalate::checkCompileOptions(const CompileOptions &o) {
   if (!parseStage(o.stopAfter))
     return llvm::createStringError(
@@ -34,6 +53,17 @@ llvm::Error escalate::checkCompileOptions(const CompileOptions &o) {
   if (o.mode != "decomposed" && o.mode != "dense" && o.mode != "pruned")
     return llvm::createStringError("unknown mode '" + o.mode +
                                    "' (decomposed, dense or pruned)");
+  if (o.refit && o.mode != "decomposed")
+    return llvm::createStringError("refit applies to the decomposed mode "
+                                   "only, not to '" +
+                                   o.mode + "'");
+  if (o.refit && o.calibDir.empty())
+    return llvm::createStringError(
+        "refit fits layers to the float model's outputs on calibration "
+        "samples: give calib");
+  if (o.refit && o.workDir.empty())
+    return llvm::createStringError("refit needs work-dir, a folder for the "
+                                   "recorded activations");
   return llvm::Error::success();
 }
 
@@ -52,6 +82,16 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
   }
 
   if (mode == "decomposed") {
+    // The original layers' inputs and outputs, recorded before anything is
+    // decomposed, are what the refit fits to.
+    std::string recordings = o.workDir + "/activations";
+    if (o.refit) {
+      RecordActivationsOptions ra;
+      ra.calibDir = o.calibDir;
+      ra.sampleLimit = o.calibSamples;
+      ra.outDir = recordings;
+      pm.addPass(createRecordActivations(ra));
+    }
     pm.addPass(createFoldPredecomposed());
     DecomposeKernelsOptions dk;
     dk.numBases = o.bases;
@@ -68,6 +108,8 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
     // unless the user names a criterion.
     pc.keepPredecomposed =
         o.sparsity < 0 && o.stdThreshold < 0 && o.errorBudget < 0;
+    if (o.refit)
+      pc.calibration = recordings;
     pm.addPass(createPruneCoefficients(pc));
   } else if (mode == "pruned") {
     PruneWeightsOptions pw;

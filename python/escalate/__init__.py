@@ -202,6 +202,7 @@ def compile(model, **options):
     """Compiles an ONNX model (a path, or the bytes of a binary or text
     model) to a Program. Options are escalate-compile's pipeline options:
     mode, hw, config, bases, energy, sparsity, std_threshold, error_budget,
+    refit,
     act_bits, weight_bits, basis_bits, coef_bits, per_channel, symmetric,
     calib, calib_method, calib_samples, calib_table, write_calib_table,
     report, max_instructions.

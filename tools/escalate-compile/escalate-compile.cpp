@@ -88,6 +88,11 @@ static cl::opt<double>
     errorBudget("error-budget",
                 cl::desc("Prune coefficients up to this kernel error instead"),
                 cl::init(-1), cl::cat(category));
+static cl::opt<bool>
+    refit("refit",
+          cl::desc("Refit surviving coefficients to each layer's float "
+                   "outputs on the --calib samples (decomposed mode)"),
+          cl::cat(category));
 static cl::opt<unsigned> actBits("act-bits", cl::init(8), cl::cat(category));
 static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
                                     cl::cat(category));
@@ -200,6 +205,7 @@ int main(int argc, char **argv) {
   options.sparsity = sparsity;
   options.stdThreshold = stdThreshold;
   options.errorBudget = errorBudget;
+  options.refit = refit;
   options.actBits = actBits;
   options.weightBits = weightBits;
   options.basisBits = basisBits;
@@ -220,6 +226,9 @@ int main(int argc, char **argv) {
     return fail("--emit " + emit +
                 " is not escalate, decomposed, quantized, tiled, escisa, asm "
                 "or bin");
+  ScopedWorkDir workDir;
+  if (llvm::Error err = workDir.prepare(options))
+    return fail(llvm::toString(std::move(err)));
   if (llvm::Error err = checkCompileOptions(options))
     return fail(llvm::toString(std::move(err)));
   if (!calib.empty() && !calibTable.empty())

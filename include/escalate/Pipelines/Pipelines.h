@@ -53,6 +53,15 @@ struct CompileOptions : public mlir::PassPipelineOptions<CompileOptions> {
       *this, "error-budget",
       llvm::cl::desc("Prune coefficients up to this relative kernel error"),
       llvm::cl::init(-1)};
+  Option<bool> refit{
+      *this, "refit",
+      llvm::cl::desc("Refit surviving coefficients to each layer's float "
+                     "outputs on the calibration samples (needs calib)"),
+      llvm::cl::init(false)};
+  Option<std::string> workDir{
+      *this, "work-dir",
+      llvm::cl::desc("Folder for intermediate recordings (refit); "
+                     "escalate-compile makes a temporary one")};
   // Quantization.
   Option<unsigned> actBits{*this, "act-bits", llvm::cl::init(8)};
   Option<unsigned> weightBits{*this, "weight-bits", llvm::cl::init(8)};
@@ -81,7 +90,23 @@ struct CompileOptions : public mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Write the memory plan and per-layer estimates")};
 };
 
-/// An unknown mode or stage.
+/// A temporary folder for the pipeline's intermediate files (refit's
+/// recordings) when the options need one and give none; removed with its
+/// contents when this goes out of scope.
+class ScopedWorkDir {
+public:
+  ScopedWorkDir() = default;
+  ScopedWorkDir(const ScopedWorkDir &) = delete;
+  ScopedWorkDir &operator=(const ScopedWorkDir &) = delete;
+  ~ScopedWorkDir();
+  /// Creates the folder and sets `options.workDir` if needed.
+  llvm::Error prepare(CompileOptions &options);
+
+private:
+  std::string path;
+};
+
+/// An unknown mode or stage, or options that do not go together.
 llvm::Error checkCompileOptions(const CompileOptions &options);
 /// Import is not a pass; everything after it is this pipeline (for options
 /// that passed checkCompileOptions), registered as `escalate-compile`.

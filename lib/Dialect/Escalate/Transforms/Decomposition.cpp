@@ -3,6 +3,7 @@
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Reference/TensorIO.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -80,8 +81,7 @@ void escalate::setCoefficients(DecomposedConvOp dec, const Tensor &bases,
   dec->removeAttr(kEncodingAttr);
 }
 
-/// The dump file of `v`: its producer's layer name, or the graph input's.
-static std::optional<std::string> activationFile(StringRef dir, Value v) {
+std::optional<std::string> escalate::activationFile(StringRef dir, Value v) {
   std::string name;
   if (auto arg = dyn_cast<BlockArgument>(v)) {
     auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
@@ -98,9 +98,10 @@ static std::optional<std::string> activationFile(StringRef dir, Value v) {
   return path.str().str();
 }
 
-FailureOr<LayerActivations> escalate::loadActivations(DecomposedConvOp dec,
-                                                      StringRef dir,
-                                                      std::string &why) {
+/// One recorded run's input and output of `dec`, shapes checked up to the
+/// batch.
+static FailureOr<LayerActivations>
+loadRun(DecomposedConvOp dec, StringRef dir, std::string &why) {
   std::optional<std::string> inFile = activationFile(dir, dec.getInput());
   std::optional<std::string> outFile = activationFile(dir, dec.getResult());
   if (!inFile || !outFile) {
@@ -125,6 +126,48 @@ FailureOr<LayerActivations> escalate::loadActivations(DecomposedConvOp dec,
     return failure();
   }
   return LayerActivations{std::move(*input), std::move(*output)};
+}
+
+/// `parts` stacked along the batch (axis 0).
+static Tensor concatBatch(ArrayRef<Tensor> parts) {
+  SmallVector<int64_t, 4> shape(parts.front().shape());
+  shape[0] = 0;
+  for (const Tensor &t : parts)
+    shape[0] += t.dim(0);
+  Tensor out(DType::F32, shape);
+  float *cursor = out.f32().data();
+  for (const Tensor &t : parts)
+    cursor = std::copy(t.f32().begin(), t.f32().end(), cursor);
+  return out;
+}
+
+FailureOr<LayerActivations> escalate::loadActivations(DecomposedConvOp dec,
+                                                      StringRef dir,
+                                                      std::string &why) {
+  // One run recorded in `dir` itself, or one per sub-folder.
+  std::optional<std::string> direct = activationFile(dir, dec.getResult());
+  if (direct && llvm::sys::fs::exists(*direct))
+    return loadRun(dec, dir, why);
+  std::vector<std::string> runs;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec))
+    if (llvm::sys::fs::is_directory(it->path()))
+      runs.push_back(it->path());
+  if (ec || runs.empty())
+    return loadRun(dec, dir, why); // names the missing file
+  llvm::sort(runs);
+  SmallVector<Tensor> inputs, outputs;
+  for (const std::string &run : runs) {
+    FailureOr<LayerActivations> one = loadRun(dec, run, why);
+    if (failed(one)) {
+      why = run + ": " + why;
+      return failure();
+    }
+    inputs.push_back(std::move(one->input));
+    outputs.push_back(std::move(one->output));
+  }
+  return LayerActivations{concatBatch(inputs), concatBatch(outputs)};
 }
 
 LogicalResult escalate::writeJsonFile(Location loc, StringRef path,

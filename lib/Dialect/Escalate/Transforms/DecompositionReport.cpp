@@ -26,8 +26,7 @@ FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
   FailureOr<LayerActivations> acts = loadActivations(dec, dir, why);
   if (failed(acts))
     return failure();
-  const Tensor &want = acts->output;
-  SmallVector<Tensor> operands = {std::move(acts->input)};
+  SmallVector<Tensor> operands = {Tensor()};
   for (Value v : dec->getOperands().drop_front()) {
     FailureOr<Tensor> t = constantValue(v);
     if (failed(t)) {
@@ -39,13 +38,24 @@ FailureOr<double> layerSqnr(DecomposedConvOp dec, StringRef dir,
   SmallVector<const Tensor *> ptrs;
   for (const Tensor &t : operands)
     ptrs.push_back(&t);
-  SmallVector<Tensor> got;
-  if (failed(cast<EvaluateOpInterface>(dec.getOperation()).evaluate(ptrs, got)))
-    return failure();
+  // Recordings of several samples are stacked along the batch: evaluate
+  // the layer one recorded run (its own batch) at a time.
+  int64_t batch = dec.getType().getDimSize(0);
   double signal = 0, noise = 0;
-  for (auto [a, b] : llvm::zip(want.f32(), got[0].f32())) {
-    signal += double(a) * a;
-    noise += (double(a) - b) * (double(a) - b);
+  for (int64_t first = 0; first < acts->input.dim(0); first += batch) {
+    SmallVector<int64_t> rows;
+    for (int64_t i = first; i < first + batch; ++i)
+      rows.push_back(i);
+    operands[0] = selectAlong(acts->input, 0, rows);
+    Tensor want = selectAlong(acts->output, 0, rows);
+    SmallVector<Tensor> got;
+    if (failed(cast<EvaluateOpInterface>(dec.getOperation())
+                   .evaluate(ptrs, got)))
+      return failure();
+    for (auto [a, b] : llvm::zip(want.f32(), got[0].f32())) {
+      signal += double(a) * a;
+      noise += (double(a) - b) * (double(a) - b);
+    }
   }
   // Clamped so JSON never holds +-inf (exact match, or a silent layer).
   if (noise == 0)

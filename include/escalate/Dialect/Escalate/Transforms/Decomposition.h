@@ -40,10 +40,15 @@ void setCoefficients(DecomposedConvOp dec, const Tensor &bases,
 /// The slices `keep` of `t` along `axis`, in that order.
 Tensor selectAlong(const Tensor &t, int64_t axis, llvm::ArrayRef<int64_t> keep);
 
+/// The file a recording of `v` has in `dir`: named after its producing
+/// layer or graph input, as `escalate-run --dump-dir` names it.
+std::optional<std::string> activationFile(llvm::StringRef dir, mlir::Value v);
+
 /// A decomposed layer's recorded input and original output, loaded from an
-/// `escalate-run --dump-dir` folder of the original model (files named
-/// after the producing layer or graph input). Fails with the reason in
-/// `why` when files are missing or do not fit the layer.
+/// `escalate-run --dump-dir` folder of the original model, or from one such
+/// folder per sample (escalate-record-activations), stacked along the
+/// batch. Fails with the reason in `why` when files are missing or do not
+/// fit the layer.
 struct LayerActivations {
   Tensor input, output;
 };

@@ -119,7 +119,8 @@ def PruneCoefficients : Pass<"escalate-prune-coefficients", "mlir::ModuleOp"> {
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
            "Data-aware refit: fit survivors to each layer's recorded output "
            "on these activations (escalate-run --dump-dir of the original "
-           "model) instead of to its kernels">,
+           "model, or one such folder per sample as "
+           "escalate-record-activations writes) instead of to its kernels">,
     Option<"keepPredecomposed", "keep-predecomposed", "bool",
            /*default=*/"false",
            "Leave layers marked escalate.predecomposed as trained unless "
@@ -176,6 +177,29 @@ def EncodeSparsity : Pass<"escalate-encode-sparsity", "mlir::ModuleOp"> {
            "Delta index width (2, 4, 8, 16; 0 picks the smallest)">,
     Option<"valueBits", "value-bits", "unsigned", /*default=*/"32",
            "Bits per stored value when sizing formats">,
+  ];
+}
+
+def RecordActivations
+    : Pass<"escalate-record-activations", "mlir::ModuleOp"> {
+  let summary = "Record every convolution's input and output on calibration samples";
+  let description = [{
+    Runs the float model on each sample of `calib` (the layouts
+    escalate-quantize reads; at most `samples` of them, 0 for all) with the
+    reference interpreter and writes, for every convolution, its input and
+    output activation to `out`/sample<NNNN>/ under the names `escalate-run
+    --dump-dir` uses. Run before decomposition, it gives
+    escalate-prune-coefficients' data-aware refit (`calibration=out`) the
+    original model's layer inputs and outputs on any number of samples, as
+    `escalate-compile --refit` does. The IR is unchanged.
+  }];
+  let options = [
+    Option<"calibDir", "calib", "std::string", /*default=*/"\"\"",
+           "Calibration samples">,
+    Option<"sampleLimit", "samples", "unsigned", /*default=*/"0",
+           "Use at most this many samples (0: all)">,
+    Option<"outDir", "out", "std::string", /*default=*/"\"\"",
+           "Folder to write the recordings into">,
   ];
 }
 
