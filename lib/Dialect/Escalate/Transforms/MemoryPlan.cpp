@@ -30,7 +30,105 @@ struct Aliases {
     return {v, off};
   }
 };
+
+/// `v` with the (aliasing) reshapes it came through peeled off.
+Value reshapeBase(Value v) {
+  while (auto r = v.getDefiningOp<ReshapeOp>())
+    v = r->getOperand(0);
+  return v;
+}
+
+/// Placement of channel concats inside their results. A tensor lives in
+/// one place, so an operand can be placed inside its concat only if it is
+/// not a graph input (written before the program, outside the arena), not
+/// repeated in the concat, and not already inside another concat, except
+/// when that concat's whole operand list recurs here in order (DenseNet's
+/// growing concats): then the earlier concat is placed inside this one.
+struct ConcatPlacer {
+  Aliases alias;
+  /// The concat each placed tensor (reshape base) was put in directly.
+  llvm::DenseMap<Value, ConcatOp> heldBy;
+
+  static int64_t channels(Value v) {
+    return cast<RankedTensorType>(v.getType()).getDimSize(1);
+  }
+
+  /// The earlier concat, itself not inside another, whose operands are
+  /// `ops` from index `i` on, if `ops[i]` sits in it; null otherwise.
+  ConcatOp recurring(OperandRange ops, size_t i) const {
+    auto it = heldBy.find(reshapeBase(ops[i]));
+    while (it != heldBy.end()) {
+      ConcatOp p = it->second;
+      OperandRange prefix = p.getOperands();
+      if (i + prefix.size() > ops.size() ||
+          !std::equal(prefix.begin(), prefix.end(), ops.begin() + i))
+        return nullptr;
+      it = heldBy.find(p.getResult());
+      if (it == heldBy.end())
+        return p;
+    }
+    return nullptr;
+  }
+
+  /// Places `concat`'s operands inside it; `unplaceable` collects the ones
+  /// that cannot be (they need a copy).
+  void place(ConcatOp concat, uint64_t plane,
+             llvm::SmallVectorImpl<OpOperand *> &unplaceable) {
+    OperandRange ops = concat.getOperands();
+    int64_t channel = 0;
+    llvm::SmallPtrSet<Value, 4> seen;
+    for (size_t i = 0; i < ops.size();) {
+      Value base = reshapeBase(ops[i]);
+      if (heldBy.count(base)) {
+        if (ConcatOp p = recurring(ops, i)) {
+          alias.parent[p.getResult()] = {concat.getResult(),
+                                         int64_t(channel * plane)};
+          heldBy[p.getResult()] = concat;
+          for (size_t j = 0; j < p.getNumOperands(); ++j)
+            seen.insert(reshapeBase(ops[i + j]));
+          channel += channels(p.getResult());
+          i += p.getNumOperands();
+          continue;
+        }
+      }
+      if (heldBy.count(base) || llvm::isa<BlockArgument>(base) ||
+          base.getDefiningOp<QuantizeOp>() || !seen.insert(base).second) {
+        unplaceable.push_back(&concat->getOpOperand(i));
+      } else {
+        auto [root, off] = alias.find(ops[i]);
+        alias.parent[root] = {concat.getResult(),
+                              int64_t(channel * plane) - off};
+        heldBy[base] = concat;
+      }
+      channel += channels(ops[i]);
+      ++i;
+    }
+  }
+};
+
+uint64_t concatPlane(ConcatOp concat) {
+  auto type = cast<RankedTensorType>(concat.getType());
+  return imageBytes(concat.getResult()) / type.getDimSize(1);
+}
+
+bool isChannelConcat(ConcatOp concat) {
+  auto type = cast<RankedTensorType>(concat.getType());
+  int64_t axis = concat.getAxis() < 0 ? concat.getAxis() + type.getRank()
+                                      : concat.getAxis();
+  return axis == 1;
+}
 } // namespace
+
+llvm::SmallVector<OpOperand *>
+escalate::unplaceableConcatOperands(func::FuncOp f) {
+  ConcatPlacer placer;
+  llvm::SmallVector<OpOperand *> unplaceable;
+  for (Operation &op : f.getBody().front())
+    if (auto concat = dyn_cast<ConcatOp>(op);
+        concat && quantType(concat.getType()) && isChannelConcat(concat))
+      placer.place(concat, concatPlane(concat), unplaceable);
+  return unplaceable;
+}
 
 bool DramPlan::contiguous(Value v) const {
   auto it = views.find(v);
@@ -53,8 +151,8 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
   int64_t end = n + 1;
 
   llvm::SmallVector<Value> values;
-  Aliases alias;
-  llvm::DenseMap<Value, uint64_t> rootStride;
+  ConcatPlacer placer;
+  Aliases &alias = placer.alias;
   for (Operation &op : body) {
     for (Value r : op.getResults())
       if (quantType(r.getType()))
@@ -67,26 +165,17 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
     auto concat = dyn_cast<ConcatOp>(op);
     if (!concat || !quantType(concat.getType()))
       continue;
-    auto type = cast<RankedTensorType>(concat.getType());
-    int64_t axis = concat.getAxis() < 0 ? concat.getAxis() + type.getRank()
-                                        : concat.getAxis();
-    if (axis != 1)
+    if (!isChannelConcat(concat))
       return concat.emitOpError(
           "runs on the accelerator only along channels (axis 1)");
-    uint64_t plane = imageBytes(concat.getResult()) / type.getDimSize(1);
-    int64_t channel = 0;
-    llvm::SmallPtrSet<Value, 4> roots;
-    for (Value operand : concat.getOperands()) {
-      auto [root, off] = alias.find(operand);
-      if (llvm::isa<BlockArgument>(root) || root.getDefiningOp<QuantizeOp>() ||
-          !roots.insert(root).second)
-        return concat.emitOpError()
-               << "cannot place operand " << channel
-               << " inside its result: graph inputs and repeated operands "
-                  "are not supported";
-      alias.parent[root] = {concat.getResult(), int64_t(channel * plane) - off};
-      channel += cast<RankedTensorType>(operand.getType()).getDimSize(1);
-    }
+    llvm::SmallVector<OpOperand *> unplaceable;
+    placer.place(concat, concatPlane(concat), unplaceable);
+    if (!unplaceable.empty())
+      return concat.emitOpError()
+             << "cannot place operand " << unplaceable.front()->getOperandNumber()
+             << " inside its result (a graph input, a repeated operand, or a "
+                "tensor another concat holds): escalate-tile copies such "
+                "operands first";
   }
 
   // Lifetimes of the roots.

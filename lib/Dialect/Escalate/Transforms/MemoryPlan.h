@@ -11,7 +11,8 @@ namespace escalate {
 /// Where every quantized activation of a function lives in DRAM. Tensors
 /// whose lifetimes (producer to last reader; graph inputs from the start,
 /// outputs to the end) do not overlap share addresses. Reshapes alias their
-/// operand, and a channel concat's operands are placed inside its result.
+/// operand, and a channel concat's operands are placed inside its result
+/// (unplaceableConcatOperands must be empty).
 struct DramPlan {
   llvm::DenseMap<mlir::Value, tiling::DramView> views;
   /// Bytes of the activation arena (at address 0), and what the same
@@ -23,6 +24,15 @@ struct DramPlan {
 };
 
 mlir::FailureOr<DramPlan> planDram(mlir::func::FuncOp f);
+
+/// Channel-concat operands that cannot live inside their concat's result,
+/// in the order planDram places concats: graph inputs, operands repeated in
+/// one concat, and tensors another concat already holds (unless that
+/// concat's whole operand list recurs in order, as in DenseNet, when the
+/// earlier concat is placed inside the later one). Each needs a copy of its
+/// own before planDram can run.
+llvm::SmallVector<mlir::OpOperand *>
+unplaceableConcatOperands(mlir::func::FuncOp f);
 
 } // namespace escalate
 

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "AcceleratorLayers.h"
+#include "MemoryPlan.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Support/Progress.h"
@@ -23,6 +24,24 @@ using namespace mlir;
 using namespace escalate;
 
 namespace {
+/// Gives each concat operand that cannot live inside its concat's result
+/// (a graph input, a repeated operand, a tensor another concat holds) a
+/// copy of its own, a 1 x 1 max pool (exact), which DRAM planning then
+/// places inside the concat like any other layer's output.
+void copyUnplaceableConcatOperands(ModuleOp module) {
+  module.walk([](func::FuncOp f) {
+    for (OpOperand *use : unplaceableConcatOperands(f)) {
+      Operation *concat = use->getOwner();
+      OpBuilder b(concat);
+      Location loc = NameLoc::get(b.getStringAttr(
+          layerName(concat) + "/copy" + Twine(use->getOperandNumber())));
+      use->set(QPoolOp::create(b, loc, use->get(), PoolKind::max, {1, 1},
+                               {1, 1}, {0, 0, 0, 0}, 0, 0)
+                   .getResult());
+    }
+  });
+}
+
 struct TilePass : public escalate::impl::TileBase<TilePass> {
   using TileBase::TileBase;
 
@@ -31,6 +50,7 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
         loadHardware(getOperation().getLoc(), getArgument(), hwFile);
     if (failed(hw))
       return signalPassFailure();
+    copyUnplaceableConcatOperands(getOperation());
     using Layer = std::variant<tiling::ConvLayer, tiling::PpuLayer>;
     llvm::SmallVector<Operation *> ops;
     std::vector<Layer> layers;

@@ -322,6 +322,13 @@ def Tile : Pass<"escalate-tile", "mlir::ModuleOp"> {
     by building the layer's real instruction stream and list-scheduling it
     with the simulator's per-instruction durations; the fewest cycles win,
     then the least DRAM traffic. `hw` names the hardware description.
+
+    Channel concats cost nothing because their operands are stored inside
+    the result. First, every concat operand that cannot be (a graph input,
+    an operand repeated in one concat, or a tensor another concat already
+    holds, unless that concat's whole operand list recurs in order, as in
+    DenseNet) gets a copy of its own: a 1 x 1 max pool named
+    `<concat>/copy<operand>`, tiled like any layer.
   }];
   let options = [
     Option<"hwFile", "hw", "std::string", /*default=*/"\"\"",
