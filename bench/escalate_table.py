@@ -145,21 +145,23 @@ def main():
             train.export(model, onnx_path, ck["shape"])
             log("%s: evaluating %s" % (spec, name))
             ev = escalate.evaluate(
-                onnx_path, test_set, args.samples, ["simulated"], calib,
-                jobs=args.jobs, **options)
+                onnx_path, test_set, args.samples, ["float", "simulated"],
+                calib, jobs=args.jobs, **options)
             check = escalate.evaluate(
                 onnx_path, test_set, args.check_samples,
-                ["float", "quantized", "simulated"], calib, jobs=args.jobs,
-                **options)
+                ["quantized", "simulated"], calib, jobs=args.jobs, **options)
+            binds = binding_units(onnx_path, calib, options,
+                                  test_set.images[:1])
             nz = train.sparsity_stats(model)
             if options["mode"] == "decomposed" and ck["stage"] != "penni":
                 nz = None  # decomposed by the compiler, not counted here
             rows.append({
                 "variant": name, "torch_top1": ck["test_top1"],
-                "float_ref_top1": check["float"]["top1"],
+                "float_ref_top1": ev["float"]["top1"],
                 "sim_top1": ev["simulated"]["top1"],
-                "sim_agreement_check": check["simulated"]["agreement"],
+                "sim_agreement": ev["simulated"]["agreement"],
                 "qref_equals_sim": check["quantized_equals_simulated"],
+                "check_samples": check["samples"], "binding": binds,
                 "nonzero_conv": nz and nz["nonzero"],
                 "dense_conv": train.sparsity_stats(fl[0])["dense"],
                 "onnx_bytes": os.path.getsize(onnx_path),
@@ -177,6 +179,21 @@ def main():
     print_table(results)
 
 
+def binding_units(onnx_path, calib, options, image):
+    """Share of simulated cycles per binding unit (the unit busiest in each
+    layer), and the share in layers the compiler does not decompose."""
+    program = escalate.compile(onnx_path, calib=calib, **options)
+    _, stats = program.run({program.inputs[0][0]: image})
+    shares = {}
+    for layer in stats.layers:
+        units = layer.get("units", {})
+        if not units or not layer["cycles"]:
+            continue
+        unit = max(units, key=lambda u: units[u]["busy_cycles"])
+        shares[unit] = shares.get(unit, 0) + layer["cycles"] / stats.cycles
+    return shares
+
+
 def print_table(results):
     print("git revision %s, %.0f s" % (results["revision"],
                                        results.get("seconds", 0)))
@@ -187,21 +204,25 @@ def print_table(results):
               % (spec, dense["samples"]))
         print("| variant | top-1 float (torch / ref) | top-1 simulated | "
               "nonzero conv weights | binary bytes (ONNX fp32) | cycles | "
-              "energy (uJ) | x vs dense | x vs pruned |")
-        print("|---|---|---|---|---|---|---|---|---|")
+              "energy (uJ) | x vs dense | x vs pruned | cycles bound by |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for r in rows:
             nz = ("%d (%.1f%%)" % (r["nonzero_conv"], 100 * r["nonzero_conv"]
                                    / r["dense_conv"])
                   if r["nonzero_conv"] is not None else "see report")
+            binds = ", ".join("%s %.0f%%" % (u, 100 * v) for u, v in sorted(
+                r["binding"].items(), key=lambda kv: -kv[1]) if v >= 0.01)
             print("| %s | %.2f%% / %.2f%% | %.2f%% | %s | %d (%d) | %.0f | "
-                  "%.2f | %.2fx | %.2fx |" % (
+                  "%.2f | %.2fx | %.2fx | %s |" % (
                       r["variant"], 100 * r["torch_top1"],
                       100 * r["float_ref_top1"], 100 * r["sim_top1"], nz,
                       r["binary_bytes"], r["onnx_bytes"], r["cycles"],
                       r["energy_pj"] / 1e6, dense["cycles"] / r["cycles"],
-                      pruned["cycles"] / r["cycles"]))
-        print("\nquantized reference equal to the simulator on the checked "
-              "images: %s" % all(r["qref_equals_sim"] for r in rows))
+                      pruned["cycles"] / r["cycles"], binds))
+        print("\nquantized reference equal to the simulator on %d checked "
+              "images per variant: %s" % (
+                  rows[0]["check_samples"],
+                  all(r["qref_equals_sim"] for r in rows)))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 import types
 
 import numpy as np
@@ -36,6 +35,7 @@ import numpy as np
 import escalate
 from escalate import CompileError
 from escalate import data as datasets
+from escalate.progress import Progress
 
 __all__ = ["evaluate", "PATHS"]
 
@@ -52,32 +52,15 @@ def _write_calibration(directory, images):
         np.save(os.path.join(directory, "sample%04d.npy" % i), image[None])
 
 
-class _Bar:
-    def __init__(self, total, quiet):
-        self.total, self.start = total, time.time()
-        self.show = not quiet and sys.stderr.isatty()
-
-    def __call__(self, done, label):
-        if not self.show:
-            return
-        elapsed = time.time() - self.start
-        eta = elapsed / done * (self.total - done) if done else 0
-        fill = 24 * done // max(self.total, 1)
-        sys.stderr.write("\r\033[K%s [%s%s] %d/%d %3d%% ETA %ds" % (
-            label, "#" * fill, "." * (24 - fill), done, self.total,
-            100 * done // max(self.total, 1), eta))
-        if done == self.total:
-            sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-
-
 def evaluate(model, data=None, samples=None, paths=PATHS, calib=None,
              calib_samples=32, seed=0, jobs=1, quiet=True, **options):
     """Top-1/top-5 of `model` (ONNX path or bytes) on `data` (a Dataset or
     a data folder; default Fashion-MNIST test) through each of `paths`.
-    `options` are escalate.compile's. Returns a dict: per path
-    {"top1", "top5", "agreement", "samples"} plus, for "simulated",
-    "cycles" and "energy_pj" (means per image) and "binary_bytes"."""
+    `options` are escalate.compile's. Returns a dict: "samples", "data",
+    per path {"top1", "top5", "agreement" (with the float path)} plus, for
+    "simulated", "cycles" and "energy_pj" (means per image) and
+    "binary_bytes"; with both "quantized" and "simulated",
+    "quantized_equals_simulated"."""
     if isinstance(model, (str, os.PathLike)):
         with open(model, "rb") as f:
             model = f.read()
@@ -108,8 +91,8 @@ def evaluate(model, data=None, samples=None, paths=PATHS, calib=None,
     logits = {p: [None] * len(test) for p in paths}
     cycles = np.zeros(len(test))
     energy = np.zeros(len(test))
-    bar = _Bar(len(test) * len(paths), quiet)
-    done = 0
+    progress = Progress(quiet)
+    done, total = 0, len(test) * len(paths)
 
     for p in paths:
         target = compiled[p]
@@ -130,7 +113,8 @@ def evaluate(model, data=None, samples=None, paths=PATHS, calib=None,
                 if stats is not None:
                     cycles[i], energy[i] = stats.cycles, stats.energy_pj
                 done += 1
-                bar(done, p)
+                progress.step(p, done, total)
+    progress.line()
 
     labels = test.labels
     reference = None

@@ -16,10 +16,10 @@ stages escalate-fold-predecomposed folds, pruned layers dense with zeros
 Seeds are fixed (`--seed`); `-j` sets torch's threads.
 """
 
+import copy
 import math
 import os
 import random
-import sys
 import time
 
 import numpy as np
@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import data
+from ..progress import Progress
 from ..data import DataError, Dataset
 from . import layers, nets
 
@@ -38,34 +39,6 @@ def _seed(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-class _Progress:
-    """A bar with counts, percentage and ETA on a terminal; one line per
-    epoch elsewhere."""
-
-    def __init__(self, quiet):
-        self.quiet, self.tty = quiet, sys.stderr.isatty()
-
-    def step(self, label, done, total, start, extra=""):
-        if self.quiet or not self.tty:
-            return
-        elapsed = time.time() - start
-        eta = elapsed / done * (total - done) if done else 0
-        width = 24
-        fill = int(width * done / max(total, 1))
-        sys.stderr.write("\r\033[K%s [%s%s] %d/%d %3d%% ETA %ds %s" % (
-            label, "#" * fill, "." * (width - fill), done, total,
-            100 * done // max(total, 1), eta, extra))
-        sys.stderr.flush()
-
-    def line(self, text):
-        if self.quiet:
-            return
-        if self.tty:
-            sys.stderr.write("\r\033[K")
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
 
 
 def _augment(x, generator):
@@ -145,11 +118,12 @@ def _fit(model, ck, train_set, epochs, lr, out, resume, quiet, l1=0.0,
             generator.set_state(saved["rng"])
     images = torch.from_numpy(train_set.images)
     labels = torch.from_numpy(train_set.labels)
-    progress = _Progress(quiet)
+    progress = Progress(quiet)
     for epoch in range(start_epoch, epochs):
         model.train()
         order = torch.randperm(len(train_set), generator=generator)
         start, total, seen = time.time(), 0.0, 0
+        progress.restart()
         for s in range(steps):
             idx = order[s * batch:(s + 1) * batch]
             x = _augment(images[idx], generator)
@@ -164,7 +138,7 @@ def _fit(model, ck, train_set, epochs, lr, out, resume, quiet, l1=0.0,
             total += float(loss) * len(idx)
             seen += len(idx)
             progress.step("%s epoch %d/%d" % (label, epoch + 1, epochs),
-                          s + 1, steps, start, "loss %.4f" % (total / seen))
+                          s + 1, steps, "loss %.4f" % (total / seen))
         ck.update(state=model.state_dict(), optimizer=optimizer.state_dict(),
                   schedule=schedule.state_dict(), epoch=epoch + 1,
                   epochs=epochs, rng=generator.get_state(),
@@ -195,7 +169,10 @@ def train(arch, train_set, out=None, epochs=10, lr=0.05, width=None, seed=0,
 
 
 def _derive(source, stage, seed):
-    model, parent = load(source) if isinstance(source, str) else source
+    # A copy: the derived model is changed in place (decomposed, masked),
+    # and the caller's model must stay as it is.
+    model, parent = load(source) if isinstance(source, str) else (
+        copy.deepcopy(source[0]), source[1])
     ck = {k: parent[k] for k in ("arch", "width", "shape", "classes")}
     ck.update(stage=stage, seed=seed, parent_top1=parent.get("test_top1"))
     for key in ("bases", "masked"):
