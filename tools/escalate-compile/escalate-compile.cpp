@@ -77,8 +77,9 @@ static cl::opt<double> energy("energy",
                               cl::init(0.99), cl::cat(category));
 static cl::opt<double> sparsity(
     "sparsity",
-    cl::desc("Coefficient sparsity (decomposed, default 0.5) or weight "
-             "sparsity (pruned, default 0.8)"),
+    cl::desc("Coefficient sparsity (decomposed, default 0.5, which layers "
+             "trained in decomposed form do not get) or weight sparsity "
+             "(pruned, default 0.8)"),
     cl::init(-1), cl::cat(category));
 static cl::opt<double>
     stdThreshold("std-threshold",
