@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include <mutex>
 
 using namespace mlir;
 using namespace escalate;
@@ -207,6 +208,8 @@ api::RunResult api::runProgram(const std::string &binary,
 }
 
 struct api::ReferenceModel::State {
+  /// One run at a time: runs share the context's diagnostic handlers.
+  std::mutex mutex;
   std::unique_ptr<MLIRContext> ctx;
   OwningOpRef<ModuleOp> module;
   func::FuncOp func;
@@ -261,6 +264,7 @@ const api::ProgramInfo &api::ReferenceModel::interface() const {
 }
 
 api::RunResult api::ReferenceModel::run(const std::vector<HostTensor> &inputs) {
+  std::lock_guard<std::mutex> lock(state->mutex);
   RunResult result;
   const std::vector<HostTensor> &want = state->interface.inputs;
   if (inputs.size() != want.size()) {
@@ -289,6 +293,7 @@ api::RunResult api::ReferenceModel::run(const std::vector<HostTensor> &inputs) {
   }
   for (auto [t, d] : llvm::zip(*outputs, state->interface.outputs)) {
     HostTensor out = d;
+    out.shape.assign(t.shape().begin(), t.shape().end());
     if (t.dtype() == DType::F32) {
       out.f32.assign(t.f32().begin(), t.f32().end());
     } else {

@@ -404,6 +404,13 @@ llvm::Expected<LabelledSet> search::loadLabelled(ModuleOp model, StringRef dir,
   int64_t n = shape[0];
   if (limit && limit < n)
     n = limit;
+  if (n == 0)
+    return llvm::createStringError(imagesPath + ": holds no images");
+  for (int64_t i = 0; i < n; ++i)
+    if (labels->i64()[i] < 0)
+      return llvm::createStringError(labelsPath + ": label " +
+                                     Twine(labels->i64()[i]) + " of image " +
+                                     Twine(i) + " is negative");
   int64_t size = product(want);
   LabelledSet set;
   for (int64_t i = 0; i < n; ++i) {

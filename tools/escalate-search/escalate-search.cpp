@@ -149,7 +149,7 @@ struct Budget {
     case Agreement:
       return r.agreement >= value;
     case Accuracy:
-      return r.top1 >= floor;
+      return r.top1 >= floor - 1e-12; // floor is a difference of fractions
     }
     return false;
   }

@@ -151,6 +151,12 @@ def _fit(model, ck, train_set, epochs, lr, out, resume, quiet, l1=0.0,
         progress.line(text)
         if out:
             _save(out, ck)
+    if epochs == 0:  # nothing to train: the result is the model as given
+        ck.update(state=model.state_dict(), epoch=0, epochs=0)
+        if test_set is not None:
+            ck["test_top1"] = accuracy(model, test_set)
+        if out:
+            _save(out, ck)
     return ck
 
 

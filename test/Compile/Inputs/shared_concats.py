@@ -9,6 +9,9 @@ Writes OUT_DIR/<name>.onnx and OUT_DIR/<name>.npy (an input) for:
   cat(x0, f1, f2, f3), each f a conv of the previous concat;
 - repeated: concat(a, a) and concat(input, a) (a repeated operand, a graph
   input);
+- copied_prefix: concats with such operands recurring as the prefix of
+  later concats (cat(a, a) then cat(a, a, z); cat(w, input) then
+  cat(w, input, z));
 - random<k>: seeded random graphs of convolutions, concats of random
   operand lists (shared, repeated, nested) and adds of equal-width concats.
 Prints the model names, one per line.
@@ -97,6 +100,18 @@ def repeated():
     return g, g.conv(g.add(g.concat([a, a]), g.concat(["input", b])), 3)
 
 
+def copied_prefix():
+    # An earlier concat with an operand that needs a copy (repeated, a graph
+    # input) recurs as a later concat's prefix: not nested, copied too.
+    g = Graph(4)
+    a, w, z = g.conv("input", 2), g.conv("input", 1), g.conv("input", 1)
+    p, q = g.concat([a, a]), g.concat([w, "input"])
+    c, d = g.concat([a, a, z]), g.concat([w, "input", z])
+    left = g.add(g.concat([p, z]), c)
+    right = g.add(g.concat([q, z]), d)
+    return g, g.conv(g.add(left, right), 3)
+
+
 def random_graph(seed):
     g = Graph(100 + seed)
     rng = g.rng
@@ -124,7 +139,7 @@ def main():
         if "--random" in sys.argv else 0
     os.makedirs(out, exist_ok=True)
     builders = [("sum_of_concats", sum_of_concats), ("densenet", densenet),
-                ("repeated", repeated)]
+                ("repeated", repeated), ("copied_prefix", copied_prefix)]
     builders += [("random%d" % k, lambda k=k: random_graph(k))
                  for k in range(count)]
     for name, build in builders:

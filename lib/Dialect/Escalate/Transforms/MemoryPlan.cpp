@@ -1,6 +1,7 @@
 //===- MemoryPlan.cpp - DRAM for activations by liveness ------------------===//
 #include "MemoryPlan.h"
 #include "AcceleratorLayers.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 using namespace escalate;
@@ -48,6 +49,10 @@ struct ConcatPlacer {
   Aliases alias;
   /// The concat each placed tensor (reshape base) was put in directly.
   llvm::DenseMap<Value, ConcatOp> heldBy;
+  /// Concats with an operand that needs a copy: once copied, their operand
+  /// lists no longer recur in a later concat's, so they never count as a
+  /// recurring prefix (planning after the copies must agree).
+  llvm::DenseSet<Operation *> withCopies;
 
   static int64_t channels(Value v) {
     return cast<RankedTensorType>(v.getType()).getDimSize(1);
@@ -60,7 +65,7 @@ struct ConcatPlacer {
     while (it != heldBy.end()) {
       ConcatOp p = it->second;
       OperandRange prefix = p.getOperands();
-      if (i + prefix.size() > ops.size() ||
+      if (withCopies.contains(p) || i + prefix.size() > ops.size() ||
           !std::equal(prefix.begin(), prefix.end(), ops.begin() + i))
         return nullptr;
       it = heldBy.find(p.getResult());
@@ -94,6 +99,7 @@ struct ConcatPlacer {
       if (heldBy.count(base) || llvm::isa<BlockArgument>(base) ||
           base.getDefiningOp<QuantizeOp>() || !seen.insert(base).second) {
         unplaceable.push_back(&concat->getOpOperand(i));
+        withCopies.insert(concat);
       } else {
         auto [root, off] = alias.find(ops[i]);
         alias.parent[root] = {concat.getResult(),

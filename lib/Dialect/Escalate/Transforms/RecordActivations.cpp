@@ -45,6 +45,13 @@ struct RecordActivationsPass
       emitError(module.getLoc()) << llvm::toString(samples.takeError());
       return signalPassFailure();
     }
+    // Recordings of an earlier run must not be stacked with these.
+    if (std::error_code ec = llvm::sys::fs::remove_directories(outDir.getValue()))
+      if (ec != std::errc::no_such_file_or_directory) {
+        emitError(module.getLoc())
+            << "cannot clear '" << outDir << "': " << ec.message();
+        return signalPassFailure();
+      }
     // What the refit reads: every convolution's input and output.
     llvm::DenseSet<Value> wanted;
     f.walk([&](ConvOp conv) {

@@ -28,10 +28,18 @@ namespace {
 /// (a graph input, a repeated operand, a tensor another concat holds) a
 /// copy of its own, a 1 x 1 max pool (exact), which DRAM planning then
 /// places inside the concat like any other layer's output.
-void copyUnplaceableConcatOperands(ModuleOp module) {
-  module.walk([](func::FuncOp f) {
+LogicalResult copyUnplaceableConcatOperands(ModuleOp module) {
+  WalkResult result = module.walk([](func::FuncOp f) {
     for (OpOperand *use : unplaceableConcatOperands(f)) {
       Operation *concat = use->getOwner();
+      if (cast<RankedTensorType>(use->get().getType()).getRank() != 4) {
+        concat->emitOpError()
+            << "cannot place operand " << use->getOperandNumber()
+            << " inside its result (a graph input, a repeated operand, or a "
+               "tensor another concat holds), and only 4-D tensors can be "
+               "copied on the accelerator";
+        return WalkResult::interrupt();
+      }
       OpBuilder b(concat);
       Location loc = NameLoc::get(b.getStringAttr(
           layerName(concat) + "/copy" + Twine(use->getOperandNumber())));
@@ -39,7 +47,9 @@ void copyUnplaceableConcatOperands(ModuleOp module) {
                                {1, 1}, {0, 0, 0, 0}, 0, 0)
                    .getResult());
     }
+    return WalkResult::advance();
   });
+  return failure(result.wasInterrupted());
 }
 
 struct TilePass : public escalate::impl::TileBase<TilePass> {
@@ -50,7 +60,8 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
         loadHardware(getOperation().getLoc(), getArgument(), hwFile);
     if (failed(hw))
       return signalPassFailure();
-    copyUnplaceableConcatOperands(getOperation());
+    if (failed(copyUnplaceableConcatOperands(getOperation())))
+      return signalPassFailure();
     using Layer = std::variant<tiling::ConvLayer, tiling::PpuLayer>;
     llvm::SmallVector<Operation *> ops;
     std::vector<Layer> layers;
