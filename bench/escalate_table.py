@@ -32,7 +32,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import torch
 
 import escalate
@@ -76,11 +75,9 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     train_set = data.load(data.FASHION_MNIST, "train")
     test_set = data.load(data.FASHION_MNIST, "test")
-    calib = os.path.join(args.out, "calib")
-    os.makedirs(calib, exist_ok=True)
     # Calibration: 32 training images, never test images.
-    for i, image in enumerate(train_set.subset(32, args.seed).images):
-        np.save(os.path.join(calib, "sample%02d.npy" % i), image[None])
+    calib = os.path.join(args.out, "calib")
+    data.write_samples(calib, train_set.subset(32, args.seed).images)
 
     revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
                               stdout=subprocess.PIPE, text=True).stdout.strip()

@@ -20,7 +20,7 @@ import struct
 
 import numpy as np
 
-__all__ = ["DataError", "Dataset", "load", "read_idx"]
+__all__ = ["DataError", "Dataset", "load", "read_idx", "write_samples"]
 
 # Fashion-MNIST as Debian's dataset-fashion-mnist installs it.
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
@@ -34,10 +34,12 @@ class DataError(Exception):
 
 
 class Dataset:
-    """Images [N, C, H, W] float32 in [0, 1] and labels [N] int64."""
+    """Images [N, C, H, W] float32 in [0, 1] and labels [N] int64, with
+    the data folder they came from (for its other splits)."""
 
-    def __init__(self, images, labels, name):
+    def __init__(self, images, labels, name, folder=None):
         self.images, self.labels, self.name = images, labels, name
+        self.folder = folder
 
     def __len__(self):
         return len(self.labels)
@@ -58,7 +60,7 @@ class Dataset:
         order = np.random.default_rng(seed).permutation(len(self))[:count]
         order.sort()
         return Dataset(self.images[order], self.labels[order],
-                       "%s[%d]" % (self.name, count))
+                       "%s[%d]" % (self.name, count), self.folder)
 
 
 def read_idx(path):
@@ -173,4 +175,16 @@ def load(directory=FASHION_MNIST, split="test"):
     x, y, name = found
     if len(y) and (y.min() < 0):
         raise DataError("%s: negative label %d" % (name, y.min()))
-    return Dataset(x, y, name)
+    return Dataset(x, y, name, directory)
+
+
+def write_samples(directory, images):
+    """Writes each image as DIR/sampleNNNN.npy with a batch of one: the
+    calibration folder layout escalate-compile --calib reads. Samples
+    already there are replaced, so the folder holds exactly `images`."""
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.startswith("sample") and name.endswith(".npy"):
+            os.unlink(os.path.join(directory, name))
+    for i, image in enumerate(images):
+        np.save(os.path.join(directory, "sample%04d.npy" % i), image[None])

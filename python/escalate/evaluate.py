@@ -47,11 +47,6 @@ def _topk(logits, labels, k):
     return float(np.mean(np.any(top == labels[:, None], axis=1)))
 
 
-def _write_calibration(directory, images):
-    for i, image in enumerate(images):
-        np.save(os.path.join(directory, "sample%04d.npy" % i), image[None])
-
-
 def evaluate(model, data=None, samples=None, paths=PATHS, calib=None,
              calib_samples=32, seed=0, jobs=1, quiet=True, **options):
     """Top-1/top-5 of `model` (ONNX path or bytes) on `data` (a Dataset or
@@ -75,8 +70,12 @@ def evaluate(model, data=None, samples=None, paths=PATHS, calib=None,
     compiled = {}
     with tempfile.TemporaryDirectory(prefix="escalate-calib-") as temp:
         if calib is None and any(p != "float" for p in paths):
-            train = datasets.load(_train_folder(data), "train")
-            _write_calibration(temp, train.subset(calib_samples, seed).images)
+            if data.folder is None:
+                raise CompileError("no calibration: give calib (the data "
+                                   "set has no folder to take a training "
+                                   "split from)")
+            train = datasets.load(data.folder, "train")
+            datasets.write_samples(temp, train.subset(calib_samples, seed).images)
             calib = temp
         compile_options = dict(options, calib=calib) if calib else options
         if "float" in paths:
@@ -136,16 +135,6 @@ def evaluate(model, data=None, samples=None, paths=PATHS, calib=None,
             np.array_equal(a, b) for a, b in
             zip(logits["quantized"], logits["simulated"])))
     return results
-
-
-def _train_folder(dataset):
-    """The folder the test split came from (Dataset.name is
-    "<folder>:<prefix>" for IDX, the split folder for npy)."""
-    name = dataset.name.split("[")[0]
-    if ":" in name:
-        return name.rsplit(":", 1)[0]
-    parent = os.path.dirname(name.rstrip("/"))
-    return parent if os.path.isdir(os.path.join(parent, "train")) else name
 
 
 def _value(text):
