@@ -12,6 +12,10 @@ bash scripts/build.sh
   include/escalate/Dialect/Escalate/IR/EscalateOps.td > docs/generated/EscalateDialect.md
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I /usr/lib/llvm-22/include -I include \
   include/escalate/Dialect/Escalate/Transforms/Passes.td > docs/generated/EscalatePasses.md
+/usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I /usr/lib/llvm-22/include -I include \
+  include/escalate/Conversion/Passes.td > docs/generated/ConversionPasses.md
+/usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I /usr/lib/llvm-22/include -I include \
+  include/escalate/Dialect/EscIsa/Transforms/Passes.td > docs/generated/EscIsaPasses.md
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-dialect-doc -dialect=escisa \
   -I /usr/lib/llvm-22/include -I include \
   include/escalate/Dialect/EscIsa/IR/EscIsaOps.td > docs/generated/EscIsaDialect.md

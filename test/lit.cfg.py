@@ -26,6 +26,7 @@ config.substitutions.append(
 config.substitutions.append(("%onnx_node_tests", config.onnx_node_tests))
 config.substitutions.append(("%shared", os.path.join(config.escalate_src_root, "..", "shared")))
 config.substitutions.append(("%escalate_src", config.escalate_src_root))
+config.substitutions.append(("%escalate_build", config.escalate_obj_root))
 config.substitutions.append(
     ("%escalate_python", os.path.join(config.escalate_obj_root, "python")))
 config.substitutions.append(("%llvm_include", "/usr/lib/llvm-22/include"))

@@ -1,12 +1,12 @@
 //===- API.cpp - the compiler and simulator behind plain C++ types --------===//
 #include "escalate/API/API.h"
-#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Sim/HostIO.h"
 #include "escalate/Sim/Simulator.h"
+#include "escalate/Target/Escb/Escb.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -105,23 +105,10 @@ api::CompileResult api::compileOnnx(const std::string &model,
       compileModule(*ctx, model, name, o, result.error);
   if (!module)
     return result;
-  escisa::ProgramOp programOp;
-  module->walk([&](escisa::ProgramOp p) { programOp = p; });
   ErrorSink errors(ctx.get(), result.error);
-  FailureOr<isa::Program> program = failure();
-  if (programOp)
-    program = escisa::toProgram(programOp);
-  if (failed(program)) {
-    if (result.error.empty())
-      result.error = "no program was emitted";
-    return result;
-  }
-  llvm::Expected<std::string> bytes = isa::writeBinary(*program);
-  if (!bytes) {
-    result.error = llvm::toString(bytes.takeError());
-    return result;
-  }
-  result.binary = std::move(*bytes);
+  FailureOr<std::string> bytes = escb::translateToEscb(*module);
+  if (succeeded(bytes))
+    result.binary = std::move(*bytes);
   return result;
 }
 
@@ -276,7 +263,8 @@ api::RunResult api::ReferenceModel::run(const std::vector<HostTensor> &inputs) {
   for (auto [in, expected] : llvm::zip(inputs, want)) {
     if (!in.isFloat || in.shape != expected.shape ||
         int64_t(in.f32.size()) != product(in.shape)) {
-      result.error = "input '" + expected.name + "' must be float32 of its "
+      result.error = "input '" + expected.name +
+                     "' must be float32 of its "
                      "declared shape";
       return result;
     }

@@ -155,7 +155,6 @@ struct OpEntry {
 };
 /// Looks up the handler for `opType`, or null.
 const OpEntry *lookupOp(llvm::StringRef opType);
-llvm::ArrayRef<OpEntry> opTable();
 
 } // namespace escalate::onnx_import
 

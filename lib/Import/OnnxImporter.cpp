@@ -1,5 +1,6 @@
 //===- OnnxImporter.cpp - ONNX graph to func.func @main -------------------===//
 #include "ImporterImpl.h"
+#include "escalate/Support/TensorFiles.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
@@ -510,4 +511,17 @@ llvm::Error escalate::checkImportLimits(const ImportOptions &options) {
     return llvm::createStringError(
         "--max-nodes and --max-tensor-elements must be positive");
   return checkNestingLimit(options.maxNesting);
+}
+
+llvm::Error escalate::parseFrozenInput(llvm::StringRef spec,
+                                       ImportOptions &options) {
+  auto [name, path] = spec.split('=');
+  if (name.empty() || path.empty())
+    return llvm::createStringError("--freeze-input '" + spec +
+                                   "' is not of the form name=file");
+  llvm::Expected<Tensor> value = readTensorFile(path);
+  if (!value)
+    return value.takeError();
+  options.frozenInputs[name] = std::move(*value);
+  return llvm::Error::success();
 }

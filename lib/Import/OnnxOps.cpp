@@ -657,8 +657,6 @@ std::optional<StringRef> onnx_import::unsupportedReason(StringRef opType) {
   return std::nullopt;
 }
 
-llvm::ArrayRef<OpEntry> onnx_import::opTable() { return kOps; }
-
 const OpEntry *onnx_import::lookupOp(StringRef opType) {
   for (const OpEntry &e : kOps)
     if (e.info.name == opType)

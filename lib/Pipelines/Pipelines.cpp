@@ -1,9 +1,10 @@
 //===- Pipelines.cpp - named pass pipelines and registration --------------===//
 #include "escalate/Pipelines/Pipelines.h"
+#include "escalate/Conversion/Passes.h"
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
+#include "escalate/Dialect/EscIsa/Transforms/Passes.h"
 #include "escalate/Dialect/Escalate/IR/EscalateDialect.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
-#include "escalate/InitAll.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -152,11 +153,14 @@ void escalate::buildBackendPipeline(OpPassManager &pm,
   if (*parseStage(o.stopAfter) == Stage::Tiled)
     return;
 
-  EmitIsaOptions e;
-  e.hwFile = o.hw;
-  e.reportFile = o.report;
-  e.maxInstructions = o.maxInstructions;
-  pm.addPass(createEmitIsa(e));
+  pm.addNestedPass<func::FuncOp>(createPlanDram());
+  ConvertEscalateToEscIsaOptions c;
+  c.hwFile = o.hw;
+  c.maxInstructions = o.maxInstructions;
+  pm.addPass(createConvertEscalateToEscIsa(c));
+  escisa::ReportOptions r;
+  r.reportFile = o.report;
+  pm.addPass(escisa::createReport(r));
 }
 
 void escalate::registerPipelines() {
@@ -182,16 +186,4 @@ void escalate::registerPipelines() {
       [](function_ref<void(const detail::PassOptions &)> handler) {
         handler(CompileOptions());
       });
-}
-
-void escalate::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<EscalateDialect, escisa::EscIsaDialect, func::FuncDialect,
-                  quant::QuantDialect>();
-}
-
-void escalate::registerAllPasses() {
-  registerEscalatePasses();
-  registerCanonicalizerPass();
-  registerCSEPass();
-  registerPipelines();
 }

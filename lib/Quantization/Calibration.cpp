@@ -2,7 +2,7 @@
 #include "escalate/Quantization/Calibration.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Reference/Interpreter.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

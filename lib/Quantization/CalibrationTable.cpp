@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Quantization/Calibration.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -1,14 +1,14 @@
 //===- Measure.cpp - measuring layer options and whole models -------------===//
 #include "escalate/Search/Measure.h"
-#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
-#include "escalate/Reference/TensorIO.h"
 #include "escalate/Sim/Simulator.h"
+#include "escalate/Support/TensorFiles.h"
+#include "escalate/Target/Escb/Escb.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -100,11 +100,7 @@ FailureOr<double> classify(ModuleOp m, const LabelledSet &set) {
 
 /// Simulates `m`'s escisa program on zero inputs.
 llvm::Expected<sim::Stats> simulate(ModuleOp m) {
-  escisa::ProgramOp programOp;
-  m.walk([&](escisa::ProgramOp p) { programOp = p; });
-  if (!programOp)
-    return llvm::createStringError("no escisa.program was emitted");
-  FailureOr<isa::Program> program = escisa::toProgram(programOp);
+  FailureOr<isa::Program> program = escb::programOf(m);
   if (failed(program))
     return llvm::createStringError("the program does not assemble");
   sim::Simulator simulator(*program, {});
@@ -391,16 +387,15 @@ llvm::Expected<LabelledSet> search::loadLabelled(ModuleOp model, StringRef dir,
     std::string dims;
     llvm::raw_string_ostream os(dims);
     llvm::interleave(want, os, "x");
-    return llvm::createStringError(imagesPath + ": images of shape " +
-                                   images->describe() +
-                                   " do not fit the model's input image " +
-                                   dims);
+    return llvm::createStringError(
+        imagesPath + ": images of shape " + images->describe() +
+        " do not fit the model's input image " + dims);
   }
   if (labels->dtype() != DType::I64 || labels->rank() != 1 ||
       labels->dim(0) != shape[0])
-    return llvm::createStringError(
-        labelsPath + ": needs " + Twine(shape[0]) +
-        " integer labels (one per image), holds " + labels->describe());
+    return llvm::createStringError(labelsPath + ": needs " + Twine(shape[0]) +
+                                   " integer labels (one per image), holds " +
+                                   labels->describe());
   int64_t n = shape[0];
   if (limit && limit < n)
     n = limit;

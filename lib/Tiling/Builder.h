@@ -33,9 +33,8 @@ enum Res : unsigned {
   NumRes
 };
 
-/// Blobs of constant data are aligned to this many bytes in DRAM and
-/// loaded as rows of this size.
-constexpr uint64_t kBlobAlign = 64;
+/// Blobs of constant data are DRAM-aligned and loaded as rows of that size.
+constexpr uint64_t kBlobAlign = hw::kDramAlign;
 
 inline uint64_t alignTo(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 

@@ -11,7 +11,7 @@
 // below a threshold.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"

@@ -6,12 +6,12 @@
 // place.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
-#include "escalate/Reference/TensorIO.h"
 #include "escalate/Support/Progress.h"
+#include "escalate/Support/TensorFiles.h"
+#include "escalate/Target/Escb/Escb.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
@@ -94,12 +94,19 @@ static cl::opt<bool>
           cl::desc("Refit surviving coefficients to each layer's float "
                    "outputs on the --calib samples (decomposed mode)"),
           cl::cat(category));
-static cl::opt<unsigned> actBits("act-bits", cl::init(8), cl::cat(category));
-static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
-                                    cl::cat(category));
-static cl::opt<unsigned> basisBits("basis-bits", cl::init(8),
-                                   cl::cat(category));
-static cl::opt<unsigned> coefBits("coef-bits", cl::init(8), cl::cat(category));
+static cl::opt<unsigned> actBits("act-bits",
+                                 cl::desc("Bits of every activation (8 or 16)"),
+                                 cl::init(8), cl::cat(category));
+static cl::opt<unsigned>
+    weightBits("weight-bits", cl::desc("Bits of dense and pruned weights"),
+               cl::init(8), cl::cat(category));
+static cl::opt<unsigned>
+    basisBits("basis-bits", cl::desc("Bits of the bases (decomposed mode)"),
+              cl::init(8), cl::cat(category));
+static cl::opt<unsigned>
+    coefBits("coef-bits",
+             cl::desc("Bits of the coefficients (decomposed mode)"),
+             cl::init(8), cl::cat(category));
 static cl::opt<bool> perTensor("per-tensor",
                                cl::desc("One weight scale per tensor"),
                                cl::cat(category));
@@ -331,17 +338,14 @@ int main(int argc, char **argv) {
       os << "\n";
     });
 
-  escisa::ProgramOp programOp;
-  imported.module->walk([&](escisa::ProgramOp p) { programOp = p; });
-  if (!programOp)
-    return fail("the pipeline produced no escisa.program");
-  FailureOr<isa::Program> program = escisa::toProgram(programOp);
-  if (failed(program))
-    return 1;
-  if (emit == "asm")
+  if (emit == "asm") {
+    FailureOr<isa::Program> program = escb::programOf(*imported.module);
+    if (failed(program))
+      return 1;
     return write([&](llvm::raw_ostream &os) { printListing(*program, os); });
-  llvm::Expected<std::string> bytes = isa::writeBinary(*program);
-  if (!bytes)
-    return fail(llvm::toString(bytes.takeError()));
+  }
+  FailureOr<std::string> bytes = escb::translateToEscb(*imported.module);
+  if (failed(bytes))
+    return 1;
   return write([&](llvm::raw_ostream &os) { os << *bytes; });
 }

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/InitAll.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "escalate/Support/Nesting.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"

@@ -15,7 +15,7 @@
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "escalate/Search/Measure.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"

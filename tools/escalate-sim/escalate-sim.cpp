@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/ISA/Binary.h"
-#include "escalate/Reference/TensorIO.h"
 #include "escalate/Sim/HostIO.h"
 #include "escalate/Sim/Simulator.h"
 #include "escalate/Support/FixedPoint.h"
+#include "escalate/Support/TensorFiles.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -20,41 +20,48 @@
 using namespace escalate;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> programPath(cl::Positional,
-                                        cl::desc("<program.escb>"));
+static cl::OptionCategory category("escalate-sim options");
+
+static cl::opt<std::string>
+    programPath(cl::Positional, cl::desc("<program.escb>"), cl::cat(category));
 static cl::opt<bool> printEncoding(
     "print-encoding",
-    cl::desc("Print the instruction encoding table (Markdown) and exit"));
+    cl::desc("Print the instruction encoding table (Markdown) and exit"),
+    cl::cat(category));
 static cl::list<std::string>
     inputFiles("input",
                cl::desc("Input tensor (.npy or .pb), in the order of "
                         "the program's inputs; integers are taken "
                         "as stored, floats are quantized"),
-               cl::value_desc("file"));
+               cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
-              cl::value_desc("dir"));
+              cl::value_desc("dir"), cl::cat(category));
 static cl::opt<bool> dequantize(
     "dequantize",
     cl::desc("Write outputs as float32 (scale * (q - zero_point)) instead "
-             "of the stored integers"));
+             "of the stored integers"),
+    cl::cat(category));
 // libLLVM owns a "-stats" option, registered while parsing, so ours is taken
 // out of argv before cl sees it (see main).
 static std::string statsPath;
 static cl::opt<std::string>
     tracePath("trace", cl::desc("Write a Chrome trace-event JSON (Perfetto)"),
-              cl::value_desc("file"));
+              cl::value_desc("file"), cl::cat(category));
 static cl::opt<uint64_t> maxCycles("max-cycles",
                                    cl::desc("Stop a run that passes N cycles"),
-                                   cl::init(uint64_t(1) << 40));
+                                   cl::init(uint64_t(1) << 40),
+                                   cl::cat(category));
 static cl::opt<uint64_t>
     maxDram("max-dram", cl::desc("Largest DRAM a binary may ask for (bytes)"),
-            cl::init(uint64_t(4) << 30));
+            cl::init(uint64_t(4) << 30), cl::cat(category));
 static cl::opt<bool>
     functionalOnly("functional-only",
                    cl::desc("Compute outputs and event counts only; skip "
-                            "the timing model"));
-static cl::opt<bool> quiet("quiet", cl::desc("Do not print the layer table"));
+                            "the timing model"),
+                   cl::cat(category));
+static cl::opt<bool> quiet("quiet", cl::desc("Do not print the layer table"),
+                           cl::cat(category));
 
 static int error(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "escalate-sim") << msg << "\n";
@@ -123,6 +130,7 @@ int main(int argc, char **argv) {
       args.push_back(argv[i]);
     }
   }
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       args.size(), args.data(),
       "ESCALATE instruction-level simulator\n\n"

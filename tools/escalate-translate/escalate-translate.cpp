@@ -5,13 +5,11 @@
 // --bin-to-escisa: disassemble a .escb binary (layer names as locations).
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
+#include "escalate/Target/Escb/Escb.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
@@ -111,66 +109,6 @@ int main(int argc, char **argv) {
       [](DialectRegistry &registry) {
         escalate::registerAllDialects(registry);
       });
-  // Parsed here rather than by the driver so that the nesting limit is
-  // checked before MLIR's recursive parser sees the text.
-  TranslateRegistration assemble(
-      "escisa-to-bin", "Assemble the escisa.program into a .escb binary",
-      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
-         llvm::raw_ostream &os, MLIRContext *ctx) -> LogicalResult {
-        const llvm::MemoryBuffer *buf =
-            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
-        if (llvm::Error e =
-                escalate::checkTextNesting(buf->getBuffer(), maxNesting))
-          return emitError(
-                     FileLineColLoc::get(ctx, buf->getBufferIdentifier(), 0, 0))
-                 << llvm::toString(std::move(e));
-        DialectRegistry registry;
-        escalate::registerAllDialects(registry);
-        ctx->appendDialectRegistry(registry);
-        OwningOpRef<ModuleOp> module =
-            parseSourceFile<ModuleOp>(sourceMgr, ctx);
-        if (!module)
-          return failure();
-        escalate::escisa::ProgramOp program;
-        module->walk([&](escalate::escisa::ProgramOp p) {
-          if (!program)
-            program = p;
-        });
-        if (!program)
-          return module->emitError("no escisa.program to assemble");
-        FailureOr<escalate::isa::Program> p =
-            escalate::escisa::toProgram(program);
-        if (failed(p))
-          return failure();
-        llvm::Expected<std::string> bytes = escalate::isa::writeBinary(*p);
-        if (!bytes)
-          return program.emitError(llvm::toString(bytes.takeError()));
-        os << *bytes;
-        return success();
-      });
-  // Printed here rather than by the driver so that the layer names, which
-  // live in locations, always survive a disassemble/assemble round trip.
-  TranslateRegistration disassemble(
-      "bin-to-escisa", "Disassemble a .escb binary into escisa",
-      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
-         llvm::raw_ostream &os, MLIRContext *ctx) -> LogicalResult {
-        ctx->getOrLoadDialect<escalate::escisa::EscIsaDialect>();
-        const llvm::MemoryBuffer *buf =
-            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
-        Location loc =
-            FileLineColLoc::get(ctx, buf->getBufferIdentifier(), 0, 0);
-        llvm::Expected<escalate::isa::Program> p =
-            escalate::isa::readBinary(buf->getBuffer(), uint64_t(1) << 40);
-        if (!p)
-          return emitError(loc) << llvm::toString(p.takeError());
-        OpBuilder builder(ctx);
-        OwningOpRef<ModuleOp> module = ModuleOp::create(UnknownLoc::get(ctx));
-        builder.setInsertionPointToEnd(module->getBody());
-        escalate::escisa::fromProgram(builder, UnknownLoc::get(ctx), *p);
-        if (failed(verify(*module)))
-          return failure();
-        module->print(os, OpPrintingFlags().enableDebugInfo());
-        return success();
-      });
+  escalate::escb::registerEscbTranslations([] { return int(maxNesting); });
   return runWithAtomicOutput(argc, argv);
 }

@@ -20,6 +20,9 @@ namespace escalate::hw {
 /// On-chip buffers. The numbering is part of the ISA (the `buf` field).
 enum class Buffer : uint8_t { Act = 0, Basis, Coef, Stream, Accum };
 constexpr unsigned kNumBuffers = 5;
+/// Every tensor and constant segment starts at a multiple of this many
+/// bytes of DRAM (the program format's alignment, docs/binary-format.md).
+constexpr uint64_t kDramAlign = 64;
 llvm::StringRef bufferName(Buffer b);
 
 struct BufferDesc {

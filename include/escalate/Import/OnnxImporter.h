@@ -53,6 +53,10 @@ ImportResult importOnnx(llvm::StringRef bytes, llvm::StringRef path,
 /// Parses "name:1x3x224x224" into `options.inputShapes`.
 llvm::Error parseInputShape(llvm::StringRef spec, ImportOptions &options);
 
+/// Parses "name=FILE" (a .npy or .pb tensor) into `options.frozenInputs`:
+/// the graph input becomes a constant (weights or shapes fed as inputs).
+llvm::Error parseFrozenInput(llvm::StringRef spec, ImportOptions &options);
+
 /// One supported ONNX operator and the opset range we handle.
 struct SupportedOp {
   llvm::StringRef name;

@@ -2,6 +2,7 @@
 #ifndef ESCALATE_PIPELINES_PIPELINES_H
 #define ESCALATE_PIPELINES_PIPELINES_H
 
+#include "escalate/Conversion/Passes.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -63,10 +64,19 @@ struct CompileOptions : public mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Folder for intermediate recordings (refit); "
                      "escalate-compile makes a temporary one")};
   // Quantization.
-  Option<unsigned> actBits{*this, "act-bits", llvm::cl::init(8)};
-  Option<unsigned> weightBits{*this, "weight-bits", llvm::cl::init(8)};
-  Option<unsigned> basisBits{*this, "basis-bits", llvm::cl::init(8)};
-  Option<unsigned> coefBits{*this, "coef-bits", llvm::cl::init(8)};
+  Option<unsigned> actBits{*this, "act-bits",
+                           llvm::cl::desc("Bits of every activation (8 or 16)"),
+                           llvm::cl::init(8)};
+  Option<unsigned> weightBits{
+      *this, "weight-bits", llvm::cl::desc("Bits of dense and pruned weights"),
+      llvm::cl::init(8)};
+  Option<unsigned> basisBits{
+      *this, "basis-bits",
+      llvm::cl::desc("Bits of the bases (decomposed mode)"), llvm::cl::init(8)};
+  Option<unsigned> coefBits{
+      *this, "coef-bits",
+      llvm::cl::desc("Bits of the coefficients (decomposed mode)"),
+      llvm::cl::init(8)};
   Option<bool> perChannel{*this, "per-channel", llvm::cl::init(true)};
   Option<bool> symmetric{*this, "symmetric", llvm::cl::init(false)};
   Option<std::string> calibDir{*this, "calib",
@@ -113,7 +123,8 @@ llvm::Error checkCompileOptions(const CompileOptions &options);
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompileOptions &options);
 /// The tail of that pipeline, from quantized IR: escalate-tile, then
-/// escalate-emit-isa unless `stop-after` is `tiled`.
+/// (unless `stop-after` is `tiled`) escalate-plan-dram,
+/// convert-escalate-to-escisa and escisa-report.
 void buildBackendPipeline(mlir::OpPassManager &pm,
                           const CompileOptions &options);
 

@@ -1,5 +1,5 @@
 // RUN: escalate-opt %s --split-input-file --verify-diagnostics
-// RUN: not escalate-opt %s --split-input-file --escalate-emit-isa 2>&1 | FileCheck %s
+// RUN: not escalate-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(escalate-plan-dram),convert-escalate-to-escisa)" 2>&1 | FileCheck %s
 // CHECK: has no #escalate.tile: run escalate-tile first
 
 func.func @not_a_layer(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {

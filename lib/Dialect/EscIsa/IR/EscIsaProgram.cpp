@@ -150,56 +150,74 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
 
 LogicalResult ProgramOp::verifyRegions() { return toProgram(*this); }
 
+TensorOp escisa::createTensor(OpBuilder &b, Location loc, StringRef kind,
+                              const isa::TensorDesc &t) {
+  NamedAttrList attrs = tensorAttrs(b, t);
+  attrs.append("kind", b.getStringAttr(kind));
+  attrs.append("sym_name", b.getStringAttr(t.name));
+  OperationState state(loc, TensorOp::getOperationName());
+  state.addAttributes(attrs);
+  return cast<TensorOp>(b.create(state));
+}
+
+SegmentOp escisa::createSegment(OpBuilder &b, Location loc, StringRef name,
+                                uint64_t dram, StringRef bytes) {
+  auto type = RankedTensorType::get({int64_t(bytes.size())},
+                                    IntegerType::get(b.getContext(), 8));
+  return SegmentOp::create(
+      b, loc, b.getStringAttr(name), b.getI64IntegerAttr(dram),
+      cast<DenseIntElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+          type, ArrayRef<char>(bytes.data(), bytes.size()))));
+}
+
+Operation *escisa::createInstruction(OpBuilder &b, Location loc,
+                                     const isa::Instruction &inst,
+                                     const isa::HostOp *host) {
+  const isa::OpcodeDesc &d = isa::describe(inst.opcode);
+  OperationState state(loc, ("escisa." + StringRef(d.mnemonic)).str());
+  for (auto [i, field] : llvm::enumerate(d.fields))
+    state.addAttribute(field.name, b.getI64IntegerAttr(inst.f[i]));
+  if (host) {
+    state.addAttribute("kind", b.getStringAttr(host->kind));
+    state.addAttribute("axis", b.getI64IntegerAttr(host->axis));
+    state.addAttribute("input",
+                       b.getDictionaryAttr(tensorAttrs(b, host->input)));
+    state.addAttribute("output",
+                       b.getDictionaryAttr(tensorAttrs(b, host->output)));
+  }
+  return b.create(state);
+}
+
+StringAttr escisa::hwAttr(Builder &b, const hw::HwDesc &hw) {
+  return hw.canonicalJson == hw::defaultHwDesc().canonicalJson
+             ? StringAttr()
+             : b.getStringAttr(hw.canonicalJson);
+}
+
 ProgramOp escisa::fromProgram(OpBuilder &builder, Location loc,
                               const isa::Program &p) {
   MLIRContext *ctx = builder.getContext();
   auto program =
       ProgramOp::create(builder, loc, builder.getI64IntegerAttr(p.dramBytes),
-                        p.hw.canonicalJson == hw::defaultHwDesc().canonicalJson
-                            ? StringAttr()
-                            : builder.getStringAttr(p.hw.canonicalJson));
+                        hwAttr(builder, p.hw));
   Block *body = new Block();
   program.getBody().push_back(body);
   OpBuilder b = OpBuilder::atBlockEnd(body);
-  auto declare = [&](StringRef kind, const isa::TensorDesc &t) {
-    NamedAttrList attrs = tensorAttrs(b, t);
-    attrs.append("kind", b.getStringAttr(kind));
-    attrs.append("sym_name", b.getStringAttr(t.name));
-    OperationState state(loc, TensorOp::getOperationName());
-    state.addAttributes(attrs);
-    b.create(state);
-  };
   for (const isa::TensorDesc &t : p.inputs)
-    declare("input", t);
+    createTensor(b, loc, "input", t);
   for (const isa::TensorDesc &t : p.outputs)
-    declare("output", t);
-  for (const isa::Segment &s : p.segments) {
-    auto type = RankedTensorType::get({int64_t(s.data.size())},
-                                      IntegerType::get(ctx, 8));
-    SegmentOp::create(
-        b, loc, b.getStringAttr(s.name), b.getI64IntegerAttr(s.dram),
-        cast<DenseIntElementsAttr>(DenseElementsAttr::getFromRawBuffer(
-            type, ArrayRef<char>(s.data.data(), s.data.size()))));
-  }
+    createTensor(b, loc, "output", t);
+  for (const isa::Segment &s : p.segments)
+    createSegment(b, loc, s.name, s.dram, s.data);
   for (auto [pc, inst] : llvm::enumerate(p.code)) {
-    const isa::OpcodeDesc &d = isa::describe(inst.opcode);
     const isa::DebugRange *range = p.layerOf(pc);
     Location instLoc =
         range ? Location(NameLoc::get(b.getStringAttr(range->name)))
               : UnknownLoc::get(ctx);
-    OperationState state(instLoc, ("escisa." + StringRef(d.mnemonic)).str());
-    for (auto [i, field] : llvm::enumerate(d.fields))
-      state.addAttribute(field.name, b.getI64IntegerAttr(inst.f[i]));
-    if (inst.opcode == isa::Opcode::Host) {
-      const isa::HostOp &op = p.hostOps[inst[isa::host::Index]];
-      state.addAttribute("kind", b.getStringAttr(op.kind));
-      state.addAttribute("axis", b.getI64IntegerAttr(op.axis));
-      state.addAttribute("input",
-                         b.getDictionaryAttr(tensorAttrs(b, op.input)));
-      state.addAttribute("output",
-                         b.getDictionaryAttr(tensorAttrs(b, op.output)));
-    }
-    b.create(state);
+    createInstruction(b, instLoc, inst,
+                      inst.opcode == isa::Opcode::Host
+                          ? &p.hostOps[inst[isa::host::Index]]
+                          : nullptr);
   }
   return program;
 }

@@ -1,20 +1,13 @@
 //===- Decomposition.cpp - shared helpers of the decomposition passes -----===//
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Reference/Interpreter.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace escalate;
-
-std::string escalate::layerName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  return op->getName().stripDialect().str();
-}
 
 Value escalate::createConstant(OpBuilder &b, Operation *anchor, const Tensor &t,
                                ShapedType type, StringRef suffix) {
@@ -168,15 +161,4 @@ FailureOr<LayerActivations> escalate::loadActivations(DecomposedConvOp dec,
     outputs.push_back(std::move(one->output));
   }
   return LayerActivations{concatBatch(inputs), concatBatch(outputs)};
-}
-
-LogicalResult escalate::writeJsonFile(Location loc, StringRef path,
-                                      llvm::json::Value value) {
-  if (llvm::Error err = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
-        os << llvm::formatv("{0:2}", value) << "\n";
-      })) {
-    emitError(loc) << llvm::toString(std::move(err));
-    return failure();
-  }
-  return success();
 }

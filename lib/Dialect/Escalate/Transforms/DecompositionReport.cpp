@@ -2,7 +2,7 @@
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Reference/Interpreter.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"

@@ -1,13 +1,13 @@
 //===- MemoryPlan.cpp - DRAM for activations by liveness ------------------===//
 #include "MemoryPlan.h"
-#include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 using namespace escalate;
 
 namespace {
-constexpr uint64_t kAlign = 64;
+constexpr uint64_t kAlign = hw::kDramAlign;
 
 uint64_t tensorBytes(Value v) {
   auto t = cast<RankedTensorType>(v.getType());
@@ -134,13 +134,6 @@ escalate::unplaceableConcatOperands(func::FuncOp f) {
         concat && quantType(concat.getType()) && isChannelConcat(concat))
       placer.place(concat, concatPlane(concat), unplaceable);
   return unplaceable;
-}
-
-bool DramPlan::contiguous(Value v) const {
-  auto it = views.find(v);
-  auto t = cast<RankedTensorType>(v.getType());
-  return it == views.end() || t.getDimSize(0) <= 1 ||
-         it->second.imageStride == imageBytes(v);
 }
 
 FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {

@@ -19,8 +19,6 @@ struct DramPlan {
   /// tensors would take without reuse.
   uint64_t arenaBytes = 0, unsharedBytes = 0;
   unsigned buffers = 0;
-  /// Whether `v`'s images are contiguous (N = 1, or not inside a concat).
-  bool contiguous(mlir::Value v) const;
 };
 
 mlir::FailureOr<DramPlan> planDram(mlir::func::FuncOp f);

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Quantize.h"
-#include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"

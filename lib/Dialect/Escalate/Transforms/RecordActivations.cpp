@@ -11,7 +11,7 @@
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Quantization/Calibration.h"
 #include "escalate/Reference/Interpreter.h"
-#include "escalate/Reference/TensorIO.h"
+#include "escalate/Support/TensorFiles.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"

@@ -5,7 +5,7 @@
 // not depend on the thread count.
 //
 //===----------------------------------------------------------------------===//
-#include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "MemoryPlan.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"

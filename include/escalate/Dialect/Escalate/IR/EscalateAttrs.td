@@ -85,7 +85,7 @@ def Escalate_TileAttr : AttrDef<Escalate_Dialect, "Tile"> {
   let summary = "How one layer is cut into tiles for the accelerator";
   let description = [{
     Chosen by `escalate-tile` from the hardware description and read by
-    `escalate-emit-isa`. One instruction group works on `rows` x `cols`
+    `convert-escalate-to-escisa`. One instruction group works on `rows` x `cols`
     output pixels of `out_channels` channels, reading `in_channels` input
     channels per `conv` (more input channels accumulate in the same
     accumulators). `order` puts the spatial tiles (`spatial_outer`: the
@@ -106,6 +106,35 @@ def Escalate_TileAttr : AttrDef<Escalate_Dialect, "Tile"> {
     "int64_t":$cycles,
     "int64_t":$dram_bytes
   );
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Escalate_DramAttr : AttrDef<Escalate_Dialect, "Dram"> {
+  let mnemonic = "dram";
+  let summary = "Where an activation lives in DRAM";
+  let description = [{
+    Set by `escalate-plan-dram` on the op producing a quantized activation
+    (as `escalate.dram`) and read by `convert-escalate-to-escisa`. Image
+    `n` of the tensor starts at byte `base + n * image_stride`; within an
+    image the tensor is row-major and contiguous. `image_stride` exceeds
+    the image's size when the tensor lives inside a channel concat's
+    result with batch > 1.
+  }];
+  let parameters = (ins "uint64_t":$base, "uint64_t":$image_stride);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Escalate_DramPlanAttr : AttrDef<Escalate_Dialect, "DramPlan"> {
+  let mnemonic = "dram_plan";
+  let summary = "The activation arena of a function";
+  let description = [{
+    Set by `escalate-plan-dram` on the function (as `escalate.dram_plan`):
+    the arena at DRAM address 0 holding every activation takes
+    `arena_bytes`; the same `buffers` tensors without address reuse would
+    take `unshared_bytes`. Constants follow the arena.
+  }];
+  let parameters = (ins "uint64_t":$arena_bytes, "uint64_t":$unshared_bytes,
+                        "uint64_t":$buffers);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

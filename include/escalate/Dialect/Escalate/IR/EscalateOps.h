@@ -64,6 +64,10 @@ mlir::ElementsAttr attrFromTensor(const Tensor &tensor, mlir::ShapedType type,
 constexpr llvm::StringLiteral kEncodingAttr = "escalate.encoding";
 /// The `#escalate.tile` escalate-tile chose for an accelerator layer.
 constexpr llvm::StringLiteral kTileAttr = "escalate.tile";
+/// The `#escalate.dram` escalate-plan-dram gave an op's quantized result,
+/// and the `#escalate.dram_plan` it gave the function.
+constexpr llvm::StringLiteral kDramAttr = "escalate.dram";
+constexpr llvm::StringLiteral kDramPlanAttr = "escalate.dram_plan";
 /// Ops that run as layers on the accelerator and carry a tiling.
 bool isTiledLayer(mlir::Operation *op);
 /// The operand `kEncodingAttr` describes on `op`, or null if none can be.

@@ -4,7 +4,7 @@
 #define ESCALATE_DIALECT_ESCALATE_TRANSFORMS_DECOMPOSITION_H
 
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
-#include "llvm/Support/JSON.h"
+#include "escalate/Dialect/Escalate/Utils/Reports.h"
 
 namespace escalate {
 
@@ -18,9 +18,6 @@ constexpr llvm::StringLiteral kPredecomposedAttr = "escalate.predecomposed";
 /// `[out, in]` channels of a convolution before escalate-shrink-channels.
 constexpr llvm::StringLiteral kOriginalChannelsAttr =
     "escalate.original_channels";
-
-/// Name of the layer an op came from (its ONNX node), for blobs and reports.
-std::string layerName(mlir::Operation *op);
 
 /// A constant op holding `t` with `type`, named after `anchor`'s layer.
 mlir::Value createConstant(mlir::OpBuilder &b, mlir::Operation *anchor,
@@ -54,11 +51,6 @@ struct LayerActivations {
 };
 mlir::FailureOr<LayerActivations>
 loadActivations(DecomposedConvOp dec, llvm::StringRef dir, std::string &why);
-
-/// Writes `value` as indented JSON to `path` (only once complete); reports
-/// failure at `loc`.
-llvm::LogicalResult writeJsonFile(mlir::Location loc, llvm::StringRef path,
-                                  llvm::json::Value value);
 
 } // namespace escalate
 

@@ -2,7 +2,6 @@
 #ifndef ESCALATE_DIALECT_ESCALATE_TRANSFORMS_PASSES_H
 #define ESCALATE_DIALECT_ESCALATE_TRANSFORMS_PASSES_H
 
-#include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -18,9 +17,6 @@ struct LayerCost {
 };
 /// The cost of a compute op, or std::nullopt for ops that are not layers.
 std::optional<LayerCost> layerCost(mlir::Operation *op);
-
-/// escalate-emit-isa's default bound on a program's length.
-constexpr uint64_t kDefaultMaxInstructions = uint64_t(1) << 24;
 
 #define GEN_PASS_DECL
 #include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"

@@ -336,37 +336,22 @@ def Tile : Pass<"escalate-tile", "mlir::ModuleOp"> {
   ];
 }
 
-def EmitIsa : Pass<"escalate-emit-isa", "mlir::ModuleOp"> {
-  let summary = "Lower the tiled, quantized @main to an escisa.program";
+def PlanDram : Pass<"escalate-plan-dram", "mlir::func::FuncOp"> {
+  let summary = "Give every quantized activation its place in DRAM";
   let description = [{
-    Plans DRAM and emits the program:
-    - Graph inputs (after their `quantize`) and outputs (before their
-      `dequantize`) become `escisa.tensor` declarations carrying scale and
-      zero point.
-    - Activations get DRAM by liveness: each tensor lives from its producer
-      to its last reader, and tensors whose lifetimes do not overlap share
-      addresses (greedy, largest first). Reshapes alias their operand; a
-      channel concat places its operands inside its result, so it costs
-      nothing at run time.
-    - Each layer's constants (bases, coefficient blocks encoded per tile,
-      requant records, eltwise records, lookup tables) become one segment.
-    - Each layer becomes the instruction stream of its `#escalate.tile`
-      (run `escalate-tile` first), in a debug range named after the layer;
-      Softmax becomes a host op.
-    The func is replaced by the program. `report` writes a JSON file with
-    the memory plan (arena, constants, peak buffer use) and every layer's
-    tiling, estimated cycles and traffic.
+    Activations get DRAM by liveness: each tensor lives from its producer
+    to its last reader (graph inputs from the start, graph outputs to the
+    end; a conv and its requant count as one layer), and tensors whose
+    lifetimes do not overlap share addresses (greedy, largest first, 64-byte
+    aligned). Reshapes alias their operand; a channel concat places its
+    operands inside its result, so it costs nothing at run time (run
+    `escalate-tile` first: it copies the operands that cannot be placed).
+
+    The producer of each quantized activation gets `escalate.dram =
+    #escalate.dram<base, image_stride>`; the function gets
+    `escalate.dram_plan = #escalate.dram_plan<arena_bytes, unshared_bytes,
+    buffers>`. `convert-escalate-to-escisa` reads both.
   }];
-  let dependentDialects = ["::escalate::escisa::EscIsaDialect"];
-  let options = [
-    Option<"hwFile", "hw", "std::string", /*default=*/"\"\"",
-           "Hardware description (default: the built-in one)">,
-    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
-           "Write the memory plan and per-layer estimates as JSON">,
-    Option<"maxInstructions", "max-instructions", "uint64_t",
-           /*default=*/"::escalate::kDefaultMaxInstructions",
-           "Refuse programs longer than this many instructions">,
-  ];
 }
 
 #endif // ESCALATE_TRANSFORMS_PASSES_TD

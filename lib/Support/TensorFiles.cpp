@@ -1,5 +1,5 @@
-//===- TensorIO.cpp - .npy and ONNX TensorProto files ---------------------===//
-#include "escalate/Reference/TensorIO.h"
+//===- TensorFiles.cpp - .npy and ONNX TensorProto files ------------------===//
+#include "escalate/Support/TensorFiles.h"
 #include "onnx.pb.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -210,31 +210,6 @@ llvm::Error escalate::writeNpy(StringRef path, const Tensor &tensor) {
   });
 }
 
-llvm::Error
-escalate::writeFileAtomically(StringRef path,
-                              llvm::function_ref<void(llvm::raw_ostream &)> fn) {
-  llvm::SmallString<128> tmp;
-  int fd;
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp))
-    return bad(path, "cannot create: " + ec.message());
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    fn(os);
-    os.close();
-    if (os.has_error()) {
-      os.clear_error();
-      llvm::sys::fs::remove(tmp);
-      return bad(path, "write failed");
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-    llvm::sys::fs::remove(tmp);
-    return bad(path, "cannot rename into place: " + ec.message());
-  }
-  return llvm::Error::success();
-}
-
 llvm::Error escalate::writeNpyFiles(StringRef dir,
                                     llvm::ArrayRef<std::string> names,
                                     llvm::ArrayRef<Tensor> tensors) {
@@ -263,18 +238,5 @@ llvm::Error escalate::writeNpyFiles(StringRef dir,
       return llvm::createStringError("cannot write '" + final +
                                      "': " + ec.message());
     }
-  return llvm::Error::success();
-}
-
-llvm::Error escalate::parseFrozenInput(llvm::StringRef spec,
-                                       ImportOptions &options) {
-  auto [name, path] = spec.split('=');
-  if (name.empty() || path.empty())
-    return llvm::createStringError("--freeze-input '" + spec +
-                                   "' is not of the form name=file");
-  llvm::Expected<Tensor> value = readTensorFile(path);
-  if (!value)
-    return value.takeError();
-  options.frozenInputs[name] = std::move(*value);
   return llvm::Error::success();
 }

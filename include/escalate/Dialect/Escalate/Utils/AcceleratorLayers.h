@@ -5,8 +5,8 @@
 // reported on the op, naming what the accelerator cannot run.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_LIB_TRANSFORMS_ACCELERATORLAYERS_H
-#define ESCALATE_LIB_TRANSFORMS_ACCELERATORLAYERS_H
+#ifndef ESCALATE_DIALECT_ESCALATE_UTILS_ACCELERATORLAYERS_H
+#define ESCALATE_DIALECT_ESCALATE_UTILS_ACCELERATORLAYERS_H
 
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Tiling/Layer.h"

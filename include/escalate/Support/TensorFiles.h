@@ -1,8 +1,8 @@
-//===- TensorIO.h - .npy and ONNX TensorProto files -------------*- C++ -*-===//
-#ifndef ESCALATE_REFERENCE_TENSORIO_H
-#define ESCALATE_REFERENCE_TENSORIO_H
+//===- TensorFiles.h - .npy and ONNX TensorProto files ----------*- C++ -*-===//
+#ifndef ESCALATE_SUPPORT_TENSORFILES_H
+#define ESCALATE_SUPPORT_TENSORFILES_H
 
-#include "escalate/Import/OnnxImporter.h"
+#include "escalate/Support/FileIO.h"
 #include "escalate/Support/Tensor.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
@@ -19,12 +19,6 @@ llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
 /// becomes "_fc_Gemm_output_0"), as used for output and dump files.
 std::string tensorFileName(llvm::StringRef name);
 
-/// Writes a file through `fn` to a temporary name and renames it into place,
-/// so a failure never leaves a partial file or clobbers an existing one.
-llvm::Error
-writeFileAtomically(llvm::StringRef path,
-                    llvm::function_ref<void(llvm::raw_ostream &)> fn);
-
 /// Writes `tensor` as `.npy`. The file is written to a temporary name and
 /// renamed, so a failure never leaves a partial file behind.
 llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
@@ -35,10 +29,6 @@ llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);
 llvm::Error writeNpyFiles(llvm::StringRef dir,
                           llvm::ArrayRef<std::string> names,
                           llvm::ArrayRef<Tensor> tensors);
-
-/// Parses "name=FILE" (a .npy or .pb tensor) into `options.frozenInputs`:
-/// the graph input becomes a constant (weights or shapes fed as inputs).
-llvm::Error parseFrozenInput(llvm::StringRef spec, ImportOptions &options);
 
 } // namespace escalate
 

@@ -1,5 +1,5 @@
 //===- AcceleratorLayers.cpp - quantized ops as accelerator layers --------===//
-#include "AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 

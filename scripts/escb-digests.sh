@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prints one SHA-256 line per compiled artefact of every builder model in
+# every mode: the .escb binary and the --report JSON. Run it with the tools
+# of two revisions and diff the outputs to show a refactor changed no byte:
+#
+#   scripts/escb-digests.sh [BIN_DIR] > before.txt   # old build
+#   scripts/escb-digests.sh [BIN_DIR] > after.txt    # new build
+#   diff before.txt after.txt
+#
+# BIN_DIR defaults to build/bin; ESCB_MODELS (space-separated) narrows the
+# model list (default: every model of python -m escalate.models --list).
+# The mobilenet_v2_se_block model is also compiled for the tiny buffers of
+# test/Compile/Inputs/small-buffers.json, which makes every layer tile.
+# test/Compile/identical.test keeps two models of this check in the suite.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(cd "${1:-$root/build/bin}" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+models=${ESCB_MODELS:-$(PYTHONPATH=$root/python /usr/bin/python3 -m escalate.models --list)}
+
+compile() { # NAME MODEL MODE FLAGS...
+  local name=$1 model=$2 mode=$3
+  shift 3
+  "$bin/escalate-compile" "$model" --mode "$mode" --quiet "$@" \
+    -o "$work/$name.escb" --report "$work/$name.json"
+  (cd "$work" && sha256sum "$name.escb" "$name.json")
+  rm -f "$work/$name.escb" "$work/$name.json"
+}
+
+for m in $models; do
+  PYTHONPATH=$root/python /usr/bin/python3 -m escalate.models "$m" \
+    -o "$work/$m.onnx"
+  for mode in dense pruned decomposed; do
+    compile "$m.$mode" "$work/$m.onnx" "$mode" --calib-samples 2
+    if [ "$m" = mobilenet_v2_se_block ]; then
+      compile "$m.$mode.small" "$work/$m.onnx" "$mode" --calib-samples 2 \
+        --hw "$root/test/Compile/Inputs/small-buffers.json"
+    fi
+  done
+  rm -f "$work/$m.onnx"
+done

@@ -1,0 +1,80 @@
+// RUN: escalate-opt %s --convert-escalate-to-escisa --split-input-file --verify-diagnostics --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s
+// RUN: not escalate-opt %s --convert-escalate-to-escisa=max-instructions=3 --split-input-file 2>&1 | FileCheck %s --check-prefix=LIMIT
+
+// One conv layer on its #escalate.tile at the planned addresses: the
+// weights and requant records become one segment after the 128-byte arena,
+// the layer the load / conv / requant / store of its single tile, named
+// after it; the program ends with halt, and carries the records
+// escisa-report reads.
+// CHECK-LABEL: escisa.program
+// CHECK-SAME: dram_bytes = 320
+// CHECK-SAME: escisa.arena = {activation_arena_bytes = 128 : i64, activation_buffers = 2 : i64, activation_bytes_without_reuse = 128 : i64}
+// CHECK-SAME: escisa.layers = [{constant_bytes = 176 : i64, estimated_cycles = 456 : i64, estimated_dram_bytes = 206 : i64, in_channels = 2 : i64, instructions = 6 : i64, kind = "conv", name = "conv0", out_channels = 4 : i64, sram_bytes = {{{.*}}}, tile = {cols = 3 : i64, double_buffer = true, in_channels = 2 : i64, order = "spatial_outer", out_channels = 4 : i64, rows = 3 : i64}, weights = {nonzero_weights = 51 : i64, weight_sparsity = {{.*}} : f64}}]
+// CHECK: escisa.tensor "input" "x" {bits = 8 : i64, dram = 0 : i64
+// CHECK: escisa.tensor "output" "y" {bits = 8 : i64, dram = 64 : i64
+// CHECK: escisa.segment "conv0" at 128 =
+// CHECK: escisa.load buf = act, {{.*}}dram = 0, c = 2, h = 5, w = 5, {{.*}}pad_top = 1, pad_bottom = 1, pad_left = 1, pad_right = 1, pad_value = -3, elem_bytes = 1 loc("conv0")
+// CHECK: escisa.load buf = coef, {{.*}}w = 72, {{.*}}loc("conv0")
+// CHECK: escisa.load buf = coef, {{.*}}w = 48, {{.*}}loc("conv0")
+// CHECK: escisa.conv mode = window, format = dense, index_bits = 0, {{.*}}in_c = 2, in_h = 7, in_w = 7, kernel_h = 3, kernel_w = 3, stride_h = 2, stride_w = 2, {{.*}}out_c = 4, groups = 1, bases = 9,
+// CHECK: escisa.requant {{.*}}c = 4, h = 3, w = 3, {{.*}}out_bits = 8, zero_point = 1, clamp_lo = 1, clamp_hi = 127
+// CHECK: escisa.store buf = act, {{.*}}dram = 64, c = 4, h = 3, w = 3, {{.*}}loc("conv0")
+// CHECK-NEXT: escisa.halt loc(unknown)
+// LIMIT: error: loc("conv0"): 'escalate.qconv' op brings the program past the limit of 3 instructions; raise it with --max-instructions
+!a = !quant.uniform<i8:f32, 0.5:-3>
+!b = !quant.uniform<i8:f32, 0.25:1>
+func.func @main(%x: tensor<1x2x5x5xf32> {escalate.name = "x"}) -> (tensor<1x4x3x3xf32> {escalate.name = "y"}) attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 128, buffers = 2>} {
+  %w = escalate.constant dense<[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, -2, -3], [-4, -5, -6], [-7, -8, -9]]], [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[0, 0, 0], [0, 2, 0], [0, 0, 0]]], [[[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]]], [[[0, 1, 0], [1, -4, 1], [0, 1, 0]], [[2, 0, -2], [2, 0, -2], [2, 0, -2]]]]> : tensor<4x2x3x3xi8>
+  %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 50>} : tensor<1x2x5x5xf32> -> tensor<1x2x5x5x!a>
+  %acc = escalate.qconv %q, %w {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, escalate.tile = #escalate.tile<rows = 3, cols = 3, in_channels = 2, out_channels = 4, order = spatial_outer, double_buffer = true, cycles = 456, dram_bytes = 206>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5x!a>, tensor<4x2x3x3xi8>) -> tensor<1x4x3x3xi32> loc("conv0")
+  %y = escalate.requant %acc {bias = array<i32: 5, -7, 11, 0>, clamp_hi = 127 : i64, clamp_lo = 1 : i64, escalate.dram = #escalate.dram<base = 64, image_stride = 36>, multiplier = array<i32: 1518500250, 1518500250, 1518500250, 1518500250>, shift = array<i32: 36, 36, 36, 36>} : tensor<1x4x3x3xi32> -> tensor<1x4x3x3x!b>
+  %d = escalate.dequantize %y : tensor<1x4x3x3x!b> -> tensor<1x4x3x3xf32>
+  return %d : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// A post-processing layer (max pool 2x2) and a host op (softmax, reading
+// and writing DRAM): the pool has no constants, so no segment.
+// CHECK-LABEL: escisa.program
+// CHECK-SAME: dram_bytes = 128
+// CHECK-NOT: escisa.segment
+// CHECK: escisa.load buf = act, {{.*}}dram = 0, c = 3, h = 4, w = 4, {{.*}}loc("pool")
+// CHECK: escisa.pool kind = max, {{.*}}c = 3, in_h = 4, in_w = 4, kernel_h = 2, kernel_w = 2, stride_h = 2, stride_w = 2, {{.*}}loc("pool")
+// CHECK: escisa.store buf = act, {{.*}}dram = 64, c = 3, h = 2, w = 2, {{.*}}loc("pool")
+// CHECK-NEXT: escisa.host index = 0 {axis = 1 : i64, input = {bits = 8 : i64, dram = 64 : i64, {{.*}}}, kind = "softmax", output = {bits = 8 : i64, dram = 96 : i64, {{.*}}}} loc("softmax")
+// CHECK-NEXT: escisa.halt
+// The pool's three instructions fit a limit of three; the host op does not.
+// LIMIT: error: loc("softmax"): 'escalate.qsoftmax' op brings the program past the limit of 3 instructions
+!a = !quant.uniform<i8:f32, 0.5:0>
+!s = !quant.uniform<i8:f32, 0.0078125:-128>
+func.func @main(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x2x2xf32> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 192, buffers = 3>} {
+  %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 48>} : tensor<1x3x4x4xf32> -> tensor<1x3x4x4x!a>
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, escalate.dram = #escalate.dram<base = 64, image_stride = 12>, escalate.tile = #escalate.tile<rows = 2, cols = 2, in_channels = 3, out_channels = 3, order = spatial_outer, double_buffer = false, cycles = 10, dram_bytes = 60>, kernel_shape = array<i64: 2, 2>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x4x4x!a>) -> tensor<1x3x2x2x!a> loc("pool")
+  %sm = escalate.qsoftmax %p {axis = 1, escalate.dram = #escalate.dram<base = 96, image_stride = 12>} : tensor<1x3x2x2x!a> -> tensor<1x3x2x2x!s> loc("softmax")
+  %d = escalate.dequantize %sm : tensor<1x3x2x2x!s> -> tensor<1x3x2x2xf32>
+  return %d : tensor<1x3x2x2xf32>
+}
+
+// -----
+
+// A layer needs its tiling.
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x2x2x!a> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 128, buffers = 2>} {
+  %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 48>} : tensor<1x3x4x4xf32> -> tensor<1x3x4x4x!a>
+  // expected-error @+1 {{has no #escalate.tile: run escalate-tile first}}
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, escalate.dram = #escalate.dram<base = 64, image_stride = 12>, kernel_shape = array<i64: 2, 2>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x4x4x!a>) -> tensor<1x3x2x2x!a>
+  return %p : tensor<1x3x2x2x!a>
+}
+
+// -----
+
+// A tiling the hardware cannot hold (a 4096 x 4096 tile) is refused with the
+// code generator's reason.
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x2x2x!a> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 128, buffers = 2>} {
+  %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 48>} : tensor<1x3x4x4xf32> -> tensor<1x3x4x4x!a>
+  // expected-error @+1 {{tile does not fit hardware 'escalate-default':}}
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, escalate.dram = #escalate.dram<base = 64, image_stride = 12>, escalate.tile = #escalate.tile<rows = 4096, cols = 4096, in_channels = 3, out_channels = 3, order = spatial_outer, double_buffer = false, cycles = 10, dram_bytes = 60>, kernel_shape = array<i64: 2, 2>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x4x4x!a>) -> tensor<1x3x2x2x!a>
+  return %p : tensor<1x3x2x2x!a>
+}

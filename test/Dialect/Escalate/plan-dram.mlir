@@ -1,0 +1,56 @@
+// RUN: escalate-opt %s --pass-pipeline="builtin.module(func.func(escalate-plan-dram))" --split-input-file --verify-diagnostics | FileCheck %s
+
+// Two 1x1 pools of the input are concatenated, reshaped twice and pooled
+// again. The concat's operands live inside its result (batch 2: image n of
+// the second operand at 32 + 64n); the reshapes alias the concat; the
+// output reuses the input's bytes, which are dead after the second pool.
+// 64 (input) + 128 (concat) + 128 (output) bytes without reuse, 256 with.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: escalate.dram_plan = #escalate.dram_plan<arena_bytes = 256, unshared_bytes = 320, buffers = 3>
+// CHECK: escalate.quantize {{.*}}escalate.dram = #escalate.dram<base = 128, image_stride = 32>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 32, image_stride = 64>
+// CHECK: escalate.concat {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.reshape {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.reshape {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 128, image_stride = 64>
+// CHECK-NOT: escalate.dram<
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<2x2x4x4xf32>) -> tensor<2x4x4x4xf32> {
+  %q = escalate.quantize %x : tensor<2x2x4x4xf32> -> tensor<2x2x4x4x!a>
+  %p1 = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x2x4x4x!a>) -> tensor<2x2x4x4x!a>
+  %p2 = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x2x4x4x!a>) -> tensor<2x2x4x4x!a>
+  %c = escalate.concat %p1, %p2 {axis = 1} : tensor<2x2x4x4x!a>, tensor<2x2x4x4x!a>
+  %r = escalate.reshape %c {shape = array<i64: 2, 4, 16>} : tensor<2x4x4x4x!a>
+  %s = escalate.reshape %r {shape = array<i64: 2, 4, 4, 4>} : tensor<2x4x16x!a>
+  %o = escalate.qpool %s {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x4x4x4x!a>) -> tensor<2x4x4x4x!a>
+  %d = escalate.dequantize %o : tensor<2x4x4x4x!a> -> tensor<2x4x4x4xf32>
+  return %d : tensor<2x4x4x4xf32>
+}
+
+// -----
+
+// Concats run on the accelerator along channels only.
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x8x4xf32> {
+  %q = escalate.quantize %x : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!a>
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  // expected-error @+1 {{runs on the accelerator only along channels (axis 1)}}
+  %c = escalate.concat %p, %p {axis = 2} : tensor<1x2x4x4x!a>, tensor<1x2x4x4x!a>
+  %d = escalate.dequantize %c : tensor<1x2x8x4x!a> -> tensor<1x2x8x4xf32>
+  return %d : tensor<1x2x8x4xf32>
+}
+
+// -----
+
+// A graph input is written before the program runs, outside the arena, so
+// it cannot live inside a concat: escalate-tile copies it first.
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %q = escalate.quantize %x : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!a>
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  // expected-error @+1 {{cannot place operand 0 inside its result (a graph input, a repeated operand, or a tensor another concat holds): escalate-tile copies such operands first}}
+  %c = escalate.concat %q, %p {axis = 1} : tensor<1x2x4x4x!a>, tensor<1x2x4x4x!a>
+  %d = escalate.dequantize %c : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  return %d : tensor<1x4x4x4xf32>
+}
