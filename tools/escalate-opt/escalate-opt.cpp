@@ -15,10 +15,12 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 
+static llvm::cl::OptionCategory category("escalate-opt options");
 static llvm::cl::opt<int>
     maxNesting("max-nesting",
                llvm::cl::desc("Refuse inputs whose brackets nest deeper"),
-               llvm::cl::init(escalate::kDefaultMaxNesting));
+               llvm::cl::init(escalate::kDefaultMaxNesting),
+               llvm::cl::cat(category));
 
 static int fail(llvm::StringRef message) {
   llvm::WithColor::error(llvm::errs(), "escalate-opt") << message << "\n";
@@ -29,6 +31,9 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   escalate::registerAllDialects(registry);
   escalate::registerAllPasses();
+  // libLLVM's own flags (targets, codegen, polly...) are hidden from --help;
+  // MLIR's driver options and the passes are registered below and stay.
+  llvm::cl::HideUnrelatedOptions(category);
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "ESCALATE optimizer driver\n", registry);
   mlir::MlirOptMainConfig config =

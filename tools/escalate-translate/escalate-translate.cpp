@@ -19,22 +19,26 @@
 
 using namespace mlir;
 
+static llvm::cl::OptionCategory category("escalate-translate options");
+
 static llvm::cl::list<std::string> inputShapes(
     "input-shape",
     llvm::cl::desc("Fix a graph input's shape: name:1x3x224x224 (repeatable)"),
-    llvm::cl::value_desc("name:dims"));
+    llvm::cl::value_desc("name:dims"), llvm::cl::cat(category));
 
 static llvm::cl::opt<int64_t>
     maxNodes("max-nodes", llvm::cl::desc("Refuse models with more graph nodes"),
-             llvm::cl::init(escalate::ImportOptions().maxNodes));
+             llvm::cl::init(escalate::ImportOptions().maxNodes),
+             llvm::cl::cat(category));
 static llvm::cl::opt<int64_t> maxTensorElements(
     "max-tensor-elements",
     llvm::cl::desc("Refuse inputs and initializers with more elements"),
-    llvm::cl::init(escalate::ImportOptions().maxTensorElements));
+    llvm::cl::init(escalate::ImportOptions().maxTensorElements),
+    llvm::cl::cat(category));
 static llvm::cl::opt<int> maxNesting(
     "max-nesting",
     llvm::cl::desc("Refuse inputs nesting messages or brackets deeper"),
-    llvm::cl::init(escalate::kDefaultMaxNesting));
+    llvm::cl::init(escalate::kDefaultMaxNesting), llvm::cl::cat(category));
 
 /// mlirTranslateMain opens `-o FILE` itself and deletes it on failure, which
 /// would destroy an existing file. It is pointed at a temporary beside FILE
@@ -110,5 +114,9 @@ int main(int argc, char **argv) {
         escalate::registerAllDialects(registry);
       });
   escalate::escb::registerEscbTranslations([] { return int(maxNesting); });
+  // libLLVM's own flags (targets, codegen, polly...) are hidden from --help;
+  // mlirTranslateMain registers the translations and its options later, so
+  // they stay visible.
+  llvm::cl::HideUnrelatedOptions(category);
   return runWithAtomicOutput(argc, argv);
 }
