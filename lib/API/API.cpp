@@ -1,6 +1,6 @@
 //===- API.cpp - the compiler and simulator behind plain C++ types --------===//
 #include "escalate/API/API.h"
-#include "escalate/Import/OnnxImporter.h"
+#include "escalate/Driver/Driver.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <mutex>
 
 using namespace mlir;
@@ -28,10 +29,7 @@ struct ErrorSink {
       : handler(ctx, [&sink](Diagnostic &d) {
           if (d.getSeverity() != DiagnosticSeverity::Error)
             return success();
-          std::string node;
-          if (auto loc = dyn_cast<NameLoc>(d.getLocation()))
-            node = "node '" + loc.getName().str() + "': ";
-          sink += (sink.empty() ? "" : "\n") + node + d.str();
+          sink += (sink.empty() ? "" : "\n") + driver::describe(d).text;
           return success();
         }) {}
 };
@@ -64,20 +62,11 @@ OwningOpRef<ModuleOp> compileModule(MLIRContext &ctx, const std::string &model,
                                     const CompileOptions &o,
                                     std::string &error) {
   ErrorSink errors(&ctx, error);
-  ImportResult imported = importOnnx(model, name, ImportOptions(), &ctx);
-  if (!imported.module) {
-    if (error.empty())
-      error = "the model does not import";
-    return nullptr;
-  }
-  PassManager pm(&ctx, ModuleOp::getOperationName());
-  buildCompilePipeline(pm, o);
-  if (failed(pm.run(*imported.module))) {
-    if (error.empty())
-      error = "compilation failed";
-    return nullptr;
-  }
-  return std::move(imported.module);
+  OwningOpRef<ModuleOp> module =
+      driver::compileOnnx(ctx, model, name, ImportOptions(), o);
+  if (!module && error.empty())
+    error = "compilation failed";
+  return module;
 }
 
 std::unique_ptr<MLIRContext> newContext() {
@@ -291,4 +280,23 @@ api::RunResult api::ReferenceModel::run(const std::vector<HostTensor> &inputs) {
     result.outputs.push_back(std::move(out));
   }
   return result;
+}
+
+namespace {
+std::string optionText(const std::string &v) { return v; }
+std::string optionText(bool v) { return v ? "true" : "false"; }
+std::string optionText(double v) { return llvm::formatv("{0}", v).str(); }
+template <typename Int> std::string optionText(Int v) {
+  return std::to_string(v);
+}
+} // namespace
+
+std::vector<api::OptionInfo> api::compileOptions() {
+  std::vector<OptionInfo> out;
+#define ESCALATE_PIPELINE_OPTION(TYPE, FIELD, FLAG, INIT, VALUE, DESC)         \
+  out.push_back({FLAG, optionText(TYPE(INIT)), DESC, false});
+#define ESCALATE_OPTION(TYPE, FIELD, FLAG, INIT, VALUE, DESC)                  \
+  out.push_back({FLAG, optionText(TYPE(INIT)), DESC, true});
+#include "escalate/Pipelines/CompileOptions.def"
+  return out;
 }

@@ -129,7 +129,7 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
   q.weightBits = o.weightBits;
   q.basisBits = o.basisBits;
   q.coefBits = o.coefBits;
-  q.perChannel = o.perChannel;
+  q.perChannel = !o.perTensor;
   q.symmetric = o.symmetric;
   q.calibDir = o.calibDir;
   q.calibMethod = o.calibMethod;
@@ -158,6 +158,7 @@ void escalate::buildBackendPipeline(OpPassManager &pm,
   c.hwFile = o.hw;
   c.maxInstructions = o.maxInstructions;
   pm.addPass(createConvertEscalateToEscIsa(c));
+  pm.addPass(escisa::createValidate());
   escisa::ReportOptions r;
   r.reportFile = o.report;
   pm.addPass(escisa::createReport(r));

@@ -75,6 +75,19 @@ PYBIND11_MODULE(_escalate, m) {
       "options");
 
   m.def(
+      "compile_options",
+      [] {
+        py::list out;
+        for (const escalate::api::OptionInfo &o :
+             escalate::api::compileOptions())
+          out.append(py::make_tuple(o.name, o.defaultValue, o.description,
+                                    o.toolFlag));
+        return out;
+      },
+      "[(name, default, description, is_tool_flag)]: the compiler's option "
+      "table (CompileOptions.def)");
+
+  m.def(
       "describe_program",
       [](py::bytes binary) {
         escalate::api::ProgramInfo info =

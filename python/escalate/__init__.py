@@ -198,15 +198,27 @@ class Reference:
         return "Reference(stage=%r, inputs=%r)" % (self.stage, self.inputs)
 
 
+def compile_options():
+    """The compiler's options, from its one option table
+    (include/escalate/Pipelines/CompileOptions.def): {keyword: (default,
+    description)}, keywords as `escalate.compile` takes them (the tool's
+    flags with '_' for '-')."""
+    return {name.replace("-", "_"): (default, description)
+            for name, default, description, tool in
+            _native().compile_options() if tool}
+
+
 def compile(model, **options):
     """Compiles an ONNX model (a path, or the bytes of a binary or text
-    model) to a Program. Options are escalate-compile's pipeline options:
-    mode, hw, config, bases, energy, sparsity, std_threshold, error_budget,
-    refit,
-    act_bits, weight_bits, basis_bits, coef_bits, per_channel, symmetric,
-    calib, calib_method, calib_samples, calib_table, write_calib_table,
-    report, max_instructions.
+    model) to a Program. Options are escalate-compile's, as keywords
+    (mode="pruned", per_tensor=True, calib_samples=4, ...); see
+    `escalate.compile_options()` for all of them with their defaults.
     """
+    known = compile_options()
+    for key in options:
+        if key not in known:
+            raise TypeError("compile() got an unexpected keyword argument "
+                            "%r; options are: %s" % (key, ", ".join(sorted(known))))
     data, name = _model_bytes(model)
     error, binary = _native().compile_onnx(data, name,
                                            _option_string(options))

@@ -51,6 +51,28 @@ def test_compile_run_matches_the_tools(tiny):
     assert stats.cycles == json.load(open(d / "stats.json"))["total"]["cycles"]
 
 
+def test_keywords_are_the_tools_flags(tiny):
+    d, path, _ = tiny
+    # One option table: every keyword is an escalate-compile flag with the
+    # same default and description, and the same flag gives the same bytes.
+    options = escalate.compile_options()
+    help_text = tool("escalate-compile", "--help").stdout
+    for key, (default, description) in options.items():
+        assert "--" + key.replace("_", "-") in help_text, key
+        assert description.split(" (")[0] in help_text, key
+    assert options["per_tensor"][0] == "false"
+    assert options["mode"][0] == "decomposed"
+    program = escalate.compile(path, calib_samples=1, per_tensor=True,
+                               mode="dense")
+    tool("escalate-compile", path, "--calib-samples", "1", "--per-tensor",
+         "--mode", "dense", "--quiet", "-o", str(d / "pt.escb"))
+    assert open(d / "pt.escb", "rb").read() == program.binary
+    assert program.binary != escalate.compile(path, calib_samples=1,
+                                              mode="dense").binary
+    with pytest.raises(TypeError, match="per_channel.*options are: .*per_tensor"):
+        escalate.compile(path, per_channel=False)
+
+
 def test_bytes_and_paths_compile_alike(tiny):
     _, path, _ = tiny
     with open(path, "rb") as f:

@@ -6,7 +6,7 @@
 // place.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Import/OnnxImporter.h"
+#include "escalate/Driver/Driver.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Support/Progress.h"
@@ -44,83 +44,13 @@ static cl::opt<std::string>
                   "escisa (IR after that stage), asm (instruction listing) "
                   "or bin (the .escb binary, default)"),
          cl::init("bin"), cl::cat(category));
-static cl::opt<std::string> hwPath("hw", cl::desc("Hardware description"),
-                                   cl::value_desc("file.json"),
+// The pipeline's options, from the one table (CompileOptions.def).
+#define ESCALATE_PIPELINE_OPTION(...)
+#define ESCALATE_OPTION(TYPE, FIELD, FLAG, INIT, VALUE, DESC)                  \
+  static cl::opt<TYPE> FIELD##Flag(FLAG, cl::desc(DESC),                       \
+                                   cl::value_desc(VALUE), cl::init(INIT),      \
                                    cl::cat(category));
-static cl::opt<std::string> mode("mode",
-                                 cl::desc("decomposed (default), dense or "
-                                          "pruned"),
-                                 cl::init("decomposed"), cl::cat(category));
-static cl::opt<std::string> calib("calib",
-                                  cl::desc("Calibration samples directory"),
-                                  cl::value_desc("dir"), cl::cat(category));
-static cl::opt<std::string> calibTable("calib-table",
-                                       cl::desc("Read activation ranges"),
-                                       cl::value_desc("file"),
-                                       cl::cat(category));
-static cl::opt<std::string>
-    writeCalibTable("write-calib-table",
-                    cl::desc("Write the activation ranges used"),
-                    cl::value_desc("file"), cl::cat(category));
-static cl::opt<std::string> calibMethod("calib-method",
-                                        cl::desc("minmax, percentile or kl"),
-                                        cl::init("minmax"), cl::cat(category));
-static cl::opt<unsigned>
-    calibSamples("calib-samples",
-                 cl::desc("Use at most this many calibration samples (0: "
-                          "all; synthetic: 8)"),
-                 cl::init(0), cl::cat(category));
-static cl::opt<int64_t> bases("bases", cl::desc("Bases per layer (0: energy)"),
-                              cl::init(0), cl::cat(category));
-static cl::opt<double> energy("energy",
-                              cl::desc("Kernel energy kept when choosing M"),
-                              cl::init(0.99), cl::cat(category));
-static cl::opt<double> sparsity(
-    "sparsity",
-    cl::desc("Coefficient sparsity (decomposed, default 0.5, which layers "
-             "trained in decomposed form do not get) or weight sparsity "
-             "(pruned, default 0.8)"),
-    cl::init(-1), cl::cat(category));
-static cl::opt<double>
-    stdThreshold("std-threshold",
-                 cl::desc("Prune coefficients below T std instead"),
-                 cl::init(-1), cl::cat(category));
-static cl::opt<double>
-    errorBudget("error-budget",
-                cl::desc("Prune coefficients up to this kernel error instead"),
-                cl::init(-1), cl::cat(category));
-static cl::opt<bool>
-    refit("refit",
-          cl::desc("Refit surviving coefficients to each layer's float "
-                   "outputs on the --calib samples (decomposed mode)"),
-          cl::cat(category));
-static cl::opt<unsigned> actBits("act-bits",
-                                 cl::desc("Bits of every activation (8 or 16)"),
-                                 cl::init(8), cl::cat(category));
-static cl::opt<unsigned>
-    weightBits("weight-bits", cl::desc("Bits of dense and pruned weights"),
-               cl::init(8), cl::cat(category));
-static cl::opt<unsigned>
-    basisBits("basis-bits", cl::desc("Bits of the bases (decomposed mode)"),
-              cl::init(8), cl::cat(category));
-static cl::opt<unsigned>
-    coefBits("coef-bits",
-             cl::desc("Bits of the coefficients (decomposed mode)"),
-             cl::init(8), cl::cat(category));
-static cl::opt<bool> perTensor("per-tensor",
-                               cl::desc("One weight scale per tensor"),
-                               cl::cat(category));
-static cl::opt<bool> symmetric("symmetric", cl::desc("Symmetric activations"),
-                               cl::cat(category));
-static cl::opt<std::string>
-    configPath("config",
-               cl::desc("Per-layer settings overriding the options above "
-                        "layer by layer (JSON, as escalate-search writes)"),
-               cl::value_desc("file"), cl::cat(category));
-static cl::opt<std::string>
-    reportPath("report",
-               cl::desc("Write the memory plan and per-layer estimates (JSON)"),
-               cl::value_desc("file"), cl::cat(category));
+#include "escalate/Pipelines/CompileOptions.def"
 static cl::opt<unsigned> jobs("j", cl::desc("Threads (0: all cores)"),
                               cl::init(0), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
@@ -136,10 +66,6 @@ static cl::opt<int>
     maxNesting("max-nesting",
                cl::desc("Refuse models nesting messages deeper than this"),
                cl::init(kDefaultMaxNesting), cl::cat(category));
-static cl::opt<uint64_t>
-    maxInstructions("max-instructions",
-                    cl::desc("Refuse programs longer than this"),
-                    cl::init(kDefaultMaxInstructions), cl::cat(category));
 static cl::list<std::string> frozenInputs(
     "freeze-input",
     cl::desc("Make a graph input a constant: name=FILE (.npy or .pb), for "
@@ -206,28 +132,9 @@ int main(int argc, char **argv) {
       "pruned]\n");
 
   CompileOptions options;
-  options.mode = mode;
-  options.hw = hwPath;
-  options.bases = bases;
-  options.energy = energy;
-  options.sparsity = sparsity;
-  options.stdThreshold = stdThreshold;
-  options.errorBudget = errorBudget;
-  options.refit = refit;
-  options.actBits = actBits;
-  options.weightBits = weightBits;
-  options.basisBits = basisBits;
-  options.coefBits = coefBits;
-  options.perChannel = !perTensor;
-  options.symmetric = symmetric;
-  options.calibDir = calib;
-  options.calibMethod = calibMethod;
-  options.calibSamples = calibSamples;
-  options.calibTable = calibTable;
-  options.writeCalibTable = writeCalibTable;
-  options.report = reportPath;
-  options.config = configPath;
-  options.maxInstructions = maxInstructions;
+#define ESCALATE_PIPELINE_OPTION(...)
+#define ESCALATE_OPTION(TYPE, FIELD, ...) options.FIELD = FIELD##Flag;
+#include "escalate/Pipelines/CompileOptions.def"
   bool wantsProgram = emit == "asm" || emit == "bin";
   options.stopAfter = wantsProgram ? std::string("escisa") : emit.getValue();
   if (!wantsProgram && !parseStage(emit))
@@ -239,12 +146,12 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(std::move(err)));
   if (llvm::Error err = checkCompileOptions(options))
     return fail(llvm::toString(std::move(err)));
-  if (!calib.empty() && !calibTable.empty())
+  if (!calibDirFlag.empty() && !calibTableFlag.empty())
     return fail("give --calib or --calib-table, not both");
   if (emit == "bin" && outputPath.empty())
     return fail("a binary needs -o FILE");
-  if (!hwPath.empty())
-    if (llvm::Expected<hw::HwDesc> desc = hw::loadHwDesc(hwPath); !desc)
+  if (!hwFlag.empty())
+    if (llvm::Expected<hw::HwDesc> desc = hw::loadHwDesc(hwFlag); !desc)
       return fail(llvm::toString(desc.takeError()));
 
   DialectRegistry registry;
@@ -258,36 +165,13 @@ int main(int argc, char **argv) {
   ctx.loadAllAvailableDialects();
   // Model errors name the ONNX node (the op's NameLoc) and the file.
   ScopedDiagnosticHandler diagnostics(&ctx, [](Diagnostic &diag) {
-    std::string node, file;
-    diag.getLocation()->walk([&](Location loc) {
-      if (auto name = dyn_cast<NameLoc>(loc); name && node.empty())
-        node = name.getName().str();
-      if (auto f = dyn_cast<FileLineColLoc>(loc); f && file.empty())
-        file = f.getFilename().str();
-      return WalkResult::advance();
-    });
-    llvm::raw_ostream &os = llvm::errs();
     {
       // A message starts on a clean line, not after the progress line.
       std::lock_guard<std::mutex> lock(progressMutex);
       if (!progressPass.empty())
-        os << "\r\033[K";
+        llvm::errs() << "\r\033[K";
     }
-    os << (file.empty() ? std::string("escalate-compile") : file) << ": ";
-    switch (diag.getSeverity()) {
-    case DiagnosticSeverity::Error:
-      llvm::WithColor(os, llvm::HighlightColor::Error) << "error: ";
-      break;
-    case DiagnosticSeverity::Warning:
-      llvm::WithColor(os, llvm::HighlightColor::Warning) << "warning: ";
-      break;
-    default:
-      llvm::WithColor(os, llvm::HighlightColor::Note) << "note: ";
-      break;
-    }
-    if (!node.empty())
-      os << "node '" << node << "': ";
-    os << diag << "\n";
+    driver::print(llvm::errs(), "escalate-compile", diag);
     return success();
   });
 
@@ -307,19 +191,16 @@ int main(int argc, char **argv) {
   for (const std::string &spec : frozenInputs)
     if (llvm::Error err = parseFrozenInput(spec, importOptions))
       return fail(llvm::toString(std::move(err)));
-  ImportResult imported =
-      importOnnx((*file)->getBuffer(), modelPath, importOptions, &ctx);
-  if (!imported.module)
-    return 1;
-
-  PassManager pm(&ctx, ModuleOp::getOperationName());
-  buildCompilePipeline(pm, options);
   bool progress = !quiet && llvm::sys::Process::StandardErrIsDisplayed();
-  if (progress) {
-    pm.addInstrumentation(std::make_unique<Progress>(pm.size()));
-    setProgressHandler(showLayer);
-  }
-  if (failed(pm.run(*imported.module)))
+  OwningOpRef<ModuleOp> module = driver::compileOnnx(
+      ctx, (*file)->getBuffer(), modelPath, importOptions, options,
+      [&](PassManager &pm) {
+        if (progress) {
+          pm.addInstrumentation(std::make_unique<Progress>(pm.size()));
+          setProgressHandler(showLayer);
+        }
+      });
+  if (!module)
     return 1;
 
   auto write = [&](llvm::function_ref<void(llvm::raw_ostream &)> fn) {
@@ -333,18 +214,18 @@ int main(int argc, char **argv) {
   };
   if (!wantsProgram)
     return write([&](llvm::raw_ostream &os) {
-      imported.module->print(
+      module->print(
           os, OpPrintingFlags().enableDebugInfo(true, /*prettyForm=*/false));
       os << "\n";
     });
 
   if (emit == "asm") {
-    FailureOr<isa::Program> program = escb::programOf(*imported.module);
+    FailureOr<isa::Program> program = escb::programOf(*module);
     if (failed(program))
       return 1;
     return write([&](llvm::raw_ostream &os) { printListing(*program, os); });
   }
-  FailureOr<std::string> bytes = escb::translateToEscb(*imported.module);
+  FailureOr<std::string> bytes = escb::translateToEscb(*module);
   if (failed(bytes))
     return 1;
   return write([&](llvm::raw_ostream &os) { os << *bytes; });

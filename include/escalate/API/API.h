@@ -37,6 +37,15 @@ struct CompileResult {
 CompileResult compileOnnx(const std::string &model, const std::string &name,
                           const std::string &options);
 
+/// One option of the compiler's option table (CompileOptions.def): its
+/// pipeline name, default (as the pipeline parses it) and description.
+/// `toolFlag` is false for the ones escalate-compile sets itself.
+struct OptionInfo {
+  std::string name, defaultValue, description;
+  bool toolFlag;
+};
+std::vector<OptionInfo> compileOptions();
+
 /// A program's interface, for checking inputs before a run.
 struct ProgramInfo {
   std::string error;

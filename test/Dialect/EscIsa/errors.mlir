@@ -1,5 +1,5 @@
 // Verifier errors: field ranges and the hardware description's limits.
-// RUN: escalate-opt %s -split-input-file -verify-diagnostics
+// RUN: escalate-opt %s -split-input-file -escisa-validate -verify-diagnostics
 
 escisa.program attributes {dram_bytes = 4096} {
   // expected-error @+1 {{field 'w' = 5000 is outside [0, 4095]}}

@@ -148,7 +148,17 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
   return p;
 }
 
-LogicalResult ProgramOp::verifyRegions() { return toProgram(*this); }
+// Whole-program checks (hardware limits, bounds, declarations) are
+// escisa-validate's and the translation's: a verifier runs after every pass
+// and should not rebuild the program each time.
+LogicalResult ProgramOp::verifyRegions() {
+  if (getDramBytes() <= 0)
+    return emitOpError("dram_bytes must be positive");
+  for (Operation &nested : getBody().front())
+    if (!llvm::isa<TensorOp, SegmentOp>(nested) && !toInstruction(&nested))
+      return nested.emitOpError("cannot appear in an escisa.program");
+  return success();
+}
 
 TensorOp escisa::createTensor(OpBuilder &b, Location loc, StringRef kind,
                               const isa::TensorDesc &t) {

@@ -14,9 +14,11 @@ def EscIsa_ProgramOp : Op<EscIsa_Dialect, "program", [
   let description = [{
     `dram_bytes` is the DRAM the program addresses. `hw` is the hardware
     description's JSON text; without it the program targets the built-in
-    `hw/escalate-default.json`. The region verifier checks every
-    instruction against that description (supported widths, buffer and
-    DRAM bounds) and the declarations against each other.
+    `hw/escalate-default.json`. The region verifier only checks that the
+    body holds declarations and instructions; `escisa-validate` (and the
+    `.escb` translation) check every instruction against that description
+    (supported widths, buffer and DRAM bounds) and the declarations
+    against each other.
   }];
   let arguments = (ins I64Attr:$dram_bytes, OptionalAttr<StrAttr>:$hw);
   let regions = (region SizedRegion<1>:$body);

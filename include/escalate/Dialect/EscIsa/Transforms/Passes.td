@@ -4,6 +4,20 @@
 
 include "mlir/Pass/PassBase.td"
 
+def Validate : Pass<"escisa-validate", "mlir::ModuleOp"> {
+  let summary = "Check each program as the binary loader will";
+  let description = [{
+    The op verifiers check each op alone (field widths, enumerations); this
+    pass checks each `escisa.program` as a whole, with the rules the `.escb`
+    loader applies before anything runs: every instruction against the
+    hardware description (supported widths, buffer regions, DRAM bounds),
+    tensor declarations and segments against `dram_bytes` and each other,
+    host-op indices numbered by first use. The compile pipeline runs it
+    after `convert-escalate-to-escisa`; the `.escb` translation applies the
+    same rules before writing.
+  }];
+}
+
 def Report : Pass<"escisa-report", "mlir::ModuleOp"> {
   let summary = "Write the program's memory plan and per-layer estimates";
   let description = [{

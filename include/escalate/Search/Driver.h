@@ -1,0 +1,37 @@
+//===- Driver.h - the whole hardware-aware search ---------------*- C++ -*-===//
+#ifndef ESCALATE_SEARCH_DRIVER_H
+#define ESCALATE_SEARCH_DRIVER_H
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+
+namespace escalate::search {
+
+/// Everything escalate-search's flags set; the defaults are the tool's.
+struct SearchOptions {
+  std::string model, output, calibDir, hw, labelsDir;
+  std::string objective = "cycles"; ///< cycles, energy or edp
+  std::string budget = "sqnr:30dB"; ///< sqnr:<dB>dB, agreement:, accuracy:
+  std::string log;                  ///< default: OUTPUT.log
+  std::string pareto;               ///< SVG of the front, if set
+  std::string gridBases = "2,3,4,5,6", gridSparsity = "0,0.5,0.7,0.8,0.9",
+              gridBasisBits = "8", gridCoefBits = "4,8";
+  unsigned calibSamples = 0, labelSamples = 0, maxEvals = 0, jobs = 0;
+  unsigned annealIterations = 20000;
+};
+
+/// Runs the search: measures each layer option (resuming from the log),
+/// optimises, verifies the winner end to end and writes `output` (and the
+/// Pareto plot). Errors are emitted as diagnostics on `ctx`; `progress`
+/// gets one line per step; the closing table goes to `table`.
+mlir::LogicalResult
+runSearch(mlir::MLIRContext &ctx, const SearchOptions &options,
+          llvm::raw_ostream &table,
+          llvm::function_ref<void(const llvm::Twine &)> progress);
+
+} // namespace escalate::search
+
+#endif
