@@ -59,11 +59,22 @@ bool parseOptions(const std::string &options, CompileOptions &o,
 /// null with `error` set on failure.
 OwningOpRef<ModuleOp> compileModule(MLIRContext &ctx, const std::string &model,
                                     const std::string &name,
-                                    const CompileOptions &o,
-                                    std::string &error) {
+                                    const CompileOptions &o, std::string &error,
+                                    const api::InputSpecs &inputs = {}) {
+  ImportOptions importOptions;
+  for (const std::string &spec : inputs.shapes)
+    if (llvm::Error e = parseInputShape(spec, importOptions)) {
+      error = llvm::toString(std::move(e));
+      return nullptr;
+    }
+  for (const std::string &spec : inputs.frozen)
+    if (llvm::Error e = parseFrozenInput(spec, importOptions)) {
+      error = llvm::toString(std::move(e));
+      return nullptr;
+    }
   ErrorSink errors(&ctx, error);
   OwningOpRef<ModuleOp> module =
-      driver::compileOnnx(ctx, model, name, ImportOptions(), o);
+      driver::compileOnnx(ctx, model, name, importOptions, o);
   if (!module && error.empty())
     error = "compilation failed";
   return module;
@@ -78,7 +89,8 @@ std::unique_ptr<MLIRContext> newContext() {
 
 api::CompileResult api::compileOnnx(const std::string &model,
                                     const std::string &name,
-                                    const std::string &options) {
+                                    const std::string &options,
+                                    const InputSpecs &inputs) {
   CompileResult result;
   CompileOptions o;
   ScopedWorkDir workDir;
@@ -91,7 +103,7 @@ api::CompileResult api::compileOnnx(const std::string &model,
   }
   std::unique_ptr<MLIRContext> ctx = newContext();
   OwningOpRef<ModuleOp> module =
-      compileModule(*ctx, model, name, o, result.error);
+      compileModule(*ctx, model, name, o, result.error, inputs);
   if (!module)
     return result;
   ErrorSink errors(ctx.get(), result.error);

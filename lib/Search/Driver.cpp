@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Search/Driver.h"
-#include "escalate/ISA/Hardware.h"
+#include "escalate/Hardware/Hardware.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Search/Measure.h"

@@ -3,6 +3,7 @@
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
+#include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
@@ -42,14 +43,6 @@ double meanSquare(ArrayRef<float> a, ArrayRef<float> b = {}) {
     sum += d * d;
   }
   return a.empty() ? 0 : sum / a.size();
-}
-
-/// The activation a layer's requant absorbs, if the conv feeds only it.
-Operation *fusedActivation(ConvOp conv) {
-  if (!conv->hasOneUse())
-    return nullptr;
-  Operation *user = *conv->user_begin();
-  return llvm::isa<ReluOp, ClipOp, LeakyReluOp>(user) ? user : nullptr;
 }
 
 /// What every compile of the search shares: decomposed mode, the
@@ -147,7 +140,7 @@ FailureOr<Workbench> search::prepare(ModuleOp model,
         failed(constantValue(conv.getWeight())) ||
         !llvm::isa<NameLoc>(conv->getLoc()) || !names.count(conv.getInput()))
       return;
-    Operation *act = fusedActivation(conv);
+    Operation *act = fusedActivation(conv.getResult(), /*allowLeaky=*/true);
     probes.push_back({conv, act ? Value(act->getResult(0)) : Value(conv)});
   });
 
@@ -169,7 +162,8 @@ FailureOr<Workbench> search::prepare(ModuleOp model,
     for (Value operand : p.conv->getOperands().drop_front())
       b.clone(*operand.getDefiningOp(), map);
     Operation *last = b.clone(*p.conv, map);
-    if (Operation *act = fusedActivation(p.conv))
+    if (Operation *act =
+            fusedActivation(p.conv.getResult(), /*allowLeaky=*/true))
       last = b.clone(*act, map);
     func::ReturnOp::create(b, loc, last->getResult(0));
     Workbench::LayerData layer;
@@ -220,7 +214,7 @@ FailureOr<double> search::measureGain(ModuleOp model, const Workbench &wb,
   Operation *point = nullptr;
   f.walk([&](ConvOp conv) {
     if (layerName(conv) == wb.layers[index].name && !point) {
-      Operation *act = fusedActivation(conv);
+      Operation *act = fusedActivation(conv.getResult(), /*allowLeaky=*/true);
       point = act ? act : conv.getOperation();
     }
   });

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Machine.h"
 #include "Memory.h"
-#include "escalate/ISA/Timing.h"
+#include "escalate/Hardware/Timing.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <climits>
 

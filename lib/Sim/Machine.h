@@ -3,7 +3,7 @@
 #ifndef ESCALATE_SIM_MACHINE_H
 #define ESCALATE_SIM_MACHINE_H
 
-#include "escalate/ISA/Timing.h"
+#include "escalate/Hardware/Timing.h"
 #include "escalate/Sim/Simulator.h"
 #include <vector>
 

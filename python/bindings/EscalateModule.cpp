@@ -61,18 +61,24 @@ PYBIND11_MODULE(_escalate, m) {
 
   m.def(
       "compile_onnx",
-      [](py::bytes model, const std::string &name, const std::string &options) {
+      [](py::bytes model, const std::string &name, const std::string &options,
+         const std::vector<std::string> &shapes,
+         const std::vector<std::string> &frozen) {
         std::string bytes = model;
         escalate::api::CompileResult r;
         {
           py::gil_scoped_release release;
-          r = escalate::api::compileOnnx(bytes, name, options);
+          r = escalate::api::compileOnnx(bytes, name, options,
+                                         {shapes, frozen});
         }
         return py::make_tuple(r.error, py::bytes(r.binary));
       },
       py::arg("model"), py::arg("name"), py::arg("options"),
+      py::arg("input_shapes") = std::vector<std::string>(),
+      py::arg("frozen_inputs") = std::vector<std::string>(),
       "(error, binary): compile ONNX bytes with escalate-compile pipeline "
-      "options");
+      "options; input_shapes and frozen_inputs as --input-shape "
+      "(name:1x3x224x224) and --freeze-input (name=FILE)");
 
   m.def(
       "compile_options",
@@ -142,11 +148,10 @@ PYBIND11_MODULE(_escalate, m) {
             return py::make_tuple(r.error, outputList(r.outputs));
           },
           py::arg("inputs"), "(error, [(name, array)])")
-      .def_property_readonly(
-          "inputs",
-          [](const ReferenceModel &self) {
-            return describe(self.interface().inputs);
-          })
+      .def_property_readonly("inputs",
+                             [](const ReferenceModel &self) {
+                               return describe(self.interface().inputs);
+                             })
       .def_property_readonly("outputs", [](const ReferenceModel &self) {
         return describe(self.interface().outputs);
       });

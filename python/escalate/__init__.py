@@ -208,20 +208,28 @@ def compile_options():
             _native().compile_options() if tool}
 
 
-def compile(model, **options):
+def compile(model, input_shape=None, freeze_input=None, **options):
     """Compiles an ONNX model (a path, or the bytes of a binary or text
     model) to a Program. Options are escalate-compile's, as keywords
     (mode="pruned", per_tensor=True, calib_samples=4, ...); see
     `escalate.compile_options()` for all of them with their defaults.
+    `input_shape={"x": (1, 3, 224, 224)}` fixes graph input shapes and
+    `freeze_input={"w": "w.npy"}` makes graph inputs constants, as the tool's
+    --input-shape and --freeze-input do.
     """
     known = compile_options()
     for key in options:
         if key not in known:
             raise TypeError("compile() got an unexpected keyword argument "
                             "%r; options are: %s" % (key, ", ".join(sorted(known))))
+    shapes = ["%s:%s" % (name, "x".join(str(int(d)) for d in dims))
+              for name, dims in (input_shape or {}).items()]
+    frozen = ["%s=%s" % (name, os.fspath(path))
+              for name, path in (freeze_input or {}).items()]
     data, name = _model_bytes(model)
     error, binary = _native().compile_onnx(data, name,
-                                           _option_string(options))
+                                           _option_string(options),
+                                           shapes, frozen)
     if error:
         raise CompileError(error)
     return Program(binary)

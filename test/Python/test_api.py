@@ -73,6 +73,43 @@ def test_keywords_are_the_tools_flags(tiny):
         escalate.compile(path, per_channel=False)
 
 
+def test_input_shape_and_freeze_input_as_the_tool(tiny, tmp_path):
+    d, path, _ = tiny
+    # A batch left symbolic needs its shape, as --input-shape gives it.
+    m = onnx.load(path)
+    for value in (m.graph.input[0], m.graph.output[0]):
+        value.type.tensor_type.shape.dim[0].dim_param = "N"
+    dynamic = str(tmp_path / "dynamic.onnx")
+    onnx.save(m, dynamic)
+    with pytest.raises(escalate.CompileError):
+        escalate.compile(dynamic, calib_samples=1)
+    program = escalate.compile(dynamic, calib_samples=1,
+                               input_shape={"input": (1, 3, 32, 32)})
+    tool("escalate-compile", dynamic, "--calib-samples", "1", "--input-shape",
+         "input:1x3x32x32", "--quiet", "-o", str(tmp_path / "shape.escb"))
+    assert open(tmp_path / "shape.escb", "rb").read() == program.binary
+    # Weights fed as a graph input become constants, as --freeze-input.
+    w = np.random.default_rng(0).standard_normal((4, 3, 3, 3)).astype(np.float32)
+    np.save(str(tmp_path / "w.npy"), w)
+    graph = onnx.helper.make_graph(
+        [onnx.helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1],
+                               name="conv"),
+         onnx.helper.make_node("Relu", ["c"], ["y"], name="relu")], "g",
+        [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 3, 8, 8]),
+         onnx.helper.make_tensor_value_info("w", onnx.TensorProto.FLOAT, [4, 3, 3, 3])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4, 8, 8])])
+    fed = str(tmp_path / "fed.onnx")
+    onnx.save(onnx.helper.make_model(graph, opset_imports=[
+        onnx.helper.make_opsetid("", 13)]), fed)
+    program = escalate.compile(fed, calib_samples=1, mode="dense",
+                               freeze_input={"w": tmp_path / "w.npy"})
+    assert program.inputs == [("x", (1, 3, 8, 8))]
+    tool("escalate-compile", fed, "--calib-samples", "1", "--mode", "dense",
+         "--freeze-input", "w=" + str(tmp_path / "w.npy"), "--quiet", "-o",
+         str(tmp_path / "fed.escb"))
+    assert open(tmp_path / "fed.escb", "rb").read() == program.binary
+
+
 def test_bytes_and_paths_compile_alike(tiny):
     _, path, _ = tiny
     with open(path, "rb") as f:

@@ -4,7 +4,7 @@
 // instruction-level simulator and writes outputs, stats and a trace.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "escalate/Sim/HostIO.h"
 #include "escalate/Sim/Simulator.h"
 #include "escalate/Support/FixedPoint.h"

@@ -4,7 +4,7 @@
 // is rejected with an error.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -8,7 +8,7 @@
 // limit), never crash.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "escalate/Sim/Simulator.h"
 
 using namespace escalate;

@@ -31,11 +31,18 @@ struct CompileResult {
   std::string binary; ///< the .escb bytes
 };
 
+/// What escalate-compile's --input-shape ("name:1x3x224x224") and
+/// --freeze-input ("name=FILE") say about the graph's inputs.
+struct InputSpecs {
+  std::vector<std::string> shapes, frozen;
+};
+
 /// Compiles an ONNX model (binary or protobuf text) through the registered
 /// `escalate-compile` pipeline. `options` uses that pipeline's syntax
 /// ("mode=pruned sparsity=0.9 calib=DIR ..."); `name` labels messages.
 CompileResult compileOnnx(const std::string &model, const std::string &name,
-                          const std::string &options);
+                          const std::string &options,
+                          const InputSpecs &inputs = {});
 
 /// One option of the compiler's option table (CompileOptions.def): its
 /// pipeline name, default (as the pipeline parses it) and description.

@@ -10,7 +10,7 @@
 #ifndef ESCALATE_SIM_HOSTIO_H
 #define ESCALATE_SIM_HOSTIO_H
 
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "escalate/Support/Tensor.h"
 #include "llvm/Support/Error.h"
 #include <vector>

@@ -9,7 +9,7 @@
 #ifndef ESCALATE_SIM_SIMULATOR_H
 #define ESCALATE_SIM_SIMULATOR_H
 
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "llvm/Support/raw_ostream.h"
 #include <memory>
 

@@ -14,7 +14,7 @@ using namespace escalate;
 using namespace escalate::conversion;
 
 namespace {
-tiling::Tile tileOf(TileAttr a) {
+codegen::Tile tileOf(TileAttr a) {
   return {a.getRows(),
           a.getCols(),
           a.getInChannels(),
@@ -43,13 +43,13 @@ template <typename Op> struct LowerConv : LoweringPattern<Op> {
   LogicalResult lower(Op op, RewriterBase &r) const override {
     ProgramBuilder &p = this->program;
     FailureOr<TileAttr> tile = tileAttr(op);
-    FailureOr<tiling::ConvLayer> layer = convLayer(op);
+    FailureOr<codegen::ConvLayer> layer = convLayer(op);
     if (failed(tile) || failed(layer))
       return failure();
     FailureOr<RequantOp> requant = requantOf(op);
     if (failed(requant))
       return failure();
-    llvm::Expected<tiling::LayerCode> code = tiling::buildConv(
+    llvm::Expected<codegen::LayerCode> code = codegen::buildConv(
         *layer, tileOf(*tile), p.hw, ProgramBuilder::view(op->getOperand(0)),
         ProgramBuilder::view(requant->getOutput()), p.constCursor(),
         layer->window ? 0 : p.basisLayers % 2);
@@ -67,16 +67,16 @@ template <typename Op> struct LowerPpuLayer : LoweringPattern<Op> {
   LogicalResult lower(Op op, RewriterBase &r) const override {
     ProgramBuilder &p = this->program;
     FailureOr<TileAttr> tile = tileAttr(op);
-    FailureOr<tiling::PpuLayer> layer = ppuLayer(op);
+    FailureOr<codegen::PpuLayer> layer = ppuLayer(op);
     if (failed(tile) || failed(layer))
       return failure();
-    tiling::DramView other;
+    codegen::DramView other;
     if (op->getNumOperands() > 1) {
       other = ProgramBuilder::view(op->getOperand(1));
       if (layer->other.n == 1)
         other.imageStride = 0; // one rhs image for every lhs image
     }
-    llvm::Expected<tiling::LayerCode> code = tiling::buildPpu(
+    llvm::Expected<codegen::LayerCode> code = codegen::buildPpu(
         *layer, tileOf(*tile), p.hw, ProgramBuilder::view(op->getOperand(0)),
         other, ProgramBuilder::view(op->getResult(0)), p.constCursor());
     if (!code)

@@ -22,7 +22,7 @@ ProgramBuilder::ProgramBuilder(const hw::HwDesc &hw, escisa::ProgramOp program,
     : hw(hw), program(program), maxInstructions(maxInstructions),
       cursor(align(constBase)) {}
 
-tiling::DramView ProgramBuilder::view(Value v) {
+codegen::DramView ProgramBuilder::view(Value v) {
   Operation *def = v.getDefiningOp();
   auto dram = def ? def->getAttrOfType<DramAttr>(kDramAttr) : DramAttr();
   if (!dram)
@@ -88,7 +88,7 @@ LogicalResult ProgramBuilder::checkLength(Operation *op) {
 
 LogicalResult ProgramBuilder::appendLayer(RewriterBase &r, Operation *op,
                                           StringRef kind,
-                                          const tiling::LayerCode &code,
+                                          const codegen::LayerCode &code,
                                           TileAttr tile) {
   OpBuilder::InsertionGuard guard(r);
   std::string name = layerName(op);
@@ -100,7 +100,7 @@ LogicalResult ProgramBuilder::appendLayer(RewriterBase &r, Operation *op,
   }
   r.setInsertionPointToEnd(&program.getBody().front());
   Location loc = NameLoc::get(r.getStringAttr(name));
-  for (const tiling::Step &s : code.steps)
+  for (const codegen::Step &s : code.steps)
     escisa::createInstruction(r, loc, s.inst, nullptr);
   instructions += code.steps.size();
 

@@ -13,7 +13,7 @@
 
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
-#include "escalate/Tiling/Tiling.h"
+#include "escalate/CodeGen/Tiling.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace escalate::conversion {
@@ -33,7 +33,7 @@ public:
 
   /// Where `v` (a quantized activation) lives: its producer's
   /// `#escalate.dram`, or address 0 for values DRAM planning leaves out.
-  static tiling::DramView view(mlir::Value v);
+  static codegen::DramView view(mlir::Value v);
   /// Fails on `op` unless `v`'s images are contiguous in DRAM.
   static mlir::LogicalResult needContiguous(mlir::Operation *op, mlir::Value v);
   /// `v` as a tensor declaration named `name`.
@@ -46,7 +46,7 @@ public:
   /// its record. Fails on `op` past the instruction limit.
   mlir::LogicalResult appendLayer(mlir::RewriterBase &r, mlir::Operation *op,
                                   llvm::StringRef kind,
-                                  const tiling::LayerCode &code, TileAttr tile);
+                                  const codegen::LayerCode &code, TileAttr tile);
   /// Appends a host instruction with a new host-op table entry.
   mlir::LogicalResult appendHost(mlir::RewriterBase &r, mlir::Operation *op,
                                  const isa::HostOp &entry);

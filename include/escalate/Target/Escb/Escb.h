@@ -8,7 +8,7 @@
 #ifndef ESCALATE_TARGET_ESCB_ESCB_H
 #define ESCALATE_TARGET_ESCB_ESCB_H
 
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include <functional>

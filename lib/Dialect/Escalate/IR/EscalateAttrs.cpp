@@ -1,5 +1,6 @@
 //===- EscalateAttrs.cpp - sparse weight encodings ------------------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Hardware/Encode.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -8,16 +9,11 @@ using namespace escalate;
 namespace {
 constexpr unsigned kRowPtrBits = 32;
 
-/// Entries a row needs in delta format: every gap longer than 2^bits is
-/// bridged by padding entries.
+/// Entries a row needs in delta format (the encoder's count).
 int64_t deltaEntries(ArrayRef<float> row, unsigned bits) {
-  int64_t reach = int64_t(1) << bits, prev = -1, entries = 0;
-  for (int64_t c = 0, e = row.size(); c < e; ++c) {
-    if (row[c] == 0.0f)
-      continue;
-    entries += (c - prev + reach - 1) / reach;
-    prev = c;
-  }
+  int64_t entries = 0;
+  isa::forEachDeltaEntry(row, bits,
+                         [&](int64_t, int64_t, float) { ++entries; });
   return entries;
 }
 } // namespace
@@ -37,7 +33,7 @@ SparseEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return success();
   }
   if (format == SparseFormat::delta
-          ? !llvm::is_contained(kSparseDeltaWidths, indexBits)
+          ? !llvm::is_contained(isa::conv::kDeltaIndexBits, indexBits)
           : indexBits != 0)
     return emitError() << "index_bits " << indexBits << " is invalid for "
                        << stringifySparseFormat(format)
@@ -162,7 +158,7 @@ SparseEncodingAttr escalate::chooseEncoding(MLIRContext *ctx,
     best = SparseFormat::bitmap;
     bestBits = bitmapBits;
   }
-  for (unsigned bits : kSparseDeltaWidths) {
+  for (unsigned bits : isa::conv::kDeltaIndexBits) {
     int64_t entries = 0;
     for (int64_t r = 0; r < rows; ++r)
       entries += deltaEntries(values.slice(r * cols, cols), bits);
@@ -189,7 +185,7 @@ Value escalate::encodedOperand(Operation *op) {
 }
 
 bool escalate::isTiledLayer(Operation *op) {
-  return isa<QConvOp, QDecomposedConvOp, QPoolOp, QAddOp, QMulOp, QLutOp>(op);
+  return llvm::isa<QConvOp, QDecomposedConvOp, QPoolOp, QAddOp, QMulOp, QLutOp>(op);
 }
 
 static LogicalResult verifyTile(Operation *op, Attribute attr) {

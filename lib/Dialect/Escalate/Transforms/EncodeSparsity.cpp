@@ -1,6 +1,7 @@
 //===- EncodeSparsity.cpp - choose weight storage formats -----------------===//
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "escalate/Hardware/Instruction.h"
 
 namespace escalate {
 #define GEN_PASS_DEF_ENCODESPARSITY
@@ -27,7 +28,7 @@ struct EncodeSparsityPass
       }
     }
     if (indexBits &&
-        !llvm::is_contained(kSparseDeltaWidths, unsigned(indexBits))) {
+        !llvm::is_contained(isa::conv::kDeltaIndexBits, unsigned(indexBits))) {
       emitError(getOperation().getLoc())
           << "escalate-encode-sparsity: index-bits must be 2, 4, 8 or 16";
       return signalPassFailure();
@@ -58,7 +59,7 @@ struct EncodeSparsityPass
       return encodeMatrix(ctx, values, rows, cols, *fixed,
                           *fixed == SparseFormat::delta ? indexBits : 0);
     SparseEncodingAttr best;
-    for (unsigned bits : kSparseDeltaWidths) {
+    for (unsigned bits : isa::conv::kDeltaIndexBits) {
       SparseEncodingAttr e =
           encodeMatrix(ctx, values, rows, cols, SparseFormat::delta, bits);
       if (!best || e.getStorageBits(valueBits) < best.getStorageBits(valueBits))

@@ -2,7 +2,7 @@
 #ifndef ESCALATE_LIB_TRANSFORMS_MEMORYPLAN_H
 #define ESCALATE_LIB_TRANSFORMS_MEMORYPLAN_H
 
-#include "escalate/Tiling/Tiling.h"
+#include "escalate/CodeGen/Tiling.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -14,7 +14,7 @@ namespace escalate {
 /// operand, and a channel concat's operands are placed inside its result
 /// (unplaceableConcatOperands must be empty).
 struct DramPlan {
-  llvm::DenseMap<mlir::Value, tiling::DramView> views;
+  llvm::DenseMap<mlir::Value, codegen::DramView> views;
   /// Bytes of the activation arena (at address 0), and what the same
   /// tensors would take without reuse.
   uint64_t arenaBytes = 0, unsharedBytes = 0;

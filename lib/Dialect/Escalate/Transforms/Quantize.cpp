@@ -2,7 +2,7 @@
 //
 // Decides every activation's scale and zero point (calibration or a table,
 // then one shared quantization for values that pooling, reshape and concat
-// tie together), then hands the rewrite to QuantizeOps.cpp.
+// tie together), then hands the rewrite to Quantizer.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "Quantize.h"
@@ -10,7 +10,7 @@
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
-#include "escalate/ISA/Hardware.h"
+#include "escalate/Hardware/Hardware.h"
 #include "escalate/Quantization/Calibration.h"
 #include "escalate/Support/FixedPoint.h"
 

@@ -26,10 +26,6 @@ bool isQuantizable(mlir::Operation *op, const QuantConfig &config);
 /// its operands and results must share one quantization (pooling, reshape,
 /// concat).
 bool sharesScale(mlir::Operation *op);
-/// The ReLU, Clip or LeakyReLU that `v`'s producer can fold into its
-/// integer clamp, if `v` feeds exactly one such op.
-mlir::Operation *fusedActivation(mlir::Value v, bool allowLeaky);
-
 /// The quantized type of an activation with range [min, max].
 mlir::quant::UniformQuantizedType activationType(mlir::MLIRContext *ctx,
                                                  double min, double max,

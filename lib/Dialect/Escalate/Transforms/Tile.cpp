@@ -10,7 +10,7 @@
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Support/Progress.h"
-#include "escalate/Tiling/Tiling.h"
+#include "escalate/CodeGen/Tiling.h"
 #include "mlir/IR/Threading.h"
 #include <atomic>
 #include <variant>
@@ -62,19 +62,19 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
       return signalPassFailure();
     if (failed(copyUnplaceableConcatOperands(getOperation())))
       return signalPassFailure();
-    using Layer = std::variant<tiling::ConvLayer, tiling::PpuLayer>;
+    using Layer = std::variant<codegen::ConvLayer, codegen::PpuLayer>;
     llvm::SmallVector<Operation *> ops;
     std::vector<Layer> layers;
     WalkResult read = getOperation().walk([&](Operation *op) {
       if (!isTiledLayer(op))
         return WalkResult::advance();
       if (llvm::isa<QConvOp, QDecomposedConvOp>(op)) {
-        FailureOr<tiling::ConvLayer> l = convLayer(op);
+        FailureOr<codegen::ConvLayer> l = convLayer(op);
         if (failed(l))
           return WalkResult::interrupt();
         layers.push_back(std::move(*l));
       } else {
-        FailureOr<tiling::PpuLayer> l = ppuLayer(op);
+        FailureOr<codegen::PpuLayer> l = ppuLayer(op);
         if (failed(l))
           return WalkResult::interrupt();
         layers.push_back(std::move(*l));
@@ -85,19 +85,19 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
     if (read.wasInterrupted())
       return signalPassFailure();
 
-    std::vector<std::optional<tiling::Choice>> choices(layers.size());
+    std::vector<std::optional<codegen::Choice>> choices(layers.size());
     std::vector<std::string> errors(layers.size()), names;
     for (Operation *op : ops)
       names.push_back(layerName(op));
     std::atomic<size_t> done{0};
     parallelFor(&getContext(), 0, layers.size(), [&](size_t i) {
-      llvm::Expected<tiling::Choice> c = std::visit(
-          [&](const auto &l) -> llvm::Expected<tiling::Choice> {
+      llvm::Expected<codegen::Choice> c = std::visit(
+          [&](const auto &l) -> llvm::Expected<codegen::Choice> {
             if constexpr (std::is_same_v<std::decay_t<decltype(l)>,
-                                         tiling::ConvLayer>)
-              return tiling::chooseConvTile(l, *hw);
+                                         codegen::ConvLayer>)
+              return codegen::chooseConvTile(l, *hw);
             else
-              return tiling::choosePpuTile(l, *hw);
+              return codegen::choosePpuTile(l, *hw);
           },
           layers[i]);
       if (c)
@@ -113,7 +113,7 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
                           << "': " << error;
         return signalPassFailure();
       }
-      const tiling::Tile &t = choice->tile;
+      const codegen::Tile &t = choice->tile;
       op->setAttr(kTileAttr,
                   TileAttr::get(&getContext(), t.rows, t.cols, t.inChannels,
                                 t.outChannels,

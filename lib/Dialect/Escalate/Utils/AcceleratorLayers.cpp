@@ -5,7 +5,7 @@
 
 using namespace mlir;
 using namespace escalate;
-using namespace escalate::tiling;
+using namespace escalate::codegen;
 
 FailureOr<RequantOp> escalate::requantOf(Operation *conv) {
   Value acc = conv->getResult(0);
@@ -236,4 +236,13 @@ FailureOr<hw::HwDesc> escalate::loadHardware(Location loc, StringRef pass,
     return failure();
   }
   return std::move(*loaded);
+}
+
+Operation *escalate::fusedActivation(Value v, bool allowLeaky) {
+  if (!v.hasOneUse())
+    return nullptr;
+  Operation *user = *v.getUsers().begin();
+  if (llvm::isa<ReluOp, ClipOp>(user) || (allowLeaky && llvm::isa<LeakyReluOp>(user)))
+    return user;
+  return nullptr;
 }

@@ -2,7 +2,7 @@
 #ifndef ESCALATE_DIALECT_ESCISA_IR_ESCISAOPS_H
 #define ESCALATE_DIALECT_ESCISA_IR_ESCISAOPS_H
 
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Dialect.h"

@@ -47,8 +47,6 @@ unsigned storageBits(mlir::Type tensorType);
 /// The value of `v` when it is a constant (dense or resource), else failure.
 llvm::FailureOr<Tensor> constantValue(mlir::Value v);
 
-/// Index widths the delta sparse format supports.
-constexpr unsigned kSparseDeltaWidths[] = {2, 4, 8, 16};
 
 /// Host tensor <-> elements attribute (dense or dense_resource).
 llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);

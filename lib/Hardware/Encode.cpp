@@ -1,5 +1,5 @@
 //===- Encode.cpp - byte layouts the engines read from buffers ------------===//
-#include "escalate/ISA/Encode.h"
+#include "escalate/Hardware/Encode.h"
 #include <cstring>
 
 using namespace escalate;
@@ -33,21 +33,6 @@ void appendUnsigned(std::string &out, uint64_t &bitPos, uint64_t v,
   }
 }
 
-/// Entries of one row in the delta format: the nonzero columns plus the
-/// zeros that bridge gaps longer than the index can express.
-template <typename Fn>
-void deltaEntries(const int32_t *row, uint64_t cols, unsigned indexBits,
-                  Fn &&entry) {
-  int64_t prev = -1, reach = int64_t(1) << indexBits;
-  for (uint64_t c = 0; c < cols; ++c) {
-    if (!row[c])
-      continue;
-    for (; int64_t(c) - prev > reach; prev += reach)
-      entry(prev + reach, reach - 1, 0);
-    entry(int64_t(c), int64_t(c) - prev - 1, row[c]);
-    prev = int64_t(c);
-  }
-}
 } // namespace
 
 std::string isa::encodeCoefficients(const CoefMatrix &m) {
@@ -71,11 +56,12 @@ std::string isa::encodeCoefficients(const CoefMatrix &m) {
         }
       index += bits;
     } else {
-      deltaEntries(row, m.cols, m.indexBits,
-                   [&](int64_t, int64_t distance, int32_t v) {
-                     appendUnsigned(index, indexBit, distance, m.indexBits);
-                     values.push_back(v);
-                   });
+      forEachDeltaEntry(llvm::ArrayRef<int32_t>(row, m.cols), m.indexBits,
+                        [&](int64_t, int64_t distance, int32_t v) {
+                          appendUnsigned(index, indexBit, distance,
+                                         m.indexBits);
+                          values.push_back(v);
+                        });
     }
     rowPtr.push_back(uint32_t(values.size()));
   }
@@ -110,10 +96,11 @@ BlockStats isa::coefBlockStats(const CoefMatrix &m, uint64_t r0, uint64_t r1,
           ++entries;
         }
     } else {
-      deltaEntries(row, cols, m.indexBits, [&](int64_t c, int64_t, int32_t) {
-        ++s.columnEntries[c];
-        ++entries;
-      });
+      forEachDeltaEntry(llvm::ArrayRef<int32_t>(row, cols), m.indexBits,
+                        [&](int64_t c, int64_t, int32_t) {
+                          ++s.columnEntries[c];
+                          ++entries;
+                        });
     }
   }
   uint64_t indexBytes = m.format == conv::FormatBitmap

@@ -2,10 +2,10 @@
 #include "Builder.h"
 
 using namespace escalate;
-using namespace escalate::tiling;
+using namespace escalate::codegen;
 using namespace escalate::isa;
 
-int64_t tiling::evenRows(int64_t total,
+int64_t codegen::evenRows(int64_t total,
                          llvm::function_ref<bool(int64_t)> fits) {
   int64_t lo = 1, hi = total;
   while (lo < hi) {

@@ -18,7 +18,7 @@
 #include <map>
 
 using namespace escalate;
-using namespace escalate::tiling;
+using namespace escalate::codegen;
 using namespace escalate::isa;
 using hw::Buffer;
 
@@ -429,7 +429,7 @@ BlockTable blocksFor(const ConvLayer &l, const Tile &t) {
 }
 } // namespace
 
-llvm::Expected<LayerCode> tiling::buildConv(const ConvLayer &l, const Tile &t,
+llvm::Expected<LayerCode> codegen::buildConv(const ConvLayer &l, const Tile &t,
                                             const hw::HwDesc &hw, DramView in,
                                             DramView out, uint64_t constBase,
                                             unsigned basisSlot) {
@@ -461,7 +461,7 @@ llvm::SmallVector<int64_t> sizes(int64_t total, int64_t align,
 }
 } // namespace
 
-llvm::Expected<Choice> tiling::chooseConvTile(const ConvLayer &l,
+llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
                                               const hw::HwDesc &hw) {
   static const int64_t kDivisors[] = {1, 2, 3, 4, 6, 8, 12, 16, 32, 64};
   std::optional<Choice> best;

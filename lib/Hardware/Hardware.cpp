@@ -1,5 +1,5 @@
 //===- Hardware.cpp - parse and validate the hardware description ---------===//
-#include "escalate/ISA/Hardware.h"
+#include "escalate/Hardware/Hardware.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"

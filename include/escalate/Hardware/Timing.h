@@ -5,10 +5,10 @@
 // estimates layers with them, so the two cannot drift apart.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_ISA_TIMING_H
-#define ESCALATE_ISA_TIMING_H
+#ifndef ESCALATE_HARDWARE_TIMING_H
+#define ESCALATE_HARDWARE_TIMING_H
 
-#include "escalate/ISA/Hardware.h"
+#include "escalate/Hardware/Hardware.h"
 #include "llvm/ADT/ArrayRef.h"
 
 namespace escalate::isa {

@@ -10,7 +10,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace escalate;
-using namespace escalate::tiling;
+using namespace escalate::codegen;
 using namespace escalate::isa;
 using hw::Buffer;
 using Kind = PpuLayer::Kind;
@@ -246,7 +246,7 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
 }
 } // namespace
 
-llvm::Expected<LayerCode> tiling::buildPpu(const PpuLayer &l, const Tile &t,
+llvm::Expected<LayerCode> codegen::buildPpu(const PpuLayer &l, const Tile &t,
                                            const hw::HwDesc &hw, DramView in,
                                            DramView other, DramView out,
                                            uint64_t constBase) {
@@ -255,7 +255,7 @@ llvm::Expected<LayerCode> tiling::buildPpu(const PpuLayer &l, const Tile &t,
   return build(l, t, hw, in, other, out, constBase, l.in.n);
 }
 
-llvm::Expected<Choice> tiling::choosePpuTile(const PpuLayer &l,
+llvm::Expected<Choice> codegen::choosePpuTile(const PpuLayer &l,
                                              const hw::HwDesc &hw) {
   std::optional<Choice> best;
   Rejections rejected;

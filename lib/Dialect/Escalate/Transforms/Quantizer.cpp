@@ -1,4 +1,4 @@
-//===- QuantizeOps.cpp - float ops to the accelerator's integer ops -------===//
+//===- Quantizer.cpp - float ops to the accelerator's integer ops -------===//
 //
 // The arithmetic of escalate-quantize: weight quantization, the requant
 // multiplier/shift/bias of every layer, eltwise and pooling parameters and
@@ -8,6 +8,7 @@
 #include "Quantize.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
+#include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/IR/Builders.h"
 #include <cmath>
@@ -73,7 +74,7 @@ std::pair<Value, Value> eltwiseOperands(Operation *op) {
 }
 
 bool isActivationFunction(Operation *op) {
-  return isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
+  return llvm::isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
              HardSwishOp>(op);
 }
 
@@ -107,7 +108,7 @@ bool escalate::isQuantizable(Operation *op, const QuantConfig &config) {
   if (auto mm = dyn_cast<MatMulOp>(op))
     return rankOf(mm.getLhs()) == 2 && rankOf(mm.getRhs()) == 2 &&
            isConstant(mm.getRhs());
-  if (isa<AddOp, MulOp>(op))
+  if (llvm::isa<AddOp, MulOp>(op))
     return !isConstant(op->getOperand(0)) && !isConstant(op->getOperand(1)) &&
            eltwiseOperands(op).first;
   if (auto pool = dyn_cast<MaxPoolOp>(op))
@@ -121,25 +122,16 @@ bool escalate::isQuantizable(Operation *op, const QuantConfig &config) {
     return rankOf(gap.getInput()) == 4;
   if (isActivationFunction(op))
     return config.actBits == 8;
-  if (isa<SoftmaxOp>(op))
+  if (llvm::isa<SoftmaxOp>(op))
     return true;
-  if (isa<ReshapeOp, ConcatOp, FakeQuantOp>(op))
+  if (llvm::isa<ReshapeOp, ConcatOp, FakeQuantOp>(op))
     return llvm::none_of(op->getOperands(), isConstant);
   return false;
 }
 
 bool escalate::sharesScale(Operation *op) {
-  return isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp, ConcatOp,
+  return llvm::isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp, ConcatOp,
              FakeQuantOp>(op);
-}
-
-Operation *escalate::fusedActivation(Value v, bool allowLeaky) {
-  if (!v.hasOneUse())
-    return nullptr;
-  Operation *user = *v.getUsers().begin();
-  if (isa<ReluOp, ClipOp>(user) || (allowLeaky && isa<LeakyReluOp>(user)))
-    return user;
-  return nullptr;
 }
 
 QType escalate::activationType(MLIRContext *ctx, double min, double max,
@@ -476,7 +468,7 @@ FailureOr<Value> Quantizer::lowerEltwise(Operation *op, Operation *act,
   double sa = quantType(qa->getType()).getScale();
   double sb = quantType(qb->getType()).getScale();
   double so = outType->getScale();
-  bool isMul = isa<MulOp>(op);
+  bool isMul = llvm::isa<MulOp>(op);
   // Multipliers stay below 2^30 so the (a - za) * m products keep headroom.
   double largest = isMul ? sa * sb / so : std::max(sa, sb) / so;
   std::optional<int32_t> shift = fixedShift(largest, int64_t(1) << 30, 63);
@@ -507,7 +499,7 @@ FailureOr<Value> Quantizer::lowerPool(Operation *op) {
     strides.assign(pool.getStrides().begin(), pool.getStrides().end());
     pads.assign(pool.getPads().begin(), pool.getPads().end());
   };
-  PoolKind kind = isa<MaxPoolOp>(op) ? PoolKind::max : PoolKind::avg;
+  PoolKind kind = llvm::isa<MaxPoolOp>(op) ? PoolKind::max : PoolKind::avg;
   if (auto pool = dyn_cast<MaxPoolOp>(op))
     window(pool);
   else if (auto pool = dyn_cast<AveragePoolOp>(op))
@@ -592,9 +584,9 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
         w.f32()[j * k + i] = bt.f32()[i * c + j];
     return lowerFullyConnected(op, mm.getLhs(), w, nullptr, act, out);
   }
-  if (isa<AddOp, MulOp>(op))
+  if (llvm::isa<AddOp, MulOp>(op))
     return lowerEltwise(op, act, out);
-  if (isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(op))
+  if (llvm::isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(op))
     return lowerPool(op);
   if (isActivationFunction(op))
     return lowerLut(op);
@@ -619,7 +611,7 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
         .getResult();
   // The model's own quantization: its operand already has exactly this
   // scale and zero point (they share a scale class).
-  if (isa<FakeQuantOp>(op))
+  if (llvm::isa<FakeQuantOp>(op))
     return inputs[0];
   return ConcatOp::create(b, op->getLoc(), inputs, cast<ConcatOp>(op).getAxis())
       .getResult();
@@ -634,9 +626,9 @@ LogicalResult Quantizer::run() {
   for (Operation *op : ops) {
     if (fused.contains(op))
       continue;
-    bool producesAcc = isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp>(op);
+    bool producesAcc = llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp>(op);
     Operation *act = nullptr;
-    if (producesAcc || isa<AddOp, MulOp>(op))
+    if (producesAcc || llvm::isa<AddOp, MulOp>(op))
       act = fusedActivation(op->getResult(0), /*allowLeaky=*/producesAcc);
     Value out = act ? act->getResult(0) : op->getResult(0);
     b.setInsertionPoint(act ? act : op);
@@ -665,7 +657,7 @@ LogicalResult Quantizer::run() {
   // the float weights were replaced by integer ones.
   SmallVector<Operation *> dead;
   f.walk([&](Operation *op) {
-    if (isa<DequantizeOp, ConstantOp>(op) && op->use_empty())
+    if (llvm::isa<DequantizeOp, ConstantOp>(op) && op->use_empty())
       dead.push_back(op);
   });
   for (Operation *op : dead)

@@ -3,20 +3,20 @@
 //
 // One code path builds a layer's instruction stream for a given tiling:
 // escalate-tile runs it with placeholder DRAM addresses to cost every
-// candidate, escalate-emit-isa runs it with the planned addresses to emit
-// the program. The cost is a list schedule of those same instructions over
-// the units, with the durations of escalate/ISA/Timing.h and the data
+// candidate, convert-escalate-to-escisa runs it with the planned addresses
+// to emit the program. The cost is a list schedule of those same instructions over
+// the units, with the durations of escalate/Hardware/Timing.h and the data
 // dependencies the tiling creates (docs/tiling.md).
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_TILING_TILING_H
-#define ESCALATE_TILING_TILING_H
+#ifndef ESCALATE_CODEGEN_TILING_H
+#define ESCALATE_CODEGEN_TILING_H
 
-#include "escalate/ISA/Encode.h"
-#include "escalate/Tiling/Layer.h"
+#include "escalate/Hardware/Encode.h"
+#include "escalate/CodeGen/Layer.h"
 #include "llvm/Support/Error.h"
 
-namespace escalate::tiling {
+namespace escalate::codegen {
 
 /// A layer's tiling (the `#escalate.tile` attribute without the estimate).
 struct Tile {
@@ -92,6 +92,6 @@ llvm::Expected<Choice> chooseConvTile(const ConvLayer &layer,
 llvm::Expected<Choice> choosePpuTile(const PpuLayer &layer,
                                      const hw::HwDesc &hw);
 
-} // namespace escalate::tiling
+} // namespace escalate::codegen
 
 #endif

@@ -5,8 +5,8 @@
 // binaries embed its text, so no hardware number is written twice.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_ISA_HARDWARE_H
-#define ESCALATE_ISA_HARDWARE_H
+#ifndef ESCALATE_HARDWARE_HARDWARE_H
+#define ESCALATE_HARDWARE_HARDWARE_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"

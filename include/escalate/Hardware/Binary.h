@@ -2,15 +2,15 @@
 //
 // A program as the simulator loads it: hardware description, tensor
 // descriptors, constant segments, code, host ops and debug ranges. The
-// on-disk form is the protobuf schema lib/ISA/escb.proto
+// on-disk form is the protobuf schema lib/Hardware/escb.proto
 // (docs/binary-format.md).
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_ISA_BINARY_H
-#define ESCALATE_ISA_BINARY_H
+#ifndef ESCALATE_HARDWARE_BINARY_H
+#define ESCALATE_HARDWARE_BINARY_H
 
-#include "escalate/ISA/Hardware.h"
-#include "escalate/ISA/Instruction.h"
+#include "escalate/Hardware/Hardware.h"
+#include "escalate/Hardware/Instruction.h"
 #include <string>
 #include <vector>
 

@@ -1,20 +1,20 @@
 //===- Layer.h - accelerator layers, independent of the IR ------*- C++ -*-===//
 //
 // What the tiler, the cost model and the instruction emitter need to know
-// of one layer, taken from the quantized escalate ops (escalate/Tiling/
-// FromIR.h): shapes, integer weights in the layout the engines read, and
+// of one layer, taken from the quantized escalate ops
+// (escalate/Dialect/Escalate/Utils/AcceleratorLayers.h): shapes, integer weights in the layout the engines read, and
 // the post-processing parameters.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_TILING_LAYER_H
-#define ESCALATE_TILING_LAYER_H
+#ifndef ESCALATE_CODEGEN_LAYER_H
+#define ESCALATE_CODEGEN_LAYER_H
 
-#include "escalate/ISA/Instruction.h"
+#include "escalate/Hardware/Instruction.h"
 #include <array>
 #include <string>
 #include <vector>
 
-namespace escalate::tiling {
+namespace escalate::codegen {
 
 /// An activation in DRAM, viewed as N x C x H x W (rank 2 as H = W = 1).
 struct ActShape {
@@ -71,6 +71,6 @@ struct PpuLayer {
   std::array<int8_t, 256> table{};
 };
 
-} // namespace escalate::tiling
+} // namespace escalate::codegen
 
 #endif

@@ -1,9 +1,9 @@
 //===- Tiling.cpp - buffer regions and the list-schedule cost -------------===//
-#include "escalate/Tiling/Tiling.h"
+#include "escalate/CodeGen/Tiling.h"
 #include <algorithm>
 
 using namespace escalate;
-using namespace escalate::tiling;
+using namespace escalate::codegen;
 
 namespace {
 /// Consecutive slots of `banks[k]` banks each; a buffer with too few banks
@@ -25,7 +25,7 @@ llvm::SmallVector<Slot, 4> carve(const hw::BufferDesc &b,
 }
 } // namespace
 
-Regions tiling::bufferRegions(const hw::HwDesc &hw, bool doubleBuffer) {
+Regions codegen::bufferRegions(const hw::HwDesc &hw, bool doubleBuffer) {
   using hw::Buffer;
   Regions r;
   const hw::BufferDesc &act = hw.buffer(Buffer::Act),
@@ -64,7 +64,7 @@ Regions tiling::bufferRegions(const hw::HwDesc &hw, bool doubleBuffer) {
   return r;
 }
 
-uint64_t tiling::scheduleCycles(const LayerCode &code) {
+uint64_t codegen::scheduleCycles(const LayerCode &code) {
   std::vector<uint64_t> end(code.steps.size());
   uint64_t unitFree[3] = {}, issue = 0, last = 0;
   for (auto [i, s] : llvm::enumerate(code.steps)) {

@@ -5,10 +5,10 @@
 // and the PPU's parameter records.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_ISA_ENCODE_H
-#define ESCALATE_ISA_ENCODE_H
+#ifndef ESCALATE_HARDWARE_ENCODE_H
+#define ESCALATE_HARDWARE_ENCODE_H
 
-#include "escalate/ISA/Instruction.h"
+#include "escalate/Hardware/Instruction.h"
 #include <string>
 
 namespace escalate::isa {
@@ -16,6 +16,24 @@ namespace escalate::isa {
 /// Signed values packed LSB-first at 4, 8, 16 or 32 bits each.
 void appendPacked(std::string &out, llvm::ArrayRef<int32_t> values,
                   unsigned bits);
+
+/// Calls `entry(column, distance, value)` for each entry of `row` in the
+/// delta format: its nonzeros, each after `distance` skipped columns, plus
+/// zero entries bridging gaps longer than `indexBits` can express. The one
+/// definition the encoder, the encoding's size estimates and the sparse
+/// encoding attribute count with.
+template <typename T, typename Fn>
+void forEachDeltaEntry(llvm::ArrayRef<T> row, unsigned indexBits, Fn &&entry) {
+  int64_t prev = -1, reach = int64_t(1) << indexBits;
+  for (int64_t c = 0, e = int64_t(row.size()); c < e; ++c) {
+    if (row[c] == T(0))
+      continue;
+    for (; c - prev > reach; prev += reach)
+      entry(prev + reach, reach - 1, T(0));
+    entry(c, c - prev - 1, row[c]);
+    prev = c;
+  }
+}
 
 /// A rows x cols coefficient matrix (row-major) in the coef-buffer layout
 /// of `format`; delta uses `indexBits`-wide distances and bridges longer

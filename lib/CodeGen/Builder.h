@@ -9,12 +9,12 @@
 #ifndef ESCALATE_LIB_TILING_BUILDER_H
 #define ESCALATE_LIB_TILING_BUILDER_H
 
-#include "escalate/ISA/Timing.h"
-#include "escalate/Tiling/Tiling.h"
+#include "escalate/Hardware/Timing.h"
+#include "escalate/CodeGen/Tiling.h"
 #include <initializer_list>
 #include <map>
 
-namespace escalate::tiling {
+namespace escalate::codegen {
 
 /// Buffer slots, as dependency resources.
 enum Res : unsigned {
@@ -106,6 +106,6 @@ private:
   std::map<std::pair<unsigned, uint64_t>, uint64_t> regionBytes;
 };
 
-} // namespace escalate::tiling
+} // namespace escalate::codegen
 
 #endif

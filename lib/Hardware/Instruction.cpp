@@ -1,5 +1,5 @@
 //===- Instruction.cpp - opcode table, encoding and static checks ---------===//
-#include "escalate/ISA/Instruction.h"
+#include "escalate/Hardware/Instruction.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -444,7 +444,7 @@ llvm::Error isa::validate(const Instruction &inst, const ProgramShape &shape) {
     }
     bool delta = inst[Format] == FormatDelta;
     if (delta != (inst[IndexBits] != 0) ||
-        (delta && !llvm::is_contained({2, 4, 8, 16}, inst[IndexBits])))
+        (delta && !llvm::is_contained(kDeltaIndexBits, unsigned(inst[IndexBits]))))
       return fail(llvm::formatv("index_bits = {0}: the delta format needs 2, "
                                 "4, 8 or 16, the others 0",
                                 inst[IndexBits]));

@@ -7,10 +7,10 @@
 // all read. Semantics are in docs/isa.md.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_ISA_INSTRUCTION_H
-#define ESCALATE_ISA_INSTRUCTION_H
+#ifndef ESCALATE_HARDWARE_INSTRUCTION_H
+#define ESCALATE_HARDWARE_INSTRUCTION_H
 
-#include "escalate/ISA/Hardware.h"
+#include "escalate/Hardware/Hardware.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
@@ -97,6 +97,8 @@ enum : unsigned {
 };
 enum Mode : int64_t { ModeBasis = 0, ModeWindow = 1 };
 enum Format : int64_t { FormatDense = 0, FormatBitmap = 1, FormatDelta = 2 };
+/// The index widths the delta format supports (`index_bits`).
+constexpr unsigned kDeltaIndexBits[] = {2, 4, 8, 16};
 } // namespace conv
 namespace requant {
 enum : unsigned {

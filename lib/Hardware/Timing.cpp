@@ -1,5 +1,5 @@
 //===- Timing.cpp - per-instruction durations of the timing model ---------===//
-#include "escalate/ISA/Timing.h"
+#include "escalate/Hardware/Timing.h"
 #include <algorithm>
 
 using namespace escalate;

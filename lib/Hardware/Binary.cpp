@@ -1,5 +1,5 @@
 //===- Binary.cpp - .escb serialization and validation --------------------===//
-#include "escalate/ISA/Binary.h"
+#include "escalate/Hardware/Binary.h"
 #include "escb.pb.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <climits>

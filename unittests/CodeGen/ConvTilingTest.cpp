@@ -1,0 +1,106 @@
+//===- ConvTilingTest.cpp - tile search and the conv instruction builder --===//
+#include "escalate/Hardware/Instruction.h"
+#include "escalate/CodeGen/Tiling.h"
+#include "gtest/gtest.h"
+
+using namespace escalate;
+
+namespace {
+/// A dense 3x3 convolution, 8 -> 16 channels on 12 x 12, padding 1.
+codegen::ConvLayer conv3x3() {
+  codegen::ConvLayer l;
+  l.in = {1, 8, 12, 12, 8};
+  l.out = {1, 16, 12, 12, 8};
+  l.kh = l.kw = 3;
+  l.padTop = l.padLeft = l.padBottom = l.padRight = 1;
+  l.window = true;
+  l.bases = 9;
+  l.coefBits = 8;
+  l.matrix.resize(size_t(l.out.c * l.cols()));
+  for (size_t i = 0; i < l.matrix.size(); ++i)
+    l.matrix[i] = int32_t(i % 7) - 3;
+  l.bias.assign(size_t(l.out.c), 1);
+  l.multiplier.assign(size_t(l.out.c), 1 << 30);
+  l.shift.assign(size_t(l.out.c), 32);
+  l.clampLo = -128;
+  l.clampHi = 127;
+  return l;
+}
+
+/// What the tile search picks builds into a legal program fragment: every
+/// instruction within its fields and the hardware's limits, dependencies
+/// pointing backwards, buffer use within the buffers.
+TEST(ConvTiling, ChosenTileBuildsLegalCode) {
+  const hw::HwDesc &hw = hw::defaultHwDesc();
+  codegen::ConvLayer l = conv3x3();
+  llvm::Expected<codegen::Choice> choice = codegen::chooseConvTile(l, hw);
+  ASSERT_TRUE(bool(choice)) << llvm::toString(choice.takeError());
+  EXPECT_GT(choice->cycles, 0u);
+  // The whole output fits one spatial tile on the default buffers.
+  EXPECT_EQ(choice->tile.rows, 12);
+  EXPECT_EQ(choice->tile.cols, 12);
+
+  uint64_t outBase = 4096, constBase = 8192;
+  llvm::Expected<codegen::LayerCode> code =
+      codegen::buildConv(l, choice->tile, hw, {0, l.in.imageBytes()},
+                        {outBase, l.out.imageBytes()}, constBase, 0);
+  ASSERT_TRUE(bool(code)) << llvm::toString(code.takeError());
+  ASSERT_FALSE(code->steps.empty());
+  isa::ProgramShape shape{&hw, constBase + code->constants.size(), 0};
+  bool sawConv = false, sawStoreToOutput = false;
+  for (auto [i, step] : llvm::enumerate(code->steps)) {
+    ASSERT_FALSE(bool(isa::checkFields(step.inst))) << "step " << i;
+    llvm::Error err = isa::validate(step.inst, shape);
+    ASSERT_FALSE(bool(err))
+        << "step " << i << ": " << llvm::toString(std::move(err));
+    for (uint32_t dep : step.deps)
+      EXPECT_LT(dep, i) << "step " << i << " depends on a later one";
+    sawConv |= step.inst.opcode == isa::Opcode::Conv;
+    sawStoreToOutput |= step.inst.opcode == isa::Opcode::Store &&
+                        step.inst[isa::store::Dram] == int64_t(outBase);
+  }
+  EXPECT_TRUE(sawConv);
+  EXPECT_TRUE(sawStoreToOutput);
+  for (unsigned b = 0; b < hw::kNumBuffers; ++b)
+    EXPECT_LE(code->peakBytes[b], hw.buffer(hw::Buffer(b)).bytes)
+        << hw::bufferName(hw::Buffer(b)).str();
+}
+
+/// Smaller activation buffers force row bands, and the bands still cover
+/// the output.
+TEST(ConvTiling, SmallBuffersCutRowBands) {
+  hw::HwDesc small = hw::defaultHwDesc();
+  small.buffers[unsigned(hw::Buffer::Act)].bytes = 2048;
+  codegen::ConvLayer l = conv3x3();
+  llvm::Expected<codegen::Choice> choice = codegen::chooseConvTile(l, small);
+  ASSERT_TRUE(bool(choice)) << llvm::toString(choice.takeError());
+  EXPECT_LT(choice->tile.rows * choice->tile.cols, 12 * 12);
+  llvm::Expected<codegen::LayerCode> code =
+      codegen::buildConv(l, choice->tile, small, {0, l.in.imageBytes()},
+                        {4096, l.out.imageBytes()}, 8192, 0);
+  ASSERT_TRUE(bool(code)) << llvm::toString(code.takeError());
+  int64_t storedPixels = 0;
+  for (const codegen::Step &s : code->steps)
+    if (s.inst.opcode == isa::Opcode::Store)
+      storedPixels +=
+          s.inst[isa::store::H] * s.inst[isa::store::W] * s.inst[isa::store::C];
+  EXPECT_EQ(storedPixels, l.out.c * l.out.h * l.out.w);
+}
+
+/// A tiling the buffers cannot hold is an error that says why, not code.
+TEST(ConvTiling, OversizedTileIsRefused) {
+  const hw::HwDesc &hw = hw::defaultHwDesc();
+  codegen::ConvLayer l = conv3x3();
+  l.in = {1, 512, 64, 64, 8};
+  l.out = {1, 512, 64, 64, 8};
+  l.matrix.assign(size_t(l.out.c * l.cols()), 1);
+  l.bias.assign(size_t(l.out.c), 0);
+  l.multiplier.assign(size_t(l.out.c), 1 << 30);
+  l.shift.assign(size_t(l.out.c), 32);
+  codegen::Tile whole{64, 64, 512, 512, false, true};
+  llvm::Expected<codegen::LayerCode> code = codegen::buildConv(
+      l, whole, hw, {0, l.in.imageBytes()}, {0, l.out.imageBytes()}, 0, 0);
+  ASSERT_FALSE(bool(code));
+  EXPECT_FALSE(llvm::toString(code.takeError()).empty());
+}
+} // namespace
