@@ -6,6 +6,7 @@
 // Flags only: the search itself is search::runSearch (lib/Search/Driver.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "escalate/Driver/Driver.h"
 #include "escalate/InitAll.h"
 #include "escalate/Search/Driver.h"
 #include "mlir/IR/Diagnostics.h"
@@ -93,11 +94,6 @@ static cl::opt<unsigned>
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                            cl::cat(category));
 
-static int fail(const llvm::Twine &msg) {
-  llvm::WithColor::error(llvm::errs(), "escalate-search") << msg << "\n";
-  return 1;
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -108,11 +104,9 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   MLIRContext ctx(registry);
   ScopedDiagnosticHandler handler(&ctx, [](Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Error)
-      (void)fail(d.str());
-    else if (d.getSeverity() == DiagnosticSeverity::Warning)
-      llvm::WithColor::warning(llvm::errs(), "escalate-search")
-          << d.str() << "\n";
+    if (d.getSeverity() == DiagnosticSeverity::Error ||
+        d.getSeverity() == DiagnosticSeverity::Warning)
+      driver::print(llvm::errs(), "escalate-search", d);
     return success();
   });
   search::SearchOptions o;

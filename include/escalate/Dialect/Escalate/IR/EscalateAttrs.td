@@ -42,8 +42,11 @@ def Escalate_SparseEncodingAttr : AttrDef<Escalate_Dialect, "SparseEncoding"> {
       (the first from column -1) in `index_bits` bits, storing distance - 1;
       gaps longer than 2^index_bits are bridged by explicit zero entries.
     For the sparse formats `row_ptr` (rows + 1) gives each row's first entry
-    and `positions` each entry's column, padding entries included, so later
-    passes and the emitter read the layout instead of re-deriving it.
+    and `positions` each entry's column, padding entries included: the
+    verifier checks them against the weights and the reports count entries
+    and storage from them. The code generator does not read them; it
+    encodes each tile's block from the weights with the format and index
+    width given here (`isa::encodeCoefficients`, the same entry rule).
   }];
   let parameters = (ins
     "SparseFormat":$format,
