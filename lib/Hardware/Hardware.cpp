@@ -1,5 +1,6 @@
 //===- Hardware.cpp - parse and validate the hardware description ---------===//
 #include "escalate/Hardware/Hardware.h"
+#include "escalate/Support/Nesting.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -127,7 +128,7 @@ private:
 } // namespace
 
 llvm::Expected<HwDesc> escalate::hw::parseHwDesc(StringRef text) {
-  llvm::Expected<json::Value> parsed = json::parse(text);
+  llvm::Expected<json::Value> parsed = parseJson(text);
   if (!parsed)
     return llvm::createStringError("hardware description is not valid JSON: " +
                                    llvm::toString(parsed.takeError()));

@@ -76,6 +76,7 @@ private:
   }
   LogicalResult checkOpsets(const onnx::ModelProto &model);
   LogicalResult importInputs(onnx::GraphProto &graph, func::FuncOp &func);
+  LogicalResult checkNonEmpty(func::FuncOp func);
   LogicalResult importInitializers(onnx::GraphProto &graph);
   /// Fails when a tensor of `shape` has more elements than the limit.
   LogicalResult checkElements(Location loc, StringRef what, StringRef name,
@@ -390,6 +391,42 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return success();
 }
 
+/// A tensor with a zero-size dimension (batch 0, an empty slice) leaves
+/// nothing to compute, and every later search over its tiles would be
+/// empty: refused at import, naming the tensor. Integer tensors (shapes and
+/// indices, folded away) may be empty.
+LogicalResult GraphImporter::checkNonEmpty(func::FuncOp func) {
+  auto emptyShape = [](Type t) -> std::optional<std::string> {
+    auto r = dyn_cast<RankedTensorType>(t);
+    if (!r || isa<IntegerType>(r.getElementType()) ||
+        !llvm::is_contained(r.getShape(), 0))
+      return std::nullopt;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::interleave(r.getShape(), os, "x");
+    return text;
+  };
+  for (auto [i, arg] : llvm::enumerate(func.getArguments()))
+    if (std::optional<std::string> shape = emptyShape(arg.getType())) {
+      auto name = func.getArgAttrOfType<StringAttr>(i, "escalate.name");
+      StringRef text = name ? name.getValue() : StringRef("?");
+      return emitError(named(text))
+             << "graph input '" << text << "' has a zero-size dimension ("
+             << *shape << "): an empty tensor leaves nothing to compute";
+    }
+  WalkResult walk = func.walk([&](Operation *op) {
+    for (Value v : op->getResults())
+      if (std::optional<std::string> shape = emptyShape(v.getType())) {
+        op->emitError() << "produces an empty tensor (" << *shape
+                        << "): a zero-size dimension leaves nothing to "
+                           "compute";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
+}
+
 ImportResult GraphImporter::run(onnx::ModelProto &model) {
   ImportResult result;
   result.failure = ImportFailure::Invalid;
@@ -417,6 +454,8 @@ ImportResult GraphImporter::run(onnx::ModelProto &model) {
   for (int64_t i : *order)
     if (failed(importNode(graph.node(i), i)))
       return failWith(why);
+  if (!options.allowEmptyTensors && failed(checkNonEmpty(func)))
+    return failWith(ImportFailure::Invalid);
 
   SmallVector<Value> outputs;
   SmallVector<Type> outputTypes;

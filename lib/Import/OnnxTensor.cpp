@@ -76,6 +76,39 @@ readExternal(const onnx::TensorProto &tensor, StringRef modelDir, Location loc,
   }
   SmallString<256> full(modelDir);
   llvm::sys::path::append(full, location);
+  // The name may still leave through a symbolic link: the file, resolved,
+  // must lie inside the resolved folder, and be a regular file (a device or
+  // FIFO could block or never end).
+  SmallString<256> realFile, realDir;
+  if (std::error_code ec = llvm::sys::fs::real_path(full, realFile)) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "': cannot read external data '" << full
+                   << "': " << ec.message();
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::real_path(
+          modelDir.empty() ? StringRef(".") : modelDir, realDir)) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "': cannot resolve the model's folder '" << modelDir
+                   << "': " << ec.message();
+    return failure();
+  }
+  if (!StringRef(realFile).starts_with(
+          (realDir + llvm::sys::path::get_separator()).str())) {
+    emitError(loc) << "tensor '" << tensor.name() << "': external data '"
+                   << location << "' resolves to '" << realFile
+                   << "', outside the model's folder '" << realDir
+                   << "' (through a symbolic link)";
+    return failure();
+  }
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(realFile, status) &&
+      !llvm::sys::fs::is_regular_file(status)) {
+    emitError(loc) << "tensor '" << tensor.name() << "': external data '"
+                   << location
+                   << "' is not a regular file (a device, FIFO or folder)";
+    return failure();
+  }
   uint64_t fileSize = 0;
   if (std::error_code ec = llvm::sys::fs::file_size(full, fileSize)) {
     emitError(loc) << "tensor '" << tensor.name()

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Search/Driver.h"
+#include "escalate/Support/Nesting.h"
 #include "escalate/Hardware/Hardware.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/Pipelines/Pipelines.h"
@@ -130,7 +131,7 @@ struct Log {
       SmallVector<StringRef> lines;
       (*buffer)->getBuffer().split(lines, '\n', -1, false);
       for (size_t i = 0; i < lines.size(); ++i) {
-        llvm::Expected<llvm::json::Value> v = llvm::json::parse(lines[i]);
+        llvm::Expected<llvm::json::Value> v = parseJson(lines[i]);
         // A line cut short by an interruption is the last one: skip it.
         if (!v) {
           llvm::consumeError(v.takeError());

@@ -4,7 +4,8 @@
 
 using namespace escalate;
 
-llvm::Error escalate::checkTextNesting(llvm::StringRef text, int limit) {
+llvm::Error escalate::checkTextNesting(llvm::StringRef text, int limit,
+                                       llvm::StringRef hint) {
   int depth = 0, line = 1;
   size_t lineStart = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -35,8 +36,8 @@ llvm::Error escalate::checkTextNesting(llvm::StringRef text, int limit) {
       if (++depth > limit)
         return llvm::createStringError(llvm::formatv(
             "line {0}, column {1}: brackets nest deeper than {2} levels "
-            "(raise the limit with --max-nesting)",
-            line, i - lineStart + 1, limit));
+            "({3})",
+            line, i - lineStart + 1, limit, hint));
       break;
     case ']':
     case ')':
@@ -55,4 +56,12 @@ llvm::Error escalate::checkNestingLimit(int limit) {
   if (limit < 1)
     return llvm::createStringError("--max-nesting must be positive");
   return llvm::Error::success();
+}
+
+llvm::Expected<llvm::json::Value> escalate::parseJson(llvm::StringRef text,
+                                                      int limit) {
+  if (llvm::Error e = checkTextNesting(
+          text, limit, "no JSON this project reads nests that deep"))
+    return std::move(e);
+  return llvm::json::parse(text);
 }

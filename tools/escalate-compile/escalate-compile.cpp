@@ -19,6 +19,7 @@
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -150,6 +151,25 @@ int main(int argc, char **argv) {
     return fail("give --calib or --calib-table, not both");
   if (emit == "bin" && outputPath.empty())
     return fail("a binary needs -o FILE");
+  // An output that is one of the inputs would be destroyed by the run
+  // (paths compared after resolving links and relative forms).
+  std::pair<const char *, std::string> outputs[] = {
+      {"-o", outputPath},
+      {"--report", reportFlag},
+      {"--write-calib-table", writeCalibTableFlag}};
+  std::pair<const char *, std::string> inputs[] = {
+      {"the model", modelPath},
+      {"--calib-table", calibTableFlag},
+      {"--config", configFlag},
+      {"--hw", hwFlag}};
+  for (const auto &[outFlag, out] : outputs)
+    for (const auto &[inFlag, in] : inputs)
+      if (!out.empty() && !in.empty() && llvm::sys::fs::equivalent(in, out))
+        return fail(std::string(outFlag) + " '" + out + "' is " +
+                    (std::string(inFlag) == "the model"
+                         ? std::string("the model itself")
+                         : "the file of " + std::string(inFlag)) +
+                    ": refusing to overwrite an input");
   if (!hwFlag.empty())
     if (llvm::Expected<hw::HwDesc> desc = hw::loadHwDesc(hwFlag); !desc)
       return fail(llvm::toString(desc.takeError()));

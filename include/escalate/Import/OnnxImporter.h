@@ -28,6 +28,10 @@ struct ImportOptions {
   /// Nesting of protobuf messages (subgraphs in attributes) the parser
   /// follows (--max-nesting).
   int maxNesting = kDefaultMaxNesting;
+  /// Float and quantized tensors with a zero-size dimension are refused
+  /// (nothing to compile) unless this is set: the reference interpreter
+  /// (escalate-run) computes their empty results, as ONNX defines them.
+  bool allowEmptyTensors = false;
 };
 
 /// Rejects limits that are not positive.

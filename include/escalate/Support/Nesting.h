@@ -9,6 +9,7 @@
 #define ESCALATE_SUPPORT_NESTING_H
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 
 namespace escalate {
 
@@ -18,7 +19,17 @@ constexpr int kDefaultMaxNesting = 100;
 
 /// Fails, naming the line and column, when brackets ([ ( { <) in MLIR text
 /// nest deeper than `limit`. String literals, comments and `->` are skipped.
-llvm::Error checkTextNesting(llvm::StringRef text, int limit);
+/// `hint` says how to raise the limit.
+llvm::Error
+checkTextNesting(llvm::StringRef text, int limit,
+                 llvm::StringRef hint = "raise the limit with --max-nesting");
+
+/// llvm::json::parse, whose parser recurses once per level, after checking
+/// that the text nests at most `limit` deep: every JSON the tools read
+/// (hardware descriptions, also embedded in binaries; per-layer
+/// configurations; search logs) goes through here.
+llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef text,
+                                            int limit = kDefaultMaxNesting);
 
 /// Rejects a --max-nesting value that is not positive.
 llvm::Error checkNestingLimit(int limit);

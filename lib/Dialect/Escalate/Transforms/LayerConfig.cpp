@@ -1,5 +1,6 @@
 //===- LayerConfig.cpp - per-layer settings from a configuration file -----===//
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
+#include "escalate/Support/Nesting.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
@@ -84,7 +85,7 @@ struct LayerConfigPass
       return signalPassFailure();
     }
     llvm::Expected<llvm::json::Value> json =
-        llvm::json::parse((*buffer)->getBuffer());
+        parseJson((*buffer)->getBuffer());
     if (!json) {
       (void)fail(llvm::toString(json.takeError()));
       return signalPassFailure();

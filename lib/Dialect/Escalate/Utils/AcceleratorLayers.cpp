@@ -26,6 +26,12 @@ FailureOr<ActShape> escalate::actShape(Operation *where, Value v) {
   // follow it); the dimensions after it are rows x columns, the last being
   // the columns.
   ArrayRef<int64_t> d = type.getShape();
+  // An empty tensor has no tiles: every search over them would be empty
+  // (the importer refuses such models; this guards hand-written IR).
+  if (llvm::is_contained(d, 0))
+    return where->emitOpError()
+           << "has an empty tensor (" << type
+           << "): a zero-size dimension leaves nothing to tile";
   ActShape s;
   s.bits = storageBits(type);
   if (d.empty())
