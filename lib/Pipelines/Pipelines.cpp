@@ -8,8 +8,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
+#include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 
@@ -65,6 +68,66 @@ llvm::Error escalate::checkCompileOptions(const CompileOptions &o) {
   if (o.refit && o.workDir.empty())
     return llvm::createStringError("refit needs work-dir, a folder for the "
                                    "recorded activations");
+  // Ranges (NaN fails every comparison, so it is out of range too).
+  auto bad = [](const llvm::Twine &msg) {
+    return llvm::createStringError(msg);
+  };
+  auto num = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return std::string(text);
+  };
+  if (o.sparsity.hasValue() && !(o.sparsity >= 0 && o.sparsity <= 1))
+    return bad("sparsity " + num(o.sparsity) + " is not a fraction in [0, 1]");
+  if (o.stdThreshold.hasValue() &&
+      !(o.stdThreshold > 0 && std::isfinite(o.stdThreshold)))
+    return bad("std-threshold " + num(o.stdThreshold) +
+               " is not a positive number of standard deviations");
+  if (o.errorBudget.hasValue() && !(o.errorBudget >= 0 && o.errorBudget <= 1))
+    return bad("error-budget " + num(o.errorBudget) +
+               " is not a relative kernel error in [0, 1]");
+  if (o.energy.hasValue() && !(o.energy > 0 && o.energy <= 1))
+    return bad("energy " + num(o.energy) +
+               " is not a fraction of the kernel energy in (0, 1]");
+  if (o.bases < 0)
+    return bad("bases " + llvm::Twine(int64_t(o.bases)) +
+               " is negative (0 chooses by energy)");
+  // One pruning criterion at a time.
+  llvm::SmallVector<llvm::StringRef> criteria;
+  if (o.sparsity.hasValue())
+    criteria.push_back("sparsity");
+  if (o.stdThreshold.hasValue())
+    criteria.push_back("std-threshold");
+  if (o.errorBudget.hasValue())
+    criteria.push_back("error-budget");
+  if (criteria.size() > 1)
+    return bad("give one pruning criterion, not " +
+               llvm::join(criteria, " and "));
+  // Options the mode would silently ignore.
+  auto given = [&](llvm::StringRef mode,
+                   std::initializer_list<std::pair<const char *, bool>> opts)
+      -> llvm::Error {
+    for (auto [name, set] : opts)
+      if (set)
+        return bad(llvm::Twine(name) + " does not apply to the " + mode +
+                   " mode");
+    return llvm::Error::success();
+  };
+  if (o.mode == "dense")
+    return given("dense", {{"bases", o.bases.hasValue()},
+                           {"energy", o.energy.hasValue()},
+                           {"sparsity", o.sparsity.hasValue()},
+                           {"std-threshold", o.stdThreshold.hasValue()},
+                           {"error-budget", o.errorBudget.hasValue()},
+                           {"basis-bits", o.basisBits.hasValue()},
+                           {"coef-bits", o.coefBits.hasValue()}});
+  if (o.mode == "pruned")
+    return given("pruned", {{"bases", o.bases.hasValue()},
+                            {"energy", o.energy.hasValue()},
+                            {"std-threshold", o.stdThreshold.hasValue()},
+                            {"error-budget", o.errorBudget.hasValue()},
+                            {"basis-bits", o.basisBits.hasValue()},
+                            {"coef-bits", o.coefBits.hasValue()}});
   return llvm::Error::success();
 }
 

@@ -134,7 +134,12 @@ int main(int argc, char **argv) {
 
   CompileOptions options;
 #define ESCALATE_PIPELINE_OPTION(...)
-#define ESCALATE_OPTION(TYPE, FIELD, ...) options.FIELD = FIELD##Flag;
+// Only flags given are copied, so the pipeline can tell an option set to its
+// default from one left alone (checkCompileOptions refuses, for example,
+// --bases in the dense mode).
+#define ESCALATE_OPTION(TYPE, FIELD, ...)                                      \
+  if (FIELD##Flag.getNumOccurrences())                                         \
+    options.FIELD = FIELD##Flag;
 #include "escalate/Pipelines/CompileOptions.def"
   bool wantsProgram = emit == "asm" || emit == "bin";
   options.stopAfter = wantsProgram ? std::string("escisa") : emit.getValue();

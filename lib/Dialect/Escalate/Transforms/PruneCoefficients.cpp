@@ -88,6 +88,11 @@ struct PruneCoefficientsPass
                 "sparsity (in [0, 1]), std-threshold or error-budget");
       return signalPassFailure();
     }
+    if (sparsity >= 1)
+      emitWarning(getOperation().getLoc())
+          << "escalate-prune-coefficients: sparsity 1 removes every "
+             "coefficient of the layers it prunes: they compute only their "
+             "biases";
     getOperation().walk([&](DecomposedConvOp dec) { prune(dec); });
     if (failedLayers)
       signalPassFailure();
