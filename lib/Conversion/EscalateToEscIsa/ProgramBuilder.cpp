@@ -53,28 +53,23 @@ isa::TensorDesc ProgramBuilder::describe(StringRef name, Value v) {
   return t;
 }
 
-void ProgramBuilder::insertDeclaration(RewriterBase &r, Operation *&after,
-                                       ArrayRef<Operation *> fallbacks) {
-  Operation *anchor = after;
-  for (Operation *f : fallbacks)
-    if (!anchor)
-      anchor = f;
-  Block &body = program.getBody().front();
-  if (anchor)
-    r.setInsertionPointAfter(anchor);
-  else
-    r.setInsertionPointToStart(&body);
+void ProgramBuilder::insertAfterFirst(RewriterBase &r,
+                                      ArrayRef<Operation *> anchors) {
+  for (Operation *anchor : anchors)
+    if (anchor)
+      return r.setInsertionPointAfter(anchor);
+  r.setInsertionPointToStart(&program.getBody().front());
 }
 
 void ProgramBuilder::declareInput(RewriterBase &r, const isa::TensorDesc &t) {
   OpBuilder::InsertionGuard guard(r);
-  insertDeclaration(r, lastInput, {});
+  insertAfterFirst(r, {lastInput});
   lastInput = escisa::createTensor(r, program.getLoc(), "input", t);
 }
 
 void ProgramBuilder::declareOutput(RewriterBase &r, const isa::TensorDesc &t) {
   OpBuilder::InsertionGuard guard(r);
-  insertDeclaration(r, lastOutput, {lastInput});
+  insertAfterFirst(r, {lastOutput, lastInput});
   lastOutput = escisa::createTensor(r, program.getLoc(), "output", t);
 }
 
@@ -93,7 +88,7 @@ LogicalResult ProgramBuilder::appendLayer(RewriterBase &r, Operation *op,
   OpBuilder::InsertionGuard guard(r);
   std::string name = layerName(op);
   if (!code.constants.empty()) {
-    insertDeclaration(r, lastSegment, {lastOutput, lastInput});
+    insertAfterFirst(r, {lastSegment, lastOutput, lastInput});
     lastSegment = escisa::createSegment(r, program.getLoc(), name, cursor,
                                         code.constants);
     cursor = align(cursor + code.constants.size());

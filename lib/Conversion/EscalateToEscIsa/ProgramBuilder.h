@@ -11,9 +11,9 @@
 #ifndef ESCALATE_LIB_CONVERSION_ESCALATETOESCISA_PROGRAMBUILDER_H
 #define ESCALATE_LIB_CONVERSION_ESCALATETOESCISA_PROGRAMBUILDER_H
 
+#include "escalate/CodeGen/Tiling.h"
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
-#include "escalate/CodeGen/Tiling.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace escalate::conversion {
@@ -46,7 +46,8 @@ public:
   /// its record. Fails on `op` past the instruction limit.
   mlir::LogicalResult appendLayer(mlir::RewriterBase &r, mlir::Operation *op,
                                   llvm::StringRef kind,
-                                  const codegen::LayerCode &code, TileAttr tile);
+                                  const codegen::LayerCode &code,
+                                  TileAttr tile);
   /// Appends a host instruction with a new host-op table entry.
   mlir::LogicalResult appendHost(mlir::RewriterBase &r, mlir::Operation *op,
                                  const isa::HostOp &entry);
@@ -60,8 +61,11 @@ private:
   /// dense or pruned one (empty for other layers).
   static mlir::DictionaryAttr weightRecord(mlir::Builder &b,
                                            mlir::Operation *op);
-  void insertDeclaration(mlir::RewriterBase &r, mlir::Operation *&after,
-                         llvm::ArrayRef<mlir::Operation *> fallbacks);
+  /// Sets `r` after the first non-null anchor, or at the program's start:
+  /// inputs go after the last input, outputs after the last output or
+  /// input, segments after the last segment, output or input.
+  void insertAfterFirst(mlir::RewriterBase &r,
+                        llvm::ArrayRef<mlir::Operation *> anchors);
 
   uint64_t maxInstructions;
   uint64_t cursor;
