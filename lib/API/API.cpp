@@ -218,7 +218,8 @@ static api::HostTensor describe(std::string name, Type type) {
 
 std::unique_ptr<api::ReferenceModel>
 api::ReferenceModel::create(const std::string &model, const std::string &name,
-                            const std::string &options, std::string &error) {
+                            const std::string &options, std::string &error,
+                            const InputSpecs &inputs) {
   CompileOptions o;
   ScopedWorkDir workDir;
   if (!parseOptions(options, o, workDir, error))
@@ -230,7 +231,7 @@ api::ReferenceModel::create(const std::string &model, const std::string &name,
   }
   auto state = std::make_unique<State>();
   state->ctx = newContext();
-  state->module = compileModule(*state->ctx, model, name, o, error);
+  state->module = compileModule(*state->ctx, model, name, o, error, inputs);
   if (!state->module)
     return nullptr;
   state->func = state->module->lookupSymbol<func::FuncOp>("main");

@@ -125,16 +125,20 @@ PYBIND11_MODULE(_escalate, m) {
       .def_static(
           "create",
           [](py::bytes model, const std::string &name,
-             const std::string &options) {
+             const std::string &options, const std::vector<std::string> &shapes,
+             const std::vector<std::string> &frozen) {
             std::string bytes = model, error;
             std::unique_ptr<ReferenceModel> r;
             {
               py::gil_scoped_release release;
-              r = ReferenceModel::create(bytes, name, options, error);
+              r = ReferenceModel::create(bytes, name, options, error,
+                                         {shapes, frozen});
             }
             return py::make_tuple(error, std::move(r));
           },
           py::arg("model"), py::arg("name"), py::arg("options"),
+          py::arg("input_shapes") = std::vector<std::string>(),
+          py::arg("frozen_inputs") = std::vector<std::string>(),
           "(error, model or None): compile up to a stage for the reference")
       .def(
           "run",

@@ -172,13 +172,17 @@ class Reference:
     "escalate" is the float model as imported and cleaned up (what
     escalate-run runs), "decomposed" after decomposition and pruning,
     "quantized" the integer model the simulator reproduces bit for bit.
-    Options are compile's. `run` returns {output name: array}."""
+    Options, `input_shape` and `freeze_input` are compile's. `run` returns
+    {output name: array}."""
 
-    def __init__(self, model, stage="escalate", **options):
+    def __init__(self, model, stage="escalate", input_shape=None,
+                 freeze_input=None, **options):
+        _check_options("Reference", options)
+        shapes, frozen = _input_specs(input_shape, freeze_input)
         data, name = _model_bytes(model)
         options["stop_after"] = stage
         error, self._model = _native().ReferenceModel.create(
-            data, name, _option_string(options))
+            data, name, _option_string(options), shapes, frozen)
         if error:
             raise CompileError(error)
         self.inputs = [(n, tuple(s)) for n, s in self._model.inputs]
@@ -208,6 +212,25 @@ def compile_options():
             _native().compile_options() if tool}
 
 
+def _check_options(caller, options):
+    """Unknown keywords are a TypeError naming the valid ones."""
+    known = compile_options()
+    for key in options:
+        if key not in known:
+            raise TypeError("%s() got an unexpected keyword argument %r; "
+                            "options are: %s" % (caller, key,
+                                                 ", ".join(sorted(known))))
+
+
+def _input_specs(input_shape, freeze_input):
+    """{name: dims} and {name: path} as --input-shape and --freeze-input."""
+    shapes = ["%s:%s" % (name, "x".join(str(int(d)) for d in dims))
+              for name, dims in (input_shape or {}).items()]
+    frozen = ["%s=%s" % (name, os.fspath(path))
+              for name, path in (freeze_input or {}).items()]
+    return shapes, frozen
+
+
 def compile(model, input_shape=None, freeze_input=None, **options):
     """Compiles an ONNX model (a path, or the bytes of a binary or text
     model) to a Program. Options are escalate-compile's, as keywords
@@ -217,15 +240,8 @@ def compile(model, input_shape=None, freeze_input=None, **options):
     `freeze_input={"w": "w.npy"}` makes graph inputs constants, as the tool's
     --input-shape and --freeze-input do.
     """
-    known = compile_options()
-    for key in options:
-        if key not in known:
-            raise TypeError("compile() got an unexpected keyword argument "
-                            "%r; options are: %s" % (key, ", ".join(sorted(known))))
-    shapes = ["%s:%s" % (name, "x".join(str(int(d)) for d in dims))
-              for name, dims in (input_shape or {}).items()]
-    frozen = ["%s=%s" % (name, os.fspath(path))
-              for name, path in (freeze_input or {}).items()]
+    _check_options("compile", options)
+    shapes, frozen = _input_specs(input_shape, freeze_input)
     data, name = _model_bytes(model)
     error, binary = _native().compile_onnx(data, name,
                                            _option_string(options),

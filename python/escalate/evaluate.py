@@ -181,6 +181,11 @@ def main(argv=None):
         options[key.replace("-", "_")] = _value(value)
     if args.samples is not None and args.samples < 1:
         parser.error("--samples %d: must be at least 1" % args.samples)
+    known = escalate.compile_options()
+    for key in options:
+        if key not in known:
+            parser.error("--option %s: not a compile option (options: %s)"
+                         % (key, ", ".join(sorted(known))))
     try:
         r = evaluate(args.model, args.data, args.samples,
                      [p for p in args.through.split(",") if p], args.calib,

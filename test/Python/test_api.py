@@ -108,6 +108,22 @@ def test_input_shape_and_freeze_input_as_the_tool(tiny, tmp_path):
          "--freeze-input", "w=" + str(tmp_path / "w.npy"), "--quiet", "-o",
          str(tmp_path / "fed.escb"))
     assert open(tmp_path / "fed.escb", "rb").read() == program.binary
+    # The reference takes the same two, and computes the conv with w.
+    x = np.random.default_rng(1).standard_normal((1, 3, 8, 8)).astype(np.float32)
+    ref = escalate.Reference(fed, freeze_input={"w": tmp_path / "w.npy"})
+    assert ref.inputs == [("x", (1, 3, 8, 8))]
+    y = ref.run({"x": x})["y"]
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    expect = np.zeros((1, 4, 8, 8), np.float32)
+    for i in range(3):
+        for j in range(3):
+            expect += np.einsum("oc,nchw->nohw", w[:, :, i, j],
+                                xp[:, :, i:i + 8, j:j + 8])
+    assert np.allclose(y, np.maximum(expect, 0), atol=1e-4)
+    shaped = escalate.Reference(dynamic, input_shape={"input": (1, 3, 32, 32)})
+    assert shaped.inputs == [("input", (1, 3, 32, 32))]
+    with pytest.raises(TypeError, match="Reference.*bases_per_layer"):
+        escalate.Reference(fed, bases_per_layer=2)
 
 
 def test_bytes_and_paths_compile_alike(tiny):

@@ -88,7 +88,8 @@ public:
   static std::unique_ptr<ReferenceModel> create(const std::string &model,
                                                 const std::string &name,
                                                 const std::string &options,
-                                                std::string &error);
+                                                std::string &error,
+                                                const InputSpecs &inputs = {});
   /// Runs the model on float `inputs` in its input order; statsJson is
   /// empty.
   RunResult run(const std::vector<HostTensor> &inputs);
