@@ -84,11 +84,17 @@ class Stats:
 
 
 def _write_atomically(path, data):
+    """Writes `data` (bytes or str) through a temporary file renamed into
+    place, with the mode any new file gets (0666 less the umask, as the
+    tools' outputs): a failed write leaves nothing behind."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(dir=directory, prefix=".escalate-")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.write(data.encode() if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, path)
     except BaseException:
         os.unlink(temp)

@@ -11,7 +11,8 @@ import html
 import json
 import os
 import sys
-import tempfile
+
+from escalate import _write_atomically
 
 ENERGY_KINDS = ["mac", "buffer", "dram", "ppu", "host"]
 COLORS = {"mac": "#4e79a7", "buffer": "#f28e2b", "dram": "#e15759",
@@ -147,11 +148,12 @@ def main(argv=None):
               file=sys.stderr)
         return 1
     out = args.output or os.path.splitext(args.stats)[0] + ".html"
-    directory = os.path.dirname(os.path.abspath(out))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=".report-")
-    with os.fdopen(fd, "w") as f:
-        f.write(page)
-    os.replace(temp, out)
+    try:
+        _write_atomically(out, page)
+    except OSError as e:
+        print("escalate.report: error: cannot write %s: %s"
+              % (out, e.strerror), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -153,6 +153,28 @@ def test_stats_are_plain_data(tiny, tmp_path):
         'xmlns="http://www.w3.org/2000/svg"', "")
 
 
+def test_outputs_get_the_usual_mode_and_failures_leave_nothing(tiny, tmp_path):
+    _, path, x = tiny
+    program = escalate.compile(path, calib_samples=1)
+    _, stats = program.run([x])
+    old = os.umask(0o022)
+    try:
+        program.save(str(tmp_path / "p.escb"))
+        stats.save(str(tmp_path / "s.json"))
+        assert report.main([str(tmp_path / "s.json"), "-o",
+                            str(tmp_path / "r.html")]) == 0
+    finally:
+        os.umask(old)
+    for name in ("p.escb", "s.json", "r.html"):
+        assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644, name
+    # A directory as the report's output: a message, exit 1, no temp file.
+    (tmp_path / "dir").mkdir()
+    assert report.main([str(tmp_path / "s.json"), "-o",
+                        str(tmp_path / "dir")]) == 1
+    assert sorted(os.listdir(tmp_path)) == ["dir", "p.escb", "r.html",
+                                            "s.json"]
+
+
 def test_integers_in_and_out(tiny):
     _, path, x = tiny
     program = escalate.compile(path, calib_samples=1)
