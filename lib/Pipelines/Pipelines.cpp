@@ -68,6 +68,9 @@ llvm::Error escalate::checkCompileOptions(const CompileOptions &o) {
   if (o.refit && o.workDir.empty())
     return llvm::createStringError("refit needs work-dir, a folder for the "
                                    "recorded activations");
+  if (!o.calibDir.empty() && !o.calibTable.empty())
+    return llvm::createStringError(
+        "give --calib or --calib-table, not both");
   // Ranges (NaN fails every comparison, so it is out of range too).
   auto bad = [](const llvm::Twine &msg) {
     return llvm::createStringError(msg);

@@ -152,8 +152,6 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(std::move(err)));
   if (llvm::Error err = checkCompileOptions(options))
     return fail(llvm::toString(std::move(err)));
-  if (!calibDirFlag.empty() && !calibTableFlag.empty())
-    return fail("give --calib or --calib-table, not both");
   if (emit == "bin" && outputPath.empty())
     return fail("a binary needs -o FILE");
   // An output that is one of the inputs would be destroyed by the run
