@@ -16,8 +16,10 @@ bash scripts/build.sh
   include/escalate/Conversion/Passes.td > docs/generated/ConversionPasses.md
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I /usr/lib/llvm-22/include -I include \
   include/escalate/Dialect/EscIsa/Transforms/Passes.td > docs/generated/EscIsaPasses.md
+# The escisa instruction ops are generated into build/include from the ISA
+# field table.
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-dialect-doc -dialect=escisa \
-  -I /usr/lib/llvm-22/include -I include \
+  -I /usr/lib/llvm-22/include -I include -I build/include \
   include/escalate/Dialect/EscIsa/IR/EscIsaOps.td > docs/generated/EscIsaDialect.md
 build/bin/escalate-sim --print-encoding > docs/generated/isa-encoding.md
 build/bin/escalate-run --list-supported-ops > docs/generated/supported-onnx-ops.md

@@ -1,6 +1,7 @@
 //===- Binary.cpp - .escb serialization and validation --------------------===//
 #include "escalate/Hardware/Binary.h"
 #include "escb.pb.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <climits>
 #include <cmath>
@@ -119,8 +120,10 @@ llvm::Error isa::validateProgram(const Program &p) {
                   segs[i]->name + "' overlap");
   for (auto [i, op] : llvm::enumerate(p.hostOps)) {
     std::string name = llvm::formatv("host op {0} ('{1}')", i, op.kind);
-    if (op.kind != "softmax")
-      return fail(name + ": unknown kind (known: softmax)");
+    llvm::ArrayRef<const char *> kinds = isa::hostKinds().keywords;
+    if (!llvm::is_contained(kinds, llvm::StringRef(op.kind)))
+      return fail(name + ": unknown kind (known: " + llvm::join(kinds, ", ") +
+                  ")");
     if (llvm::Error err = checkTensor(op.input, name + " input", p.dramBytes))
       return err;
     if (llvm::Error err = checkTensor(op.output, name + " output", p.dramBytes))

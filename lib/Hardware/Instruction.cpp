@@ -9,143 +9,63 @@ using hw::Buffer;
 using llvm::StringRef;
 
 namespace {
-constexpr const char *kBuffers = "act,basis,coef,stream,accum";
+#define ESCALATE_ENUM(NS, TYPE, ODS, DOC) const char *const ODS##Keywords[] = {
+#define ESCALATE_CASE(ID, KEYWORD) #KEYWORD,
+#define ESCALATE_ENUM_END(NS, TYPE, ODS)                                       \
+  }                                                                            \
+  ;
+#include "escalate/Hardware/Instructions.def"
 
-const FieldDesc loadFields[] = {
-    {"buf", 3, false, kBuffers, "destination buffer"},
-    {"sram", 24, false, nullptr, "destination byte address"},
-    {"dram", 40, false, nullptr, "source byte address"},
-    {"c", 16, false, nullptr, "channels (outer dimension)"},
-    {"h", 12, false, nullptr, "rows"},
-    {"w", 12, false, nullptr, "elements per row (contiguous in DRAM)"},
-    {"stride_c", 32, false, nullptr, "DRAM bytes between channels"},
-    {"stride_h", 32, false, nullptr, "DRAM bytes between rows"},
-    {"pad_top", 4, false, nullptr, "rows of pad_value written above"},
-    {"pad_bottom", 4, false, nullptr, "rows of pad_value written below"},
-    {"pad_left", 4, false, nullptr, "columns of pad_value written left"},
-    {"pad_right", 4, false, nullptr, "columns of pad_value written right"},
-    {"pad_value", 16, true, nullptr, "padding element value"},
-    {"elem_bytes", 3, false, nullptr, "element size: 1, 2 or 4"},
+namespace enums {
+#define ESCALATE_ENUM(NS, TYPE, ODS, DOC)                                      \
+  const EnumDesc ODS = {#ODS, DOC, ODS##Keywords};
+#include "escalate/Hardware/Instructions.def"
+} // namespace enums
+
+/// A field row's enumeration by its table name; `NoEnum` is a plain
+/// integer.
+namespace fieldEnum {
+constexpr const EnumDesc *NoEnum = nullptr;
+#define ESCALATE_ENUM(NS, TYPE, ODS, DOC)                                      \
+  constexpr const EnumDesc *ODS = &enums::ODS;
+#include "escalate/Hardware/Instructions.def"
+} // namespace fieldEnum
+
+const EnumDesc *const allEnums[] = {
+#define ESCALATE_ENUM(NS, TYPE, ODS, DOC) &enums::ODS,
+#include "escalate/Hardware/Instructions.def"
 };
-const FieldDesc storeFields[] = {
-    {"buf", 3, false, kBuffers, "source buffer"},
-    {"sram", 24, false, nullptr, "source byte address"},
-    {"dram", 40, false, nullptr, "destination byte address"},
-    {"c", 16, false, nullptr, "channels (outer dimension)"},
-    {"h", 12, false, nullptr, "rows"},
-    {"w", 12, false, nullptr, "elements per row (contiguous in DRAM)"},
-    {"stride_c", 32, false, nullptr, "DRAM bytes between channels"},
-    {"stride_h", 32, false, nullptr, "DRAM bytes between rows"},
-    {"elem_bytes", 3, false, nullptr, "element size: 1, 2 or 4"},
-};
-const FieldDesc convFields[] = {
-    {"mode", 2, false, "basis,window",
-     "basis: convolve with the bases; window: forward the k*k shifted "
-     "windows (dense and pruned baselines)"},
-    {"format", 2, false, "dense,bitmap,delta", "coefficient encoding"},
-    {"index_bits", 5, false, nullptr, "delta index width (2, 4, 8, 16)"},
-    {"input", 24, false, nullptr, "act address of the padded input tile"},
-    {"in_c", 16, false, nullptr, "input channels"},
-    {"in_h", 12, false, nullptr, "padded input rows"},
-    {"in_w", 12, false, nullptr, "padded input columns"},
-    {"kernel_h", 4, false, nullptr, "kernel rows"},
-    {"kernel_w", 4, false, nullptr, "kernel columns"},
-    {"stride_h", 3, false, nullptr, "row stride"},
-    {"stride_w", 3, false, nullptr, "column stride"},
-    {"dilation_h", 3, false, nullptr, "row dilation"},
-    {"dilation_w", 3, false, nullptr, "column dilation"},
-    {"out_c", 16, false, nullptr, "output channels"},
-    {"groups", 16, false, nullptr, "channel groups"},
-    {"bases", 8, false, nullptr, "M (window mode: kernel_h*kernel_w)"},
-    {"basis", 24, false, nullptr, "basis address of M x kh x kw bases"},
-    {"coef", 24, false, nullptr, "coef address of the encoded matrix"},
-    {"act_bits", 5, false, nullptr, "input element width"},
-    {"basis_bits", 5, false, nullptr, "basis element width (0 in window mode)"},
-    {"coef_bits", 5, false, nullptr, "coefficient width"},
-    {"acc", 24, false, nullptr, "accum address of the int32 output"},
-    {"accumulate", 1, false, "overwrite,accumulate",
-     "add to the accumulators instead of overwriting them"},
-};
-const FieldDesc requantFields[] = {
-    {"src", 24, false, nullptr, "accum address (int32 [c][h][w])"},
-    {"dst", 24, false, nullptr, "act address"},
-    {"c", 16, false, nullptr, "channels"},
-    {"h", 12, false, nullptr, "rows"},
-    {"w", 12, false, nullptr, "columns"},
-    {"params", 24, false, nullptr,
-     "coef address of c records {bias, multiplier, shift} (int32)"},
-    {"out_bits", 5, false, nullptr, "output width"},
-    {"zero_point", 16, true, nullptr, "output zero point"},
-    {"clamp_lo", 16, true, nullptr, "lowest output value"},
-    {"clamp_hi", 16, true, nullptr, "highest output value"},
-    {"neg_mult", 16, true, nullptr, "multiplier for negative values"},
-    {"neg_shift", 5, false, nullptr, "shift for negative values"},
-};
-const FieldDesc lutFields[] = {
-    {"src", 24, false, nullptr, "act address of 8-bit inputs"},
-    {"dst", 24, false, nullptr, "act address of 8-bit outputs"},
-    {"count", 24, false, nullptr, "elements"},
-    {"table", 24, false, nullptr, "coef address of 256 int8 entries"},
-};
-const FieldDesc poolFields[] = {
-    {"kind", 1, false, "max,avg", "reduction"},
-    {"src", 24, false, nullptr, "act address of the padded input"},
-    {"dst", 24, false, nullptr, "act address of the output"},
-    {"c", 16, false, nullptr, "channels"},
-    {"in_h", 12, false, nullptr, "padded input rows"},
-    {"in_w", 12, false, nullptr, "padded input columns"},
-    {"kernel_h", 12, false, nullptr, "window rows"},
-    {"kernel_w", 12, false, nullptr, "window columns"},
-    {"stride_h", 4, false, nullptr, "row stride"},
-    {"stride_w", 4, false, nullptr, "column stride"},
-    {"bits", 5, false, nullptr, "element width"},
-    {"avg_mult", 32, true, nullptr, "avg: multiplier of the window sum"},
-    {"avg_shift", 6, false, nullptr, "avg: right shift after multiplying"},
-    {"zero_point", 16, true, nullptr, "avg: zero point of input and output"},
-};
-const FieldDesc eltwiseFields[] = {
-    {"op", 1, false, "add,mul", "operation"},
-    {"broadcast", 2, false, "none,channel,scalar", "shape of operand b"},
-    {"a", 24, false, nullptr, "act address of operand a [c][h][w]"},
-    {"b", 24, false, nullptr, "act address of operand b"},
-    {"dst", 24, false, nullptr, "act address of the result"},
-    {"c", 16, false, nullptr, "channels"},
-    {"h", 12, false, nullptr, "rows"},
-    {"w", 12, false, nullptr, "columns"},
-    {"params", 24, false, nullptr,
-     "coef address of {za, zb, zo, ma, mb, shift, lo, hi} (int32)"},
-    {"bits", 5, false, nullptr, "element width"},
-};
-const FieldDesc hostFields[] = {
-    {"index", 16, false, nullptr, "entry in the binary's host-op table"},
-};
+
+#define ESCALATE_OPCODE(ID, MNEMONIC, VALUE, UNIT, DOC)                        \
+  const std::array<FieldDesc, MNEMONIC::NumFields> MNEMONIC##Fields = {{
+#define ESCALATE_FIELD(ID, NAME, BITS, SIGNED, ENUM, DOC)                      \
+  {#NAME, BITS, SIGNED, fieldEnum::ENUM, DOC},
+#define ESCALATE_OPCODE_END(ID, MNEMONIC)                                      \
+  }                                                                            \
+  }                                                                            \
+  ;
+#include "escalate/Hardware/Instructions.def"
 
 const OpcodeDesc table[] = {
-    {Opcode::Load, "load", "dma", loadFields,
-     "DRAM to buffer, 3-D strided, with padding"},
-    {Opcode::Store, "store", "dma", storeFields, "buffer to DRAM, 3-D strided"},
-    {Opcode::Conv, "conv", "basis+coef", convFields,
-     "basis-first convolution: basis engine streams maps into the "
-     "coefficient engine"},
-    {Opcode::Requant, "requant", "ppu", requantFields,
-     "bias, per-channel requantization, activation, saturation"},
-    {Opcode::Lut, "lut", "ppu", lutFields, "8-bit table lookup"},
-    {Opcode::Pool, "pool", "ppu", poolFields, "max or average pooling"},
-    {Opcode::Eltwise, "eltwise", "ppu", eltwiseFields,
-     "element-wise add or mul with broadcast"},
-    {Opcode::Host, "host", "host", hostFields,
-     "run a host op (Softmax) on DRAM tensors"},
-    {Opcode::Halt, "halt", "-", {}, "end of program"},
+#define ESCALATE_OPCODE(ID, MNEMONIC, VALUE, UNIT, DOC)                        \
+  {Opcode::ID, #MNEMONIC, UNIT, MNEMONIC##Fields, DOC},
+#include "escalate/Hardware/Instructions.def"
 };
 
-static_assert(std::size(loadFields) == load::NumFields);
-static_assert(std::size(storeFields) == store::NumFields);
-static_assert(std::size(convFields) == conv::NumFields);
-static_assert(std::size(requantFields) == requant::NumFields);
-static_assert(std::size(lutFields) == lut::NumFields);
-static_assert(std::size(poolFields) == pool::NumFields);
-static_assert(std::size(eltwiseFields) == eltwise::NumFields);
-static_assert(std::size(hostFields) == host::NumFields);
+// Every opcode's fields fit the word after the opcode byte.
+#define ESCALATE_OPCODE(ID, MNEMONIC, VALUE, UNIT, DOC) static_assert(8
+#define ESCALATE_FIELD(ID, NAME, BITS, SIGNED, ENUM, DOC) +BITS
+#define ESCALATE_OPCODE_END(ID, MNEMONIC)                                      \
+  <= kWordBytes * 8 && MNEMONIC::NumFields <= kMaxFields);
+#include "escalate/Hardware/Instructions.def"
+
+// The buffer field's values are the hardware description's buffers.
+static_assert(buffer::Act == int64_t(Buffer::Act) &&
+              buffer::Basis == int64_t(Buffer::Basis) &&
+              buffer::Coef == int64_t(Buffer::Coef) &&
+              buffer::Stream == int64_t(Buffer::Stream) &&
+              buffer::Accum == int64_t(Buffer::Accum) &&
+              std::size(BufferKeywords) == hw::kNumBuffers);
 
 llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(msg);
@@ -165,11 +85,11 @@ void putBits(uint8_t *w, unsigned pos, unsigned bits, uint64_t v) {
 }
 } // namespace
 
-unsigned FieldDesc::numEnumerants() const {
-  return enumerants ? StringRef(enumerants).count(',') + 1 : 0;
-}
-
 llvm::ArrayRef<OpcodeDesc> isa::opcodeTable() { return table; }
+
+llvm::ArrayRef<const EnumDesc *> isa::enumTable() { return allEnums; }
+
+const EnumDesc &isa::hostKinds() { return enums::HostKind; }
 
 const OpcodeDesc *isa::lookupOpcode(unsigned opcode) {
   for (const OpcodeDesc &d : table)
@@ -190,7 +110,7 @@ llvm::Error isa::checkFields(const Instruction &inst) {
   const OpcodeDesc &d = describe(inst.opcode);
   for (auto [i, field] : llvm::enumerate(d.fields)) {
     int64_t v = inst.f[i];
-    int64_t hi = field.enumerants ? field.numEnumerants() - 1 : field.max();
+    int64_t hi = field.enumeration ? field.numEnumerants() - 1 : field.max();
     if (v < field.min() || v > hi)
       return fail(llvm::formatv("field '{0}' = {1} is outside [{2}, {3}]",
                                 field.name, v, field.min(), hi));

@@ -7,7 +7,7 @@
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Support/TensorFiles.h"
@@ -244,7 +244,7 @@ int main(int argc, char **argv) {
         Tensor value = t;
         if (auto q = dyn_cast<quant::UniformQuantizedType>(elt)) {
           value = Tensor(DType::F32, t.shape());
-          kernels::dequantize(
+          numerics::dequantize(
               t,
               {q.getScale(), q.getZeroPoint(), q.getStorageTypeIntegralWidth()},
               value);

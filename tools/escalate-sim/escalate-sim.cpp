@@ -99,7 +99,7 @@ static void printEncodingTable(llvm::raw_ostream &os) {
     unsigned pos = 8;
     for (const isa::FieldDesc &f : d.fields) {
       std::string values =
-          f.enumerants ? llvm::join(llvm::split(f.enumerants, ','), ", ")
+          f.enumeration ? llvm::join(f.enumeration->keywords, ", ")
                        : (f.isSigned ? "signed" : "unsigned");
       os << "| " << pos << "-" << pos + f.bits - 1 << " | `" << f.name << "` | "
          << f.bits << " | " << values << " | " << f.doc << " |\n";

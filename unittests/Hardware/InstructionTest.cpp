@@ -17,7 +17,7 @@ TEST(Instruction, EncodeDecodeRoundTrip) {
       inst.opcode = d.opcode;
       for (auto [i, field] : llvm::enumerate(d.fields)) {
         int64_t hi =
-            field.enumerants ? int64_t(field.numEnumerants()) - 1 : field.max();
+            field.enumeration ? int64_t(field.numEnumerants()) - 1 : field.max();
         std::uniform_int_distribution<int64_t> pick(field.min(), hi);
         inst.f[i] = pick(rng);
       }

@@ -2,9 +2,9 @@
 //
 // Every instruction is one 256-bit word: an 8-bit opcode, then the opcode's
 // fields packed LSB-first in table order, then zero bits. The field table
-// below is the single definition the encoder, decoder, verifiers, simulator
-// and the generated encoding reference (docs/generated/isa-encoding.md)
-// all read. Semantics are in docs/isa.md.
+// (Instructions.def) is the single definition the encoder, decoder,
+// verifiers, simulator, the escisa ODS and the generated encoding reference
+// (docs/generated/isa-encoding.md) all read. Semantics are in docs/isa.md.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ESCALATE_HARDWARE_INSTRUCTION_H
@@ -23,144 +23,59 @@ constexpr unsigned kWordBytes = 32;
 constexpr unsigned kMaxFields = 24;
 
 enum class Opcode : uint8_t {
-  Load = 1,
-  Store = 2,
-  Conv = 3,
-  Requant = 4,
-  Lut = 5,
-  Pool = 6,
-  Eltwise = 7,
-  Host = 8,
-  Halt = 15,
+#define ESCALATE_OPCODE(ID, MNEMONIC, VALUE, UNIT, DOC) ID = VALUE,
+#include "escalate/Hardware/Instructions.def"
 };
 
-/// Field indices, in encoding order, per opcode.
-namespace load {
-enum : unsigned {
-  Buf,
-  Sram,
-  Dram,
-  C,
-  H,
-  W,
-  StrideC,
-  StrideH,
-  PadTop,
-  PadBottom,
-  PadLeft,
-  PadRight,
-  PadValue,
-  ElemBytes,
-  NumFields
-};
-}
-namespace store {
-enum : unsigned {
-  Buf,
-  Sram,
-  Dram,
-  C,
-  H,
-  W,
-  StrideC,
-  StrideH,
-  ElemBytes,
-  NumFields
-};
-}
+/// Field indices in encoding order, isa::<mnemonic>::<Field>, and the
+/// values of enumerated fields, isa::<namespace>::<Type>, from the table.
+#define ESCALATE_OPCODE(ID, MNEMONIC, VALUE, UNIT, DOC)                        \
+  namespace MNEMONIC {                                                         \
+  enum : unsigned {
+#define ESCALATE_FIELD(ID, NAME, BITS, SIGNED, ENUM, DOC) ID,
+#define ESCALATE_OPCODE_END(ID, MNEMONIC)                                      \
+  NumFields                                                                    \
+  }                                                                            \
+  ;                                                                            \
+  }
+#include "escalate/Hardware/Instructions.def"
+
+#define ESCALATE_ENUM(NS, TYPE, ODS, DOC)                                      \
+  namespace NS {                                                               \
+  enum TYPE : int64_t {
+#define ESCALATE_CASE(ID, KEYWORD) ID,
+#define ESCALATE_ENUM_END(NS, TYPE, ODS)                                       \
+  }                                                                            \
+  ;                                                                            \
+  }
+#include "escalate/Hardware/Instructions.def"
+
 namespace conv {
-enum : unsigned {
-  Mode,
-  Format,
-  IndexBits,
-  Input,
-  InC,
-  InH,
-  InW,
-  KernelH,
-  KernelW,
-  StrideH,
-  StrideW,
-  DilationH,
-  DilationW,
-  OutC,
-  Groups,
-  Bases,
-  Basis,
-  Coef,
-  ActBits,
-  BasisBits,
-  CoefBits,
-  Acc,
-  Accumulate,
-  NumFields
-};
-enum Mode : int64_t { ModeBasis = 0, ModeWindow = 1 };
-enum Format : int64_t { FormatDense = 0, FormatBitmap = 1, FormatDelta = 2 };
 /// The index widths the delta format supports (`index_bits`).
 constexpr unsigned kDeltaIndexBits[] = {2, 4, 8, 16};
 } // namespace conv
-namespace requant {
-enum : unsigned {
-  Src,
-  Dst,
-  C,
-  H,
-  W,
-  Params,
-  OutBits,
-  ZeroPoint,
-  ClampLo,
-  ClampHi,
-  NegMult,
-  NegShift,
-  NumFields
+
+/// The values an enumerated field takes, named by their keywords.
+struct EnumDesc {
+  const char *name;
+  const char *doc;
+  llvm::ArrayRef<const char *> keywords;
 };
-}
-namespace lut {
-enum : unsigned { Src, Dst, Count, Table, NumFields };
-}
-namespace pool {
-enum : unsigned {
-  Kind,
-  Src,
-  Dst,
-  C,
-  InH,
-  InW,
-  KernelH,
-  KernelW,
-  StrideH,
-  StrideW,
-  Bits,
-  AvgMult,
-  AvgShift,
-  ZeroPoint,
-  NumFields
-};
-enum Kind : int64_t { Max = 0, Avg = 1 };
-} // namespace pool
-namespace eltwise {
-enum : unsigned { Op, Broadcast, A, B, Dst, C, H, W, Params, Bits, NumFields };
-enum Op : int64_t { Add = 0, Mul = 1 };
-enum Broadcast : int64_t { None = 0, Channel = 1, Scalar = 2 };
-} // namespace eltwise
-namespace host {
-enum : unsigned { Index, NumFields };
-}
 
 struct FieldDesc {
   const char *name;
   unsigned bits;
   bool isSigned;
-  /// Comma-separated keyword names for enumerated fields, else null.
-  const char *enumerants;
+  /// The enumeration of an enumerated field, else null.
+  const EnumDesc *enumeration;
   const char *doc;
   int64_t min() const { return isSigned ? -(int64_t(1) << (bits - 1)) : 0; }
   int64_t max() const {
     return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
   }
-  unsigned numEnumerants() const;
+  unsigned numEnumerants() const {
+    return enumeration ? enumeration->keywords.size() : 0;
+  }
 };
 
 struct OpcodeDesc {
@@ -173,6 +88,10 @@ struct OpcodeDesc {
 };
 
 llvm::ArrayRef<OpcodeDesc> opcodeTable();
+/// Every enumeration of the table (field values and host-op kinds).
+llvm::ArrayRef<const EnumDesc *> enumTable();
+/// The host-op kinds (isa::host::Kind), for the binary's host-op table.
+const EnumDesc &hostKinds();
 const OpcodeDesc *lookupOpcode(unsigned opcode);
 const OpcodeDesc &describe(Opcode opcode);
 

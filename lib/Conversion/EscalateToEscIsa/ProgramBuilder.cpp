@@ -64,13 +64,13 @@ void ProgramBuilder::insertAfterFirst(RewriterBase &r,
 void ProgramBuilder::declareInput(RewriterBase &r, const isa::TensorDesc &t) {
   OpBuilder::InsertionGuard guard(r);
   insertAfterFirst(r, {lastInput});
-  lastInput = escisa::createTensor(r, program.getLoc(), "input", t);
+  lastInput = escisa::createTensor(r, program.getLoc(), escisa::TensorKind::Input, t);
 }
 
 void ProgramBuilder::declareOutput(RewriterBase &r, const isa::TensorDesc &t) {
   OpBuilder::InsertionGuard guard(r);
   insertAfterFirst(r, {lastOutput, lastInput});
-  lastOutput = escisa::createTensor(r, program.getLoc(), "output", t);
+  lastOutput = escisa::createTensor(r, program.getLoc(), escisa::TensorKind::Output, t);
 }
 
 LogicalResult ProgramBuilder::checkLength(Operation *op) {

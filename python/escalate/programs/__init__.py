@@ -172,10 +172,10 @@ def conv_layer(mode="decomposed", fmt="dense", cin=4, cout=6, h=7, w=5, k=3,
 
     loc = f' loc("{name}")'
     lines = [f"escisa.program attributes {{dram_bytes = {dram}}} {{"]
-    lines.append(f'  escisa.tensor "input" "x" {{dram = {x_addr}, shape = array<i64: 1, {cin}, {h}, {w}>, '
-                 f"bits = {act_bits}, scale = 1.0, zero_point = 0}}")
-    lines.append(f'  escisa.tensor "output" "y" {{dram = {y_addr}, shape = array<i64: 1, {cout}, {oh}, {ow}>, '
-                 f"bits = {act_bits}, scale = 1.0, zero_point = {zp}}}")
+    lines.append(f'  escisa.tensor input "x" <dram = {x_addr}, shape = [1, {cin}, {h}, {w}], '
+                 f"bits = {act_bits}, scale = 1.0, zero_point = 0>")
+    lines.append(f'  escisa.tensor output "y" <dram = {y_addr}, shape = [1, {cout}, {oh}, {ow}], '
+                 f"bits = {act_bits}, scale = 1.0, zero_point = {zp}>")
     lines += [seg_text(*s) for s in segs]
     lines.append(load("act", 0, x_addr, 0, shape=(cin, h, w), p=pad, eb=ab) + loc)
     if basis_bytes:

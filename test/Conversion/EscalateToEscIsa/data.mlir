@@ -7,10 +7,10 @@
 // constants, dram_bytes is the arena.
 // CHECK-LABEL: escisa.program
 // CHECK-SAME: dram_bytes = 128
-// CHECK-NEXT: escisa.tensor "input" "x" {bits = 8 : i64, dram = 0 : i64, scale = 5.000000e-01 : f64, shape = array<i64: 1, 2, 4, 4>, zero_point = -3 : i64}
-// CHECK-NEXT: escisa.tensor "input" "input1" {bits = 8 : i64, dram = 64 : i64, scale = 2.500000e-01 : f64, shape = array<i64: 1, 2, 4, 4>, zero_point = 0 : i64}
-// CHECK-NEXT: escisa.tensor "output" "y" {bits = 8 : i64, dram = 0 : i64, scale = 5.000000e-01 : f64, shape = array<i64: 1, 4, 4, 4>, zero_point = -3 : i64}
-// CHECK-NEXT: escisa.tensor "output" "output1" {bits = 8 : i64, dram = 64 : i64, scale = 2.500000e-01 : f64, shape = array<i64: 1, 32>, zero_point = 0 : i64}
+// CHECK-NEXT: escisa.tensor input "x" <dram = 0, shape = [1, 2, 4, 4], bits = 8, scale = 5.000000e-01, zero_point = -3>
+// CHECK-NEXT: escisa.tensor input "input1" <dram = 64, shape = [1, 2, 4, 4], bits = 8, scale = 2.500000e-01, zero_point = 0>
+// CHECK-NEXT: escisa.tensor output "y" <dram = 0, shape = [1, 4, 4, 4], bits = 8, scale = 5.000000e-01, zero_point = -3>
+// CHECK-NEXT: escisa.tensor output "output1" <dram = 64, shape = [1, 32], bits = 8, scale = 2.500000e-01, zero_point = 0>
 // CHECK-NEXT: escisa.halt
 // CHECK-NEXT: }
 // CHECK-NOT: func.func

@@ -10,8 +10,8 @@
 // CHECK-SAME: dram_bytes = 320
 // CHECK-SAME: escisa.arena = {activation_arena_bytes = 128 : i64, activation_buffers = 2 : i64, activation_bytes_without_reuse = 128 : i64}
 // CHECK-SAME: escisa.layers = [{constant_bytes = 176 : i64, estimated_cycles = 456 : i64, estimated_dram_bytes = 206 : i64, in_channels = 2 : i64, instructions = 6 : i64, kind = "conv", name = "conv0", out_channels = 4 : i64, sram_bytes = {{{.*}}}, tile = {cols = 3 : i64, double_buffer = true, in_channels = 2 : i64, order = "spatial_outer", out_channels = 4 : i64, rows = 3 : i64}, weights = {nonzero_weights = 51 : i64, weight_sparsity = {{.*}} : f64}}]
-// CHECK: escisa.tensor "input" "x" {bits = 8 : i64, dram = 0 : i64
-// CHECK: escisa.tensor "output" "y" {bits = 8 : i64, dram = 64 : i64
+// CHECK: escisa.tensor input "x" <dram = 0, shape = [1, 2, 5, 5], bits = 8,
+// CHECK: escisa.tensor output "y" <dram = 64,
 // CHECK: escisa.segment "conv0" at 128 =
 // CHECK: escisa.load buf = act, {{.*}}dram = 0, c = 2, h = 5, w = 5, {{.*}}pad_top = 1, pad_bottom = 1, pad_left = 1, pad_right = 1, pad_value = -3, elem_bytes = 1 loc("conv0")
 // CHECK: escisa.load buf = coef, {{.*}}w = 72, {{.*}}loc("conv0")
@@ -42,7 +42,7 @@ func.func @main(%x: tensor<1x2x5x5xf32> {escalate.name = "x"}) -> (tensor<1x4x3x
 // CHECK: escisa.load buf = act, {{.*}}dram = 0, c = 3, h = 4, w = 4, {{.*}}loc("pool")
 // CHECK: escisa.pool kind = max, {{.*}}c = 3, in_h = 4, in_w = 4, kernel_h = 2, kernel_w = 2, stride_h = 2, stride_w = 2, {{.*}}loc("pool")
 // CHECK: escisa.store buf = act, {{.*}}dram = 64, c = 3, h = 2, w = 2, {{.*}}loc("pool")
-// CHECK-NEXT: escisa.host index = 0 {axis = 1 : i64, input = {bits = 8 : i64, dram = 64 : i64, {{.*}}}, kind = "softmax", output = {bits = 8 : i64, dram = 96 : i64, {{.*}}}} loc("softmax")
+// CHECK-NEXT: escisa.host index = 0 {axis = 1 : i64, input = #escisa.tensor<dram = 64, {{.*}}>, kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 96, {{.*}}>} loc("softmax")
 // CHECK-NEXT: escisa.halt
 // The pool's three instructions fit a limit of three; the host op does not.
 // LIMIT: error: loc("softmax"): 'escalate.qsoftmax' op brings the program past the limit of 3 instructions

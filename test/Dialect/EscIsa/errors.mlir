@@ -106,7 +106,7 @@ escisa.program attributes {dram_bytes = 4096} {
 
 // expected-error @+1 {{input 'x': [4000, 4192) is outside the 4096 bytes of DRAM}}
 escisa.program attributes {dram_bytes = 4096} {
-  escisa.tensor "input" "x" {dram = 4000, shape = array<i64: 1, 3, 8, 8>, bits = 8, scale = 1.0, zero_point = 0}
+  escisa.tensor input "x" <dram = 4000, shape = [1, 3, 8, 8], bits = 8, scale = 1.0, zero_point = 0>
   escisa.halt
 }
 
@@ -114,7 +114,40 @@ escisa.program attributes {dram_bytes = 4096} {
 
 escisa.program attributes {dram_bytes = 4096} {
   // expected-error @+1 {{index 1 skips 0; indices are numbered by first use}}
-  escisa.host index = 1 {kind = "softmax", axis = 1, input = {dram = 0, shape = array<i64: 1, 10>, bits = 8, scale = 0.1, zero_point = 0}, output = {dram = 64, shape = array<i64: 1, 10>, bits = 8, scale = 0.1, zero_point = 0}}
+  escisa.host index = 1 {axis = 1, input = #escisa.tensor<dram = 0, shape = [1, 10], bits = 8, scale = 0.1, zero_point = 0>, kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 64, shape = [1, 10], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{dram and bits must be non-negative}}
+  escisa.tensor input "x" <dram = -64, shape = [1, 3], bits = 8, scale = 1.0, zero_point = 0>
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{scale must be finite and non-negative}}
+  escisa.tensor output "y" <dram = 0, shape = [1, 3], bits = 8, scale = -0.5, zero_point = 0>
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+2 {{expected ::escalate::escisa::TensorKind to be one of: input, output}}
+  // expected-error @+1 {{failed to parse EscIsa_TensorKindAttr parameter}}
+  escisa.tensor inout "y" <dram = 0, shape = [1, 3], bits = 8, scale = 0.5, zero_point = 0>
+  escisa.halt
+}
+
+// -----
+
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{attribute 'mode' failed to satisfy constraint}}
+  "escisa.conv"() {mode = 7, format = 0, index_bits = 0, input = 0, in_c = 1, in_h = 3, in_w = 3, kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 1, groups = 1, bases = 9, basis = 0, coef = 0, act_bits = 8, basis_bits = 0, coef_bits = 8, acc = 0, accumulate = 0} : () -> ()
   escisa.halt
 }
 

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
 #include "llvm/ADT/StringExtras.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -13,21 +14,42 @@ using namespace escalate;
 using namespace escalate::escisa;
 
 #include "escalate/Dialect/EscIsa/IR/EscIsaDialect.cpp.inc"
+#include "escalate/Dialect/EscIsa/IR/EscIsaEnums.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "escalate/Dialect/EscIsa/IR/EscIsaAttrs.cpp.inc"
 
 void EscIsaDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.cpp.inc"
       >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "escalate/Dialect/EscIsa/IR/EscIsaAttrs.cpp.inc"
+      >();
+}
+
+FailureOr<APFloat> escisa::parseScale(AsmParser &parser) {
+  double value;
+  if (parser.parseFloat(value))
+    return failure();
+  return APFloat(value);
+}
+
+LogicalResult
+TensorAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t dram,
+                   ArrayRef<int64_t> shape, int64_t bits, APFloat scale,
+                   int64_t zeroPoint) {
+  if (dram < 0 || bits < 0)
+    return emitError() << "dram and bits must be non-negative";
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return emitError() << "dimensions must be non-negative";
+  if (!scale.isFinite() || scale.convertToDouble() < 0)
+    return emitError() << "scale must be finite and non-negative";
+  return success();
 }
 
 namespace {
-llvm::SmallVector<StringRef> enumerants(const isa::FieldDesc &field) {
-  llvm::SmallVector<StringRef> names;
-  StringRef(field.enumerants).split(names, ',');
-  return names;
-}
-
 ParseResult parseInstruction(OpAsmParser &parser, OperationState &state,
                              isa::Opcode opcode) {
   Builder &b = parser.getBuilder();
@@ -42,16 +64,16 @@ ParseResult parseInstruction(OpAsmParser &parser, OperationState &state,
       return parser.emitError(at, "expected field '")
              << field.name << "', found '" << name << "'";
     int64_t value;
-    if (field.enumerants) {
+    if (field.enumeration) {
       at = parser.getCurrentLocation();
       StringRef word;
       if (parser.parseKeyword(&word))
         return failure();
-      auto names = enumerants(field);
+      llvm::ArrayRef<const char *> names = field.enumeration->keywords;
       auto it = llvm::find(names, word);
       if (it == names.end())
         return parser.emitError(at, "field '")
-               << field.name << "' must be one of: " << field.enumerants;
+               << field.name << "' must be one of: " << llvm::join(names, ",");
       value = it - names.begin();
     } else if (parser.parseInteger(value)) {
       return failure();
@@ -66,8 +88,8 @@ void printInstruction(Operation *op, OpAsmPrinter &p, isa::Opcode opcode) {
   for (auto [i, field] : llvm::enumerate(isa::describe(opcode).fields)) {
     p << (i ? ", " : " ") << field.name << " = ";
     int64_t v = cast<IntegerAttr>(op->getAttr(field.name)).getInt();
-    if (field.enumerants)
-      p << enumerants(field)[v];
+    if (field.enumeration)
+      p << field.enumeration->keywords[v];
     else
       p << v;
     elided.push_back(field.name);

@@ -7,48 +7,20 @@ using namespace escalate;
 using namespace escalate::escisa;
 
 namespace {
-/// A tensor descriptor from the attributes of escisa.tensor or from a host
-/// op's dictionary (same keys).
-FailureOr<isa::TensorDesc> tensorFrom(Operation *op, StringRef name,
-                                      DictionaryAttr attrs) {
+isa::TensorDesc tensorFrom(StringRef name, TensorAttr attr) {
   isa::TensorDesc t;
   t.name = name.str();
-  auto integer = [&](StringRef key, int64_t &out) -> LogicalResult {
-    auto a = attrs.getAs<IntegerAttr>(key);
-    if (!a)
-      return op->emitOpError()
-             << "tensor '" << name << "' needs integer '" << key << "'";
-    out = a.getInt();
-    return success();
-  };
-  int64_t dram, bits, zp;
-  if (failed(integer("dram", dram)) || failed(integer("bits", bits)) ||
-      failed(integer("zero_point", zp)))
-    return failure();
-  auto shape = attrs.getAs<DenseI64ArrayAttr>("shape");
-  auto scale = attrs.getAs<FloatAttr>("scale");
-  if (!shape || !scale)
-    return op->emitOpError()
-           << "tensor '" << name << "' needs 'shape' (array<i64>) and 'scale'";
-  if (dram < 0 || bits < 0)
-    return op->emitOpError()
-           << "tensor '" << name << "': dram and bits must be non-negative";
-  t.dram = dram;
-  t.bits = bits;
-  t.zeroPoint = zp;
-  t.shape.assign(shape.asArrayRef().begin(), shape.asArrayRef().end());
-  t.scale = scale.getValueAsDouble();
+  t.dram = attr.getDram();
+  t.shape.assign(attr.getShape().begin(), attr.getShape().end());
+  t.bits = attr.getBits();
+  t.scale = attr.getScale().convertToDouble();
+  t.zeroPoint = attr.getZeroPoint();
   return t;
 }
 
-NamedAttrList tensorAttrs(Builder &b, const isa::TensorDesc &t) {
-  NamedAttrList attrs;
-  attrs.append("dram", b.getI64IntegerAttr(t.dram));
-  attrs.append("shape", b.getDenseI64ArrayAttr(t.shape));
-  attrs.append("bits", b.getI64IntegerAttr(t.bits));
-  attrs.append("scale", b.getF64FloatAttr(t.scale));
-  attrs.append("zero_point", b.getI64IntegerAttr(t.zeroPoint));
-  return attrs;
+TensorAttr tensorAttr(Builder &b, const isa::TensorDesc &t) {
+  return TensorAttr::get(b.getContext(), t.dram, t.shape, t.bits,
+                         APFloat(t.scale), t.zeroPoint);
 }
 
 std::string layerName(Location loc) {
@@ -76,16 +48,9 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
   llvm::SmallVector<Operation *> instOps;
   for (Operation &nested : op.getBody().front()) {
     if (auto t = dyn_cast<TensorOp>(nested)) {
-      FailureOr<isa::TensorDesc> desc =
-          tensorFrom(t, t.getSymName(), t->getAttrDictionary());
-      if (failed(desc))
-        return failure();
-      if (t.getKind() == "input")
-        p.inputs.push_back(*desc);
-      else if (t.getKind() == "output")
-        p.outputs.push_back(*desc);
-      else
-        return t.emitOpError("kind must be \"input\" or \"output\"");
+      isa::TensorDesc desc = tensorFrom(t.getSymName(), t.getDesc());
+      (t.getKind() == TensorKind::Input ? p.inputs : p.outputs)
+          .push_back(std::move(desc));
     } else if (auto s = dyn_cast<SegmentOp>(nested)) {
       auto dense = dyn_cast<DenseElementsAttr>(s.getData());
       int64_t dram = s.getDramAttr().getInt();
@@ -99,13 +64,9 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
           {s.getSymName().str(), uint64_t(dram), std::move(bytes)});
     } else if (std::optional<isa::Instruction> inst = toInstruction(&nested)) {
       if (auto host = dyn_cast<HostOp>(nested)) {
-        FailureOr<isa::TensorDesc> in =
-            tensorFrom(host, "input", host.getInput());
-        FailureOr<isa::TensorDesc> out =
-            tensorFrom(host, "output", host.getOutput());
-        if (failed(in) || failed(out))
-          return failure();
-        isa::HostOp entry{host.getKind().str(), *in, *out,
+        isa::HostOp entry{stringifyHostKind(host.getKind()).str(),
+                          tensorFrom("input", host.getInput()),
+                          tensorFrom("output", host.getOutput()),
                           host.getAxisAttr().getInt()};
         uint64_t index = host.getIndex();
         if (index > p.hostOps.size())
@@ -160,14 +121,9 @@ LogicalResult ProgramOp::verifyRegions() {
   return success();
 }
 
-TensorOp escisa::createTensor(OpBuilder &b, Location loc, StringRef kind,
+TensorOp escisa::createTensor(OpBuilder &b, Location loc, TensorKind kind,
                               const isa::TensorDesc &t) {
-  NamedAttrList attrs = tensorAttrs(b, t);
-  attrs.append("kind", b.getStringAttr(kind));
-  attrs.append("sym_name", b.getStringAttr(t.name));
-  OperationState state(loc, TensorOp::getOperationName());
-  state.addAttributes(attrs);
-  return cast<TensorOp>(b.create(state));
+  return TensorOp::create(b, loc, kind, t.name, tensorAttr(b, t));
 }
 
 SegmentOp escisa::createSegment(OpBuilder &b, Location loc, StringRef name,
@@ -188,12 +144,13 @@ Operation *escisa::createInstruction(OpBuilder &b, Location loc,
   for (auto [i, field] : llvm::enumerate(d.fields))
     state.addAttribute(field.name, b.getI64IntegerAttr(inst.f[i]));
   if (host) {
-    state.addAttribute("kind", b.getStringAttr(host->kind));
+    // The binary's loader has checked the kind against the same table.
+    std::optional<HostKind> kind = symbolizeHostKind(host->kind);
+    state.addAttribute("kind", HostKindAttr::get(b.getContext(),
+                                                 kind.value_or(HostKind{})));
     state.addAttribute("axis", b.getI64IntegerAttr(host->axis));
-    state.addAttribute("input",
-                       b.getDictionaryAttr(tensorAttrs(b, host->input)));
-    state.addAttribute("output",
-                       b.getDictionaryAttr(tensorAttrs(b, host->output)));
+    state.addAttribute("input", tensorAttr(b, host->input));
+    state.addAttribute("output", tensorAttr(b, host->output));
   }
   return b.create(state);
 }
@@ -214,9 +171,9 @@ ProgramOp escisa::fromProgram(OpBuilder &builder, Location loc,
   program.getBody().push_back(body);
   OpBuilder b = OpBuilder::atBlockEnd(body);
   for (const isa::TensorDesc &t : p.inputs)
-    createTensor(b, loc, "input", t);
+    createTensor(b, loc, TensorKind::Input, t);
   for (const isa::TensorDesc &t : p.outputs)
-    createTensor(b, loc, "output", t);
+    createTensor(b, loc, TensorKind::Output, t);
   for (const isa::Segment &s : p.segments)
     createSegment(b, loc, s.name, s.dram, s.data);
   for (auto [pc, inst] : llvm::enumerate(p.code)) {

@@ -8,7 +8,7 @@
 
 using namespace mlir;
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 using namespace escalate::eval;
 
 namespace {

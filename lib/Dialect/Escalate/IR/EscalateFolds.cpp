@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -220,7 +220,7 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
         return failure();
       Tensor zeros(DType::F32, outType.getShape());
       c = zeros;
-      kernels::binary(kernels::BinaryKind::Add, zeros, *oldC, c);
+      numerics::binary(numerics::BinaryKind::Add, zeros, *oldC, c);
     }
     float beta = gemm.getBeta().convertToFloat();
     for (int64_t i = 0, m = c.numElements() / n; i < m; ++i)

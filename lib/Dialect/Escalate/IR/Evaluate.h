@@ -3,7 +3,7 @@
 #define ESCALATE_LIB_DIALECT_ESCALATE_IR_EVALUATE_H
 
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 
 namespace escalate::eval {
 
@@ -25,11 +25,11 @@ llvm::LogicalResult single(mlir::Operation *op,
   return llvm::success();
 }
 
-inline kernels::Window window(llvm::ArrayRef<int64_t> kernel,
+inline numerics::Window window(llvm::ArrayRef<int64_t> kernel,
                               llvm::ArrayRef<int64_t> strides,
                               llvm::ArrayRef<int64_t> dilations,
                               llvm::ArrayRef<int64_t> pads) {
-  kernels::Window w;
+  numerics::Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
   w.strides.assign(strides.begin(), strides.end());
   w.dilations.assign(dilations.begin(), dilations.end());

@@ -3,7 +3,7 @@
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 #include "mlir/IR/Builders.h"
 #include <Eigen/Dense>
 #include <algorithm>
@@ -118,13 +118,13 @@ struct PruneCoefficientsPass
       why = "basis maps of the calibration input are too large";
       return failure();
     }
-    kernels::Window win;
+    numerics::Window win;
     llvm::append_range(win.kernel, bases.shape().drop_front());
     llvm::append_range(win.strides, dec.getStrides());
     llvm::append_range(win.dilations, dec.getDilations());
     llvm::append_range(win.pads, dec.getPads());
     Tensor maps(DType::F32, mapShape);
-    kernels::basisMaps(x, bases, win, maps);
+    numerics::basisMaps(x, bases, win, maps);
     std::vector<float> bias(cout, 0.0f);
     if (dec.getBias()) {
       FailureOr<Tensor> b = constantValue(dec.getBias());

@@ -7,7 +7,7 @@
 // RUN: FileCheck %s < %t.mlir
 
 // CHECK: escisa.program attributes {dram_bytes = 4096 : i64} {
-// CHECK: escisa.tensor "input" "x" {bits = 8 : i64, dram = 0 : i64, scale = 5.000000e-01 : f64, shape = array<i64: 1, 2, 4, 4>, zero_point = -3 : i64}
+// CHECK: escisa.tensor input "x" <dram = 0, shape = [1, 2, 4, 4], bits = 8, scale = 5.000000e-01, zero_point = -3>
 // CHECK: escisa.segment "weights" at 1024 = dense<[1, -1, 2, -2]> : tensor<4xi8>
 // CHECK: escisa.load buf = act, sram = 0, dram = 0, c = 2, h = 4, w = 4, stride_c = 16, stride_h = 4, pad_top = 1, pad_bottom = 1, pad_left = 1, pad_right = 1, pad_value = -3, elem_bytes = 1 loc(#[[CONV:loc[0-9]*]])
 // CHECK: escisa.conv mode = window, format = delta, index_bits = 2, input = 0, in_c = 2, in_h = 6, in_w = 6, kernel_h = 3, kernel_w = 3, stride_h = 2, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 2, groups = 2, bases = 9, basis = 0, coef = 0, act_bits = 8, basis_bits = 0, coef_bits = 4, acc = 0, accumulate = accumulate loc(#[[CONV]])
@@ -15,14 +15,14 @@
 // CHECK: escisa.lut src = 512, dst = 1024, count = 16, table = 256
 // CHECK: escisa.pool kind = avg, src = 0, dst = 2048, c = 2, in_h = 6, in_w = 6, kernel_h = 3, kernel_w = 3, stride_h = 3, stride_w = 3, bits = 8, avg_mult = 7282, avg_shift = 16, zero_point = -3
 // CHECK: escisa.eltwise op = mul, broadcast = channel, a = 0, b = 64, dst = 3072, c = 2, h = 4, w = 4, params = 512, bits = 8 loc(#[[SE:loc[0-9]*]])
-// CHECK: escisa.host index = 0 {axis = 1 : i64, input = {bits = 8 : i64, dram = 2048 : i64, scale = 1.250000e-01 : f64, shape = array<i64: 1, 10>, zero_point = 0 : i64}, kind = "softmax", output = {bits = 8 : i64, dram = 2112 : i64, scale = 3.906250e-03 : f64, shape = array<i64: 1, 10>, zero_point = -128 : i64}}
+// CHECK: escisa.host index = 0 {axis = 1 : i64, input = #escisa.tensor<dram = 2048, shape = [1, 10], bits = 8, scale = 1.250000e-01, zero_point = 0>, kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 2112, shape = [1, 10], bits = 8, scale = 3.906250e-03, zero_point = -128>}
 // CHECK: escisa.halt
 // CHECK-DAG: #[[CONV]] = loc("conv1")
 // CHECK-DAG: #[[SE]] = loc("se/mul")
 
 escisa.program attributes {dram_bytes = 4096} {
-  escisa.tensor "input" "x" {dram = 0, shape = array<i64: 1, 2, 4, 4>, bits = 8, scale = 0.5, zero_point = -3}
-  escisa.tensor "output" "y" {dram = 64, shape = array<i64: 1, 2, 2, 4>, bits = 8, scale = 0.25, zero_point = 0}
+  escisa.tensor input "x" <dram = 0, shape = [1, 2, 4, 4], bits = 8, scale = 0.5, zero_point = -3>
+  escisa.tensor output "y" <dram = 64, shape = [1, 2, 2, 4], bits = 8, scale = 0.25, zero_point = 0>
   escisa.segment "weights" at 1024 = dense<[1, -1, 2, -2]> : tensor<4xi8>
   escisa.load buf = act, sram = 0, dram = 0, c = 2, h = 4, w = 4, stride_c = 16, stride_h = 4, pad_top = 1, pad_bottom = 1, pad_left = 1, pad_right = 1, pad_value = -3, elem_bytes = 1 loc("conv1")
   escisa.conv mode = window, format = delta, index_bits = 2, input = 0, in_c = 2, in_h = 6, in_w = 6, kernel_h = 3, kernel_w = 3, stride_h = 2, stride_w = 1, dilation_h = 1, dilation_w = 1, out_c = 2, groups = 2, bases = 9, basis = 0, coef = 0, act_bits = 8, basis_bits = 0, coef_bits = 4, acc = 0, accumulate = accumulate loc("conv1")
@@ -31,6 +31,6 @@ escisa.program attributes {dram_bytes = 4096} {
   escisa.pool kind = avg, src = 0, dst = 2048, c = 2, in_h = 6, in_w = 6, kernel_h = 3, kernel_w = 3, stride_h = 3, stride_w = 3, bits = 8, avg_mult = 7282, avg_shift = 16, zero_point = -3
   escisa.eltwise op = mul, broadcast = channel, a = 0, b = 64, dst = 3072, c = 2, h = 4, w = 4, params = 512, bits = 8 loc("se/mul")
   escisa.store buf = act, sram = 512, dram = 64, c = 2, h = 2, w = 4, stride_c = 8, stride_h = 4, elem_bytes = 1 loc("se/mul")
-  escisa.host index = 0 {kind = "softmax", axis = 1, input = {dram = 2048, shape = array<i64: 1, 10>, bits = 8, scale = 0.125, zero_point = 0}, output = {dram = 2112, shape = array<i64: 1, 10>, bits = 8, scale = 0.00390625, zero_point = -128}}
+  escisa.host index = 0 {axis = 1, input = #escisa.tensor<dram = 2048, shape = [1, 10], bits = 8, scale = 0.125, zero_point = 0>, kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 2112, shape = [1, 10], bits = 8, scale = 0.00390625, zero_point = -128>}
   escisa.halt
 }

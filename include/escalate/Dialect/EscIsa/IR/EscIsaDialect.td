@@ -12,13 +12,14 @@ def EscIsa_Dialect : Dialect {
     descriptors, constant DRAM segments and the instruction stream in
     order. Instruction ops carry exactly the fields of their 256-bit word,
     printed as `name = value` in encoding order (enumerated fields as
-    keywords); the field table in `escalate/Hardware/Instruction.h` defines
-    them for the assembler, the disassembler, the verifiers and the
-    simulator alike. An instruction's location names its layer: consecutive
+    keywords); the field table `escalate/Hardware/Instructions.def` defines
+    them, and their ODS here is generated from it, for the assembler, the
+    disassembler, the verifiers and the simulator alike. An instruction's location names its layer: consecutive
     instructions with the same `loc("name")` form one debug range.
   }];
   let cppNamespace = "::escalate::escisa";
   let usePropertiesForAttributes = 0;
+  let useDefaultAttributePrinterParser = 1;
 }
 
 #endif // ESCISA_DIALECT_TD

@@ -11,6 +11,15 @@
 #include "mlir/IR/RegionKindInterface.h"
 
 #include "escalate/Dialect/EscIsa/IR/EscIsaDialect.h.inc"
+#include "escalate/Dialect/EscIsa/IR/EscIsaEnums.h.inc"
+
+namespace escalate::escisa {
+/// Parses a tensor's scale (any float literal).
+mlir::FailureOr<llvm::APFloat> parseScale(mlir::AsmParser &parser);
+} // namespace escalate::escisa
+
+#define GET_ATTRDEF_CLASSES
+#include "escalate/Dialect/EscIsa/IR/EscIsaAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h.inc"
@@ -31,10 +40,10 @@ std::optional<isa::Instruction> toInstruction(mlir::Operation *op);
 mlir::FailureOr<isa::Program> toProgram(ProgramOp op);
 
 /// Builders of the program's ops, shared by the disassembler and
-/// convert-escalate-to-escisa. `kind` is "input" or "output"; `host` is the
-/// host-op table entry a Host instruction selects (null otherwise).
-TensorOp createTensor(mlir::OpBuilder &b, mlir::Location loc,
-                      llvm::StringRef kind, const isa::TensorDesc &t);
+/// convert-escalate-to-escisa. `host` is the host-op table entry a Host
+/// instruction selects (null otherwise).
+TensorOp createTensor(mlir::OpBuilder &b, mlir::Location loc, TensorKind kind,
+                      const isa::TensorDesc &t);
 SegmentOp createSegment(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::StringRef name, uint64_t dram,
                         llvm::StringRef bytes);

@@ -3,10 +3,13 @@
 #define ESCISA_OPS_TD
 
 include "escalate/Dialect/EscIsa/IR/EscIsaDialect.td"
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributes.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/RegionKindInterface.td"
+include "escalate/Dialect/EscIsa/IR/EscIsaEnums.td"
 
 def EscIsa_ProgramOp : Op<EscIsa_Dialect, "program", [
     NoTerminator, SingleBlock, IsolatedFromAbove]> {
@@ -26,19 +29,58 @@ def EscIsa_ProgramOp : Op<EscIsa_Dialect, "program", [
   let hasRegionVerifier = 1;
 }
 
+def EscIsa_TensorKind : I64EnumAttr<"TensorKind",
+    "whether a program reads or writes a tensor", [
+    I64EnumAttrCase<"Input", 0, "input">,
+    I64EnumAttrCase<"Output", 1, "output">]> {
+  let cppNamespace = "::escalate::escisa";
+  let genSpecializedAttr = 0;
+}
+
+def EscIsa_TensorKindAttr
+    : EnumAttr<EscIsa_Dialect, EscIsa_TensorKind, "tensor_kind"> {
+  let assemblyFormat = "`` $value";
+}
+
+// An f64 scale, printed so that it reads back bit for bit.
+def EscIsa_ScaleParameter : AttrOrTypeParameter<"::llvm::APFloat",
+    "real value of one quantization step (0: not quantized)"> {
+  let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
+  let parser = [{ ::escalate::escisa::parseScale($_parser) }];
+  let printer = [{ $_printer.printFloat($_self) }];
+}
+
+def EscIsa_TensorAttr : AttrDef<EscIsa_Dialect, "Tensor"> {
+  let mnemonic = "tensor";
+  let summary = "A quantized tensor in DRAM";
+  let description = [{
+    Row-major, contiguous, signed `bits`-wide integers at byte address
+    `dram`; real value = scale * (q - zero_point).
+  }];
+  let parameters = (ins "int64_t":$dram,
+                        OptionalArrayRefParameter<"int64_t">:$shape,
+                        "int64_t":$bits, EscIsa_ScaleParameter:$scale,
+                        "int64_t":$zero_point);
+  let assemblyFormat = [{
+    `<` `dram` `=` $dram `,` `shape` `=` `[` $shape `]` `,` `bits` `=` $bits
+    `,` `scale` `=` $scale `,` `zero_point` `=` $zero_point `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def EscIsa_HostKindEnumAttr
+    : EnumAttr<EscIsa_Dialect, EscIsa_HostKindAttr, "host_kind">;
+
 def EscIsa_TensorOp : Op<EscIsa_Dialect, "tensor", [
     HasParent<"ProgramOp">]> {
   let summary = "An input or output tensor in DRAM";
   let description = [{
-    Row-major, contiguous, signed `bits`-wide integers at byte address
-    `dram`; real value = scale * (q - zero_point) (scale 0: not quantized).
-    `kind` is `"input"` or `"output"`; order of declaration is the order of
-    the simulator's `--input` files.
+    Order of declaration is the order of the simulator's `--input` files
+    (and of its outputs).
   }];
-  let arguments = (ins StrAttr:$kind, StrAttr:$sym_name, I64Attr:$dram,
-                   DenseI64ArrayAttr:$shape, I64Attr:$bits, F64Attr:$scale,
-                   I64Attr:$zero_point);
-  let assemblyFormat = "$kind $sym_name attr-dict";
+  let arguments = (ins EscIsa_TensorKindAttr:$kind, StrAttr:$sym_name,
+                   EscIsa_TensorAttr:$desc);
+  let assemblyFormat = "$kind $sym_name $desc attr-dict";
 }
 
 def EscIsa_SegmentOp : Op<EscIsa_Dialect, "segment", [
@@ -49,9 +91,25 @@ def EscIsa_SegmentOp : Op<EscIsa_Dialect, "segment", [
   let assemblyFormat = "$sym_name `at` $dram `=` $data attr-dict";
 }
 
+// What an opcode's op adds to its fields: only `host` has more, the entry
+// of the binary's host-op table it selects.
+defvar EscIsa_HostEntry = (ins EscIsa_HostKindEnumAttr:$kind, I64Attr:$axis,
+                           EscIsa_TensorAttr:$input, EscIsa_TensorAttr:$output);
+class EscIsa_InstDoc<string opcode> {
+  string text = !if(!eq(opcode, "Host"), [{
+    `index` selects the binary's host-op table entry; `kind`, `axis`,
+    `input` and `output` are that entry. Indices must be 0, 1, ... in order
+    of first use; an index used again must repeat its entry.
+  }], "");
+}
+
+// One op per opcode, generated from the ISA field table: the arguments are
+// the fields in encoding order (enumerated ones typed), printed and parsed
+// as `name = value` by EscIsaOps.cpp.
 class EscIsa_InstOp<string mnemonic, string opcode, dag fields>
     : Op<EscIsa_Dialect, mnemonic, [HasParent<"ProgramOp">]> {
-  let arguments = fields;
+  let arguments = !con(fields, !if(!eq(opcode, "Host"), EscIsa_HostEntry,
+                                   (ins)));
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -60,72 +118,6 @@ class EscIsa_InstOp<string mnemonic, string opcode, dag fields>
   }];
 }
 
-def EscIsa_LoadOp : EscIsa_InstOp<"load", "Load", (ins
-    I64Attr:$buf, I64Attr:$sram, I64Attr:$dram, I64Attr:$c, I64Attr:$h,
-    I64Attr:$w, I64Attr:$stride_c, I64Attr:$stride_h, I64Attr:$pad_top,
-    I64Attr:$pad_bottom, I64Attr:$pad_left, I64Attr:$pad_right,
-    I64Attr:$pad_value, I64Attr:$elem_bytes)> {
-  let summary = "DMA: DRAM to a buffer, 3-D strided, with padding";
-}
-
-def EscIsa_StoreOp : EscIsa_InstOp<"store", "Store", (ins
-    I64Attr:$buf, I64Attr:$sram, I64Attr:$dram, I64Attr:$c, I64Attr:$h,
-    I64Attr:$w, I64Attr:$stride_c, I64Attr:$stride_h, I64Attr:$elem_bytes)> {
-  let summary = "DMA: a buffer to DRAM, 3-D strided";
-}
-
-def EscIsa_ConvOp : EscIsa_InstOp<"conv", "Conv", (ins
-    I64Attr:$mode, I64Attr:$format, I64Attr:$index_bits, I64Attr:$input,
-    I64Attr:$in_c, I64Attr:$in_h, I64Attr:$in_w, I64Attr:$kernel_h,
-    I64Attr:$kernel_w, I64Attr:$stride_h, I64Attr:$stride_w,
-    I64Attr:$dilation_h, I64Attr:$dilation_w, I64Attr:$out_c,
-    I64Attr:$groups, I64Attr:$bases, I64Attr:$basis, I64Attr:$coef,
-    I64Attr:$act_bits, I64Attr:$basis_bits, I64Attr:$coef_bits,
-    I64Attr:$acc, I64Attr:$accumulate)> {
-  let summary = "Basis-first convolution on the basis and coefficient engines";
-}
-
-def EscIsa_RequantOp : EscIsa_InstOp<"requant", "Requant", (ins
-    I64Attr:$src, I64Attr:$dst, I64Attr:$c, I64Attr:$h, I64Attr:$w,
-    I64Attr:$params, I64Attr:$out_bits, I64Attr:$zero_point,
-    I64Attr:$clamp_lo, I64Attr:$clamp_hi, I64Attr:$neg_mult,
-    I64Attr:$neg_shift)> {
-  let summary = "PPU: bias, per-channel requantization, activation";
-}
-
-def EscIsa_LutOp : EscIsa_InstOp<"lut", "Lut", (ins
-    I64Attr:$src, I64Attr:$dst, I64Attr:$count, I64Attr:$table)> {
-  let summary = "PPU: 8-bit table lookup";
-}
-
-def EscIsa_PoolOp : EscIsa_InstOp<"pool", "Pool", (ins
-    I64Attr:$kind, I64Attr:$src, I64Attr:$dst, I64Attr:$c, I64Attr:$in_h,
-    I64Attr:$in_w, I64Attr:$kernel_h, I64Attr:$kernel_w, I64Attr:$stride_h,
-    I64Attr:$stride_w, I64Attr:$bits, I64Attr:$avg_mult, I64Attr:$avg_shift,
-    I64Attr:$zero_point)> {
-  let summary = "PPU: max or average pooling";
-}
-
-def EscIsa_EltwiseOp : EscIsa_InstOp<"eltwise", "Eltwise", (ins
-    I64Attr:$op, I64Attr:$broadcast, I64Attr:$a, I64Attr:$b, I64Attr:$dst,
-    I64Attr:$c, I64Attr:$h, I64Attr:$w, I64Attr:$params, I64Attr:$bits)> {
-  let summary = "PPU: element-wise add or mul with broadcast";
-}
-
-def EscIsa_HostOp : EscIsa_InstOp<"host", "Host", (ins
-    I64Attr:$index, StrAttr:$kind, I64Attr:$axis, DictionaryAttr:$input,
-    DictionaryAttr:$output)> {
-  let summary = "Run an op the accelerator lacks on the host";
-  let description = [{
-    `index` selects the binary's host-op table entry; `kind`, `axis`,
-    `input` and `output` (tensor descriptors with the keys of
-    `escisa.tensor`) are that entry. Indices must be 0, 1, ... in order of
-    first use; an index used again must repeat its entry.
-  }];
-}
-
-def EscIsa_HaltOp : EscIsa_InstOp<"halt", "Halt", (ins)> {
-  let summary = "End of program";
-}
+include "escalate/Dialect/EscIsa/IR/EscIsaInstructions.td"
 
 #endif // ESCISA_OPS_TD

@@ -1,18 +1,18 @@
-//===- Kernels.h - reference kernels (float32 and integer) -----*- C++ -*-===//
+//===- Numerics.h - reference numerics (float32 and integer) -*- C++ -*-===//
 //
 // The numerics of every escalate op, on host tensors. Callers allocate the
 // output with its final shape (the op's inferred result type); the kernels
 // assume verified operands and never fail.
 //
 //===----------------------------------------------------------------------===//
-#ifndef ESCALATE_KERNELS_KERNELS_H
-#define ESCALATE_KERNELS_KERNELS_H
+#ifndef ESCALATE_NUMERICS_NUMERICS_H
+#define ESCALATE_NUMERICS_NUMERICS_H
 
 #include "escalate/Support/FixedPoint.h"
 #include "escalate/Support/Tensor.h"
 #include <cmath>
 
-namespace escalate::kernels {
+namespace escalate::numerics {
 
 /// Spatial window parameters for conv and pooling; all arrays have one entry
 /// per spatial axis except `pads` (begins, then ends).
@@ -105,6 +105,6 @@ void qsoftmax(const Tensor &x, int64_t axis, const QuantInfo &in,
 void quantize(const Tensor &x, const QuantInfo &q, Tensor &out);
 void dequantize(const Tensor &x, const QuantInfo &q, Tensor &out);
 
-} // namespace escalate::kernels
+} // namespace escalate::numerics
 
-#endif // ESCALATE_KERNELS_KERNELS_H
+#endif // ESCALATE_NUMERICS_NUMERICS_H

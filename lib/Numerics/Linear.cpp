@@ -1,9 +1,9 @@
 //===- Linear.cpp - Gemm, MatMul and BatchNormalization kernels -----------===//
 #include "Broadcast.h"
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 
 namespace {
 /// out[M,N] += A[M,K] * B[K,N], all row-major with given leading dims; the
@@ -31,7 +31,7 @@ std::vector<float> transposed2D(const Tensor &t) {
 }
 } // namespace
 
-void kernels::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
+void numerics::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
                    float alpha, float beta, bool transA, bool transB,
                    Tensor &out) {
   int64_t m = out.dim(0), n = out.dim(1);
@@ -60,7 +60,7 @@ void kernels::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
   matmulAccumulate(ap, bp, o.data(), m, k, n, alpha);
 }
 
-void kernels::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
+void numerics::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
   // Promote 1-D operands as numpy does; the output shape already has the
   // promoted axes removed, so compute on the promoted views.
   llvm::SmallVector<int64_t, 4> as(a.shape()), bs(b.shape());
@@ -90,7 +90,7 @@ void kernels::matmul(const Tensor &a, const Tensor &b, Tensor &out) {
   });
 }
 
-void kernels::batchNorm(const Tensor &x, const Tensor &scale,
+void numerics::batchNorm(const Tensor &x, const Tensor &scale,
                         const Tensor &bias, const Tensor &mean,
                         const Tensor &var, float epsilon, Tensor &out) {
   int64_t n = x.dim(0), c = x.rank() > 1 ? x.dim(1) : 1;

@@ -1,8 +1,8 @@
 //===- DataMovement.cpp - transpose, concat, pad and gather ---------------===//
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 
 namespace {
 /// Runs `fn(in, out)` on the typed element arrays of two same-dtype tensors.
@@ -29,7 +29,7 @@ void forEachIndex(llvm::ArrayRef<int64_t> shape, Body body) {
 }
 } // namespace
 
-void kernels::transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm,
+void numerics::transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm,
                         Tensor &out) {
   llvm::SmallVector<int64_t, 4> inStrides = stridesOf(x.shape());
   withData(x, out, [&](auto in, auto o) {
@@ -42,7 +42,7 @@ void kernels::transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm,
   });
 }
 
-void kernels::concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis,
+void numerics::concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis,
                      Tensor &out) {
   int64_t outer = product(out.shape().take_front(axis));
   int64_t inner = product(out.shape().drop_front(axis + 1));
@@ -59,7 +59,7 @@ void kernels::concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis,
   }
 }
 
-void kernels::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
+void numerics::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
                   float value, Tensor &out) {
   int64_t rank = x.rank();
   llvm::SmallVector<int64_t, 4> inStrides = stridesOf(x.shape());
@@ -97,7 +97,7 @@ void kernels::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
   });
 }
 
-void kernels::gather(const Tensor &data, const Tensor &indices, int64_t axis,
+void numerics::gather(const Tensor &data, const Tensor &indices, int64_t axis,
                      Tensor &out) {
   int64_t outer = product(data.shape().take_front(axis));
   int64_t inner = product(data.shape().drop_front(axis + 1));

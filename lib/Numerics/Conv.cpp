@@ -4,9 +4,9 @@
 #include <limits>
 
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 
-void kernels::conv(const Tensor &x, const Tensor &w, const Tensor *bias,
+void numerics::conv(const Tensor &x, const Tensor &w, const Tensor *bias,
                    const Window &win, int64_t group, Tensor &out) {
   int64_t n = x.dim(0), cin = x.dim(1), cout = out.dim(1);
   Geometry3 g(x.shape().drop_front(2), out.shape().drop_front(2), win);
@@ -102,7 +102,7 @@ void pool(const Tensor &x, const Window &win, Tensor &out, Init init, Step step,
 }
 } // namespace
 
-void kernels::maxPool(const Tensor &x, const Window &win, Tensor &out) {
+void numerics::maxPool(const Tensor &x, const Window &win, Tensor &out) {
   pool(
       x, win, out, [] { return -std::numeric_limits<float>::infinity(); },
       // NaN wins, as in numpy and ONNX Runtime.
@@ -110,7 +110,7 @@ void kernels::maxPool(const Tensor &x, const Window &win, Tensor &out) {
       [](float acc, int64_t, int64_t) { return acc; });
 }
 
-void kernels::averagePool(const Tensor &x, const Window &win,
+void numerics::averagePool(const Tensor &x, const Window &win,
                           bool countIncludePad, Tensor &out) {
   pool(
       x, win, out, [] { return 0.0f; },
@@ -121,7 +121,7 @@ void kernels::averagePool(const Tensor &x, const Window &win,
       });
 }
 
-void kernels::globalAveragePool(const Tensor &x, Tensor &out) {
+void numerics::globalAveragePool(const Tensor &x, Tensor &out) {
   int64_t planes = x.dim(0) * x.dim(1);
   int64_t size = x.numElements() / std::max<int64_t>(planes, 1);
   const float *xd = x.f32().data();

@@ -1,10 +1,10 @@
 //===- Decomposed.cpp - basis-first two-stage convolution -----------------===//
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 
-void kernels::basisMaps(const Tensor &x, const Tensor &bases,
+void numerics::basisMaps(const Tensor &x, const Tensor &bases,
                         const Window &win, Tensor &maps) {
   int64_t cin = x.dim(1), m = bases.dim(0);
   if (cin == 0 || m == 0)
@@ -20,7 +20,7 @@ void kernels::basisMaps(const Tensor &x, const Tensor &bases,
   conv(x, filters, /*bias=*/nullptr, win, /*group=*/cin, maps);
 }
 
-void kernels::decomposedConv(const Tensor &x, const Tensor &bases,
+void numerics::decomposedConv(const Tensor &x, const Tensor &bases,
                              const Tensor &coefs, const Tensor *bias,
                              const Window &win, int64_t group, Tensor &out) {
   int64_t n = x.dim(0), cin = x.dim(1), cout = out.dim(1);

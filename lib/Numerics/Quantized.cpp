@@ -6,11 +6,11 @@
 // escalate/Support/FixedPoint.h, which the simulator uses too.
 //
 //===----------------------------------------------------------------------===//
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 #include "escalate/Support/FixedPoint.h"
 
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 
 namespace {
 /// N x C x H x W input padded with `padValue`, as `load` fills the border.
@@ -50,7 +50,7 @@ void accumulateTap(Acc *acc, const int64_t *xp, int64_t xpW, int64_t weight,
 }
 } // namespace
 
-void kernels::qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
+void numerics::qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
                     const Window &win, int64_t group, unsigned accBits,
                     Tensor &out) {
   Padded xp(x, win, zeroPoint);
@@ -74,7 +74,7 @@ void kernels::qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
     }
 }
 
-void kernels::qdecomposedConv(const Tensor &x, int64_t zeroPoint,
+void numerics::qdecomposedConv(const Tensor &x, int64_t zeroPoint,
                               const Tensor &bases, const Tensor &coefs,
                               const Window &win, int64_t group,
                               unsigned mapBits, unsigned accBits,
@@ -115,7 +115,7 @@ void kernels::qdecomposedConv(const Tensor &x, int64_t zeroPoint,
   }
 }
 
-void kernels::requant(const Tensor &acc,
+void numerics::requant(const Tensor &acc,
                       llvm::ArrayRef<fixed::RequantParams> channels,
                       const fixed::RequantOutput &output, Tensor &out) {
   int64_t n = acc.dim(0), c = acc.dim(1);
@@ -126,7 +126,7 @@ void kernels::requant(const Tensor &acc,
         out.i64()[i] = fixed::requantize(acc.i64()[i], channels[ch], output);
 }
 
-void kernels::qeltwise(bool multiply, const Tensor &a, const Tensor &b,
+void numerics::qeltwise(bool multiply, const Tensor &a, const Tensor &b,
                        const fixed::EltwiseParams &params, unsigned bits,
                        Tensor &out) {
   int64_t n = a.dim(0), c = a.dim(1);
@@ -148,7 +148,7 @@ void kernels::qeltwise(bool multiply, const Tensor &a, const Tensor &b,
   }
 }
 
-void kernels::qpool(const Tensor &x, bool isMax, const Window &win,
+void numerics::qpool(const Tensor &x, bool isMax, const Window &win,
                     int64_t zeroPoint, int32_t avgMultiplier,
                     unsigned avgShift, unsigned bits, Tensor &out) {
   Padded xp(x, win, isMax ? fixed::minOf(bits) : zeroPoint);
@@ -176,13 +176,13 @@ void kernels::qpool(const Tensor &x, bool isMax, const Window &win,
     }
 }
 
-void kernels::qlut(const Tensor &x, llvm::ArrayRef<int8_t> table,
+void numerics::qlut(const Tensor &x, llvm::ArrayRef<int8_t> table,
                    Tensor &out) {
   for (int64_t i = 0, e = x.numElements(); i < e; ++i)
     out.i64()[i] = table[uint8_t(int8_t(x.i64()[i]))];
 }
 
-void kernels::qsoftmax(const Tensor &x, int64_t axis, const QuantInfo &in,
+void numerics::qsoftmax(const Tensor &x, int64_t axis, const QuantInfo &in,
                        const QuantInfo &outInfo, Tensor &out) {
   int64_t len = x.dim(axis);
   int64_t outer = product(x.shape().take_front(axis));
@@ -200,13 +200,13 @@ void kernels::qsoftmax(const Tensor &x, int64_t axis, const QuantInfo &in,
     }
 }
 
-void kernels::quantize(const Tensor &x, const QuantInfo &q, Tensor &out) {
+void numerics::quantize(const Tensor &x, const QuantInfo &q, Tensor &out) {
   for (int64_t i = 0, e = x.numElements(); i < e; ++i)
     out.i64()[i] = fixed::quantizeHost(x.f32()[i], q.scale, q.zeroPoint,
                                        q.bits);
 }
 
-void kernels::dequantize(const Tensor &x, const QuantInfo &q, Tensor &out) {
+void numerics::dequantize(const Tensor &x, const QuantInfo &q, Tensor &out) {
   for (int64_t i = 0, e = x.numElements(); i < e; ++i)
     out.f32()[i] = float(q.scale * double(x.i64()[i] - q.zeroPoint));
 }

@@ -1,9 +1,9 @@
 //===- Elementwise.cpp - broadcasting binary ops and softmax --------------===//
 #include "Broadcast.h"
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 
 using namespace escalate;
-using namespace escalate::kernels;
+using namespace escalate::numerics;
 
 namespace {
 template <typename T> T apply(BinaryKind kind, T a, T b) {
@@ -46,7 +46,7 @@ void binaryTyped(BinaryKind kind, llvm::ArrayRef<T> a, llvm::ArrayRef<T> b,
 }
 } // namespace
 
-void kernels::binary(BinaryKind kind, const Tensor &a, const Tensor &b,
+void numerics::binary(BinaryKind kind, const Tensor &a, const Tensor &b,
                      Tensor &out) {
   if (out.dtype() == DType::F32)
     binaryTyped<float>(kind, a.f32(), b.f32(), out.f32(), a.shape(), b.shape(),
@@ -56,7 +56,7 @@ void kernels::binary(BinaryKind kind, const Tensor &a, const Tensor &b,
                          b.shape(), out.shape());
 }
 
-void kernels::softmax(const Tensor &x, int64_t axis, Tensor &out) {
+void numerics::softmax(const Tensor &x, int64_t axis, Tensor &out) {
   int64_t n = x.dim(axis);
   int64_t outer = product(x.shape().take_front(axis));
   int64_t inner = product(x.shape().drop_front(axis + 1));

@@ -1,10 +1,10 @@
 //===- Broadcast.h - numpy broadcasting index walk ------------------------===//
-#ifndef ESCALATE_LIB_KERNELS_BROADCAST_H
-#define ESCALATE_LIB_KERNELS_BROADCAST_H
+#ifndef ESCALATE_LIB_NUMERICS_BROADCAST_H
+#define ESCALATE_LIB_NUMERICS_BROADCAST_H
 
 #include "escalate/Support/Tensor.h"
 
-namespace escalate::kernels {
+namespace escalate::numerics {
 
 /// Strides of `shape` viewed as broadcast to `outShape`: right-aligned, with
 /// stride 0 on broadcast (size-1 or missing) axes.
@@ -45,6 +45,6 @@ void forEachBroadcast(llvm::ArrayRef<int64_t> outShape,
   }
 }
 
-} // namespace escalate::kernels
+} // namespace escalate::numerics
 
 #endif

@@ -1,11 +1,11 @@
 //===- Window.h - spatial window geometry shared by conv and pooling -----===//
-#ifndef ESCALATE_LIB_KERNELS_WINDOW_H
-#define ESCALATE_LIB_KERNELS_WINDOW_H
+#ifndef ESCALATE_LIB_NUMERICS_WINDOW_H
+#define ESCALATE_LIB_NUMERICS_WINDOW_H
 
-#include "escalate/Kernels/Kernels.h"
+#include "escalate/Numerics/Numerics.h"
 #include <algorithm>
 
-namespace escalate::kernels {
+namespace escalate::numerics {
 
 /// Spatial geometry padded to exactly three axes (D, H, W) so one loop nest
 /// serves 1-D, 2-D and 3-D operators; missing leading axes have size 1.
@@ -39,6 +39,6 @@ struct Geometry3 {
   }
 };
 
-} // namespace escalate::kernels
+} // namespace escalate::numerics
 
 #endif
