@@ -21,16 +21,19 @@ int64_t codegen::evenRows(int64_t total,
 
 uint32_t Builder::add(const Instruction &inst, Unit unit, uint64_t duration,
                       std::initializer_list<unsigned> reads,
-                      std::initializer_list<unsigned> writes) {
-  Step s{inst, unit, duration, {}};
-  auto dep = [&](int64_t i) {
-    if (i >= 0 && !llvm::is_contained(s.deps, uint32_t(i)))
-      s.deps.push_back(uint32_t(i));
+                      std::initializer_list<unsigned> writes, bool joins) {
+  Step s{inst, unit, duration, {}, {}};
+  auto dep = [&](uint32_t i) {
+    if (!llvm::is_contained(s.deps, i))
+      s.deps.push_back(i);
   };
   for (unsigned r : reads)
-    dep(lastWriter[r]);
+    for (uint32_t w : writers[r])
+      dep(w);
   for (unsigned w : writes) {
-    dep(lastWriter[w]);
+    if (!joins)
+      for (uint32_t prev : writers[w])
+        dep(prev);
     for (uint32_t r : readers[w])
       dep(r);
   }
@@ -38,7 +41,9 @@ uint32_t Builder::add(const Instruction &inst, Unit unit, uint64_t duration,
   for (unsigned r : reads)
     readers[r].push_back(index);
   for (unsigned w : writes) {
-    lastWriter[w] = index;
+    if (!joins)
+      writers[w].clear();
+    writers[w].push_back(index);
     readers[w].clear();
   }
   code.steps.push_back(std::move(s));
@@ -84,11 +89,14 @@ Instruction transfer(Opcode opcode, const Builder::Transfer &t) {
 void Builder::dma(const Instruction &inst, const Transfer &t, bool isLoad,
                   unsigned res) {
   code.dramPayload += uint64_t(t.c) * t.h * t.w * t.elemBytes;
-  uint64_t cycles = dmaCycles(hw, uint64_t(t.c) * t.h, t.w * t.elemBytes);
-  if (isLoad)
-    add(inst, Unit::Dma, cycles, {}, {res});
-  else
-    add(inst, Unit::Dma, cycles, {res}, {});
+  DmaTime time = dmaTime(
+      hw, dmaBursts(hw, {t.dram, uint64_t(t.c), uint64_t(t.h),
+                         uint64_t(t.w * t.elemBytes), uint64_t(t.strideC),
+                         uint64_t(t.strideH)}));
+  uint64_t cycles = hw.dramLatency + time.dataCycles;
+  uint32_t step = isLoad ? add(inst, Unit::Dma, cycles, {}, {res}, t.joins)
+                         : add(inst, Unit::Dma, cycles, {res}, {});
+  code.steps[step].dma = time;
 }
 
 void Builder::load(const Transfer &t, unsigned res) {

@@ -65,9 +65,12 @@ class Builder {
 public:
   explicit Builder(const hw::HwDesc &hw) : hw(hw) {}
 
+  /// `joins`: the step fills other bytes of the slots it writes than their
+  /// last writer does, so it waits for their readers but not for that
+  /// writer, and later readers wait for both.
   uint32_t add(const isa::Instruction &inst, Unit unit, uint64_t duration,
                std::initializer_list<unsigned> reads,
-               std::initializer_list<unsigned> writes);
+               std::initializer_list<unsigned> writes, bool joins = false);
 
   /// Appends constant bytes, aligned; returns their offset in the blob.
   uint64_t addConstant(llvm::StringRef bytes);
@@ -79,6 +82,8 @@ public:
     int64_t c, h, w, strideC, strideH;
     int64_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
     int64_t padValue = 0, elemBytes = 1;
+    /// Fills bytes of the slot beside an earlier load into it (see add).
+    bool joins = false;
   };
   void load(const Transfer &t, unsigned res);
   void store(const Transfer &t, unsigned res);
@@ -101,7 +106,7 @@ private:
   void dma(const isa::Instruction &inst, const Transfer &t, bool isLoad,
            unsigned res);
 
-  int64_t lastWriter[NumRes] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+  llvm::SmallVector<uint32_t, 2> writers[NumRes];
   llvm::SmallVector<uint32_t, 4> readers[NumRes];
   std::map<std::pair<unsigned, uint64_t>, uint64_t> regionBytes;
 };

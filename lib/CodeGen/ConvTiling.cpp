@@ -504,7 +504,7 @@ llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
           t.channelOuter = channelOuter;
           LayerCode code = build(l, t, hw, {0, l.in.imageBytes()}, {0, 0}, 0, 0,
                                  it->second, l.in.n, /*withData=*/false);
-          Choice c{t, scheduleCycles(code), code.dramPayload};
+          Choice c{t, scheduleCycles(hw, code), code.dramPayload};
           if (!best || c.cycles < best->cycles ||
               (c.cycles == best->cycles && c.dramBytes < best->dramBytes))
             best = c;

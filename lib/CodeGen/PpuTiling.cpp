@@ -146,15 +146,16 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
     if (l.broadcast == eltwise::None)
       b.load({Buffer::Act, bAt, odram + ((j.c0 * inH + j.r0) * inW) * eb, j.ch,
               j.rows, inW, int64_t(inH * inW * eb), int64_t(inW * eb), 0, 0, 0,
-              0, 0, int64_t(eb)},
+              0, 0, int64_t(eb), /*joins=*/true},
              In0 + slot);
     else if (l.broadcast == eltwise::Channel)
       b.load({Buffer::Act, bAt, odram + j.c0 * eb, 1, 1, j.ch, 0, 0, 0, 0, 0, 0,
-              0, int64_t(eb)},
+              0, int64_t(eb), /*joins=*/true},
              In0 + slot);
     else
       b.load(
-          {Buffer::Act, bAt, odram, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, int64_t(eb)},
+          {Buffer::Act, bAt, odram, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, int64_t(eb),
+           /*joins=*/true},
           In0 + slot);
   };
   auto op = [&](const Job &j, unsigned slot) {
@@ -277,7 +278,7 @@ llvm::Expected<Choice> codegen::choosePpuTile(const PpuLayer &l,
       });
       LayerCode code = build(l, t, hw, {0, l.in.imageBytes()},
                              {0, l.other.imageBytes()}, {0, 0}, 0, l.in.n);
-      Choice c{t, scheduleCycles(code), code.dramPayload};
+      Choice c{t, scheduleCycles(hw, code), code.dramPayload};
       if (!best || c.cycles < best->cycles)
         best = c;
       if (d > 1 && best->tile.inChannels != ch)

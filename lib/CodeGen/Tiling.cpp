@@ -64,15 +64,22 @@ Regions codegen::bufferRegions(const hw::HwDesc &hw, bool doubleBuffer) {
   return r;
 }
 
-uint64_t codegen::scheduleCycles(const LayerCode &code) {
+uint64_t codegen::scheduleCycles(const hw::HwDesc &hw, const LayerCode &code) {
   std::vector<uint64_t> end(code.steps.size());
   uint64_t unitFree[3] = {}, issue = 0, last = 0;
+  isa::DmaTimeline dma(hw);
   for (auto [i, s] : llvm::enumerate(code.steps)) {
-    uint64_t t = std::max(issue, unitFree[unsigned(s.unit)]);
+    bool isDma = s.unit == Unit::Dma;
+    uint64_t t =
+        std::max(issue, isDma ? dma.channelFree() : unitFree[unsigned(s.unit)]);
     for (uint32_t d : s.deps)
       t = std::max(t, end[d]);
-    end[i] = t + s.duration;
-    unitFree[unsigned(s.unit)] = end[i];
+    if (isDma) {
+      end[i] = dma.place(t, s.dma).end;
+    } else {
+      end[i] = t + s.duration;
+      unitFree[unsigned(s.unit)] = end[i];
+    }
     issue = t + 1;
     last = std::max(last, end[i]);
   }

@@ -146,6 +146,8 @@ llvm::Expected<HwDesc> escalate::hw::parseHwDesc(StringRef text) {
     hw.dramBytesPerCycle = d->powerOfTwo("bytes_per_cycle", 4096);
     hw.dramLatency = d->integer("latency_cycles", 0, 1000000);
     hw.dramBurst = d->powerOfTwo("burst_bytes", 4096);
+    hw.dmaChannels = d->integer("dma_channels", 1, 64);
+    hw.dmaOutstanding = d->integer("outstanding_requests", 1, 4096);
     d->finish();
   }
   if (auto b = r.object("basis_engine")) {

@@ -5,15 +5,62 @@
 using namespace escalate;
 using namespace escalate::isa;
 
-uint64_t isa::dmaTransferBytes(const hw::HwDesc &hw, uint64_t rows,
-                               uint64_t rowBytes) {
-  return rows * ceilDiv(rowBytes, hw.dramBurst) * hw.dramBurst;
+uint64_t isa::dmaBursts(const hw::HwDesc &hw, const DmaShape &s) {
+  if (!s.c || !s.h || !s.rowBytes)
+    return 0;
+  uint64_t burst = hw.dramBurst;
+  auto blocks = [&](uint64_t lo, uint64_t bytes) {
+    return (lo + bytes - 1) / burst - lo / burst + 1;
+  };
+  // Rows in ascending, non-overlapping order can share boundary blocks.
+  // Anything else (overlapping or interleaved strides) is counted row by
+  // row, which can only overcount.
+  bool ascending =
+      (s.h == 1 || s.strideH >= s.rowBytes) &&
+      (s.c == 1 || s.strideC >= (s.h - 1) * s.strideH + s.rowBytes);
+  if (!ascending)
+    return s.c * s.h * blocks(s.dram % burst, s.rowBytes);
+  // Contiguous rows form one run per channel; contiguous channels, one run.
+  bool rowsContiguous = s.h == 1 || s.strideH == s.rowBytes;
+  uint64_t rowsPerRun = rowsContiguous ? s.h : 1;
+  uint64_t runBytes = rowsPerRun * s.rowBytes;
+  if (rowsContiguous && (s.c == 1 || s.strideC == runBytes))
+    return blocks(s.dram, s.c * runBytes);
+  uint64_t total = 0, lastBlock = UINT64_MAX;
+  for (uint64_t ci = 0; ci < s.c; ++ci)
+    for (uint64_t hi = 0; hi < s.h; hi += rowsPerRun) {
+      uint64_t lo = s.dram + ci * s.strideC + hi * s.strideH;
+      uint64_t first = lo / burst, last = (lo + runBytes - 1) / burst;
+      total += last - first + 1 - (first == lastBlock);
+      lastBlock = last;
+    }
+  return total;
 }
 
-uint64_t isa::dmaCycles(const hw::HwDesc &hw, uint64_t rows,
-                        uint64_t rowBytes) {
-  return hw.dramLatency +
-         ceilDiv(dmaTransferBytes(hw, rows, rowBytes), hw.dramBytesPerCycle);
+DmaTime isa::dmaTime(const hw::HwDesc &hw, uint64_t bursts) {
+  DmaTime t;
+  t.bursts = bursts;
+  t.busCycles = ceilDiv(bursts * hw.dramBurst, hw.dramBytesPerCycle);
+  t.dataCycles =
+      std::max(t.busCycles, ceilDiv(bursts * hw.dramLatency, hw.dmaOutstanding));
+  return t;
+}
+
+DmaTimeline::DmaTimeline(const hw::HwDesc &hw)
+    : latency(hw.dramLatency), free(hw.dmaChannels, 0) {}
+
+uint64_t DmaTimeline::channelFree() const {
+  return *std::min_element(free.begin(), free.end());
+}
+
+DmaTimeline::Placement DmaTimeline::place(uint64_t ready, const DmaTime &t) {
+  uint64_t &channel = *std::min_element(free.begin(), free.end());
+  uint64_t dataStart = std::max(ready + latency, busFree);
+  uint64_t end = dataStart + t.dataCycles;
+  busFree = dataStart + t.busCycles;
+  // The channel has issued its last request `latency` before the end.
+  channel = std::max(ready + 1, end - latency);
+  return {ready, end};
 }
 
 uint64_t isa::basisCyclesPerChannel(const hw::HwDesc &hw, bool window,

@@ -319,18 +319,26 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   c.bufRead[unsigned(Buffer::Basis)] =
       window ? 0 : packedBytes(M * K, inst[BasisBits]);
   c.bufRead[unsigned(Buffer::Coef)] = cols.encodedBytes;
+  // The stream holds basis maps at the stream width, or (window mode) the
+  // shifted input windows at the activation width.
   c.bufWrite[unsigned(Buffer::Stream)] = c.bufRead[unsigned(Buffer::Stream)] =
-      uint64_t(s.inC) * M * P * hw.streamBytes();
-  c.bufWrite[unsigned(Buffer::Accum)] = 4 * acc64.size();
-  if (inst[Accumulate])
-    c.bufRead[unsigned(Buffer::Accum)] = 4 * acc64.size();
+      uint64_t(s.inC) * M * P *
+      (window ? uint64_t(inst[ActBits] / 8) : hw.streamBytes());
+  // Every coefficient MAC is a read-modify-write of a 32-bit accumulator
+  // (the column-at-a-time dataflow scatters into any output row); the
+  // first column of an overwriting conv only writes.
+  uint64_t firstTouch = inst[Accumulate] ? 0 : acc64.size();
+  c.bufWrite[unsigned(Buffer::Accum)] = 4 * std::max(c.coefMacs, firstTouch);
+  c.bufRead[unsigned(Buffer::Accum)] =
+      4 * (c.coefMacs - std::min(c.coefMacs, firstTouch));
   c.busy[unsigned(Unit::Basis)] = basisCycles * s.inC;
   for (uint64_t cc : coefCycles)
     c.busy[unsigned(Unit::Coef)] += cc;
+  // The coefficient multipliers are one array, built for the stream's
+  // width (the basis maps); window mode runs on the same multipliers.
   c.energyPj[unsigned(EnergyKind::Mac)] =
       c.basisMacs * hw.macPj(inst[ActBits], inst[BasisBits]) +
-      c.coefMacs * hw.macPj(inst[CoefBits],
-                            window ? unsigned(inst[ActBits]) : hw.streamBits);
+      c.coefMacs * hw.macPj(inst[CoefBits], hw.streamBits);
   step.unitMask = (1u << unsigned(Unit::Basis)) | (1u << unsigned(Unit::Coef));
   step.duration = streamPipelineCycles(hw, basisCycles, coefCycles);
   return llvm::Error::success();

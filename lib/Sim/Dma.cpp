@@ -45,16 +45,21 @@ llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
 
   const hw::HwDesc &hw = m.hw;
   uint64_t payload = c * h * rowBytes;
-  uint64_t transfer = dmaTransferBytes(hw, c * h, rowBytes);
+  step.dma = dmaTime(hw, dmaBursts(hw, {dram, c, h, rowBytes,
+                                        uint64_t(inst[load::StrideC]),
+                                        uint64_t(inst[load::StrideH])}));
+  uint64_t moved = step.dma.bursts * hw.dramBurst;
   Counters &k = step.counts;
   (isLoad ? k.dramRead : k.dramWrite) = payload;
+  k.dramBurstBytes = moved;
   if (isLoad)
     k.bufWrite[unsigned(buf)] = c * rows * cols * eb;
   else
     k.bufRead[unsigned(buf)] = payload;
-  k.energyPj[unsigned(EnergyKind::Dram)] = transfer * hw.dramBytePj;
+  // DRAM energy is paid on every byte of every burst moved.
+  k.energyPj[unsigned(EnergyKind::Dram)] = moved * hw.dramBytePj;
   step.unitMask = 1u << unsigned(Unit::Dma);
-  step.duration = dmaCycles(hw, c * h, rowBytes);
-  k.busy[unsigned(Unit::Dma)] = step.duration;
+  step.duration = hw.dramLatency + step.dma.dataCycles;
+  k.busy[unsigned(Unit::Dma)] = step.dma.dataCycles;
   return llvm::Error::success();
 }

@@ -17,6 +17,9 @@ struct Step {
   uint64_t duration = 0;
   /// Encoded coefficient bytes read (conv with a sparse format).
   uint64_t coefBytes = 0;
+  /// Load and store: the transfer's DRAM timing (the DMA timeline places
+  /// it; `duration` is then only its length when nothing waits).
+  isa::DmaTime dma;
 };
 
 struct Machine {

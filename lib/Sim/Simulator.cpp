@@ -38,6 +38,7 @@ void Counters::add(const Counters &o) {
   hostElements += o.hostElements;
   dramRead += o.dramRead;
   dramWrite += o.dramWrite;
+  dramBurstBytes += o.dramBurstBytes;
   for (unsigned i = 0; i < hw::kNumBuffers; ++i) {
     bufRead[i] += o.bufRead[i];
     bufWrite[i] += o.bufWrite[i];
@@ -75,16 +76,17 @@ struct Simulator::Impl {
   };
   std::vector<Live> live;
   uint64_t unitFree[kNumUnits] = {};
+  DmaTimeline dma;
   uint64_t nextIssue = 0;
 
-  Impl(const Program &p, Options o) : machine(p), options(o) {}
+  Impl(const Program &p, Options o) : machine(p), options(o), dma(p.hw) {}
 
   llvm::Error failAt(uint64_t pc, const llvm::Twine &msg) {
     return llvm::createStringError(machine.program.where(pc) + ": " + msg);
   }
 
-  /// Places one instruction on the timeline; returns its start cycle.
-  uint64_t schedule(uint64_t pc, const Instruction &inst, const Step &step) {
+  /// Places one instruction on the timeline; returns its start and end.
+  std::pair<uint64_t, uint64_t> schedule(uint64_t pc, const Instruction &inst, const Step &step) {
     const hw::HwDesc &hw = machine.hw;
     llvm::SmallVector<Access, 6> acc = accesses(inst, hw, step.coefBytes);
     if (inst.opcode == Opcode::Host) {
@@ -94,10 +96,11 @@ struct Simulator::Impl {
       acc.push_back({Space::Dram, op.output.dram,
                      op.output.dram + op.output.bytes(), true});
     }
+    bool isDma = inst.opcode == Opcode::Load || inst.opcode == Opcode::Store;
     uint64_t t = nextIssue;
     for (unsigned u = 0; u < kNumUnits; ++u)
       if (step.unitMask & (1u << u))
-        t = std::max(t, unitFree[u]);
+        t = std::max(t, isDma ? dma.channelFree() : unitFree[u]);
     uint64_t afterUnits = t, afterHazards = t;
     for (const Access &a : acc)
       for (const Live &l : live) {
@@ -121,10 +124,11 @@ struct Simulator::Impl {
     stats.hazardStalls += afterHazards - afterUnits;
     stats.bankStalls += afterBanks - afterHazards;
     t = afterBanks;
-    uint64_t end = t + step.duration;
+    uint64_t end = isDma ? dma.place(t, step.dma).end : t + step.duration;
     for (unsigned u = 0; u < kNumUnits; ++u)
       if (step.unitMask & (1u << u)) {
-        unitFree[u] = end;
+        if (!isDma)
+          unitFree[u] = end;
         if (options.recordTrace)
           stats.trace.push_back({pc, t, end, Unit(u)});
       }
@@ -135,7 +139,7 @@ struct Simulator::Impl {
         live.push_back({a.space, a.lo, a.hi, end, a.write, step.unitMask});
     nextIssue = t + 1;
     stats.cycles = std::max(stats.cycles, end);
-    return t;
+    return {t, end};
   }
 
   llvm::Error run() {
@@ -203,9 +207,9 @@ struct Simulator::Impl {
       stats.total.add(c);
       if (options.functionalOnly || inst.opcode == Opcode::Halt)
         continue;
-      uint64_t start = schedule(pc, inst, step);
+      auto [start, end] = schedule(pc, inst, step);
       layer.start = std::min(layer.start, start);
-      layer.end = std::max(layer.end, start + step.duration);
+      layer.end = std::max(layer.end, end);
       if (stats.cycles > options.maxCycles)
         return failAt(pc, llvm::formatv("the run passes --max-cycles={0} "
                                         "(cycle {1})",

@@ -142,7 +142,9 @@ def test_stats_are_plain_data(tiny, tmp_path):
     layer = stats.layers[0]
     assert layer["name"] == "/conv1/Conv"
     assert layer["cycles"] > 0 and layer["energy_pj"]["total"] > 0
-    assert sum(l["cycles"] for l in stats.layers) <= stats.cycles
+    # Layers overlap (a layer's loads start under the previous one's tail),
+    # so only each span is bounded by the total.
+    assert max(l["cycles"] for l in stats.layers) <= stats.cycles
     json.dumps(stats.json)  # nothing but JSON types
     stats.save(str(tmp_path / "stats.json"))
     assert report.main([str(tmp_path / "stats.json"), "-o",

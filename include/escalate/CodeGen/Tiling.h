@@ -13,6 +13,7 @@
 #define ESCALATE_CODEGEN_TILING_H
 
 #include "escalate/Hardware/Encode.h"
+#include "escalate/Hardware/Timing.h"
 #include "escalate/CodeGen/Layer.h"
 #include "llvm/Support/Error.h"
 
@@ -51,6 +52,8 @@ struct Step {
   isa::Instruction inst;
   Unit unit = Unit::Dma;
   uint64_t duration = 0;
+  /// Loads and stores: the DRAM timing the DMA timeline places.
+  isa::DmaTime dma;
   /// Earlier steps (indices) whose data this one reads or overwrites.
   llvm::SmallVector<uint32_t, 4> deps;
 };
@@ -66,8 +69,9 @@ struct LayerCode {
 };
 
 /// Cycles of the list schedule: each step issues in order, one per cycle,
-/// when its unit is free and its dependencies have completed.
-uint64_t scheduleCycles(const LayerCode &code);
+/// when its unit is free and its dependencies have completed; loads and
+/// stores go through the DMA channels and DRAM bus as in the simulator.
+uint64_t scheduleCycles(const hw::HwDesc &hw, const LayerCode &code);
 
 /// Builds the layer's code, or says why the tiling is illegal for it.
 /// `basisSlot` alternates between layers so a layer's bases can load while

@@ -38,6 +38,9 @@ struct HwDesc {
 
   uint64_t dramCapacity = 0, dramBytesPerCycle = 0, dramLatency = 0,
            dramBurst = 0;
+  /// DMA channels (descriptors in flight at once) and the burst requests
+  /// each channel may have outstanding.
+  uint64_t dmaChannels = 0, dmaOutstanding = 0;
   uint64_t basisLanesM = 0, basisLanesP = 0, basisPipeline = 0;
   uint64_t coefLanesO = 0, coefLanesP = 0, coefPipeline = 0;
   uint64_t ppuLanes = 0, ppuPipeline = 0;

@@ -10,17 +10,55 @@
 
 #include "escalate/Hardware/Hardware.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 
 namespace escalate::isa {
 
 inline uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-/// A load or store of `rows` rows of `rowBytes` contiguous DRAM bytes each:
-/// latency plus the burst-rounded transfer at the DRAM bandwidth.
-uint64_t dmaCycles(const hw::HwDesc &hw, uint64_t rows, uint64_t rowBytes);
-/// Bytes a DMA moves on the DRAM bus (every row rounded up to bursts).
-uint64_t dmaTransferBytes(const hw::HwDesc &hw, uint64_t rows,
-                          uint64_t rowBytes);
+/// The DRAM side of a load or store: `c` x `h` rows of `rowBytes`
+/// contiguous bytes, row (ci, hi) at dram + ci*strideC + hi*strideH.
+struct DmaShape {
+  uint64_t dram, c, h, rowBytes, strideC, strideH;
+};
+/// Bursts the transfer moves: the distinct burst-aligned DRAM blocks its
+/// rows touch, so rows that are contiguous share their bursts and only the
+/// two ends of a contiguous run are rounded.
+uint64_t dmaBursts(const hw::HwDesc &hw, const DmaShape &s);
+
+/// A transfer's timing on one DMA channel: its `bursts` occupy the DRAM bus
+/// `busCycles`; with at most `outstanding_requests` bursts in flight a
+/// channel cannot stream faster than one burst per latency/outstanding
+/// cycles, so its data phase lasts `dataCycles` >= busCycles; the last data
+/// arrives `latency` after the channel issued its last request.
+struct DmaTime {
+  uint64_t bursts = 0, busCycles = 0, dataCycles = 0;
+};
+DmaTime dmaTime(const hw::HwDesc &hw, uint64_t bursts);
+
+/// The DMA channels and the DRAM bus on a timeline, shared by the
+/// simulator and the compiler's list schedule. A transfer goes to the
+/// channel free first; its requests go out from `start` and its data uses
+/// the bus once the latency has passed and the bus is free, so a channel's
+/// next descriptor overlaps the previous one's latency.
+class DmaTimeline {
+public:
+  explicit DmaTimeline(const hw::HwDesc &hw);
+  /// The first cycle a channel can take a new descriptor.
+  uint64_t channelFree() const;
+  struct Placement {
+    uint64_t start, end;
+  };
+  /// Places a transfer that may not start before `ready` (which must be at
+  /// least channelFree()): it starts at `ready` and ends when its last
+  /// data has arrived.
+  Placement place(uint64_t ready, const DmaTime &t);
+
+private:
+  uint64_t latency;
+  llvm::SmallVector<uint64_t, 4> free;
+  uint64_t busFree = 0;
+};
 
 /// Basis-engine cycles for one input channel of a conv with `bases` maps
 /// (window mode: the k*k windows) of `pixels` outputs and a kh x kw kernel.

@@ -29,7 +29,8 @@ struct Counters {
   uint64_t instructions = 0;
   uint64_t basisMacs = 0, coefMacs = 0, skippedMacs = 0, denseMacs = 0;
   uint64_t ppuElements = 0, hostElements = 0;
-  uint64_t dramRead = 0, dramWrite = 0;
+  /// Payload bytes, and the bytes of the bursts that carried them.
+  uint64_t dramRead = 0, dramWrite = 0, dramBurstBytes = 0;
   uint64_t bufRead[hw::kNumBuffers] = {}, bufWrite[hw::kNumBuffers] = {};
   uint64_t busy[kNumUnits] = {};
   double energyPj[kNumEnergyKinds] = {};
