@@ -4,6 +4,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include <algorithm>
 #include <cmath>
 
 using namespace escalate::hw;
@@ -207,11 +208,43 @@ llvm::Expected<HwDesc> escalate::hw::parseHwDesc(StringRef text) {
     }
     e->finish();
   }
+  if (auto a = r.object("area_um2")) {
+    hw.multUm2PerBit2 = a->number("mult_per_bit2", 0, 1e6);
+    hw.add32Um2 = a->number("add32", 0, 1e9);
+    hw.ppuLaneUm2 = a->number("ppu_lane", 0, 1e9);
+    hw.sramByteUm2 = a->number("sram_byte", 0, 1e6);
+    a->finish();
+  }
   r.finish();
   if (!error.empty())
     return llvm::createStringError("hardware description: " + error);
   hw.canonicalJson = llvm::formatv("{0}", json::Value(std::move(*parsed)));
   return hw;
+}
+
+double Area::sram() const {
+  double s = 0;
+  for (double b : buffers)
+    s += b;
+  return s;
+}
+
+Area escalate::hw::area(const HwDesc &hw) {
+  auto widest = [](llvm::ArrayRef<unsigned> widths) {
+    return widths.empty() ? 0u : *std::max_element(widths.begin(), widths.end());
+  };
+  auto mac = [&](unsigned a, unsigned b) {
+    return hw.multUm2PerBit2 * a * b + hw.add32Um2;
+  };
+  Area out;
+  out.basisEngine = double(hw.basisLanesM * hw.basisLanesP) *
+                    mac(widest(hw.actBits), widest(hw.basisBits));
+  out.coefEngine =
+      double(hw.coefLanesO * hw.coefLanesP) * mac(widest(hw.coefBits), hw.streamBits);
+  out.ppu = double(hw.ppuLanes) * hw.ppuLaneUm2;
+  for (unsigned i = 0; i < kNumBuffers; ++i)
+    out.buffers[i] = double(hw.buffers[i].bytes) * hw.sramByteUm2;
+  return out;
 }
 
 llvm::Expected<HwDesc> escalate::hw::loadHwDesc(StringRef path) {

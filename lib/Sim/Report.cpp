@@ -70,8 +70,19 @@ void sim::writeStatsJson(const Program &p, const Stats &s,
     o["roofline_efficiency"] = span ? double(l.roofline) / span : 0.0;
     layers.push_back(std::move(o));
   }
+  hw::Area area = hw::area(p.hw);
+  json::Object bufferArea;
+  for (unsigned b = 0; b < hw::kNumBuffers; ++b)
+    bufferArea[hw::bufferName(hw::Buffer(b))] = area.buffers[b] * 1e-6;
   json::Object root{{"hardware", p.hw.name},
                     {"clock_mhz", p.hw.clockMhz},
+                    {"area_mm2", json::Object{
+                                     {"basis_engine", area.basisEngine * 1e-6},
+                                     {"coef_engine", area.coefEngine * 1e-6},
+                                     {"ppu", area.ppu * 1e-6},
+                                     {"buffers", std::move(bufferArea)},
+                                     {"total", area.total() * 1e-6},
+                                 }},
                     {"total", std::move(total)},
                     {"layers", std::move(layers)}};
   os << llvm::formatv("{0:2}", json::Value(std::move(root))) << "\n";
@@ -106,6 +117,14 @@ void sim::printStatsTable(const Program &p, const Stats &s,
                       s.cycles, llvm::format("%.3f", s.cycles / p.hw.clockMhz),
                       p.hw.clockMhz, s.unitStalls, s.hazardStalls, s.bankStalls,
                       s.total.busy[unsigned(Unit::Host)]);
+  hw::Area area = hw::area(p.hw);
+  os << llvm::formatv("area {0} mm^2: basis engine {1}, coefficient engine "
+                      "{2}, PPU {3}, SRAM {4}\n",
+                      llvm::format("%.3f", area.total() * 1e-6),
+                      llvm::format("%.3f", area.basisEngine * 1e-6),
+                      llvm::format("%.3f", area.coefEngine * 1e-6),
+                      llvm::format("%.3f", area.ppu * 1e-6),
+                      llvm::format("%.3f", area.sram() * 1e-6));
 }
 
 void sim::writeTraceJson(const Program &p, const Stats &s,

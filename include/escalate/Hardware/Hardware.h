@@ -52,6 +52,9 @@ struct HwDesc {
 
   double multPjPerBit2 = 0, add32Pj = 0, ppuElementPj = 0, dramBytePj = 0,
          hostInstructionPj = 0;
+  /// Area figures in um^2: a multiplier per operand bit squared, a 32-bit
+  /// adder, a PPU lane, an SRAM byte.
+  double multUm2PerBit2 = 0, add32Um2 = 0, ppuLaneUm2 = 0, sramByteUm2 = 0;
 
   /// The JSON text this was parsed from, re-printed canonically (sorted
   /// keys, no whitespace); binaries embed exactly this.
@@ -68,6 +71,19 @@ struct HwDesc {
     return multPjPerBit2 * a * b + add32Pj;
   }
 };
+
+/// Silicon area of the engines and buffers, from the description's area
+/// figures. Multipliers are sized for the widest operands they must take:
+/// basis engine act x basis bits, coefficient engine coef x stream bits
+/// (window mode runs on the same multipliers); each MAC lane has a 32-bit
+/// accumulating adder.
+struct Area {
+  double basisEngine = 0, coefEngine = 0, ppu = 0;
+  double buffers[kNumBuffers] = {};
+  double sram() const;
+  double total() const { return basisEngine + coefEngine + ppu + sram(); }
+};
+Area area(const HwDesc &hw);
 
 /// Parses and validates a description. Unknown keys are errors (a typo must
 /// not silently fall back to a default); keys starting with '_' are comments.
