@@ -102,11 +102,20 @@ def reference_conv(x, weights, stride, dilation, groups):
     return out
 
 
-def conv_layer(mode="decomposed", fmt="dense", cin=4, cout=6, h=7, w=5, k=3,
-               stride=1, pad=1, dilation=1, groups=1, bases=3, sparsity=0.0,
-               index_bits=4, act_bits=8, coef_bits=8, basis_bits=8, repeat=1,
-               seed=0, name="conv"):
-    """Returns (mlir_text, input [1,C,H,W] int array, expected output array)."""
+def conv_layer(**kwargs):
+    """Returns (mlir_text, input [1,C,H,W] int array, expected output array,
+    MACs per conv instruction)."""
+    layer = conv_layer_spec(**kwargs)
+    return layer["text"], layer["x"], layer["y"], layer["macs"]
+
+
+def conv_layer_spec(mode="decomposed", fmt="dense", cin=4, cout=6, h=7, w=5, k=3,
+                    stride=1, pad=1, dilation=1, groups=1, bases=3, sparsity=0.0,
+                    index_bits=4, act_bits=8, coef_bits=8, basis_bits=8, repeat=1,
+                    seed=0, name="conv"):
+    """The program of conv_layer with what an analytical model needs to time
+    it: the coefficient matrix and every transfer's DRAM range and SRAM
+    placement (a dict; see costmodel.py)."""
     rng = np.random.default_rng(seed)
     amax = (1 << (act_bits - 1)) - 1
     x = rng.integers(-amax - 1, amax + 1, size=(cin, h, w))
@@ -203,4 +212,19 @@ def conv_layer(mode="decomposed", fmt="dense", cin=4, cout=6, h=7, w=5, k=3,
     lines.append("  escisa.halt")
     lines.append("}")
     macs = cout * cpg * k * k * oh * ow
-    return "\n".join(lines) + "\n", x[None], y[None], macs
+    def moved(n):  # a blob load moves whole rows of ROW bytes
+        return n if n <= ROW else -(-n // ROW) * ROW
+
+    loads = [("act", 0, x_addr, x.size * ab, cin * hp * wp * ab)]
+    if basis_bytes:
+        loads.append(("basis", 0, addr["basis"], moved(len(basis_bytes)), moved(len(basis_bytes))))
+    loads.append(("coef", 0, addr["coef"], moved(len(coef_bytes)), moved(len(coef_bytes))))
+    loads.append(("coef", params_at, addr["params"], moved(len(params)), moved(len(params))))
+    return {"text": "\n".join(lines) + "\n", "x": x[None], "y": y[None], "macs": macs,
+            "mode": mode, "fmt": fmt, "index_bits": index_bits if fmt == "delta" else 0,
+            "coef": coef, "cin": cin, "cout": cout, "groups": groups, "k": k, "bases": m,
+            "out_hw": (oh, ow), "act_bytes": ab, "repeat": repeat,
+            "in_act_bytes": cin * hp * wp * ab, "coef_bytes": len(coef_bytes),
+            "params": (params_at, len(params)), "out_act": out_act,
+            # (buffer, sram address, dram address, bytes moved, bytes written)
+            "loads": loads, "store": ("act", out_act, y_addr, y.size * ab)}
