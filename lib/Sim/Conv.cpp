@@ -197,7 +197,8 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   std::vector<int32_t> maps(M * P);
   std::vector<uint64_t> coefCycles(s.inC);
   uint64_t basisCycles = basisCyclesPerChannel(hw, window, M, K, P);
-  uint64_t entries = 0;
+  uint64_t entries = 0, useful = 0;
+  double coefBound = 0;
   // Per column, the sum of |value| over the rows of one group.
   std::vector<int64_t> rowAbs(s.outC);
 
@@ -257,7 +258,7 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
     // columns.
     uint64_t rowLo = g * outPerGroup, rowHi = rowLo + outPerGroup;
     int64_t chanAbs = 0;
-    uint64_t cycles = 0;
+    uint64_t cycles = 0, usefulGroups = 0;
     struct Span {
       uint64_t begin, end;
     };
@@ -270,8 +271,12 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
       const uint32_t *hi = std::lower_bound(lo, last, uint32_t(rowHi));
       spans[mm] = {uint64_t(lo - cols.rows.data()),
                    uint64_t(hi - cols.rows.data())};
-      uint64_t nnz = hi - lo;
+      uint64_t nnz = hi - lo, nonzero = 0;
+      for (uint64_t e = spans[mm].begin; e < spans[mm].end; ++e)
+        nonzero += cols.values[e] != 0;
       entries += nnz;
+      useful += nonzero;
+      usefulGroups += ceilDiv(nonzero, hw.coefLanesO);
       cycles += coefCyclesPerColumn(hw, nnz, P);
       for (uint64_t e = spans[mm].begin; e < spans[mm].end; ++e)
         rowAbs[cols.rows[e]] += std::abs(int64_t(cols.values[e]));
@@ -281,6 +286,7 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
       rowAbs[r] = 0;
     }
     coefCycles[i] = cycles;
+    coefBound += double(usefulGroups) * P / hw.coefLanesP;
     __int128 increment = __int128(mapMax) * chanAbs;
     bool wide = increment > INT32_MAX;
     if (!wide && bound32 + increment > INT32_MAX) {
@@ -313,6 +319,12 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   uint64_t matrix = uint64_t(s.rows()) * s.cols();
   c.basisMacs = window ? 0 : uint64_t(s.inC) * M * K * P;
   c.coefMacs = entries * P;
+  c.usefulCoefMacs = useful * P;
+  c.coefBound = coefBound;
+  c.basisBound = double(s.inC) *
+                 (window ? ceilDiv(K, hw.basisLanesM)
+                         : ceilDiv(M, hw.basisLanesM) * K) *
+                 P / hw.basisLanesP;
   c.skippedMacs = (matrix - std::min(matrix, cols.values.size())) * P;
   c.denseMacs = uint64_t(s.outC) * inPerGroup * K * P;
   c.bufRead[unsigned(Buffer::Act)] = x.size() * (inst[ActBits] / 8);

@@ -12,6 +12,10 @@
 #include "Machine.h"
 #include "Memory.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <array>
+#include <cmath>
+#include <map>
+#include <set>
 
 using namespace escalate;
 using namespace escalate::sim;
@@ -35,6 +39,9 @@ void Counters::add(const Counters &o) {
   skippedMacs += o.skippedMacs;
   denseMacs += o.denseMacs;
   ppuElements += o.ppuElements;
+  usefulCoefMacs += o.usefulCoefMacs;
+  basisBound += o.basisBound;
+  coefBound += o.coefBound;
   hostElements += o.hostElements;
   dramRead += o.dramRead;
   dramWrite += o.dramWrite;
@@ -142,6 +149,34 @@ struct Simulator::Impl {
     return {t, end};
   }
 
+  /// Where each act-buffer write began, by address: which fill of a conv's
+  /// input tile the conv reads.
+  std::map<uint64_t, uint64_t> actWrittenAt;
+  /// Per layer, the (input fill, conv geometry) keys whose stage-1 maps the
+  /// basis engine has already produced.
+  using MapsKey = std::array<int64_t, 13>;
+  std::map<int64_t, std::set<MapsKey>> mapsDone;
+
+  void noteActWrites(uint64_t pc, const Instruction &inst) {
+    for (const Access &a : accesses(inst, machine.hw))
+      if (a.write && a.space == Space::Act)
+        actWrittenAt[a.lo] = pc;
+  }
+
+  /// A conv that convolves the same fill of the same input tile with the
+  /// same bases as an earlier one of its layer (another output-channel
+  /// group) recomputes maps: the roofline does not count them again.
+  bool recomputesMaps(const Instruction &inst, int64_t layer) {
+    using namespace conv;
+    auto fill = actWrittenAt.find(uint64_t(inst[Input]));
+    MapsKey key = {fill == actWrittenAt.end() ? -1 : int64_t(fill->second),
+                   inst[Input],     inst[InC],       inst[InH],
+                   inst[InW],       inst[Basis],     inst[Mode],
+                   inst[KernelH],   inst[KernelW],   inst[StrideH],
+                   inst[StrideW],   inst[DilationH], inst[DilationW]};
+    return !mapsDone[layer].insert(key).second;
+  }
+
   llvm::Error run() {
     const Program &p = machine.program;
     const hw::HwDesc &hw = machine.hw;
@@ -186,6 +221,9 @@ struct Simulator::Impl {
         return failAt(pc, llvm::toString(std::move(err)));
       Counters &c = step.counts;
       c.instructions = 1;
+      if (inst.opcode == Opcode::Conv && recomputesMaps(inst, layerOf[pc]))
+        c.basisBound = 0;
+      noteActWrites(pc, inst);
       for (unsigned b = 0; b < hw::kNumBuffers; ++b)
         c.energyPj[unsigned(EnergyKind::Buffer)] +=
             (c.bufRead[b] + c.bufWrite[b]) * hw.buffers[b].pjPerByte;
@@ -219,12 +257,13 @@ struct Simulator::Impl {
       if (l.start == UINT64_MAX)
         l.start = l.end = 0;
       const Counters &c = l.counts;
-      uint64_t bound =
-          std::max({ceilDiv(c.basisMacs, hw.basisLanesM * hw.basisLanesP),
-                    ceilDiv(c.coefMacs, hw.coefLanesO * hw.coefLanesP),
-                    ceilDiv(c.ppuElements, hw.ppuLanes),
-                    ceilDiv(c.dramRead + c.dramWrite, hw.dramBytesPerCycle)});
-      l.roofline = bound;
+      uint64_t dram = c.dramBurstBytes
+                          ? hw.dramLatency +
+                                ceilDiv(c.dramBurstBytes, hw.dramBytesPerCycle)
+                          : 0;
+      l.roofline = std::max({uint64_t(std::ceil(c.basisBound)),
+                             uint64_t(std::ceil(c.coefBound)),
+                             ceilDiv(c.ppuElements, hw.ppuLanes), dram});
     }
     return llvm::Error::success();
   }

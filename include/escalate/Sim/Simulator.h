@@ -29,6 +29,14 @@ struct Counters {
   uint64_t instructions = 0;
   uint64_t basisMacs = 0, coefMacs = 0, skippedMacs = 0, denseMacs = 0;
   uint64_t ppuElements = 0, hostElements = 0;
+  /// Coefficient MACs with a nonzero coefficient (stored zeros and delta
+  /// padding excluded).
+  uint64_t usefulCoefMacs = 0;
+  /// Lower bounds on the engines' cycles (the roofline's terms): the basis
+  /// engine's work without recomputed maps, at its lane granularity in the
+  /// bases (or window taps); the coefficient engine's nonzero work, at its
+  /// lane granularity per column; both at the pixel rate.
+  double basisBound = 0, coefBound = 0;
   /// Payload bytes, and the bytes of the bursts that carried them.
   uint64_t dramRead = 0, dramWrite = 0, dramBurstBytes = 0;
   uint64_t bufRead[hw::kNumBuffers] = {}, bufWrite[hw::kNumBuffers] = {};
@@ -44,7 +52,9 @@ struct LayerStats {
   uint64_t firstPc = 0, lastPc = 0;
   uint64_t start = 0, end = 0;
   Counters counts;
-  /// max over units of work / peak rate, and DRAM bytes / bandwidth.
+  /// The roofline: max over units of their bound (Counters::basisBound,
+  /// coefBound, PPU elements / lanes, DRAM bursts / bandwidth after one
+  /// latency).
   uint64_t roofline = 0;
 };
 
