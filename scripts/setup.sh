@@ -8,7 +8,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   clang-22 lld-22 libclang-rt-22-dev ccache ninja-build cmake
   python3-onnx python3-numpy python3-protobuf libonnx-testdata time
-  libeigen3-dev
+  libeigen3-dev libxxhash-dev python3-xxhash
   pybind11-dev python3-dev python3-pytest libgtest-dev
   python3-torch python3-torchvision dataset-fashion-mnist
 )

@@ -5,6 +5,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include <climits>
 #include <cmath>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 using namespace escalate;
 using namespace escalate::isa;
@@ -168,6 +170,33 @@ llvm::Error isa::validateProgram(const Program &p) {
   return llvm::Error::success();
 }
 
+namespace {
+/// The container's sections: every field of Program but the checksums.
+std::vector<const google::protobuf::FieldDescriptor *> sections() {
+  const google::protobuf::Descriptor *d = escb::Program::descriptor();
+  std::vector<const google::protobuf::FieldDescriptor *> out;
+  for (int i = 0; i < d->field_count(); ++i)
+    if (d->field(i)->number() != escb::Program::kSectionXxh3FieldNumber)
+      out.push_back(d->field(i));
+  return out;
+}
+
+/// XXH3-64 of each section, over a Program holding only that section (the
+/// section is swapped out and back, not copied).
+std::vector<uint64_t> sectionChecksums(escb::Program &proto) {
+  const google::protobuf::Reflection *r = proto.GetReflection();
+  std::vector<uint64_t> out;
+  for (const google::protobuf::FieldDescriptor *f : sections()) {
+    escb::Program one;
+    r->SwapFields(&proto, &one, {f});
+    std::string bytes = one.SerializeAsString();
+    r->SwapFields(&proto, &one, {f});
+    out.push_back(XXH3_64bits(bytes.data(), bytes.size()));
+  }
+  return out;
+}
+} // namespace
+
 llvm::Expected<std::string> isa::writeBinary(const Program &p) {
   if (llvm::Error err = validateProgram(p))
     return std::move(err);
@@ -203,6 +232,8 @@ llvm::Expected<std::string> isa::writeBinary(const Program &p) {
     toProto(op.output, h->mutable_output());
     h->set_axis(op.axis);
   }
+  for (uint64_t sum : sectionChecksums(proto))
+    proto.add_section_xxh3(sum);
   std::string out;
   if (!proto.SerializeToString(&out))
     return fail("program is too large to serialize (2 GiB limit)");
@@ -223,6 +254,22 @@ llvm::Expected<Program> isa::readBinary(StringRef bytes,
     return fail(llvm::formatv("binary format version {0} is not supported "
                               "(this build reads version {1})",
                               proto.header().version(), kBinaryVersion));
+  // Integrity before meaning: a damaged byte must not reach the checks
+  // below, which could accept it as a different valid program.
+  std::vector<uint64_t> sums = sectionChecksums(proto);
+  if (proto.section_xxh3_size() != int(sums.size()))
+    return fail(llvm::formatv("the binary is damaged: it holds {0} section "
+                              "checksums, not {1}",
+                              proto.section_xxh3_size(), sums.size()));
+  for (auto [i, f] : llvm::enumerate(sections()))
+    if (proto.section_xxh3(i) != sums[i])
+      return fail(llvm::formatv("the binary is damaged: section '{0}' does "
+                                "not match its checksum (stored {1:x16}, "
+                                "computed {2:x16})",
+                                f->name(), proto.section_xxh3(i), sums[i]));
+  if (!proto.GetReflection()->GetUnknownFields(proto).empty())
+    return fail("the binary is damaged: it holds fields this format does "
+                "not have");
   Program p;
   llvm::Expected<hw::HwDesc> hw = hw::parseHwDesc(proto.hw_json());
   if (!hw)

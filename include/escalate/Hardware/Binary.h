@@ -17,7 +17,7 @@
 namespace escalate::isa {
 
 constexpr uint32_t kBinaryMagic = 0x42435345; // "ESCB"
-constexpr uint32_t kBinaryVersion = 1;
+constexpr uint32_t kBinaryVersion = 2;
 
 struct TensorDesc {
   std::string name;
