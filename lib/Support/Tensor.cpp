@@ -1,6 +1,7 @@
 //===- Tensor.cpp - host tensor -------------------------------------------===//
 #include "escalate/Support/Tensor.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cmath>
 
 using namespace escalate;
 
@@ -53,4 +54,23 @@ std::string Tensor::describe() const {
     os << d << "x";
   os << (type == DType::F32 ? "f32" : "i64");
   return s;
+}
+
+std::optional<std::string> escalate::describeNonFinite(const Tensor &t) {
+  if (t.dtype() != DType::F32)
+    return std::nullopt;
+  int64_t first = -1, count = 0;
+  for (auto [i, v] : llvm::enumerate(t.f32()))
+    if (!std::isfinite(v)) {
+      if (first < 0)
+        first = int64_t(i);
+      ++count;
+    }
+  if (first < 0)
+    return std::nullopt;
+  float v = t.f32()[first];
+  return "element " + std::to_string(first) + " is " +
+         (std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf") + " (" +
+         std::to_string(count) + " of " + std::to_string(t.numElements()) +
+         " values are not finite)";
 }

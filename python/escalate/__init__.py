@@ -19,12 +19,26 @@ import os
 import subprocess
 import tempfile
 
-__all__ = ["CompileError", "Program", "Reference", "Stats", "compile",
-           "evaluate", "search", "models"]
+__all__ = ["EscalateError", "CompileError", "SimulationError", "InputError",
+           "Program", "Reference", "Stats", "compile", "evaluate", "search",
+           "models"]
 
 
-class CompileError(Exception):
-    """A model, option, binary or input the compiler or simulator refuses."""
+class EscalateError(Exception):
+    """Base of every error escalate raises; the message is the tools'."""
+
+
+class CompileError(EscalateError):
+    """A model or option the compiler refuses (or a search that fails)."""
+
+
+class SimulationError(EscalateError):
+    """A run that stops: the simulator's run-time faults and max_cycles,
+    the reference interpreter's errors."""
+
+
+class InputError(EscalateError, ValueError):
+    """A binary, input tensor or argument that cannot be used as given."""
 
 
 def _native():
@@ -105,9 +119,12 @@ class Program:
     """A compiled `.escb` program: its bytes and its interface."""
 
     def __init__(self, binary):
+        if not isinstance(binary, (bytes, bytearray, memoryview)):
+            raise InputError("Program takes the bytes of a .escb binary, not %s"
+                             % type(binary).__name__)
         error, inputs, outputs = _native().describe_program(bytes(binary))
         if error:
-            raise CompileError(error)
+            raise InputError(error)
         self.binary = bytes(binary)
         #: [(name, shape)] of the graph inputs and outputs, in order.
         self.inputs = [(n, tuple(s)) for n, s in inputs]
@@ -121,17 +138,26 @@ class Program:
     def save(self, path):
         _write_atomically(path, self.binary)
 
-    def run(self, inputs, dequantize=True, max_cycles=1 << 40):
+    def run(self, inputs, dequantize=True, max_cycles=1 << 40,
+            allow_nonfinite=False):
         """Simulates the program. `inputs` maps input names to arrays (or is
         a list in input order); floats are quantized with each input's
-        scale, integers taken as stored. Returns ({output name: array},
-        Stats); outputs are dequantized floats unless `dequantize` is False.
+        scale, integers taken as stored. A NaN or infinity in a float input
+        is an InputError unless `allow_nonfinite` (then NaN becomes the zero
+        point and +-inf the extremes, as escalate-sim --allow-nonfinite).
+        Returns ({output name: array}, Stats); outputs are dequantized
+        floats unless `dequantize` is False. Raises SimulationError when
+        the run stops.
         """
-        arrays = _ordered_inputs(self.inputs, inputs)
+        if isinstance(max_cycles, bool) or not isinstance(max_cycles, int) \
+                or not 0 < max_cycles < 1 << 63:
+            raise InputError("max_cycles must be a positive integer below "
+                             "2^63, not %r" % (max_cycles,))
+        arrays = _ordered_inputs(self.inputs, inputs, allow_nonfinite)
         error, outputs, stats = _native().run_program(
-            self.binary, arrays, dequantize, max_cycles)
+            self.binary, arrays, bool(dequantize), max_cycles)
         if error:
-            raise CompileError(error)
+            raise SimulationError(error)
         return dict(outputs), Stats(json.loads(stats))
 
 
@@ -147,27 +173,42 @@ def _model_bytes(model):
         raise CompileError("cannot read '%s': %s" % (name, e.strerror))
 
 
-def _ordered_inputs(interface, inputs):
+def _ordered_inputs(interface, inputs, allow_nonfinite=False):
     """`inputs` (a dict by name or a list in order) as arrays in the order
-    of `interface` [(name, shape)], shapes checked."""
+    of `interface` [(name, shape)], shapes checked, floats finite unless
+    `allow_nonfinite`."""
     import numpy as np
     if isinstance(inputs, dict):
         unknown = set(inputs) - {n for n, _ in interface}
         if unknown:
-            raise CompileError("no input named %s (inputs: %s)" % (
+            raise InputError("no input named %s (inputs: %s)" % (
                 ", ".join(sorted(unknown)), ", ".join(n for n, _ in interface)))
         missing = [n for n, _ in interface if n not in inputs]
         if missing:
-            raise CompileError("input %s not given" % ", ".join(missing))
+            raise InputError("input %s not given" % ", ".join(missing))
         ordered = [inputs[n] for n, _ in interface]
     else:
         ordered = list(inputs)
+        if len(ordered) != len(interface):
+            raise InputError("the model takes %d input(s); %d given"
+                             % (len(interface), len(ordered)))
     arrays = []
     for (name, shape), value in zip(interface, ordered):
         a = np.asarray(value)
+        if a.dtype.kind not in "fiub":
+            raise InputError("input '%s' has dtype %s; give floats or integers"
+                             % (name, a.dtype))
         if a.shape != shape:
-            raise CompileError("input '%s' has shape %s; the model takes %s"
-                               % (name, a.shape, shape))
+            raise InputError("input '%s' has shape %s; the model takes %s"
+                             % (name, a.shape, shape))
+        if a.dtype.kind == "f" and not allow_nonfinite:
+            bad = np.flatnonzero(~np.isfinite(a))
+            if bad.size:
+                raise InputError(
+                    "input '%s': element %d is %s (%d of %d values are not "
+                    "finite); pass allow_nonfinite=True to quantize NaN as "
+                    "the zero point and +-inf as the extremes"
+                    % (name, bad[0], a.ravel()[bad[0]], bad.size, a.size))
         arrays.append(np.ascontiguousarray(
             a, np.float32 if a.dtype.kind == "f" else np.int64))
     return arrays
@@ -195,13 +236,16 @@ class Reference:
         self.outputs = [(n, tuple(s)) for n, s in self._model.outputs]
         self.stage = stage
 
-    def run(self, inputs):
+    def run(self, inputs, allow_nonfinite=False):
+        """Runs the reference; a NaN or infinity in an input is an
+        InputError unless `allow_nonfinite` (then it propagates as float
+        arithmetic does)."""
         import numpy as np
         arrays = [a.astype(np.float32) for a in
-                  _ordered_inputs(self.inputs, inputs)]
+                  _ordered_inputs(self.inputs, inputs, allow_nonfinite)]
         error, outputs = self._model.run(arrays)
         if error:
-            raise CompileError(error)
+            raise SimulationError(error)
         return dict(outputs)
 
     def __repr__(self):

@@ -33,7 +33,7 @@ import types
 import numpy as np
 
 import escalate
-from escalate import CompileError
+from escalate import CompileError, EscalateError
 from escalate import data as datasets
 from escalate.progress import Progress
 
@@ -191,7 +191,7 @@ def main(argv=None):
                      [p for p in args.through.split(",") if p], args.calib,
                      args.calib_samples, args.seed, args.jobs, args.quiet,
                      **options)
-    except (CompileError, datasets.DataError, OSError) as e:
+    except (EscalateError, datasets.DataError, OSError) as e:
         print("escalate.evaluate: error: %s" % e, file=sys.stderr)
         return 1
     print("%s on %d images of %s" % (args.model, r["samples"], r["data"]))

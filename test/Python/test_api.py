@@ -205,15 +205,51 @@ def test_errors_carry_the_compilers_message(tiny, tmp_path):
         opset_imports=[onnx.helper.make_opsetid("", 13)])
     with pytest.raises(escalate.CompileError, match="node 'minus'"):
         escalate.compile(add.SerializeToString(), calib_samples=1)
-    with pytest.raises(escalate.CompileError, match="not an ESCALATE binary"):
+    with pytest.raises(escalate.InputError, match="not an ESCALATE binary"):
         escalate.Program(b"junk")
     program = escalate.compile(path, calib_samples=1)
-    with pytest.raises(escalate.CompileError, match="has shape"):
+    with pytest.raises(escalate.InputError, match="has shape"):
         program.run({"input": x[:, :2]})
-    with pytest.raises(escalate.CompileError, match="no input named"):
+    with pytest.raises(escalate.InputError, match="no input named"):
         program.run({"image": x})
-    with pytest.raises(escalate.CompileError, match="max-cycles"):
+    with pytest.raises(escalate.SimulationError, match="max-cycles"):
         program.run([x], max_cycles=100)
+
+
+def test_error_classes_and_short_messages(tiny):
+    _, path, x = tiny
+    for cls in (escalate.CompileError, escalate.SimulationError,
+                escalate.InputError):
+        assert issubclass(cls, escalate.EscalateError)
+    assert issubclass(escalate.InputError, ValueError)
+    program = escalate.compile(path, calib_samples=1)
+    # A wrong argument is named in a short message, not a repr of the binary.
+    with pytest.raises(escalate.InputError, match="max_cycles") as e:
+        program.run([x], max_cycles=-1)
+    assert len(str(e.value)) < 200
+    with pytest.raises(escalate.InputError, match="takes 1 input"):
+        program.run([x, x])
+    with pytest.raises(escalate.InputError, match="dtype"):
+        program.run([np.full(x.shape, "a")])
+    with pytest.raises(escalate.InputError, match="bytes of a .escb"):
+        escalate.Program("model.escb")
+
+
+def test_nonfinite_inputs_are_refused_unless_allowed(tiny):
+    _, path, x = tiny
+    bad = x.copy()
+    bad.flat[5] = np.nan
+    bad.flat[9] = np.inf
+    program = escalate.compile(path, calib_samples=1)
+    with pytest.raises(escalate.InputError,
+                       match=r"input 'input': element 5 is nan \(2 of"):
+        program.run([bad])
+    out, _ = program.run([bad], allow_nonfinite=True)
+    assert np.isfinite(out["output"]).all()
+    reference = escalate.Reference(path)
+    with pytest.raises(escalate.InputError, match="element 5 is nan"):
+        reference.run([bad])
+    assert np.isnan(reference.run([bad], allow_nonfinite=True)["output"]).any()
 
 
 def test_search_then_compile_with_its_config(tiny, tmp_path):

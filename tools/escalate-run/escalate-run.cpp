@@ -51,6 +51,11 @@ static cl::list<std::string> frozenInputs(
              "(.npy or .pb); the other --input files match the remaining "
              "inputs in order"),
     cl::value_desc("name=file"), cl::cat(runCategory));
+static cl::opt<bool> allowNonFinite(
+    "allow-nonfinite",
+    cl::desc("Run inputs that hold NaN or +-inf (they propagate as float "
+             "arithmetic does) instead of refusing them"),
+    cl::cat(runCategory));
 static cl::list<std::string> expectedFiles(
     "expected", cl::desc("Compare outputs against these tensors, in order"),
     cl::value_desc("file"), cl::CommaSeparated, cl::cat(runCategory));
@@ -209,6 +214,10 @@ int main(int argc, char **argv) {
     llvm::Expected<Tensor> t = readTensorFile(path);
     if (!t)
       return error(llvm::toString(t.takeError()));
+    if (!allowNonFinite)
+      if (std::optional<std::string> bad = describeNonFinite(*t))
+        return error(path + ": " + *bad +
+                     "; pass --allow-nonfinite to run it anyway");
     inputs.push_back(std::move(*t));
   }
   InterpretOptions runOptions;

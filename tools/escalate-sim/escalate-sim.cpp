@@ -62,6 +62,11 @@ static cl::opt<bool>
                    cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the layer table"),
                            cl::cat(category));
+static cl::opt<bool> allowNonFinite(
+    "allow-nonfinite",
+    cl::desc("Quantize NaN in float inputs as the zero point and +-inf as "
+             "the extremes, instead of refusing them"),
+    cl::cat(category));
 
 static int error(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "escalate-sim") << msg << "\n";
@@ -74,6 +79,12 @@ readInput(llvm::StringRef path, const isa::TensorDesc &desc) {
   llvm::Expected<Tensor> t = readTensorFile(path);
   if (!t)
     return t.takeError();
+  if (!allowNonFinite)
+    if (std::optional<std::string> bad = describeNonFinite(*t))
+      return llvm::createStringError(
+          path + ": input '" + desc.name + "': " + *bad +
+          "; pass --allow-nonfinite to quantize NaN as the zero point and "
+          "+-inf as the extremes");
   llvm::Expected<std::vector<int64_t>> values = sim::inputValues(desc, *t);
   if (!values)
     return llvm::createStringError(path + ": " +

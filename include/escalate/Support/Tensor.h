@@ -44,6 +44,11 @@ private:
   std::vector<int64_t> idata;
 };
 
+/// Where a float tensor holds NaN or an infinity: "element 5 is nan (2 of
+/// 768 values are not finite)", or nothing if all are finite (integer
+/// tensors always are).
+std::optional<std::string> describeNonFinite(const Tensor &t);
+
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 int64_t product(llvm::ArrayRef<int64_t> values);
