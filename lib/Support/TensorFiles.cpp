@@ -29,7 +29,8 @@ template <typename From> void fill(Tensor &t, const char *data, int64_t count) {
   }
 }
 
-llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
+llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes,
+                               std::string *storedType) {
   if (!bytes.starts_with("\x93NUMPY") || bytes.size() < 10)
     return bad(path, "not a .npy file (bad magic)");
   unsigned major = static_cast<unsigned char>(bytes[6]);
@@ -100,6 +101,12 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes) {
     return bad(path, "holds " + llvm::Twine(data.size()) +
                          " data bytes, its header needs " +
                          llvm::Twine(count * width));
+  if (storedType)
+    *storedType = descr == "<f4"   ? "float32"
+                  : descr == "<f8" ? "float64"
+                  : descr == "<i8" ? "int64"
+                  : descr == "<i4" ? "int32"
+                                   : "uint8";
   Tensor t(dtype, shape);
   if (descr == "<f4")
     fill<float>(t, data.data(), count);
@@ -164,16 +171,21 @@ llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
 }
 } // namespace
 
-llvm::Expected<Tensor> escalate::readTensorFile(StringRef path) {
+llvm::Expected<Tensor> escalate::readTensorFile(StringRef path,
+                                                std::string *storedType) {
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                           /*RequiresNullTerminator=*/false);
   if (!file)
     return bad(path, file.getError().message());
   StringRef bytes = (*file)->getBuffer();
   if (path.ends_with(".npy"))
-    return readNpy(path, bytes);
-  if (path.ends_with(".pb"))
-    return readPb(path, bytes);
+    return readNpy(path, bytes, storedType);
+  if (path.ends_with(".pb")) {
+    llvm::Expected<Tensor> t = readPb(path, bytes);
+    if (t && storedType)
+      *storedType = t->dtype() == DType::F32 ? "float32" : "int64";
+    return t;
+  }
   return bad(path, "unknown tensor file type (expected .npy or .pb)");
 }
 

@@ -211,9 +211,13 @@ int main(int argc, char **argv) {
 
   SmallVector<Tensor> inputs;
   for (const std::string &path : inputFiles) {
-    llvm::Expected<Tensor> t = readTensorFile(path);
+    std::string stored;
+    llvm::Expected<Tensor> t = readTensorFile(path, &stored);
     if (!t)
       return error(llvm::toString(t.takeError()));
+    if (stored == "float64")
+      llvm::WithColor::warning(llvm::errs(), "escalate-run")
+          << path << ": float64 values are read as float32\n";
     if (!allowNonFinite)
       if (std::optional<std::string> bad = describeNonFinite(*t))
         return error(path + ": " + *bad +

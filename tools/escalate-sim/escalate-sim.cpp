@@ -76,9 +76,24 @@ static int error(const llvm::Twine &msg) {
 /// Reads `path` as the values of input `desc` (sim::inputValues).
 static llvm::Expected<std::vector<int64_t>>
 readInput(llvm::StringRef path, const isa::TensorDesc &desc) {
-  llvm::Expected<Tensor> t = readTensorFile(path);
+  std::string stored;
+  llvm::Expected<Tensor> t = readTensorFile(path, &stored);
   if (!t)
     return t.takeError();
+  if (stored == "float64")
+    llvm::WithColor::warning(llvm::errs(), "escalate-sim")
+        << path << ": float64 values are read as float32\n";
+  if (t->shape() != llvm::ArrayRef<int64_t>(desc.shape)) {
+    std::string dims;
+    for (int64_t d : desc.shape)
+      dims += (dims.empty() ? "" : "x") + std::to_string(d);
+    std::string got;
+    for (int64_t d : t->shape())
+      got += (got.empty() ? "" : "x") + std::to_string(d);
+    return llvm::createStringError(path + ": shape " + got + " (" + stored +
+                                   ") does not match input '" + desc.name +
+                                   "' (" + dims + ")");
+  }
   if (!allowNonFinite)
     if (std::optional<std::string> bad = describeNonFinite(*t))
       return llvm::createStringError(

@@ -11,9 +11,12 @@
 namespace escalate {
 
 /// Reads a tensor from `.npy` (little-endian f4/f8/i4/i8 or u1, C order;
-/// integers as I64) or from a
-/// serialized ONNX TensorProto (`.pb`, FLOAT or INT64), chosen by extension.
-llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
+/// floats as F32, integers as I64) or from a serialized ONNX TensorProto
+/// (`.pb`, FLOAT or INT64), chosen by extension. `storedType`, if given,
+/// receives the file's own element type ("float64", "int32", ...), for
+/// messages and for saying that float64 was narrowed.
+llvm::Expected<Tensor> readTensorFile(llvm::StringRef path,
+                                      std::string *storedType = nullptr);
 
 /// File-system-safe form of a tensor or layer name ("/fc/Gemm_output_0"
 /// becomes "_fc_Gemm_output_0"), as used for output and dump files.
