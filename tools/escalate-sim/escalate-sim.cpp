@@ -84,15 +84,15 @@ readInput(llvm::StringRef path, const isa::TensorDesc &desc) {
     llvm::WithColor::warning(llvm::errs(), "escalate-sim")
         << path << ": float64 values are read as float32\n";
   if (t->shape() != llvm::ArrayRef<int64_t>(desc.shape)) {
-    std::string dims;
-    for (int64_t d : desc.shape)
-      dims += (dims.empty() ? "" : "x") + std::to_string(d);
-    std::string got;
-    for (int64_t d : t->shape())
-      got += (got.empty() ? "" : "x") + std::to_string(d);
-    return llvm::createStringError(path + ": shape " + got + " (" + stored +
-                                   ") does not match input '" + desc.name +
-                                   "' (" + dims + ")");
+    auto dims = [](llvm::ArrayRef<int64_t> shape) {
+      return llvm::join(llvm::map_range(
+                            shape, [](int64_t d) { return std::to_string(d); }),
+                        "x");
+    };
+    return llvm::createStringError(
+        path + ": shape " + dims(t->shape()) + " (" + stored +
+        ") does not match input '" + desc.name + "' (" + dims(desc.shape) +
+        ")");
   }
   if (!allowNonFinite)
     if (std::optional<std::string> bad = describeNonFinite(*t))
