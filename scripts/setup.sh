@@ -10,7 +10,7 @@ PACKAGES=(
   python3-onnx python3-numpy python3-protobuf libonnx-testdata time
   libeigen3-dev libxxhash-dev python3-xxhash
   pybind11-dev python3-dev python3-pytest libgtest-dev
-  python3-torch python3-torchvision dataset-fashion-mnist
+  python3-torch python3-torchvision dataset-fashion-mnist python3-distributed
 )
 
 missing=()

@@ -1,12 +1,11 @@
 //===- Binary.cpp - .escb serialization and validation --------------------===//
 #include "escalate/Hardware/Binary.h"
+#include "escalate/Support/Digest.h"
 #include "escb.pb.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <climits>
 #include <cmath>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 using namespace escalate;
 using namespace escalate::isa;
@@ -191,7 +190,7 @@ std::vector<uint64_t> sectionChecksums(escb::Program &proto) {
     r->SwapFields(&proto, &one, {f});
     std::string bytes = one.SerializeAsString();
     r->SwapFields(&proto, &one, {f});
-    out.push_back(XXH3_64bits(bytes.data(), bytes.size()));
+    out.push_back(xxh3(bytes));
   }
   return out;
 }

@@ -6,6 +6,9 @@
 // verifies the winner end to end (compiled, run for accuracy, simulated for
 // cost) and writes it as escalate-compile --config JSON. Measurements go to
 // a log as they finish, so an interrupted search resumes where it stopped.
+// The same measurements run as standalone jobs (--measure, --gain) whose
+// output is log lines, which is how escalate.distributed spreads a search
+// over a Dask cluster (docs/distributed.md).
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Search/Driver.h"
@@ -14,12 +17,13 @@
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Search/Measure.h"
+#include "escalate/Support/Digest.h"
 #include "escalate/Support/FileIO.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -117,16 +121,36 @@ struct Log {
   std::unique_ptr<llvm::raw_fd_ostream> os;
   llvm::StringMap<Measure> measures;
   llvm::StringMap<double> gains;
+  /// Options whose measurement failed, with the message: left out of the
+  /// search and not measured again (remove the line to retry).
+  llvm::StringMap<std::string> failures;
 
   static std::string key(StringRef layer, const Option &o) {
     return (layer + "|" + o.describe()).str();
   }
 
+  /// Which fields of two log headers differ, for messages.
+  static std::string difference(const llvm::json::Object &found,
+                                const llvm::json::Object &expected) {
+    std::string out;
+    for (const auto &[name, value] : expected) {
+      const llvm::json::Value *other = found.get(name);
+      std::string a = other ? llvm::formatv("{0}", *other).str() : "none";
+      std::string b = llvm::formatv("{0}", value).str();
+      if (a != b)
+        out += (out.empty() ? "" : ", ") + name.str() + " " + a + " in the log, " +
+               b + " now";
+    }
+    return out;
+  }
+
   /// Reads what an earlier run measured; a log of a different search (model,
   /// samples, hardware) is refused rather than mixed in.
-  llvm::Error open(StringRef file, const llvm::json::Value &header) {
+  llvm::Error open(StringRef file, const llvm::json::Object &header) {
     path = file.str();
-    std::string expected = llvm::formatv("{0}", header).str();
+    std::string expected = llvm::formatv("{0}", llvm::json::Value(
+                                                    llvm::json::Object(header)))
+                               .str();
     if (auto buffer = llvm::MemoryBuffer::getFile(path)) {
       SmallVector<StringRef> lines;
       (*buffer)->getBuffer().split(lines, '\n', -1, false);
@@ -142,12 +166,14 @@ struct Log {
         }
         const llvm::json::Object *o = v->getAsObject();
         if (i == 0) {
-          if (!o || !o->get("search") ||
+          const llvm::json::Object *found = o ? o->getObject("search") : nullptr;
+          if (!found ||
               llvm::formatv("{0}", *o->get("search")).str() != expected)
             return llvm::createStringError(
                 path + " was written by a search of another model, "
-                       "calibration set, grid or hardware; remove it or "
-                       "give another --log");
+                       "calibration set, grid or hardware (" +
+                (found ? difference(*found, header) : "no header") +
+                "); remove it or give another --log");
           continue;
         }
         if (const llvm::json::Object *m = o ? o->getObject("measure") : nullptr)
@@ -157,6 +183,9 @@ struct Log {
         else if (const llvm::json::Object *g =
                      o ? o->getObject("gain") : nullptr)
           gains[*g->getString("layer")] = *g->getNumber("value");
+        else if (const llvm::json::Object *f =
+                     o ? o->getObject("failed") : nullptr)
+          failures[*f->getString("key")] = f->getString("message")->str();
       }
     }
     std::error_code ec;
@@ -167,7 +196,7 @@ struct Log {
       return llvm::createStringError("cannot write '" + path +
                                      "': " + ec.message());
     if (fresh)
-      write(llvm::json::Object{{"search", header}});
+      write(llvm::json::Object{{"search", llvm::json::Object(header)}});
     return llvm::Error::success();
   }
 
@@ -176,37 +205,106 @@ struct Log {
     *os << v << "\n";
     os->flush();
   }
+  void writeMeasure(StringRef key, const Measure &m) {
+    write(llvm::json::Object{{"measure",
+                              llvm::json::Object{{"key", key},
+                                                 {"cycles", m.cycles},
+                                                 {"energy_pj", m.energyPj},
+                                                 {"error", m.error}}}});
+  }
+  void writeFailure(StringRef key, StringRef message) {
+    write(llvm::json::Object{
+        {"failed", llvm::json::Object{{"key", key}, {"message", message}}}});
+  }
+  void writeGain(StringRef layer, StringRef probe, double value) {
+    write(llvm::json::Object{
+        {"gain", llvm::json::Object{
+                     {"layer", layer}, {"probe", probe}, {"value", value}}}});
+  }
 };
 
-llvm::json::Object pointJson(const Problem &p, const Config &c) {
-  return llvm::json::Object{{"cycles", totalCycles(p, c)},
-                            {"energy_pj", totalEnergyPj(p, c)},
-                            {"sqnr_db", predictedSqnr(p, c)}};
-}
+/// A layer option, by index.
+struct Task {
+  size_t layer, option;
+};
 
-llvm::json::Object resultJson(const ModelResult &r) {
-  llvm::json::Object o{{"cycles", r.cycles},
-                       {"energy_pj", r.energyPj},
-                       {"sqnr_db", r.sqnrDb},
-                       {"agreement", r.agreement}};
-  if (r.top1 >= 0)
-    o["top1"] = r.top1;
-  return o;
-}
-} // namespace
+/// What a search, its jobs and its job listing share: the options parsed,
+/// the model imported, its calibration samples and the log header that
+/// names them by content; after `prepareLayers`, the workbench and every
+/// layer's grid; after `openLog`, what was measured before.
+class Session {
+public:
+  Session(MLIRContext &ctx, const SearchOptions &o,
+          llvm::function_ref<void(const llvm::Twine &)> progress)
+      : ctx(ctx), o(o), progress(progress) {}
+  ~Session() {
+    if (!workDir.empty())
+      llvm::sys::fs::remove_directories(workDir);
+  }
 
-LogicalResult
-search::runSearch(MLIRContext &ctx, const SearchOptions &o,
-                  llvm::raw_ostream &table,
-                  llvm::function_ref<void(const llvm::Twine &)> progress) {
-  auto fail = [&](const llvm::Twine &msg) {
+  LogicalResult fail(const llvm::Twine &msg) {
     emitError(UnknownLoc::get(&ctx)) << msg.str();
     return failure();
-  };
-  llvm::Expected<Budget> budget = parseBudget(o.budget, o.labelsDir);
-  if (!budget)
-    return fail(llvm::toString(budget.takeError()));
+  }
+
+  /// Options, hardware and grids checked; the model imported and cleaned
+  /// up; the calibration samples loaded; the header computed.
+  LogicalResult load();
+  /// Calibrates, records the searchable layers and builds their grids.
+  LogicalResult prepareLayers();
+  LogicalResult openLog(StringRef path) {
+    if (llvm::Error e = log.open(path, header))
+      return fail(llvm::toString(std::move(e)));
+    return success();
+  }
+  /// "layer|option" to its indices; `flag` names where the key came from.
+  FailureOr<Task> lookup(StringRef key, StringRef flag);
+  /// The options still to measure (the baselines first), capped by
+  /// --max-evals; `logged` counts those the log holds.
+  FailureOr<std::vector<Task>> pendingMeasures(size_t &logged);
+  /// The option whose error probes a layer's gain: the median-error one of
+  /// those measured (the baseline if no other is).
+  size_t gainProbe(size_t layer) const;
+  /// Measures `tasks` on the worker threads, logging each as it finishes
+  /// (a failure is logged and left out of the search); the number done.
+  size_t measure(llvm::ArrayRef<Task> tasks);
+  /// The output gain of each layer by its probe option, on the worker
+  /// threads, logged as each finishes.
+  LogicalResult measureGains(llvm::ArrayRef<Task> probes);
+  /// Warns once about options that could not be measured; fails when one
+  /// of them is a layer's baseline.
+  LogicalResult reportFailures();
+
+  MLIRContext &ctx;
+  const SearchOptions &o;
+  llvm::function_ref<void(const llvm::Twine &)> progress;
+  Budget budget;
   Problem problem;
+  std::optional<hw::HwDesc> hw;
+  std::vector<double> grids[4];
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  OwningOpRef<ModuleOp> model;
+  std::vector<calib::Sample> samples;
+  llvm::json::Object header;
+  SmallString<128> workDir;
+  std::optional<Workbench> wb;
+  Log log;
+
+private:
+  std::unique_ptr<llvm::DefaultThreadPool> pool;
+  llvm::DefaultThreadPool &threads() {
+    if (!pool)
+      pool = std::make_unique<llvm::DefaultThreadPool>(
+          llvm::hardware_concurrency(o.jobs));
+    return *pool;
+  }
+};
+
+LogicalResult Session::load() {
+  llvm::Expected<Budget> parsed = parseBudget(o.budget, o.labelsDir);
+  if (!parsed)
+    return fail(llvm::toString(parsed.takeError()));
+  budget = *parsed;
   if (o.objective == "cycles")
     problem.objective = Objective::Cycles;
   else if (o.objective == "energy")
@@ -216,12 +314,12 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
   else
     return fail("--objective '" + o.objective +
                 "' is not cycles, energy or edp");
-  llvm::Expected<hw::HwDesc> hw =
+  llvm::Expected<hw::HwDesc> loaded =
       o.hw.empty() ? llvm::Expected<hw::HwDesc>(hw::defaultHwDesc())
                    : hw::loadHwDesc(o.hw);
-  if (!hw)
-    return fail(llvm::toString(hw.takeError()));
-  std::vector<double> grids[4];
+  if (!loaded)
+    return fail(llvm::toString(loaded.takeError()));
+  hw = std::move(*loaded);
   const char *gridFlags[] = {"grid-bases", "grid-sparsity", "grid-basis-bits",
                              "grid-coef-bits"};
   const std::string *gridTexts[] = {&o.gridBases, &o.gridSparsity,
@@ -245,51 +343,59 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                                   gridFlags[i], unsigned(bits), hw->name));
 
   // The model as escalate-compile sees it before decomposition.
-  auto file = llvm::MemoryBuffer::getFile(o.model, /*IsText=*/false);
-  if (!file)
-    return fail("cannot read '" + o.model + "': " + file.getError().message());
+  auto buffer = llvm::MemoryBuffer::getFile(o.model, /*IsText=*/false);
+  if (!buffer)
+    return fail("cannot read '" + o.model +
+                "': " + buffer.getError().message());
+  file = std::move(*buffer);
   ImportResult imported =
-      importOnnx((*file)->getBuffer(), o.model, ImportOptions(), &ctx);
+      importOnnx(file->getBuffer(), o.model, ImportOptions(), &ctx);
   if (!imported.module)
     return failure();
-  ModuleOp model = *imported.module;
+  model = std::move(imported.module);
   {
     PassManager pm(&ctx, ModuleOp::getOperationName());
     buildGraphOptPipeline(pm);
-    if (failed(pm.run(model)))
+    if (failed(pm.run(*model)))
       return failure();
   }
-  auto f = model.lookupSymbol<func::FuncOp>("main");
-  llvm::Expected<std::vector<calib::Sample>> samples =
+  auto f = model->lookupSymbol<func::FuncOp>("main");
+  llvm::Expected<std::vector<calib::Sample>> loadedSamples =
       calib::loadSamples(o.calibDir, f, o.calibSamples);
-  if (!samples)
-    return fail(llvm::toString(samples.takeError()));
-  size_t sampleCount = samples->size();
+  if (!loadedSamples)
+    return fail(llvm::toString(loadedSamples.takeError()));
+  samples = std::move(*loadedSamples);
 
-  SmallString<128> workDir;
+  // The inputs by content, so that a resumed search, and every worker of a
+  // distributed one, can show it measures the same thing.
+  Digest calib;
+  for (const calib::Sample &s : samples)
+    for (const Tensor &t : s)
+      calib.add(t);
+  header = llvm::json::Object{
+      {"model", llvm::sys::path::filename(o.model).str()},
+      {"model_xxh3", hexDigest(xxh3(file->getBuffer()))},
+      {"samples", int64_t(samples.size())},
+      {"calib_xxh3", hexDigest(calib.value())},
+      {"hw", hw->name},
+      {"hw_xxh3", hexDigest(xxh3(hw->canonicalJson))},
+      {"grid", llvm::json::Array{o.gridBases, o.gridSparsity, o.gridBasisBits,
+                                 o.gridCoefBits}}};
+  return success();
+}
+
+LogicalResult Session::prepareLayers() {
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("escalate-search", workDir))
     return fail("cannot create a work folder: " + ec.message());
-  auto cleanup = llvm::make_scope_exit(
-      [&] { llvm::sys::fs::remove_directories(workDir); });
   progress(llvm::formatv("calibrating and recording layers on {0} samples",
-                         sampleCount));
-  FailureOr<Workbench> wb = prepare(model, std::move(*samples), o.hw, workDir);
-  if (failed(wb))
+                         samples.size()));
+  FailureOr<Workbench> prepared = prepare(*model, samples, o.hw, workDir);
+  if (failed(prepared))
     return failure();
+  wb = std::move(*prepared);
   wb->calibDir = o.calibDir;
   wb->calibLimit = o.calibSamples;
-  if (!o.labelsDir.empty()) {
-    llvm::Expected<LabelledSet> set =
-        loadLabelled(model, o.labelsDir, o.labelSamples);
-    if (!set)
-      return fail(llvm::toString(set.takeError()));
-    wb->labelled = std::move(*set);
-    budget->floor = wb->labelled.floatTop1 - budget->value / 100;
-    progress(llvm::formatv("float top-1 {0:f2}% on {1} labelled images",
-                           100 * wb->labelled.floatTop1,
-                           wb->labelled.labels.size()));
-  }
   if (wb->layers.empty())
     return fail("the model has no decomposable convolution (group 1, kernel "
                 "larger than 1 x 1) to search");
@@ -320,37 +426,43 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
     layer.measures.resize(layer.options.size());
     problem.layers.push_back(std::move(layer));
   }
+  return success();
+}
 
-  Log log;
-  llvm::json::Object header{
-      {"model", llvm::sys::path::filename(o.model).str()},
-      {"model_bytes", int64_t((*file)->getBufferSize())},
-      {"samples", int64_t(sampleCount)},
-      {"hw", hw->name},
-      {"grid", llvm::json::Array{o.gridBases, o.gridSparsity, o.gridBasisBits,
-                                 o.gridCoefBits}}};
-  if (llvm::Error e = log.open(o.log.empty() ? o.output + ".log" : o.log,
-                               llvm::json::Value(std::move(header))))
-    return fail(llvm::toString(std::move(e)));
+FailureOr<Task> Session::lookup(StringRef key, StringRef flag) {
+  auto [name, option] = key.split('|');
+  for (size_t l = 0; l < problem.layers.size(); ++l) {
+    const Layer &layer = problem.layers[l];
+    if (layer.name != name)
+      continue;
+    for (size_t i = 0; i < layer.options.size(); ++i)
+      if (layer.options[i].describe() == option)
+        return Task{l, i};
+    return fail("--" + flag + " '" + key + "': '" + option +
+                "' is not an option of layer '" + name +
+                "' in this grid (options are written as " +
+                layer.options[layer.base].describe() + ")");
+  }
+  return fail("--" + flag + " '" + key + "': the model has no searchable "
+              "layer '" + name + "' (keys are LAYER|OPTION, as the log "
+              "writes them)");
+}
 
-  // Measurements: the baselines first, so a capped run can still search.
-  struct Task {
-    size_t layer, option;
-  };
+FailureOr<std::vector<Task>> Session::pendingMeasures(size_t &logged) {
   std::vector<Task> tasks;
-  size_t logged = 0;
+  logged = 0;
   for (bool bases : {true, false})
     for (size_t l = 0; l < problem.layers.size(); ++l) {
       Layer &layer = problem.layers[l];
-      for (size_t o = 0; o < layer.options.size(); ++o) {
-        if ((o == layer.base) != bases)
+      for (size_t i = 0; i < layer.options.size(); ++i) {
+        if ((i == layer.base) != bases)
           continue;
-        auto it = log.measures.find(Log::key(layer.name, layer.options[o]));
-        if (it != log.measures.end()) {
-          layer.measures[o] = it->second;
+        std::string key = Log::key(layer.name, layer.options[i]);
+        if (auto it = log.measures.find(key); it != log.measures.end()) {
+          layer.measures[i] = it->second;
           ++logged;
-        } else {
-          tasks.push_back({l, o});
+        } else if (!log.failures.count(key)) {
+          tasks.push_back({l, i});
         }
       }
     }
@@ -361,70 +473,65 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                                 unsigned(o.maxEvals), problem.layers.size()));
     tasks.resize(logged >= o.maxEvals ? 0 : o.maxEvals - logged);
   }
-  progress(llvm::formatv("{0} layers, {1} options measured before, {2} to "
-                         "measure",
-                         problem.layers.size(), logged, tasks.size()));
-  llvm::DefaultThreadPool pool(llvm::hardware_concurrency(o.jobs));
+  return tasks;
+}
+
+size_t Session::gainProbe(size_t l) const {
+  const Layer &layer = problem.layers[l];
+  std::vector<size_t> order;
+  for (size_t i = 0; i < layer.options.size(); ++i)
+    if (layer.measures[i] && i != layer.base)
+      order.push_back(i);
+  if (order.empty())
+    return layer.base;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return layer.measures[a]->error < layer.measures[b]->error;
+  });
+  return order[order.size() / 2];
+}
+
+size_t Session::measure(llvm::ArrayRef<Task> tasks) {
   std::mutex mutex;
-  std::string firstError;
   size_t done = 0;
   for (const Task &t : tasks)
-    pool.async([&, t] {
+    threads().async([&, t] {
       Layer &layer = problem.layers[t.layer];
       const Option &option = layer.options[t.option];
+      std::string key = Log::key(layer.name, option);
       llvm::Expected<Measure> m = measureOption(*wb, t.layer, option);
       std::lock_guard<std::mutex> lock(mutex);
-      if (!m) {
-        if (firstError.empty())
-          firstError = llvm::toString(m.takeError());
-        else
-          llvm::consumeError(m.takeError());
-        return;
+      if (m) {
+        layer.measures[t.option] = *m;
+        log.writeMeasure(key, *m);
+      } else {
+        std::string message = llvm::toString(m.takeError());
+        log.writeFailure(key, message);
+        log.failures[key] = message;
       }
-      layer.measures[t.option] = *m;
-      log.write(llvm::json::Object{
-          {"measure", llvm::json::Object{{"key", Log::key(layer.name, option)},
-                                         {"cycles", m->cycles},
-                                         {"energy_pj", m->energyPj},
-                                         {"error", m->error}}}});
       if (++done % 10 == 0 || done == tasks.size())
         progress(llvm::formatv("measured {0}/{1}", done, tasks.size()));
     });
-  pool.wait();
-  if (!firstError.empty())
-    return fail(firstError);
+  threads().wait();
+  return done;
+}
 
-  // Gains, in parallel too (the interpreter only reads the model): each
-  // layer's error under its median-error option, injected into the model.
-  for (size_t l = 0; l < problem.layers.size(); ++l) {
-    Layer &layer = problem.layers[l];
-    if (auto it = log.gains.find(layer.name); it != log.gains.end()) {
-      layer.gain = it->second;
-      continue;
-    }
-    pool.async([&, l] {
-      const Layer &layer = problem.layers[l];
-      std::vector<size_t> order;
-      for (size_t o = 0; o < layer.options.size(); ++o)
-        if (layer.measures[o] && o != layer.base)
-          order.push_back(o);
-      size_t probe = layer.base;
-      if (!order.empty()) {
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-          return layer.measures[a]->error < layer.measures[b]->error;
-        });
-        probe = order[order.size() / 2];
-      }
+LogicalResult Session::measureGains(llvm::ArrayRef<Task> probes) {
+  std::mutex mutex;
+  std::string firstError;
+  for (const Task &t : probes)
+    threads().async([&, t] {
+      const Layer &layer = problem.layers[t.layer];
+      const Option &probe = layer.options[t.option];
       std::vector<Tensor> pattern;
       llvm::Expected<Measure> m =
-          measureOption(*wb, l, layer.options[probe], &pattern);
+          measureOption(*wb, t.layer, probe, &pattern);
       FailureOr<double> g = failure();
       if (m) {
         for (size_t s = 0; s < pattern.size(); ++s)
-          for (auto [p, ref] :
-               llvm::zip(pattern[s].f32(), wb->layers[l].outputs[s].f32()))
+          for (auto [p, ref] : llvm::zip(
+                   pattern[s].f32(), wb->layers[t.layer].outputs[s].f32()))
             p -= ref;
-        g = measureGain(model, *wb, l, pattern);
+        g = measureGain(*model, *wb, t.layer, pattern);
       }
       std::lock_guard<std::mutex> lock(mutex);
       if (!m || failed(g)) {
@@ -433,17 +540,150 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                         : "failed: " + llvm::toString(m.takeError()));
         return;
       }
-      problem.layers[l].gain = *g;
-      log.write(llvm::json::Object{
-          {"gain",
-           llvm::json::Object{{"layer", layer.name},
-                              {"probe", layer.options[probe].describe()},
-                              {"value", *g}}}});
+      problem.layers[t.layer].gain = *g;
+      log.writeGain(layer.name, probe.describe(), *g);
     });
-  }
-  pool.wait();
+  threads().wait();
   if (!firstError.empty())
     return fail(firstError);
+  return success();
+}
+
+LogicalResult Session::reportFailures() {
+  if (log.failures.empty())
+    return success();
+  for (const Layer &layer : problem.layers) {
+    std::string key = Log::key(layer.name, layer.options[layer.base]);
+    if (auto it = log.failures.find(key); it != log.failures.end())
+      return fail("the baseline option of layer '" + layer.name +
+                  "' could not be measured: " + it->second);
+  }
+  std::vector<std::string> keys;
+  for (const auto &entry : log.failures)
+    keys.push_back(entry.getKey().str());
+  llvm::sort(keys);
+  emitWarning(UnknownLoc::get(&ctx))
+      << keys.size()
+      << " layer option(s) could not be measured and are left out of the "
+         "search (the log holds each message; remove those lines to retry); "
+         "the first, "
+      << keys.front() << ": " << log.failures.lookup(keys.front());
+  return success();
+}
+
+llvm::json::Object pointJson(const Problem &p, const Config &c) {
+  return llvm::json::Object{{"cycles", totalCycles(p, c)},
+                            {"energy_pj", totalEnergyPj(p, c)},
+                            {"sqnr_db", predictedSqnr(p, c)}};
+}
+
+llvm::json::Object resultJson(const ModelResult &r) {
+  llvm::json::Object o{{"cycles", r.cycles},
+                       {"energy_pj", r.energyPj},
+                       {"sqnr_db", r.sqnrDb},
+                       {"agreement", r.agreement}};
+  if (r.top1 >= 0)
+    o["top1"] = r.top1;
+  return o;
+}
+
+/// The distributed executor's jobs: the given layer options measured, or
+/// the given layers' gains by the given probes, appended to the log; no
+/// search. What the log already holds is not measured again.
+LogicalResult runJobs(Session &s) {
+  const SearchOptions &o = s.o;
+  if (o.log.empty())
+    return s.fail("--measure and --gain append to a log: give --log FILE");
+  if (failed(s.load()) || failed(s.prepareLayers()) ||
+      failed(s.openLog(o.log)))
+    return failure();
+  std::vector<Task> tasks, probes;
+  llvm::StringSet<> seen;
+  for (const std::string &key : o.measureKeys) {
+    FailureOr<Task> t = s.lookup(key, "measure");
+    if (failed(t))
+      return failure();
+    if (seen.insert(key).second && !s.log.measures.count(key) &&
+        !s.log.failures.count(key))
+      tasks.push_back(*t);
+  }
+  for (const std::string &key : o.gainKeys) {
+    FailureOr<Task> t = s.lookup(key, "gain");
+    if (failed(t))
+      return failure();
+    StringRef layer = s.problem.layers[t->layer].name;
+    if (seen.insert(layer).second && !s.log.gains.count(layer))
+      probes.push_back(*t);
+  }
+  s.progress(llvm::formatv("{0} options and {1} gains to measure",
+                           tasks.size(), probes.size()));
+  s.measure(tasks);
+  return s.measureGains(probes);
+}
+
+} // namespace
+
+LogicalResult
+search::runSearch(MLIRContext &ctx, const SearchOptions &o,
+                  llvm::raw_ostream &table,
+                  llvm::function_ref<void(const llvm::Twine &)> progress) {
+  Session s(ctx, o, progress);
+  if (!o.measureKeys.empty() || !o.gainKeys.empty())
+    return runJobs(s);
+  if (o.output.empty())
+    return s.fail("no output: give -o best.json");
+  if (failed(s.load()) || failed(s.prepareLayers()))
+    return failure();
+  ModuleOp model = *s.model;
+  std::optional<Workbench> &wb = s.wb;
+  Problem &problem = s.problem;
+  Budget &budget = s.budget;
+  SmallString<128> &workDir = s.workDir;
+  auto fail = [&](const llvm::Twine &msg) { return s.fail(msg); };
+  if (!o.labelsDir.empty()) {
+    llvm::Expected<LabelledSet> set =
+        loadLabelled(model, o.labelsDir, o.labelSamples);
+    if (!set)
+      return fail(llvm::toString(set.takeError()));
+    wb->labelled = std::move(*set);
+    budget.floor = wb->labelled.floatTop1 - budget.value / 100;
+    progress(llvm::formatv("float top-1 {0:f2}% on {1} labelled images",
+                           100 * wb->labelled.floatTop1,
+                           wb->labelled.labels.size()));
+  }
+  if (failed(s.openLog(o.log.empty() ? o.output + ".log" : o.log)))
+    return failure();
+
+  // Measurements: the baselines first, so a capped run can still search.
+  size_t logged = 0;
+  FailureOr<std::vector<Task>> tasks = s.pendingMeasures(logged);
+  if (failed(tasks))
+    return failure();
+  size_t failedBefore = s.log.failures.size();
+  progress(llvm::formatv("{0} layers, {1} options measured before{2}, {3} to "
+                         "measure",
+                         problem.layers.size(), logged,
+                         failedBefore ? llvm::formatv(" ({0} failed)",
+                                                      failedBefore)
+                                            .str()
+                                      : std::string(),
+                         tasks->size()));
+  size_t done = s.measure(*tasks);
+  if (failed(s.reportFailures()))
+    return failure();
+
+  // Gains, in parallel too (the interpreter only reads the model): each
+  // layer's error under its median-error option, injected into the model.
+  std::vector<Task> probes;
+  for (size_t l = 0; l < problem.layers.size(); ++l) {
+    if (auto it = s.log.gains.find(problem.layers[l].name);
+        it != s.log.gains.end())
+      problem.layers[l].gain = it->second;
+    else
+      probes.push_back({l, s.gainProbe(l)});
+  }
+  if (failed(s.measureGains(probes)))
+    return failure();
 
   // The quantized baseline, end to end: its noise, and the cost of
   // everything the search does not change.
@@ -465,23 +705,23 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
   problem.baseNoise = baseline->noise;
   problem.fixedCycles = baseline->cycles - totalCycles(problem, base);
   problem.fixedEnergyPj = baseline->energyPj - totalEnergyPj(problem, base);
-  if (!budget->met(*baseline))
+  if (!budget.met(*baseline))
     return fail("the baseline (every layer at its most accurate option) "
                 "already misses the budget: " +
                 llvm::formatv("{0:f2} dB, agreement {1:f3}, top-1 {2:f4}",
                               baseline->sqnrDb, baseline->agreement,
                               baseline->top1) +
-                " against " + budget->describe());
+                " against " + budget.describe());
 
   // Search at a predicted-SQNR target and verify the result compiled;
   // bisect the target between a failing one and one that verifies (the
   // baseline's SQNR always does). The prediction assumes layer errors add
   // up independently, so the measured SQNR decides, not the predicted one.
   std::vector<Point> visited;
-  bool bySqnr = budget->kind == Budget::Sqnr;
-  double lo = bySqnr ? budget->value - 10 : baseline->sqnrDb - 25;
+  bool bySqnr = budget.kind == Budget::Sqnr;
+  double lo = bySqnr ? budget.value - 10 : baseline->sqnrDb - 25;
   double hi = baseline->sqnrDb;
-  double target = bySqnr ? budget->value : (lo + hi) / 2;
+  double target = bySqnr ? budget.value : (lo + hi) / 2;
   struct Outcome {
     Config config;
     std::string method;
@@ -515,7 +755,7 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
         r->top1 >= 0 ? llvm::formatv(", top-1 {0:f4}", r->top1).str()
                      : std::string(),
         cost(problem, chosen), changes.empty() ? " the baseline" : changes));
-    bool ok = budget->met(*r);
+    bool ok = budget.met(*r);
     if (ok && (!best || cost(problem, chosen) <= cost(problem, best->config)))
       best =
           Outcome{chosen, annealWins ? "anneal" : "greedy", target, *r, g, a};
@@ -623,5 +863,46 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
       best->method, cost(problem, best->greedyConfig),
       cost(problem, best->annealConfig),
       uint64_t(totalCycles(problem, best->config)), uint64_t(final->cycles));
+  return success();
+}
+
+LogicalResult
+search::listJobs(MLIRContext &ctx, const SearchOptions &o, Listing what,
+                 llvm::raw_ostream &os,
+                 llvm::function_ref<void(const llvm::Twine &)> progress) {
+  Session s(ctx, o, progress);
+  if (failed(s.load()))
+    return failure();
+  auto line = [&](StringRef kind, llvm::json::Value v) {
+    os << llvm::json::Value(llvm::json::Object{{kind, std::move(v)}}) << "\n";
+  };
+  if (what == Listing::Inputs) {
+    line("search", llvm::json::Object(s.header));
+    return success();
+  }
+  if (o.output.empty() && o.log.empty())
+    return s.fail("--list-jobs reads the log: give --log FILE or -o");
+  if (failed(s.prepareLayers()) ||
+      failed(s.openLog(o.log.empty() ? o.output + ".log" : o.log)))
+    return failure();
+  line("search", llvm::json::Object(s.header));
+  size_t logged = 0;
+  FailureOr<std::vector<Task>> tasks = s.pendingMeasures(logged);
+  if (failed(tasks))
+    return failure();
+  for (const Task &t : *tasks) {
+    const Layer &layer = s.problem.layers[t.layer];
+    line("measure", Log::key(layer.name, layer.options[t.option]));
+  }
+  // A layer's gain probe is chosen from all its measurements.
+  if (!tasks->empty())
+    return success();
+  if (failed(s.reportFailures()))
+    return failure();
+  for (size_t l = 0; l < s.problem.layers.size(); ++l) {
+    const Layer &layer = s.problem.layers[l];
+    if (!s.log.gains.count(layer.name))
+      line("gain", Log::key(layer.name, layer.options[s.gainProbe(l)]));
+  }
   return success();
 }

@@ -3,7 +3,9 @@
 // escalate-search MODEL.onnx --calib DIR --objective cycles|energy|edp
 //     --budget sqnr:30dB|agreement:0.99 -o best.json
 //
-// Flags only: the search itself is search::runSearch (lib/Search/Driver.cpp).
+// Flags only: the search itself is search::runSearch (lib/Search/Driver.cpp);
+// --measure, --gain, --list-jobs and --print-inputs are the jobs and the
+// listing escalate.distributed runs a search with (docs/distributed.md).
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Driver/Driver.h"
@@ -12,7 +14,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
@@ -24,7 +29,7 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string> outputPath("o", cl::desc("Configuration to write"),
                                        cl::value_desc("best.json"),
-                                       cl::Required, cl::cat(category));
+                                       cl::cat(category));
 static cl::opt<std::string> calibDir("calib",
                                      cl::desc("Calibration inputs (as for "
                                               "escalate-compile --calib)"),
@@ -91,8 +96,112 @@ static cl::opt<unsigned>
     annealIterations("anneal-iterations", cl::desc("Simulated annealing steps"),
                      cl::init(search::SearchOptions().annealIterations),
                      cl::cat(category));
+static cl::list<std::string>
+    measureKeys("measure",
+                cl::desc("A job, not a search: measure this layer option "
+                         "(LAYER|OPTION as the log writes it; repeatable) and "
+                         "append it to --log"),
+                cl::value_desc("key"), cl::cat(category));
+static cl::list<std::string>
+    gainKeys("gain",
+             cl::desc("A job, not a search: measure this layer's output gain "
+                      "with the probe option LAYER|OPTION (repeatable) and "
+                      "append it to --log"),
+             cl::value_desc("key"), cl::cat(category));
+static cl::opt<bool>
+    listJobs("list-jobs",
+             cl::desc("Print the log header and the jobs still missing from "
+                      "the log (JSON lines) instead of searching"),
+             cl::cat(category));
+static cl::opt<bool>
+    printInputs("print-inputs",
+                cl::desc("Print the log header (content digests of the "
+                         "model, calibration samples and hardware) and stop"),
+                cl::cat(category));
+static cl::opt<std::string>
+    executor("executor",
+             cl::desc("Where layer options are measured: 'threads' (here, "
+                      "on -j threads) or 'dask' (a Dask cluster, through "
+                      "python -m escalate.distributed; with --local, "
+                      "--scheduler or --scheduler-file)"),
+             cl::init("threads"), cl::cat(category));
+static cl::opt<unsigned>
+    localWorkers("local",
+                 cl::desc("--executor dask: a LocalCluster of N workers"),
+                 cl::value_desc("N"), cl::cat(category));
+static cl::opt<std::string>
+    scheduler("scheduler",
+              cl::desc("--executor dask: a running scheduler"),
+              cl::value_desc("tcp://host:8786"), cl::cat(category));
+static cl::opt<std::string>
+    schedulerFile("scheduler-file",
+                  cl::desc("--executor dask: the file dask-scheduler "
+                           "--scheduler-file wrote"),
+                  cl::value_desc("file"), cl::cat(category));
+static cl::opt<unsigned> batch("batch",
+                               cl::desc("--executor dask: layer options per "
+                                        "job"),
+                               cl::init(8), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                            cl::cat(category));
+
+/// The same search with its measurements on a Dask cluster: python -m
+/// escalate.distributed search, given every option as parsed here.
+static int runOnDask(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&runOnDask));
+  SmallString<256> package(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(package, "..", "python");
+  std::string pythonPath = package.str().str();
+  if (const char *old = std::getenv("PYTHONPATH"))
+    pythonPath += ":" + std::string(old);
+  ::setenv("PYTHONPATH", pythonPath.c_str(), 1);
+  const char *python = std::getenv("ESCALATE_PYTHON");
+  std::string interpreter = python ? python : "/usr/bin/python3";
+
+  std::vector<std::string> args = {interpreter, "-m", "escalate.distributed",
+                                   "search", modelPath, "-o", outputPath,
+                                   "-j", std::to_string(jobs)};
+  auto add = [&](StringRef flag, const Twine &value) {
+    args.push_back(("--" + flag).str());
+    args.push_back(value.str());
+  };
+  add("calib", calibDir);
+  add("calib-samples", Twine(calibSamples));
+  add("objective", objectiveName);
+  add("budget", budgetSpec);
+  add("label-samples", Twine(labelSamples));
+  add("max-evals", Twine(maxEvals));
+  add("grid-bases", gridBases);
+  add("grid-sparsity", gridSparsity);
+  add("grid-basis-bits", gridBasisBits);
+  add("grid-coef-bits", gridCoefBits);
+  add("anneal-iterations", Twine(annealIterations));
+  add("batch", Twine(batch));
+  for (auto [flag, value] :
+       {std::pair<StringRef, const std::string *>{"hw", &hwPath},
+        {"labels", &labelsDir},
+        {"log", &logPath},
+        {"pareto", &paretoPath},
+        {"scheduler", &scheduler},
+        {"scheduler-file", &schedulerFile}})
+    if (!value->empty())
+      add(flag, *value);
+  if (localWorkers.getNumOccurrences())
+    add("local", Twine(localWorkers));
+  if (quiet)
+    args.push_back("--quiet");
+  SmallVector<StringRef> refs(args.begin(), args.end());
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(interpreter, refs, std::nullopt, {},
+                                         0, 0, &error);
+  if (status < 0) {
+    llvm::WithColor::error(llvm::errs(), "escalate-search")
+        << "cannot run " << interpreter << ": " << error << "\n";
+    return 1;
+  }
+  return status;
+}
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -100,6 +209,29 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "ESCALATE hardware-aware search: per-layer bases, sparsity and widths\n");
+  bool dask = executor == "dask";
+  if (executor != "threads" && !dask) {
+    llvm::WithColor::error(llvm::errs(), "escalate-search")
+        << "--executor '" << executor << "' is not threads or dask\n";
+    return 1;
+  }
+  for (const cl::Option *flag :
+       std::initializer_list<const cl::Option *>{&localWorkers, &scheduler,
+                                                 &schedulerFile, &batch})
+    if (flag->getNumOccurrences() && !dask) {
+      llvm::WithColor::error(llvm::errs(), "escalate-search")
+          << "--" << flag->ArgStr << " is an option of --executor dask\n";
+      return 1;
+    }
+  if (dask && (!measureKeys.empty() || !gainKeys.empty() || listJobs ||
+               printInputs)) {
+    llvm::WithColor::error(llvm::errs(), "escalate-search")
+        << "--executor dask runs a search, not a job or a listing\n";
+    return 1;
+  }
+  if (dask)
+    return runOnDask(argv[0]);
+
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext ctx(registry);
@@ -128,9 +260,16 @@ int main(int argc, char **argv) {
   o.gridBasisBits = gridBasisBits;
   o.gridCoefBits = gridCoefBits;
   o.annealIterations = annealIterations;
-  return failed(
-      search::runSearch(ctx, o, llvm::outs(), [](const llvm::Twine &msg) {
-        if (!quiet)
-          llvm::errs() << "escalate-search: " << msg << "\n";
-      }));
+  o.measureKeys = measureKeys;
+  o.gainKeys = gainKeys;
+  auto progress = [](const llvm::Twine &msg) {
+    if (!quiet)
+      llvm::errs() << "escalate-search: " << msg << "\n";
+  };
+  if (listJobs || printInputs)
+    return failed(search::listJobs(ctx, o,
+                                   printInputs ? search::Listing::Inputs
+                                               : search::Listing::Jobs,
+                                   llvm::outs(), progress));
+  return failed(search::runSearch(ctx, o, llvm::outs(), progress));
 }

@@ -7,6 +7,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
+#include <vector>
 
 namespace escalate::search {
 
@@ -21,16 +22,38 @@ struct SearchOptions {
               gridBasisBits = "8", gridCoefBits = "4,8";
   unsigned calibSamples = 0, labelSamples = 0, maxEvals = 0, jobs = 0;
   unsigned annealIterations = 20000;
+  /// Jobs instead of a search (what escalate.distributed runs on its
+  /// workers, docs/distributed.md): measure these "LAYER|OPTION" keys, or
+  /// the gains of these layers by these probe options, appending the log
+  /// lines to `log`.
+  std::vector<std::string> measureKeys, gainKeys;
 };
 
-/// Runs the search: measures each layer option (resuming from the log),
-/// optimises, verifies the winner end to end and writes `output` (and the
-/// Pareto plot). Errors are emitted as diagnostics on `ctx`; `progress`
+/// Runs the search: measures each layer option (resuming from the log; an
+/// option that fails is logged and left out), optimises, verifies the
+/// winner end to end and writes `output` (and the Pareto plot). With
+/// measureKeys or gainKeys, runs just those jobs. Errors are emitted as diagnostics on `ctx`; `progress`
 /// gets one line per step; the closing table goes to `table`.
 mlir::LogicalResult
 runSearch(mlir::MLIRContext &ctx, const SearchOptions &options,
           llvm::raw_ostream &table,
           llvm::function_ref<void(const llvm::Twine &)> progress);
+
+/// What `listJobs` prints, as JSON lines.
+enum class Listing {
+  /// The log header alone: the content digests of the model, the
+  /// calibration samples and the hardware, and the grid.
+  Inputs,
+  /// The header, then the jobs still missing from the log: {"measure":
+  /// KEY} for each option to measure (capped by maxEvals) while any is
+  /// left, else {"gain": KEY} for each layer without a gain, KEY naming
+  /// the probe option.
+  Jobs,
+};
+mlir::LogicalResult
+listJobs(mlir::MLIRContext &ctx, const SearchOptions &options, Listing what,
+         llvm::raw_ostream &os,
+         llvm::function_ref<void(const llvm::Twine &)> progress);
 
 } // namespace escalate::search
 
