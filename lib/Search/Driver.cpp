@@ -29,6 +29,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
+#include <istream>
 #include <mutex>
 
 using namespace mlir;
@@ -118,7 +119,9 @@ llvm::Expected<Budget> parseBudget(StringRef spec, StringRef labelsDir) {
 struct Log {
   std::string path;
   std::mutex mutex;
-  std::unique_ptr<llvm::raw_fd_ostream> os;
+  std::unique_ptr<llvm::raw_fd_ostream> fileStream;
+  /// Where lines go: the file, or a pipe (--serve).
+  llvm::raw_ostream *os = nullptr;
   llvm::StringMap<Measure> measures;
   llvm::StringMap<double> gains;
   /// Options whose measurement failed, with the message: left out of the
@@ -190,11 +193,12 @@ struct Log {
     }
     std::error_code ec;
     bool fresh = !llvm::sys::fs::exists(path);
-    os = std::make_unique<llvm::raw_fd_ostream>(path, ec,
-                                                llvm::sys::fs::OF_Append);
+    fileStream = std::make_unique<llvm::raw_fd_ostream>(
+        path, ec, llvm::sys::fs::OF_Append);
     if (ec)
       return llvm::createStringError("cannot write '" + path +
                                      "': " + ec.message());
+    os = fileStream.get();
     if (fresh)
       write(llvm::json::Object{{"search", llvm::json::Object(header)}});
     return llvm::Error::success();
@@ -258,7 +262,7 @@ public:
     return success();
   }
   /// "layer|option" to its indices; `flag` names where the key came from.
-  FailureOr<Task> lookup(StringRef key, StringRef flag);
+  llvm::Expected<Task> lookup(StringRef key, StringRef flag) const;
   /// The options still to measure (the baselines first), capped by
   /// --max-evals; `logged` counts those the log holds.
   FailureOr<std::vector<Task>> pendingMeasures(size_t &logged);
@@ -269,8 +273,8 @@ public:
   /// (a failure is logged and left out of the search); the number done.
   size_t measure(llvm::ArrayRef<Task> tasks);
   /// The output gain of each layer by its probe option, on the worker
-  /// threads, logged as each finishes.
-  LogicalResult measureGains(llvm::ArrayRef<Task> probes);
+  /// threads, logged as each finishes; the first failure's reason.
+  llvm::Error measureGains(llvm::ArrayRef<Task> probes);
   /// Warns once about options that could not be measured; fails when one
   /// of them is a layer's baseline.
   LogicalResult reportFailures();
@@ -284,6 +288,7 @@ public:
   std::vector<double> grids[4];
   std::unique_ptr<llvm::MemoryBuffer> file;
   OwningOpRef<ModuleOp> model;
+  /// Loaded by `load`, moved into the workbench by `prepareLayers`.
   std::vector<calib::Sample> samples;
   llvm::json::Object header;
   SmallString<128> workDir;
@@ -390,7 +395,8 @@ LogicalResult Session::prepareLayers() {
     return fail("cannot create a work folder: " + ec.message());
   progress(llvm::formatv("calibrating and recording layers on {0} samples",
                          samples.size()));
-  FailureOr<Workbench> prepared = prepare(*model, samples, o.hw, workDir);
+  FailureOr<Workbench> prepared =
+      prepare(*model, std::move(samples), o.hw, workDir);
   if (failed(prepared))
     return failure();
   wb = std::move(*prepared);
@@ -429,7 +435,7 @@ LogicalResult Session::prepareLayers() {
   return success();
 }
 
-FailureOr<Task> Session::lookup(StringRef key, StringRef flag) {
+llvm::Expected<Task> Session::lookup(StringRef key, StringRef flag) const {
   auto [name, option] = key.split('|');
   for (size_t l = 0; l < problem.layers.size(); ++l) {
     const Layer &layer = problem.layers[l];
@@ -438,14 +444,14 @@ FailureOr<Task> Session::lookup(StringRef key, StringRef flag) {
     for (size_t i = 0; i < layer.options.size(); ++i)
       if (layer.options[i].describe() == option)
         return Task{l, i};
-    return fail("--" + flag + " '" + key + "': '" + option +
-                "' is not an option of layer '" + name +
-                "' in this grid (options are written as " +
-                layer.options[layer.base].describe() + ")");
+    return llvm::createStringError("--" + flag + " '" + key + "': '" + option +
+                                   "' is not an option of layer '" + name +
+                                   "' in this grid (options are written as " +
+                                   layer.options[layer.base].describe() + ")");
   }
-  return fail("--" + flag + " '" + key + "': the model has no searchable "
-              "layer '" + name + "' (keys are LAYER|OPTION, as the log "
-              "writes them)");
+  return llvm::createStringError(
+      "--" + flag + " '" + key + "': the model has no searchable layer '" +
+      name + "' (keys are LAYER|OPTION, as the log writes them)");
 }
 
 FailureOr<std::vector<Task>> Session::pendingMeasures(size_t &logged) {
@@ -515,7 +521,7 @@ size_t Session::measure(llvm::ArrayRef<Task> tasks) {
   return done;
 }
 
-LogicalResult Session::measureGains(llvm::ArrayRef<Task> probes) {
+llvm::Error Session::measureGains(llvm::ArrayRef<Task> probes) {
   std::mutex mutex;
   std::string firstError;
   for (const Task &t : probes)
@@ -545,8 +551,8 @@ LogicalResult Session::measureGains(llvm::ArrayRef<Task> probes) {
     });
   threads().wait();
   if (!firstError.empty())
-    return fail(firstError);
-  return success();
+    return llvm::createStringError(firstError);
+  return llvm::Error::success();
 }
 
 LogicalResult Session::reportFailures() {
@@ -587,6 +593,32 @@ llvm::json::Object resultJson(const ModelResult &r) {
   return o;
 }
 
+/// The jobs in `measureKeys` and `gainKeys` that `s.log` does not hold yet:
+/// options to measure and gain probes. `done` holds what was done before
+/// (layer options and gain layers, by key) and gains what these add.
+llvm::Expected<std::pair<std::vector<Task>, std::vector<Task>>>
+selectJobs(const Session &s, llvm::ArrayRef<std::string> measureKeys,
+           llvm::ArrayRef<std::string> gainKeys, llvm::StringSet<> &done) {
+  std::vector<Task> tasks, probes;
+  for (const std::string &key : measureKeys) {
+    llvm::Expected<Task> t = s.lookup(key, "measure");
+    if (!t)
+      return t.takeError();
+    if (done.insert(key).second && !s.log.measures.count(key) &&
+        !s.log.failures.count(key))
+      tasks.push_back(*t);
+  }
+  for (const std::string &key : gainKeys) {
+    llvm::Expected<Task> t = s.lookup(key, "gain");
+    if (!t)
+      return t.takeError();
+    StringRef layer = s.problem.layers[t->layer].name;
+    if (done.insert(layer).second && !s.log.gains.count(layer))
+      probes.push_back(*t);
+  }
+  return std::make_pair(std::move(tasks), std::move(probes));
+}
+
 /// The distributed executor's jobs: the given layer options measured, or
 /// the given layers' gains by the given probes, appended to the log; no
 /// search. What the log already holds is not measured again.
@@ -597,28 +629,16 @@ LogicalResult runJobs(Session &s) {
   if (failed(s.load()) || failed(s.prepareLayers()) ||
       failed(s.openLog(o.log)))
     return failure();
-  std::vector<Task> tasks, probes;
-  llvm::StringSet<> seen;
-  for (const std::string &key : o.measureKeys) {
-    FailureOr<Task> t = s.lookup(key, "measure");
-    if (failed(t))
-      return failure();
-    if (seen.insert(key).second && !s.log.measures.count(key) &&
-        !s.log.failures.count(key))
-      tasks.push_back(*t);
-  }
-  for (const std::string &key : o.gainKeys) {
-    FailureOr<Task> t = s.lookup(key, "gain");
-    if (failed(t))
-      return failure();
-    StringRef layer = s.problem.layers[t->layer].name;
-    if (seen.insert(layer).second && !s.log.gains.count(layer))
-      probes.push_back(*t);
-  }
+  llvm::StringSet<> done;
+  auto jobs = selectJobs(s, o.measureKeys, o.gainKeys, done);
+  if (!jobs)
+    return s.fail(llvm::toString(jobs.takeError()));
   s.progress(llvm::formatv("{0} options and {1} gains to measure",
-                           tasks.size(), probes.size()));
-  s.measure(tasks);
-  return s.measureGains(probes);
+                           jobs->first.size(), jobs->second.size()));
+  s.measure(jobs->first);
+  if (llvm::Error e = s.measureGains(jobs->second))
+    return s.fail(llvm::toString(std::move(e)));
+  return success();
 }
 
 } // namespace
@@ -682,8 +702,8 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
     else
       probes.push_back({l, s.gainProbe(l)});
   }
-  if (failed(s.measureGains(probes)))
-    return failure();
+  if (llvm::Error e = s.measureGains(probes))
+    return fail(llvm::toString(std::move(e)));
 
   // The quantized baseline, end to end: its noise, and the cost of
   // everything the search does not change.
@@ -903,6 +923,49 @@ search::listJobs(MLIRContext &ctx, const SearchOptions &o, Listing what,
     const Layer &layer = s.problem.layers[l];
     if (!s.log.gains.count(layer.name))
       line("gain", Log::key(layer.name, layer.options[s.gainProbe(l)]));
+  }
+  return success();
+}
+
+LogicalResult
+search::serveJobs(MLIRContext &ctx, const SearchOptions &o, std::istream &in,
+                  llvm::raw_ostream &out,
+                  llvm::function_ref<void(const llvm::Twine &)> progress) {
+  Session s(ctx, o, progress);
+  if (failed(s.load()) || failed(s.prepareLayers()))
+    return failure();
+  s.log.os = &out;
+  s.log.write(llvm::json::Object{{"search", llvm::json::Object(s.header)}});
+  llvm::StringSet<> done;
+  std::string request;
+  while (std::getline(in, request)) {
+    std::vector<std::string> keys[2];
+    std::string error;
+    llvm::Expected<llvm::json::Value> v = parseJson(request);
+    const llvm::json::Object *o = v ? v->getAsObject() : nullptr;
+    if (!v)
+      error = "a request is not JSON: " + llvm::toString(v.takeError());
+    const char *kinds[] = {"measure", "gain"};
+    for (auto [i, kind] : llvm::enumerate(kinds))
+      if (const llvm::json::Array *list = o ? o->getArray(kind) : nullptr)
+        for (const llvm::json::Value &key : *list)
+          if (std::optional<StringRef> text = key.getAsString())
+            keys[i].push_back(text->str());
+    if (error.empty() && keys[0].empty() && keys[1].empty())
+      error = "a request is {\"measure\": [KEY...]} or {\"gain\": [KEY...]}";
+    if (error.empty()) {
+      auto jobs = selectJobs(s, keys[0], keys[1], done);
+      if (!jobs) {
+        error = llvm::toString(jobs.takeError());
+      } else {
+        s.measure(jobs->first);
+        if (llvm::Error e = s.measureGains(jobs->second))
+          error = llvm::toString(std::move(e));
+      }
+    }
+    if (!error.empty())
+      s.log.write(llvm::json::Object{{"error", error}});
+    s.log.write(llvm::json::Object{{"done", true}});
   }
   return success();
 }

@@ -13,7 +13,8 @@
 A search is split into the jobs escalate-search runs by itself
 (`--measure KEY`: compile one layer option alone, simulate it, run it on
 the layer's recorded inputs; `--gain KEY`: one layer's output gain), whose
-output is the lines of the search log. The coordinator asks
+output is the lines of the search log; each worker keeps one
+`escalate-search --serve` process per search and feeds it its jobs. The coordinator asks
 `escalate-search --list-jobs` what the log lacks, submits those jobs in
 batches, appends every finished batch to the log, and finally runs
 escalate-search itself, which finds every measurement in the log and only
@@ -42,6 +43,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from . import CompileError, EscalateError, InputError, _bindir
@@ -124,43 +126,86 @@ def _difference(found, expected):
         for k, v in there.items() if here.get(k) != v) or "headers differ"
 
 
-# The header this worker process computed for each argument list: the
-# inputs are digested once per worker, not once per job.
-_headers = {}
+class _Server:
+    """`escalate-search ARGS --serve` kept running on a worker: the model
+    is imported and its layers recorded once per worker, not per job."""
+
+    def __init__(self, args):
+        self.args = args
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        try:
+            self.process = subprocess.Popen(
+                [_tool("escalate-search")] + args +
+                ["--serve", "-j", "1", "--quiet"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=self.stderr, text=True, preexec_fn=_die_with_worker)
+        except OSError as e:
+            raise JobError(_worker(), "cannot run escalate-search: %s"
+                           % e.strerror)
+        self.header = self._line()
+
+    def _line(self):
+        line = self.process.stdout.readline()
+        if not line:
+            # The tool stopped: its own message says why.
+            self.process.wait()
+            self.stderr.seek(0)
+            lines = [l for l in self.stderr.read().splitlines() if l.strip()]
+            raise JobError(_worker(), "\n".join(lines[-5:]) or
+                           "escalate-search --serve stopped with exit code "
+                           "%d" % self.process.returncode)
+        return line.rstrip("\n")
+
+    def run(self, kind, keys):
+        """The log lines of these jobs."""
+        self.process.stdin.write(json.dumps({kind: keys}) + "\n")
+        self.process.stdin.flush()
+        lines, error = [], None
+        while True:
+            line = self._line()
+            reply = json.loads(line)
+            if "done" in reply:
+                break
+            if "error" in reply:
+                error = reply["error"]
+            else:
+                lines.append(line)
+        if error is not None:
+            raise JobError(_worker(), error)
+        return lines
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait()
+        self.stderr.close()
 
 
-def _check_inputs(args, header):
-    key = json.dumps(args)
-    if key not in _headers:
-        r = _run([_tool("escalate-search")] + args +
-                 ["--print-inputs", "--quiet"])
-        if r.returncode:
-            raise JobError(_worker(), _message(r))
-        _headers[key] = r.stdout.strip()
-    if _headers[key] != header:
-        raise InputsDiffer(_worker(), _difference(_headers[key], header))
+# Each worker thread's server: one per thread, so that a worker with
+# several threads runs jobs side by side, and one at a time, so that a
+# long-lived worker holds one search's model, not every one's.
+_local = threading.local()
 
 
 def search_job(args, header, kind, keys):
-    """On a worker: `escalate-search ARGS --measure KEY...` (kind
-    "measure") or `--gain KEY...` into a log of its own; returns that
-    log's lines after its header (which must be `header`)."""
-    _check_inputs(args, header)
-    with tempfile.TemporaryDirectory(prefix="escalate-job-") as work:
-        part = os.path.join(work, "part.jsonl")
-        command = [_tool("escalate-search")] + args + [
-            "--log", part, "-j", "1", "--quiet"]
-        for key in keys:
-            command += ["--" + kind, key]
-        r = _run(command)
-        if r.returncode:
-            raise JobError(_worker(), _message(r))
-        with open(part) as f:
-            lines = f.read().splitlines()
-    if not lines or lines[0] != header:
-        raise InputsDiffer(_worker(), _difference(lines[0] if lines else
-                                                  '{"search": {}}', header))
-    return lines[1:]
+    """On a worker: measures `keys` (kind "measure": layer options; "gain":
+    gains by probe option) with the search of `args`, whose log header
+    must be `header`; returns the log lines."""
+    server = getattr(_local, "server", None)
+    if server is not None and (server.args != args or
+                               server.process.poll() is not None):
+        server.close()
+        server = None
+    if server is None:
+        server = _local.server = _Server(args)
+    if server.header != header:
+        raise InputsDiffer(_worker(), _difference(server.header, header))
+    try:
+        return server.run(kind, keys)
+    except JobError:
+        if server.process.poll() is not None:
+            _local.server = None
+        raise
 
 
 def _file_digest(path):
@@ -268,13 +313,21 @@ class Cluster:
                 silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         elif scheduler is not None:
-            self.client = Client(scheduler, timeout="30s")
+            self.client = self._connect(scheduler, address=scheduler)
         else:
             if not os.path.exists(scheduler_file):
                 raise InputError("--scheduler-file %s: no such file"
                                  % scheduler_file)
-            self.client = Client(scheduler_file=scheduler_file,
-                                 timeout="30s")
+            self.client = self._connect(scheduler_file,
+                                        scheduler_file=scheduler_file)
+
+    @staticmethod
+    def _connect(where, **how):
+        from distributed import Client
+        try:
+            return Client(timeout="30s", **how)
+        except OSError as e:
+            raise InputError("cannot reach the scheduler %s: %s" % (where, e))
 
     def __enter__(self):
         return self
@@ -318,24 +371,27 @@ def _dispatch(client, function, jobs, done, failed, progress, label,
     progress.step(label, 0, len(jobs))
     for future in running:
         job, tries = pending.pop(future)
-        if future.status == "finished":
-            done(job, future.result())
-        else:
-            error = future.exception()
-            if isinstance(error, InputsDiffer):
-                if error.worker not in refused:
-                    refused[error.worker] = error
-                    # Said even when quiet: the cluster is not what the
-                    # user thinks it is.
-                    progress.line()
-                    sys.stderr.write("escalate.distributed: warning: %s; its "
-                                     "jobs go to the other workers\n" % error)
-                submit(job, tries)
-                continue
+        try:
+            # The job's own exception, or the cluster's (a result lost with
+            # its worker, a job that killed its workers).
+            result = future.result()
+        except InputsDiffer as error:
+            if error.worker not in refused:
+                refused[error.worker] = error
+                # Said even when quiet: the cluster is not what the user
+                # thinks it is.
+                progress.line()
+                sys.stderr.write("escalate.distributed: warning: %s; its "
+                                 "jobs go to the other workers\n" % error)
+            submit(job, tries)
+            continue
+        except Exception as error:
             if tries < RETRIES:
                 submit(job, tries + 1)
                 continue
             failed(job, error)
+        else:
+            done(job, result)
         future.release()
         finished += 1
         progress.step(label, finished, len(jobs))
@@ -584,4 +640,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run from the package's module, not __main__: the workers unpickle
+    # its functions by reference, from their own copy of the package.
+    from escalate.distributed import main as package_main
+    sys.exit(package_main())

@@ -4,8 +4,9 @@
 //     --budget sqnr:30dB|agreement:0.99 -o best.json
 //
 // Flags only: the search itself is search::runSearch (lib/Search/Driver.cpp);
-// --measure, --gain, --list-jobs and --print-inputs are the jobs and the
-// listing escalate.distributed runs a search with (docs/distributed.md).
+// --measure, --gain, --serve, --list-jobs and --print-inputs are the jobs
+// and the listing escalate.distributed runs a search with
+// (docs/distributed.md).
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Driver/Driver.h"
@@ -19,6 +20,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/WithColor.h"
+#include <iostream>
 
 using namespace mlir;
 using namespace escalate;
@@ -113,6 +115,11 @@ static cl::opt<bool>
              cl::desc("Print the log header and the jobs still missing from "
                       "the log (JSON lines) instead of searching"),
              cl::cat(category));
+static cl::opt<bool>
+    serve("serve",
+          cl::desc("Serve jobs over standard input and output (what "
+                   "escalate.distributed's workers run; docs/distributed.md)"),
+          cl::cat(category));
 static cl::opt<bool>
     printInputs("print-inputs",
                 cl::desc("Print the log header (content digests of the "
@@ -224,7 +231,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   if (dask && (!measureKeys.empty() || !gainKeys.empty() || listJobs ||
-               printInputs)) {
+               printInputs || serve)) {
     llvm::WithColor::error(llvm::errs(), "escalate-search")
         << "--executor dask runs a search, not a job or a listing\n";
     return 1;
@@ -266,6 +273,8 @@ int main(int argc, char **argv) {
     if (!quiet)
       llvm::errs() << "escalate-search: " << msg << "\n";
   };
+  if (serve)
+    return failed(search::serveJobs(ctx, o, std::cin, llvm::outs(), progress));
   if (listJobs || printInputs)
     return failed(search::listJobs(ctx, o,
                                    printInputs ? search::Listing::Inputs

@@ -6,6 +6,7 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/raw_ostream.h"
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,18 @@ mlir::LogicalResult
 listJobs(mlir::MLIRContext &ctx, const SearchOptions &options, Listing what,
          llvm::raw_ostream &os,
          llvm::function_ref<void(const llvm::Twine &)> progress);
+
+/// Serves jobs over a pipe: escalate.distributed's workers keep one such
+/// process per search, so the model is imported and its layers recorded
+/// once per worker, not once per job. Prints the log header, then answers
+/// each request line on `in`, {"measure": [KEY...]} or {"gain":
+/// [KEY...]}, with the log lines of those jobs (what this process did
+/// before is not done again) and {"done": true}; a request that cannot run
+/// gets {"error": MESSAGE} before its "done". Returns at the end of `in`.
+mlir::LogicalResult
+serveJobs(mlir::MLIRContext &ctx, const SearchOptions &options,
+          std::istream &in, llvm::raw_ostream &out,
+          llvm::function_ref<void(const llvm::Twine &)> progress);
 
 } // namespace escalate::search
 

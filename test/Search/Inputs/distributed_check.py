@@ -99,15 +99,17 @@ def refused_worker():
 
 
 def failing_jobs():
-    """A job that fails (here: the tool refuses one layer option) is
-    written to the log as failed and the run goes on without it."""
+    """A job that fails (here: a stand-in tool, failing_server.py, refuses
+    one layer option) is written to the log as failed and the run goes on
+    without it."""
     bindir = os.path.abspath("failing-bin")
     os.makedirs(bindir, exist_ok=True)
     real = os.path.join(ed._bindir(), "escalate-search")
+    proxy = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "failing_server.py")
     with open(os.path.join(bindir, "escalate-search"), "w") as f:
-        f.write('#!/bin/sh\ncase "$*" in *"conv2/Conv|M=5 s=0.90 b8/c4"*) '
-                'echo "escalate-search: error: injected failure" >&2; '
-                'exit 1;; esac\nexec %s "$@"\n' % real)
+        f.write('#!/bin/sh\nexec /usr/bin/python3 %s %s "$@"\n' % (proxy,
+                                                                    real))
     os.chmod(os.path.join(bindir, "escalate-search"), 0o755)
     saved = os.environ.get("ESCALATE_BIN")
     os.environ["ESCALATE_BIN"] = bindir
