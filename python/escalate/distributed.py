@@ -49,30 +49,31 @@ import time
 from . import CompileError, EscalateError, InputError, _bindir
 from .progress import Progress
 
-__all__ = ["Cluster", "InputsDiffer", "JobError", "search", "sweep"]
+__all__ = ["Cluster", "InputsDiffer", "JobError", "search", "search_args",
+           "sweep", "table"]
 
 # Runs of a failing job after the first.
 RETRIES = 2
 
 
-class InputsDiffer(EscalateError):
-    """A worker holds other inputs than the coordinator: another model,
-    calibration set or hardware description under the same path."""
+class _WorkerError(EscalateError):
+    """An error on one worker, named by its address (pickled with it)."""
 
     def __init__(self, worker, message):
         super().__init__(worker, message)
         self.worker, self.message = worker, message
+
+
+class InputsDiffer(_WorkerError):
+    """A worker holds other inputs than the coordinator: another model,
+    calibration set or hardware description under the same path."""
 
     def __str__(self):
         return "worker %s refused: %s" % (self.worker, self.message)
 
 
-class JobError(EscalateError):
+class JobError(_WorkerError):
     """A job whose tool failed on a worker, with the tool's message."""
-
-    def __init__(self, worker, message):
-        super().__init__(worker, message)
-        self.worker, self.message = worker, message
 
     def __str__(self):
         return "on worker %s: %s" % (self.worker, self.message)
@@ -104,9 +105,10 @@ def _run(command):
                                                           e.strerror))
 
 
-def _message(result):
-    lines = [l for l in result.stderr.splitlines() if l.strip()]
-    return "\n".join(lines[-5:]) or "exit code %d" % result.returncode
+def _tail(stderr, returncode):
+    """What a failed tool said: the last lines of its stderr."""
+    lines = [l for l in stderr.splitlines() if l.strip()]
+    return "\n".join(lines[-5:]) or "exit code %d" % returncode
 
 
 def _worker():
@@ -150,10 +152,8 @@ class _Server:
             # The tool stopped: its own message says why.
             self.process.wait()
             self.stderr.seek(0)
-            lines = [l for l in self.stderr.read().splitlines() if l.strip()]
-            raise JobError(_worker(), "\n".join(lines[-5:]) or
-                           "escalate-search --serve stopped with exit code "
-                           "%d" % self.process.returncode)
+            raise JobError(_worker(), _tail(self.stderr.read(),
+                                            self.process.returncode))
         return line.rstrip("\n")
 
     def run(self, kind, keys):
@@ -251,7 +251,7 @@ def sweep_job(point, digests):
         r = _run(command)
         row["compile_s"] = round(time.monotonic() - start, 3)
         if r.returncode:
-            row["error"] = _message(r)
+            row["error"] = _tail(r.stderr, r.returncode)
             return row
         row["binary_bytes"] = os.path.getsize(binary)
         # The simulator's counts do not depend on the data: zero inputs.
@@ -270,7 +270,7 @@ def sweep_job(point, digests):
         r = _run(command)
         row["sim_s"] = round(time.monotonic() - start, 3)
         if r.returncode:
-            raise JobError(_worker(), _message(r))
+            raise JobError(_worker(), _tail(r.stderr, r.returncode))
         with open(stats_path) as f:
             stats = json.load(f)
     total = stats["total"]
@@ -449,8 +449,11 @@ def search_args(args, client, output, log=None, jobs=0, batch=8,
                                                   str(error)}})
                            for key in job[3])
 
-            batches = [(args, header, kind, keys[i:i + batch])
-                       for i in range(0, len(keys), batch)]
+            # A gain costs a whole float inference per sample: one a job,
+            # so that the few of them spread over the workers.
+            size = batch if kind == "measure" else 1
+            batches = [(args, header, kind, keys[i:i + size])
+                       for i in range(0, len(keys), size)]
             progress.line("escalate.distributed: %d %s jobs (%d keys)" % (
                 len(batches), kind, len(keys)))
             _dispatch(client, search_job, batches,
