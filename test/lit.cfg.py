@@ -12,6 +12,11 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.escalate_obj_root, "test")
 
 llvm_config.use_default_substitutions()
+# Tools built with AddressSanitizer (scripts/test.sh --sanitize): the Python
+# extension, instrumented too, cannot load into Debian's uninstrumented
+# interpreter, so the tests that import it are unsupported there.
+if "Address" in config.llvm_use_sanitizer:
+    config.available_features.add("asan")
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
     ["escalate-compare", "escalate-compile", "escalate-opt", "escalate-run", "escalate-search", "escalate-sim",

@@ -177,7 +177,12 @@ llvm::Expected<Tensor> escalate::readTensorFile(StringRef path,
                                           /*RequiresNullTerminator=*/false);
   if (!file)
     return bad(path, file.getError().message());
-  StringRef bytes = (*file)->getBuffer();
+  return parseTensorFile(path, (*file)->getBuffer(), storedType);
+}
+
+llvm::Expected<Tensor> escalate::parseTensorFile(StringRef path,
+                                                 StringRef bytes,
+                                                 std::string *storedType) {
   if (path.ends_with(".npy"))
     return readNpy(path, bytes, storedType);
   if (path.ends_with(".pb")) {

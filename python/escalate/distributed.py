@@ -38,6 +38,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -226,6 +227,11 @@ def _file_digest(path):
     return h.hexdigest()
 
 
+# A program input in the disassembly:
+#   escisa.tensor input "x" <dram = ..., shape = [1, 3, 32, 32], ...>
+_INPUT_SHAPE = re.compile(r'escisa\.tensor input "[^"]*" <[^>]*?shape = \[([0-9, ]+)\]')
+
+
 def sweep_job(point, digests):
     """On a worker: one model x hardware x mode compiled and simulated;
     a row of the sweep's table (an error row if the compiler refuses)."""
@@ -254,13 +260,18 @@ def sweep_job(point, digests):
             row["error"] = _tail(r.stderr, r.returncode)
             return row
         row["binary_bytes"] = os.path.getsize(binary)
-        # The simulator's counts do not depend on the data: zero inputs.
-        from . import Program
+        # The simulator's counts do not depend on the data: zero inputs,
+        # shaped as the program's inputs (read from its disassembly, which
+        # needs no Python extension on the worker).
         import numpy as np
+        r = _run([_tool("escalate-translate"), "--bin-to-escisa", binary])
+        if r.returncode:
+            raise JobError(_worker(), _tail(r.stderr, r.returncode))
         inputs = []
-        for i, (_, shape) in enumerate(Program.load(binary).inputs):
+        for i, dims in enumerate(_INPUT_SHAPE.findall(r.stdout)):
             inputs.append(os.path.join(work, "input%d.npy" % i))
-            np.save(inputs[-1], np.zeros(shape, np.float32))
+            np.save(inputs[-1], np.zeros([int(d) for d in dims.split(",")],
+                                         np.float32))
         stats_path = os.path.join(work, "stats.json")
         command = [_tool("escalate-sim"), binary, "--stats", stats_path,
                    "--quiet"]

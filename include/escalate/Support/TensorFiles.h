@@ -17,6 +17,11 @@ namespace escalate {
 /// messages and for saying that float64 was narrowed.
 llvm::Expected<Tensor> readTensorFile(llvm::StringRef path,
                                       std::string *storedType = nullptr);
+/// The same, on bytes already read; `path` chooses the format and names
+/// the file in messages.
+llvm::Expected<Tensor> parseTensorFile(llvm::StringRef path,
+                                       llvm::StringRef bytes,
+                                       std::string *storedType = nullptr);
 
 /// File-system-safe form of a tensor or layer name ("/fc/Gemm_output_0"
 /// becomes "_fc_Gemm_output_0"), as used for output and dump files.
