@@ -146,10 +146,12 @@ llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
     shape.push_back(d);
     count *= d;
   }
-  Tensor t(dtype, shape);
+  // The data must be there before the tensor is allocated: the dims alone
+  // may ask for terabytes.
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != count * width)
       return bad(path, "raw data size does not match dims");
+    Tensor t(dtype, shape);
     if (dtype == DType::F32)
       fill<float>(t, proto.raw_data().data(), count);
     else
@@ -161,6 +163,7 @@ llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
   if (have != count)
     return bad(path, "holds " + llvm::Twine(have) + " values, dims need " +
                          llvm::Twine(count));
+  Tensor t(dtype, shape);
   if (dtype == DType::F32)
     std::copy(proto.float_data().begin(), proto.float_data().end(),
               t.f32().begin());
