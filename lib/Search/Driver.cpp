@@ -595,26 +595,30 @@ llvm::json::Object resultJson(const ModelResult &r) {
 
 /// The jobs in `measureKeys` and `gainKeys` that `s.log` does not hold yet:
 /// options to measure and gain probes. `done` holds what was done before
-/// (layer options and gain layers, by key) and gains what these add.
+/// (layer options and gain layers, by key) and gains what these add; a
+/// key that names nothing fails the whole request and adds nothing.
 llvm::Expected<std::pair<std::vector<Task>, std::vector<Task>>>
 selectJobs(const Session &s, llvm::ArrayRef<std::string> measureKeys,
            llvm::ArrayRef<std::string> gainKeys, llvm::StringSet<> &done) {
+  std::vector<std::pair<std::string, Task>> measures, gains;
+  for (auto [keys, flag, out] :
+       {std::make_tuple(measureKeys, "measure", &measures),
+        std::make_tuple(gainKeys, "gain", &gains)})
+    for (const std::string &key : keys) {
+      llvm::Expected<Task> t = s.lookup(key, flag);
+      if (!t)
+        return t.takeError();
+      out->push_back({key, *t});
+    }
   std::vector<Task> tasks, probes;
-  for (const std::string &key : measureKeys) {
-    llvm::Expected<Task> t = s.lookup(key, "measure");
-    if (!t)
-      return t.takeError();
+  for (const auto &[key, t] : measures)
     if (done.insert(key).second && !s.log.measures.count(key) &&
         !s.log.failures.count(key))
-      tasks.push_back(*t);
-  }
-  for (const std::string &key : gainKeys) {
-    llvm::Expected<Task> t = s.lookup(key, "gain");
-    if (!t)
-      return t.takeError();
-    StringRef layer = s.problem.layers[t->layer].name;
+      tasks.push_back(t);
+  for (const auto &[key, t] : gains) {
+    StringRef layer = s.problem.layers[t.layer].name;
     if (done.insert(layer).second && !s.log.gains.count(layer))
-      probes.push_back(*t);
+      probes.push_back(t);
   }
   return std::make_pair(std::move(tasks), std::move(probes));
 }

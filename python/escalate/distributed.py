@@ -438,7 +438,7 @@ def search_args(args, client, output, log=None, jobs=0, batch=8,
     log = os.fspath(log) if log else output + ".log"
     progress = Progress(quiet)
     refused = {}
-    header, todo = _list_jobs(args, log)
+    header, missing = _list_jobs(args, log)
     with open(log, "a") as out:
         def append(lines):
             for line in lines:
@@ -447,8 +447,8 @@ def search_args(args, client, output, log=None, jobs=0, batch=8,
 
         for kind in ("measure", "gain"):
             if kind == "gain":
-                header, todo = _list_jobs(args, log)
-            keys = [job[kind] for job in todo if kind in job]
+                header, missing = _list_jobs(args, log)
+            keys = [job[kind] for job in missing if kind in job]
             if not keys:
                 continue
             failures = []
