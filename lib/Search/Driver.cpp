@@ -457,6 +457,7 @@ llvm::Expected<Task> Session::lookup(StringRef key, StringRef flag) const {
 FailureOr<std::vector<Task>> Session::pendingMeasures(size_t &logged) {
   std::vector<Task> tasks;
   logged = 0;
+  size_t failures = 0;
   for (bool bases : {true, false})
     for (size_t l = 0; l < problem.layers.size(); ++l) {
       Layer &layer = problem.layers[l];
@@ -467,17 +468,22 @@ FailureOr<std::vector<Task>> Session::pendingMeasures(size_t &logged) {
         if (auto it = log.measures.find(key); it != log.measures.end()) {
           layer.measures[i] = it->second;
           ++logged;
-        } else if (!log.failures.count(key)) {
+        } else if (log.failures.count(key)) {
+          ++failures;
+        } else {
           tasks.push_back({l, i});
         }
       }
     }
-  if (o.maxEvals && logged + tasks.size() > o.maxEvals) {
+  // A failed measurement was an evaluation too: a capped search spends
+  // no more than the cap, however its measurements went.
+  size_t evaluated = logged + failures;
+  if (o.maxEvals && evaluated + tasks.size() > o.maxEvals) {
     if (o.maxEvals < problem.layers.size())
       return fail(llvm::formatv("--max-evals {0} cannot measure even the "
                                 "{1} layers' baselines",
                                 unsigned(o.maxEvals), problem.layers.size()));
-    tasks.resize(logged >= o.maxEvals ? 0 : o.maxEvals - logged);
+    tasks.resize(evaluated >= o.maxEvals ? 0 : o.maxEvals - evaluated);
   }
   return tasks;
 }
@@ -936,13 +942,20 @@ search::serveJobs(MLIRContext &ctx, const SearchOptions &o, std::istream &in,
                   llvm::raw_ostream &out,
                   llvm::function_ref<void(const llvm::Twine &)> progress) {
   Session s(ctx, o, progress);
-  if (failed(s.load()) || failed(s.prepareLayers()))
+  if (failed(s.load()))
     return failure();
+  // The header first, before the model is prepared: a worker whose files
+  // differ is refused at once.
   s.log.os = &out;
   s.log.write(llvm::json::Object{{"search", llvm::json::Object(s.header)}});
-  llvm::StringSet<> done;
+  if (failed(s.prepareLayers()))
+    return failure();
   std::string request;
   while (std::getline(in, request)) {
+    // Every request is answered in full, repeats included: a coordinator
+    // asks again only when it lost the answer (a retry, a rerun).
+    llvm::StringSet<> done;
+    s.log.failures.clear();
     std::vector<std::string> keys[2];
     std::string error;
     llvm::Expected<llvm::json::Value> v = parseJson(request);

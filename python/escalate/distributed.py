@@ -145,7 +145,13 @@ class _Server:
         except OSError as e:
             raise JobError(_worker(), "cannot run escalate-search: %s"
                            % e.strerror)
-        self.header = self._line()
+        try:
+            self.header = self._line()
+        except JobError as e:
+            # The tool cannot even start here (a missing model, folder or
+            # tool): this worker is refused, not the layer options failed.
+            raise InputsDiffer(e.worker, "escalate-search --serve cannot "
+                               "start here: " + e.message)
 
     def _line(self):
         line = self.process.stdout.readline()
@@ -194,7 +200,10 @@ def search_job(args, header, kind, keys):
     must be `header`; returns the log lines."""
     server = getattr(_local, "server", None)
     if server is not None and (server.args != args or
-                               server.process.poll() is not None):
+                               server.process.poll() is not None or
+                               server.header != header):
+        # Another search, a dead process, or files that changed since it
+        # started: a fresh process reads them again.
         server.close()
         server = None
     if server is None:

@@ -236,6 +236,11 @@ int main(int argc, char **argv) {
         << "--executor dask runs a search, not a job or a listing\n";
     return 1;
   }
+  if (dask && outputPath.empty()) {
+    llvm::WithColor::error(llvm::errs(), "escalate-search")
+        << "no output: give -o best.json\n";
+    return 1;
+  }
   if (dask)
     return runOnDask(argv[0]);
 

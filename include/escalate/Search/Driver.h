@@ -60,9 +60,9 @@ listJobs(mlir::MLIRContext &ctx, const SearchOptions &options, Listing what,
 /// process per search, so the model is imported and its layers recorded
 /// once per worker, not once per job. Prints the log header, then answers
 /// each request line on `in`, {"measure": [KEY...]} or {"gain":
-/// [KEY...]}, with the log lines of those jobs (what this process did
-/// before is not done again) and {"done": true}; a request that cannot run
-/// gets {"error": MESSAGE} before its "done". Returns at the end of `in`.
+/// [KEY...]}, with the log lines of those jobs (every request in full,
+/// repeats included) and {"done": true}; a request that cannot run gets
+/// {"error": MESSAGE} before its "done". Returns at the end of `in`.
 mlir::LogicalResult
 serveJobs(mlir::MLIRContext &ctx, const SearchOptions &options,
           std::istream &in, llvm::raw_ostream &out,

@@ -76,22 +76,23 @@ def killed_worker():
 
 
 def refused_worker():
-    """A worker whose tiny.onnx differs is refused, with the reason; the
-    other worker does its jobs."""
+    """A worker whose tiny.onnx differs, and one that has no inputs at all,
+    are refused, with the reason; the remaining worker does their jobs."""
     c, client = cluster(1)
-    env = dict(os.environ)
-    other = subprocess.Popen(
+    os.makedirs("empty", exist_ok=True)
+    others = [subprocess.Popen(
         ["dask-worker", c.scheduler_address, "--nthreads", "1",
-         "--no-dashboard", "--local-directory", os.path.abspath("other")],
-        cwd="other", env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+         "--no-dashboard", "--local-directory", os.path.abspath(folder)],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for folder in ("other", "empty")]
     try:
-        client.wait_for_workers(2, timeout=60)
+        client.wait_for_workers(3, timeout=60)
         ed.search("tiny.onnx", "cal", "refused.json", client, batch=2,
                   log="refused.log", **FLAGS)
     finally:
-        other.terminate()
-        other.wait()
+        for other in others:
+            other.terminate()
+            other.wait()
     n = same_as_reference("refused.json", "refused.log")
     print("refused worker: %d measurements, result identical to -j 1" % n)
     client.close()
