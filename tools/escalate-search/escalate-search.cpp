@@ -152,6 +152,12 @@ static cl::opt<unsigned> batch("batch",
 static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
                            cl::cat(category));
 
+/// A message in the tools' form; the exit code of a refused invocation.
+static int error(const llvm::Twine &msg) {
+  llvm::WithColor::error(llvm::errs(), "escalate-search") << msg << "\n";
+  return 1;
+}
+
 /// The same search with its measurements on a Dask cluster: python -m
 /// escalate.distributed search, given every option as parsed here.
 static int runOnDask(const char *argv0) {
@@ -202,11 +208,8 @@ static int runOnDask(const char *argv0) {
   std::string error;
   int status = llvm::sys::ExecuteAndWait(interpreter, refs, std::nullopt, {},
                                          0, 0, &error);
-  if (status < 0) {
-    llvm::WithColor::error(llvm::errs(), "escalate-search")
-        << "cannot run " << interpreter << ": " << error << "\n";
-    return 1;
-  }
+  if (status < 0)
+    return ::error("cannot run " + interpreter + ": " + error);
   return status;
 }
 
@@ -217,30 +220,18 @@ int main(int argc, char **argv) {
       argc, argv,
       "ESCALATE hardware-aware search: per-layer bases, sparsity and widths\n");
   bool dask = executor == "dask";
-  if (executor != "threads" && !dask) {
-    llvm::WithColor::error(llvm::errs(), "escalate-search")
-        << "--executor '" << executor << "' is not threads or dask\n";
-    return 1;
-  }
+  if (executor != "threads" && !dask)
+    return error("--executor '" + executor + "' is not threads or dask");
   for (const cl::Option *flag :
        std::initializer_list<const cl::Option *>{&localWorkers, &scheduler,
                                                  &schedulerFile, &batch})
-    if (flag->getNumOccurrences() && !dask) {
-      llvm::WithColor::error(llvm::errs(), "escalate-search")
-          << "--" << flag->ArgStr << " is an option of --executor dask\n";
-      return 1;
-    }
+    if (flag->getNumOccurrences() && !dask)
+      return error("--" + flag->ArgStr + " is an option of --executor dask");
   if (dask && (!measureKeys.empty() || !gainKeys.empty() || listJobs ||
-               printInputs || serve)) {
-    llvm::WithColor::error(llvm::errs(), "escalate-search")
-        << "--executor dask runs a search, not a job or a listing\n";
-    return 1;
-  }
-  if (dask && outputPath.empty()) {
-    llvm::WithColor::error(llvm::errs(), "escalate-search")
-        << "no output: give -o best.json\n";
-    return 1;
-  }
+               printInputs || serve))
+    return error("--executor dask runs a search, not a job or a listing");
+  if (dask && outputPath.empty())
+    return error("no output: give -o best.json");
   if (dask)
     return runOnDask(argv[0]);
 
