@@ -4,7 +4,7 @@
 # (test/Fuzz/corpus/<target>). New inputs go to build-fuzz/corpus/<target>,
 # crashes to build-fuzz/crashes/<target>/; every crash should become a
 # regression test in test/Fuzz.
-# Usage: scripts/fuzz.sh [onnx|escb|escisa|sim|hw|tensor|all] [SECONDS per target] [RUNS]
+# Usage: scripts/fuzz.sh [onnx|escb|escisa|sim|hw|tensor|config|all] [SECONDS per target] [RUNS]
 # (RUNS: stop a target after that many executions, if sooner).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,7 @@ runs=${3:--1}
 export ESCALATE_BUILD_DIR=build-fuzz
 export ESCALATE_CMAKE_ARGS="-DESCALATE_FUZZ=ON -DLLVM_USE_SANITIZER=Address;Undefined -DLLVM_USE_SANITIZE_COVERAGE=On"
 bash scripts/build.sh
-targets=(onnx escb escisa sim hw tensor)
+targets=(onnx escb escisa sim hw tensor config)
 [ "$which" = all ] || targets=("$which")
 for t in "${targets[@]}"; do
   corpus=build-fuzz/corpus/$t crashes=build-fuzz/crashes/$t

@@ -153,13 +153,14 @@ api::RunResult api::runProgram(const std::string &binary,
   sim::Simulator simulator(*program, options);
   for (size_t i = 0; i < inputs.size(); ++i) {
     const HostTensor &in = inputs[i];
-    Tensor t(in.isFloat ? DType::F32 : DType::I64, in.shape);
+    // The data must be there before the tensor is allocated.
     size_t n = in.isFloat ? in.f32.size() : in.i64.size();
-    if (int64_t(n) != t.numElements()) {
+    if (checkedProduct(in.shape) != std::optional<int64_t>(n)) {
       result.error = "input '" + program->inputs[i].name +
                      "': data does not fill its shape";
       return result;
     }
+    Tensor t(in.isFloat ? DType::F32 : DType::I64, in.shape);
     if (in.isFloat)
       llvm::copy(in.f32, t.f32().begin());
     else

@@ -14,10 +14,12 @@ namespace escalate::onnx_import {
 
 /// Converts an initializer or Constant tensor to an elements attribute.
 /// Large raw payloads are moved, not copied, into a resource blob; external
-/// data is read relative to `modelDir`. Errors name the tensor.
+/// data is read relative to `modelDir`. Errors name the tensor; one of more
+/// than `maxElements` elements is refused before its data is read.
 llvm::FailureOr<mlir::ElementsAttr> convertTensor(onnx::TensorProto &tensor,
                                                   llvm::StringRef modelDir,
                                                   mlir::Location loc,
+                                                  int64_t maxElements,
                                                   ImportFailure &why);
 
 /// Maps an ONNX element type to ours, or null when unsupported.
@@ -29,9 +31,11 @@ class NodeImporter {
 public:
   NodeImporter(mlir::OpBuilder &builder, const onnx::NodeProto &node,
                int64_t index, int64_t opset, mlir::Location loc,
-               llvm::ArrayRef<mlir::Value> inputs, llvm::StringRef modelDir)
+               llvm::ArrayRef<mlir::Value> inputs, llvm::StringRef modelDir,
+               int64_t maxTensorElements)
       : b(builder), node(node), index(index), opset(opset), loc(loc),
-        inputs(inputs), modelDir(modelDir) {}
+        inputs(inputs), modelDir(modelDir),
+        maxTensorElements(maxTensorElements) {}
 
   mlir::OpBuilder &b;
   const onnx::NodeProto &node;
@@ -40,6 +44,8 @@ public:
   /// One entry per node input; null for omitted optional inputs ("").
   llvm::ArrayRef<mlir::Value> inputs;
   llvm::StringRef modelDir;
+  /// --max-tensor-elements, for a Constant node's tensor.
+  int64_t maxTensorElements;
   /// The node's results, one per ONNX output in order (null if not made).
   llvm::SmallVector<mlir::Value, 2> results;
   ImportFailure why = ImportFailure::Invalid;

@@ -162,7 +162,8 @@ LogicalResult GraphImporter::importInitializers(onnx::GraphProto &graph) {
     if (failed(checkElements(loc, "initializer", init.name(), dims)))
       return failure();
     ImportFailure kind;
-    FailureOr<ElementsAttr> attr = convertTensor(init, modelDir, loc, kind);
+    FailureOr<ElementsAttr> attr =
+        convertTensor(init, modelDir, loc, options.maxTensorElements, kind);
     if (failed(attr))
       return fail(kind);
     values[init.name()] = ConstantOp::create(builder, loc, *attr).getResult();
@@ -358,7 +359,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     }
     inputs.push_back(it->second);
   }
-  NodeImporter importer(builder, node, index, opset, loc, inputs, modelDir);
+  NodeImporter importer(builder, node, index, opset, loc, inputs, modelDir,
+                        options.maxTensorElements);
   bool standardDomain = node.domain().empty() || node.domain() == "ai.onnx";
   const OpEntry *entry = standardDomain ? lookupOp(node.op_type()) : nullptr;
   if (!entry) {

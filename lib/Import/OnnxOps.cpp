@@ -515,7 +515,7 @@ LogicalResult importConstant(NodeImporter &n) {
     onnx::TensorProto tensor = a.t();
     ImportFailure why;
     FailureOr<ElementsAttr> attr =
-        convertTensor(tensor, n.modelDir, n.loc, why);
+        convertTensor(tensor, n.modelDir, n.loc, n.maxTensorElements, why);
     if (failed(attr)) {
       n.why = why;
       return failure();

@@ -1,5 +1,6 @@
 //===- OnnxTensor.cpp - ONNX tensors to elements attributes ---------------===//
 #include "ImporterImpl.h"
+#include "escalate/Support/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -141,18 +142,24 @@ ElementsAttr blobAttr(ShapedType type, StringRef name, const char *data,
   return DenseResourceElementsAttr::get(type, name.empty() ? "constant" : name,
                                         std::move(blob));
 }
-/// The tensor's dims, refused when negative or when their product passes
-/// 2^40 elements.
+/// The tensor's dims, refused when negative, over 2^31, or when their
+/// product passes `maxElements` (--max-tensor-elements): a Constant node's
+/// tensor is held to the limit an initializer is.
 LogicalResult checkedDims(const onnx::TensorProto &tensor, Location loc,
+                          int64_t maxElements,
                           SmallVectorImpl<int64_t> &shape) {
-  uint64_t count = 1;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0 || (d > 0 && count > (uint64_t(1) << 40) / uint64_t(d))) {
-      emitError(loc) << "tensor '" << tensor.name() << "' has invalid dims";
-      return failure();
-    }
-    count *= d;
-    shape.push_back(d);
+  shape.append(tensor.dims().begin(), tensor.dims().end());
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; })) {
+    emitError(loc) << "tensor '" << tensor.name() << "' has invalid dims";
+    return failure();
+  }
+  if (llvm::any_of(shape, [](int64_t d) { return d > INT32_MAX; }) ||
+      !checkedProduct(shape, maxElements)) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "' has more elements than the limit of " << maxElements
+                   << " (or a dimension over 2^31); raise it with "
+                      "--max-tensor-elements";
+    return failure();
   }
   return success();
 }
@@ -186,14 +193,15 @@ ElementsAttr narrowAttr(RankedTensorType type, const onnx::TensorProto &tensor,
 }
 
 FailureOr<ElementsAttr> convertNarrowInteger(const onnx::TensorProto &tensor,
-                                             Location loc) {
+                                             Location loc,
+                                             int64_t maxElements) {
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     emitError(loc) << "tensor '" << tensor.name()
                    << "': external data is supported for FLOAT and INT64 only";
     return failure();
   }
   SmallVector<int64_t> shape;
-  if (failed(checkedDims(tensor, loc, shape)))
+  if (failed(checkedDims(tensor, loc, maxElements, shape)))
     return failure();
   uint64_t count = product(shape);
   MLIRContext *ctx = loc.getContext();
@@ -224,11 +232,12 @@ FailureOr<ElementsAttr> convertNarrowInteger(const onnx::TensorProto &tensor,
 FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
                                                    StringRef modelDir,
                                                    Location loc,
+                                                   int64_t maxElements,
                                                    ImportFailure &why) {
   MLIRContext *ctx = loc.getContext();
   why = ImportFailure::Invalid;
   if (isNarrowInteger(tensor.data_type()))
-    return convertNarrowInteger(tensor, loc);
+    return convertNarrowInteger(tensor, loc, maxElements);
   Type elt = convertElementType(tensor.data_type(), ctx);
   if (!elt) {
     why = ImportFailure::Unsupported;
@@ -238,7 +247,7 @@ FailureOr<ElementsAttr> onnx_import::convertTensor(onnx::TensorProto &tensor,
     return failure();
   }
   SmallVector<int64_t> shape;
-  if (failed(checkedDims(tensor, loc, shape)))
+  if (failed(checkedDims(tensor, loc, maxElements, shape)))
     return failure();
   uint64_t count = product(shape);
   auto type = RankedTensorType::get(shape, elt);

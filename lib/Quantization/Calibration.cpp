@@ -77,9 +77,9 @@ static llvm::Error checkSample(const Sample &s, func::FuncOp f,
       return llvm::createStringError(
           where + ": input '" + argumentName(f, i) + "' is " + t.describe() +
           " but the model expects " +
-          Tensor(type.getElementType().isF32() ? DType::F32 : DType::I64,
-                 type.getShape())
-              .describe());
+          describeTensorType(type.getShape(), type.getElementType().isF32()
+                                                  ? DType::F32
+                                                  : DType::I64));
   }
   return llvm::Error::success();
 }
@@ -153,19 +153,25 @@ calib::loadSamples(StringRef dir, func::FuncOp f, unsigned limit) {
   return samples;
 }
 
-std::vector<Sample> calib::syntheticSamples(func::FuncOp f, unsigned count) {
+llvm::Expected<std::vector<Sample>>
+calib::syntheticSamples(func::FuncOp f, unsigned count) {
   std::mt19937 rng(20211018);
   std::normal_distribution<float> normal(0.f, 1.f);
   std::vector<Sample> samples(count);
   for (Sample &s : samples)
-    for (Type type : f.getArgumentTypes()) {
+    for (auto [i, type] : llvm::enumerate(f.getArgumentTypes())) {
       auto ranked = cast<RankedTensorType>(type);
       bool isFloat = ranked.getElementType().isF32();
-      Tensor t(isFloat ? DType::F32 : DType::I64, ranked.getShape());
+      llvm::Expected<Tensor> t = allocateTensor(
+          "a synthetic calibration sample of input '" + argumentName(f, i) +
+              "'",
+          isFloat ? DType::F32 : DType::I64, ranked.getShape());
+      if (!t)
+        return t.takeError();
       if (isFloat)
-        for (float &v : t.f32())
+        for (float &v : t->f32())
           v = normal(rng);
-      s.push_back(std::move(t));
+      s.push_back(std::move(*t));
     }
   return samples;
 }

@@ -29,6 +29,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
+#include <cmath>
 #include <istream>
 #include <mutex>
 
@@ -147,6 +148,47 @@ struct Log {
     return out;
   }
 
+  /// Takes one measure, gain or failure line of the log; false if it is
+  /// none of these or lacks a field. A number the search adds up must be
+  /// finite (an infinite cost would never stop the greedy walk).
+  bool readEntry(const llvm::json::Object *o) {
+    auto number = [](const llvm::json::Object *x, StringRef key, bool signedOk,
+                     double &out) {
+      std::optional<double> v = x->getNumber(key);
+      if (!v || !std::isfinite(*v) || (!signedOk && *v < 0))
+        return false;
+      out = *v;
+      return true;
+    };
+    if (const llvm::json::Object *m = o ? o->getObject("measure") : nullptr) {
+      std::optional<StringRef> key = m->getString("key");
+      Measure x;
+      if (!key || !number(m, "cycles", false, x.cycles) ||
+          !number(m, "energy_pj", false, x.energyPj) ||
+          !number(m, "error", false, x.error))
+        return false;
+      measures[*key] = x;
+      return true;
+    }
+    if (const llvm::json::Object *g = o ? o->getObject("gain") : nullptr) {
+      std::optional<StringRef> layer = g->getString("layer");
+      double value;
+      if (!layer || !number(g, "value", true, value))
+        return false;
+      gains[*layer] = value;
+      return true;
+    }
+    if (const llvm::json::Object *f = o ? o->getObject("failed") : nullptr) {
+      std::optional<StringRef> key = f->getString("key"),
+                               message = f->getString("message");
+      if (!key || !message)
+        return false;
+      failures[*key] = message->str();
+      return true;
+    }
+    return false;
+  }
+
   /// Reads what an earlier run measured; a log of a different search (model,
   /// samples, hardware) is refused rather than mixed in.
   llvm::Error open(StringRef file, const llvm::json::Object &header) {
@@ -179,16 +221,11 @@ struct Log {
                 "); remove it or give another --log");
           continue;
         }
-        if (const llvm::json::Object *m = o ? o->getObject("measure") : nullptr)
-          measures[*m->getString("key")] = {*m->getNumber("cycles"),
-                                            *m->getNumber("energy_pj"),
-                                            *m->getNumber("error")};
-        else if (const llvm::json::Object *g =
-                     o ? o->getObject("gain") : nullptr)
-          gains[*g->getString("layer")] = *g->getNumber("value");
-        else if (const llvm::json::Object *f =
-                     o ? o->getObject("failed") : nullptr)
-          failures[*f->getString("key")] = f->getString("message")->str();
+        if (!readEntry(o))
+          return llvm::createStringError(
+              path + ":" + Twine(i + 1) +
+              ": not a search log line (a measure, gain or failure with "
+              "every field, numbers finite and not negative)");
       }
     }
     std::error_code ec;

@@ -1,6 +1,7 @@
 //===- Tensor.cpp - host tensor -------------------------------------------===//
 #include "escalate/Support/Tensor.h"
 #include "llvm/Support/raw_ostream.h"
+#include <algorithm>
 #include <cmath>
 
 using namespace escalate;
@@ -14,13 +15,44 @@ int64_t escalate::product(llvm::ArrayRef<int64_t> values) {
 
 std::optional<int64_t> escalate::checkedProduct(llvm::ArrayRef<int64_t> values,
                                                 int64_t limit) {
-  int64_t p = 1;
+  // A zero dimension empties the tensor, but strides still multiply the
+  // dimensions after it, so those must not overflow either.
+  int64_t nonzero = 1;
+  bool empty = false;
   for (int64_t v : values) {
-    if (v < 0 || (v > 0 && p > limit / v))
+    if (v < 0 || (v > 0 && nonzero > limit / v))
       return std::nullopt;
-    p *= v;
+    if (v == 0)
+      empty = true;
+    else
+      nonzero *= v;
   }
-  return p;
+  return empty ? 0 : nonzero;
+}
+
+llvm::Expected<uint64_t>
+escalate::checkAllocation(const llvm::Twine &what,
+                          llvm::ArrayRef<int64_t> counts, int64_t elementBytes,
+                          uint64_t limitBytes) {
+  llvm::SmallVector<int64_t, 6> factors(counts.begin(), counts.end());
+  factors.push_back(elementBytes);
+  std::optional<int64_t> bytes = checkedProduct(
+      factors, int64_t(std::min<uint64_t>(limitBytes, INT64_MAX)));
+  if (!bytes)
+    return llvm::createStringError(what + " would take more than " +
+                                   llvm::Twine(limitBytes) + " bytes");
+  return uint64_t(*bytes);
+}
+
+llvm::Expected<Tensor> escalate::allocateTensor(const llvm::Twine &what,
+                                                DType dtype,
+                                                llvm::ArrayRef<int64_t> shape,
+                                                uint64_t limitBytes) {
+  int64_t elementBytes = dtype == DType::F32 ? sizeof(float) : sizeof(int64_t);
+  if (llvm::Error e =
+          checkAllocation(what, shape, elementBytes, limitBytes).takeError())
+    return std::move(e);
+  return Tensor(dtype, shape);
 }
 
 llvm::SmallVector<int64_t, 4>
@@ -47,14 +79,17 @@ Tensor Tensor::reshaped(llvm::ArrayRef<int64_t> shape) const {
   return t;
 }
 
-std::string Tensor::describe() const {
+std::string escalate::describeTensorType(llvm::ArrayRef<int64_t> shape,
+                                         DType dtype) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  for (int64_t d : dims)
+  for (int64_t d : shape)
     os << d << "x";
-  os << (type == DType::F32 ? "f32" : "i64");
+  os << (dtype == DType::F32 ? "f32" : "i64");
   return s;
 }
+
+std::string Tensor::describe() const { return describeTensorType(dims, type); }
 
 std::optional<std::string> escalate::describeNonFinite(const Tensor &t) {
   if (t.dtype() != DType::F32)

@@ -10,6 +10,10 @@
 #include <cstring>
 
 using namespace escalate;
+
+/// Elements a tensor file may declare, checked before anything else (the
+/// file must then hold them, and allocateTensor bounds their bytes).
+static constexpr int64_t kMaxDimsProduct = int64_t(1) << 40;
 using llvm::StringRef;
 
 namespace {
@@ -72,18 +76,20 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes,
   llvm::SmallVector<int64_t, 4> shape;
   llvm::SmallVector<StringRef> parts;
   shapeText.split(parts, ',');
-  uint64_t count = 1;
   for (StringRef p : parts) {
     p = p.trim();
     if (p.empty())
       continue;
     int64_t d;
-    if (p.getAsInteger(10, d) || d < 0 ||
-        (d && count > (uint64_t(1) << 40) / d))
+    if (p.getAsInteger(10, d) || d < 0)
       return bad(path, "invalid dimension '" + p + "' in .npy header");
     shape.push_back(d);
-    count *= d;
   }
+  std::optional<int64_t> elements = checkedProduct(shape, kMaxDimsProduct);
+  if (!elements)
+    return bad(path, "dimensions (" + shapeText + ") in .npy header are too "
+                     "large");
+  uint64_t count = *elements;
   size_t width;
   DType dtype;
   if (descr == "<f4" || descr == "<f8") {
@@ -107,17 +113,19 @@ llvm::Expected<Tensor> readNpy(StringRef path, StringRef bytes,
                   : descr == "<i8" ? "int64"
                   : descr == "<i4" ? "int32"
                                    : "uint8";
-  Tensor t(dtype, shape);
+  llvm::Expected<Tensor> t = allocateTensor(path, dtype, shape);
+  if (!t)
+    return t.takeError();
   if (descr == "<f4")
-    fill<float>(t, data.data(), count);
+    fill<float>(*t, data.data(), count);
   else if (descr == "<f8")
-    fill<double>(t, data.data(), count);
+    fill<double>(*t, data.data(), count);
   else if (descr == "<i8")
-    fill<int64_t>(t, data.data(), count);
+    fill<int64_t>(*t, data.data(), count);
   else if (descr == "<i4")
-    fill<int32_t>(t, data.data(), count);
+    fill<int32_t>(*t, data.data(), count);
   else
-    fill<uint8_t>(t, data.data(), count);
+    fill<uint8_t>(*t, data.data(), count);
   return t;
 }
 
@@ -139,23 +147,23 @@ llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
                          " is not supported (FLOAT, INT64)");
   }
   llvm::SmallVector<int64_t, 4> shape;
-  uint64_t count = 1;
-  for (int64_t d : proto.dims()) {
-    if (d < 0 || (d && count > (uint64_t(1) << 40) / d))
-      return bad(path, "invalid dims");
-    shape.push_back(d);
-    count *= d;
-  }
+  shape.append(proto.dims().begin(), proto.dims().end());
+  std::optional<int64_t> elements = checkedProduct(shape, kMaxDimsProduct);
+  if (!elements)
+    return bad(path, "invalid dims");
+  uint64_t count = *elements;
   // The data must be there before the tensor is allocated: the dims alone
   // may ask for terabytes.
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != count * width)
       return bad(path, "raw data size does not match dims");
-    Tensor t(dtype, shape);
+    llvm::Expected<Tensor> t = allocateTensor(path, dtype, shape);
+    if (!t)
+      return t.takeError();
     if (dtype == DType::F32)
-      fill<float>(t, proto.raw_data().data(), count);
+      fill<float>(*t, proto.raw_data().data(), count);
     else
-      fill<int64_t>(t, proto.raw_data().data(), count);
+      fill<int64_t>(*t, proto.raw_data().data(), count);
     return t;
   }
   size_t have =
@@ -163,13 +171,15 @@ llvm::Expected<Tensor> readPb(StringRef path, StringRef bytes) {
   if (have != count)
     return bad(path, "holds " + llvm::Twine(have) + " values, dims need " +
                          llvm::Twine(count));
-  Tensor t(dtype, shape);
+  llvm::Expected<Tensor> t = allocateTensor(path, dtype, shape);
+  if (!t)
+    return t.takeError();
   if (dtype == DType::F32)
     std::copy(proto.float_data().begin(), proto.float_data().end(),
-              t.f32().begin());
+              t->f32().begin());
   else
     std::copy(proto.int64_data().begin(), proto.int64_data().end(),
-              t.i64().begin());
+              t->i64().begin());
   return t;
 }
 } // namespace

@@ -56,8 +56,10 @@ using Sample = llvm::SmallVector<Tensor>;
 llvm::Expected<std::vector<Sample>> loadSamples(llvm::StringRef dir,
                                                 mlir::func::FuncOp f,
                                                 unsigned limit);
-/// `count` deterministic N(0, 1) samples.
-std::vector<Sample> syntheticSamples(mlir::func::FuncOp f, unsigned count);
+/// `count` deterministic N(0, 1) samples, or an error naming an input too
+/// large to allocate (its shape came from the model).
+llvm::Expected<std::vector<Sample>> syntheticSamples(mlir::func::FuncOp f,
+                                                     unsigned count);
 
 /// The threshold T on |x| chosen from a histogram of |x| with `binWidth`:
 /// the `percentile`-th percentile, or the one minimising the KL divergence

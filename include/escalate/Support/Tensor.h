@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,13 +50,39 @@ private:
 /// tensors always are).
 std::optional<std::string> describeNonFinite(const Tensor &t);
 
+/// "1x3x224x224xf32": how messages name a tensor type (Tensor::describe).
+std::string describeTensorType(llvm::ArrayRef<int64_t> shape, DType dtype);
+
 /// Row-major strides of `shape`.
 llvm::SmallVector<int64_t, 4> stridesOf(llvm::ArrayRef<int64_t> shape);
 int64_t product(llvm::ArrayRef<int64_t> values);
-/// Product of non-negative `values`, or std::nullopt if it exceeds `limit`
-/// (default: int64 range); for shape arithmetic on untrusted input.
+/// Product of non-negative `values`, or std::nullopt if the product of the
+/// nonzero ones (which strides reach even when a zero empties the tensor)
+/// exceeds `limit` (default: int64 range); for shape arithmetic on
+/// untrusted input.
 std::optional<int64_t> checkedProduct(llvm::ArrayRef<int64_t> values,
                                       int64_t limit = INT64_MAX);
+
+/// Ceiling on any one buffer whose size a model, file or binary decides (a
+/// tensor, a padded copy, a scratch matrix); --max-tensor-bytes defaults to
+/// the same.
+constexpr uint64_t kMaxInputSizedBytes = uint64_t(4) << 30;
+
+/// The one check before every allocation whose size comes from input
+/// (docs/reliability.md lists them): the bytes that the product of `counts`
+/// elements of `elementBytes` each takes, or an error "<what> would take
+/// more than <limit> bytes" when a count is negative or the product exceeds
+/// `limitBytes`.
+llvm::Expected<uint64_t>
+checkAllocation(const llvm::Twine &what, llvm::ArrayRef<int64_t> counts,
+                int64_t elementBytes,
+                uint64_t limitBytes = kMaxInputSizedBytes);
+
+/// A zero tensor of `shape` allocated through checkAllocation.
+llvm::Expected<Tensor>
+allocateTensor(const llvm::Twine &what, DType dtype,
+               llvm::ArrayRef<int64_t> shape,
+               uint64_t limitBytes = kMaxInputSizedBytes);
 
 } // namespace escalate
 

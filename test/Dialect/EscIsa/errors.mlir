@@ -95,6 +95,16 @@ escisa.program attributes {dram_bytes = 4096} {
 
 // -----
 
+// A splat segment is checked against DRAM before it is expanded (this one
+// would be 2^62 bytes).
+escisa.program attributes {dram_bytes = 4096} {
+  // expected-error @+1 {{constant segment 'huge' is outside DRAM}}
+  escisa.segment "huge" at 0 = dense<0> : tensor<4611686018427387904xi8>
+  escisa.halt
+}
+
+// -----
+
 // expected-error @+1 {{constant segments 'a' and 'b' overlap}}
 escisa.program attributes {dram_bytes = 4096} {
   escisa.segment "a" at 0 = dense<1> : tensor<8xi8>

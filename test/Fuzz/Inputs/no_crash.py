@@ -35,6 +35,9 @@ tools = {
     "hw": lambda f: ["escalate-compile", model, "--hw", f, "--quiet",
                      "--calib-samples", "1", "-o",
                      os.path.join(work, "out.escb")],
+    "config": lambda f: ["escalate-compile", model, "--config", f, "--quiet",
+                         "--calib-samples", "1", "-o",
+                         os.path.join(work, "out.escb")],
     "tensor": lambda f: ["escalate-run", model, "--input", tensor_file(f),
                          "--output-dir", work],
 }

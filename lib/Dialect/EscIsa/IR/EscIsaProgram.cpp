@@ -1,5 +1,6 @@
 //===- EscIsaProgram.cpp - escisa.program <-> the binary's program --------===//
 #include "escalate/Dialect/EscIsa/IR/EscIsaOps.h"
+#include "escalate/Support/Tensor.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -56,6 +57,17 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
       int64_t dram = s.getDramAttr().getInt();
       if (!dense || dram < 0)
         return s.emitOpError("needs dense i8 data and a non-negative address");
+      // A splat expands to its full size: it must lie in the program's DRAM
+      // (validation says so of every segment, but only once it exists).
+      int64_t size = dense.getNumElements();
+      if (size > dramBytes - dram)
+        return s.emitOpError("constant segment '")
+               << s.getSymName() << "' is outside DRAM";
+      if (llvm::Error e =
+              checkAllocation("constant segment '" + s.getSymName() + "'",
+                              {size}, 1)
+                  .takeError())
+        return s.emitOpError(llvm::toString(std::move(e)));
       ArrayRef<char> raw = dense.getRawData();
       std::string bytes = dense.isSplat()
                               ? std::string(dense.getNumElements(), raw[0])

@@ -42,7 +42,15 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
   bool unsignedByte = elt.isUnsignedInteger(8);
   if (!elt.isF32() && !elt.isSignlessInteger() && !unsignedByte)
     return failure();
-  Tensor t(dtype, type.getShape());
+  // A splat in MLIR text expands to its full shape: bound it as a model's
+  // data is bounded, and check a resource's size before allocating.
+  llvm::Expected<Tensor> checked =
+      allocateTensor("constant", dtype, type.getShape());
+  if (!checked) {
+    llvm::consumeError(checked.takeError());
+    return failure();
+  }
+  Tensor &t = *checked;
   // Quantized weights: narrow integers, sign-extended into I64 storage (an
   // ONNX UINT8 initializer zero-extended).
   if (unsignedByte || (elt.isSignlessInteger() && !elt.isInteger(64))) {
@@ -54,7 +62,7 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
                       return unsignedByte ? int64_t(v.getZExtValue())
                                           : v.getSExtValue();
                     });
-    return t;
+    return std::move(t);
   }
   if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = res.getRawHandle().getBlob();
@@ -68,13 +76,13 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
       std::memcpy(t.f32().data(), raw.data(), bytes);
     else
       std::memcpy(t.i64().data(), raw.data(), bytes);
-    return t;
+    return std::move(t);
   }
   if (dtype == DType::F32)
     llvm::copy(attr.getValues<float>(), t.f32().begin());
   else
     llvm::copy(attr.getValues<int64_t>(), t.i64().begin());
-  return t;
+  return std::move(t);
 }
 
 ElementsAttr escalate::attrFromTensor(const Tensor &tensor, ShapedType type,

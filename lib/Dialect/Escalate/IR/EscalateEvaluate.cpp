@@ -83,19 +83,19 @@ LogicalResult DecomposedConvOp::evaluate(ArrayRef<const Tensor *> in,
   Window win = window(getBases().getType().getShape().drop_front(),
                       getStrides(), getDilations(), getPads());
   const Tensor *bias = in.size() > 3 ? in[3] : nullptr;
-  // Stage 1 materialises N x C_in*M maps at output resolution; refuse sizes
-  // that cannot be allocated rather than abort.
-  constexpr int64_t kMaxMapBytes = int64_t(4) << 30;
+  // Stage 1 materialises N x C_in*M maps at output resolution from C_in*M
+  // copies of the bases; refuse sizes that cannot be allocated rather than
+  // abort.
   auto type = getType();
-  std::optional<int64_t> mapBytes = checkedProduct(
-      {type.getDimSize(0), getInput().getType().getDimSize(1), getNumBases(),
-       type.getNumElements() /
-           std::max<int64_t>(type.getDimSize(0) * type.getDimSize(1), 1),
-       4},
-      kMaxMapBytes);
-  if (!mapBytes)
-    return emitOpError("stage-1 maps would exceed ")
-           << kMaxMapBytes << " bytes";
+  int64_t cin = getInput().getType().getDimSize(1), m = getNumBases();
+  SmallVector<int64_t> mapShape = {type.getDimSize(0), cin, m};
+  llvm::append_range(mapShape, type.getShape().drop_front(2));
+  SmallVector<int64_t> filterShape = {cin, m};
+  llvm::append_range(filterShape, getBases().getType().getShape().drop_front());
+  for (auto [what, shape] : {std::pair{"stage-1 maps", ArrayRef(mapShape)},
+                             {"stage-1 filters", ArrayRef(filterShape)}})
+    if (llvm::Error e = checkAllocation(what, shape, sizeof(float)).takeError())
+      return emitOpError(llvm::toString(std::move(e)));
   return single(*this, results, [&](Tensor &out) {
     decomposedConv(*in[0], *in[1], *in[2], bias, win, getGroup(), out);
   });

@@ -211,14 +211,16 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
         b->f32()[r * cols + c] *= affine->scale[tb ? r : c];
-    // C (absent = zeros) broadcast to [M, N] when present, else [N]; then
-    // per column: beta * C * s + shift.
+    // C (absent = zeros) broadcast to [M, N] when it has M rows, else to
+    // [1, N] (never to M rows the model holds no data for: M comes from the
+    // input's declared batch); then per column: beta * C * s + shift.
     Tensor c(DType::F32, {n});
     if (gemm.getC()) {
       FailureOr<Tensor> oldC = constantValue(gemm.getC());
       if (failed(oldC))
         return failure();
-      Tensor zeros(DType::F32, outType.getShape());
+      bool perRow = oldC->rank() == 2 && oldC->dim(0) > 1;
+      Tensor zeros(DType::F32, {perRow ? outType.getDimSize(0) : 1, n});
       c = zeros;
       numerics::binary(numerics::BinaryKind::Add, zeros, *oldC, c);
     }

@@ -49,6 +49,8 @@ LogicalResult QConvOp::evaluate(ArrayRef<const Tensor *> in,
                                 SmallVectorImpl<Tensor> &results) {
   Window win = window(getWeight().getType().getShape().drop_front(2),
                       getStrides(), getDilations(), getPads());
+  if (failed(checkPaddedInput(*this, getInput(), getPads())))
+    return failure();
   return single(*this, results, [&](Tensor &out) {
     qconv(*in[0], info(getInput().getType()).zeroPoint, *in[1], win,
           getGroup(), getAccBits(), out);
@@ -59,6 +61,8 @@ LogicalResult QDecomposedConvOp::evaluate(ArrayRef<const Tensor *> in,
                                           SmallVectorImpl<Tensor> &results) {
   Window win = window(getBases().getType().getShape().drop_front(),
                       getStrides(), getDilations(), getPads());
+  if (failed(checkPaddedInput(*this, getInput(), getPads())))
+    return failure();
   return single(*this, results, [&](Tensor &out) {
     qdecomposedConv(*in[0], info(getInput().getType()).zeroPoint, *in[1],
                     *in[2], win, getGroup(), getMapBits(), getAccBits(), out);
@@ -108,6 +112,8 @@ LogicalResult QPoolOp::evaluate(ArrayRef<const Tensor *> in,
   SmallVector<int64_t> ones(getKernelShape().size(), 1);
   Window win = window(getKernelShape(), getStrides(), ones, getPads());
   QuantInfo q = info(getType());
+  if (failed(checkPaddedInput(*this, getInput(), getPads())))
+    return failure();
   return single(*this, results, [&](Tensor &out) {
     qpool(*in[0], getKind() == PoolKind::max, win, q.zeroPoint,
           int32_t(getAvgMultiplierAttr().getInt()), unsigned(getAvgShift()), q.bits, out);

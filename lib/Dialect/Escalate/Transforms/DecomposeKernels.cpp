@@ -14,6 +14,9 @@ using namespace mlir;
 using namespace escalate;
 
 namespace {
+/// Kernels with more taps than this (32 x 32) are left dense.
+constexpr int64_t kMaxDecomposedTaps = 1024;
+
 struct DecomposeKernelsPass
     : public escalate::impl::DecomposeKernelsBase<DecomposeKernelsPass> {
   using DecomposeKernelsBase::DecomposeKernelsBase;
@@ -39,6 +42,14 @@ struct DecomposeKernelsPass
     // 1x1 and depthwise layers have nothing to share a basis across.
     if (k <= 1 || cinG <= 1 || rows == 0)
       return;
+    // The basis comes from the eigenvectors of a k x k Gram matrix: cubic in
+    // k, so a kernel far beyond any the hardware runs (the ISA's kernel
+    // fields stop at 15 x 15) stays a dense conv rather than stall here.
+    if (k > kMaxDecomposedTaps) {
+      conv.emitWarning() << "a kernel of " << k << " taps (more than "
+                         << kMaxDecomposedTaps << ") is not decomposed";
+      return;
+    }
     FailureOr<Tensor> w = constantValue(conv.getWeight());
     if (failed(w))
       return;

@@ -28,7 +28,10 @@ struct Layer {
   /// are skipped or computed in closed form.
   bool orthonormal = false;
 
-  void analyse() {
+  /// Fails when the kernels the coefficients represent (rows x k, each
+  /// factor backed by the model's data but their product not) are too
+  /// large to hold.
+  LogicalResult analyse(Operation *op) {
     orthonormal = true;
     for (int64_t a = 0; a < m && orthonormal; ++a)
       for (int64_t b = 0; b < m && orthonormal; ++b) {
@@ -38,12 +41,17 @@ struct Layer {
         orthonormal = std::fabs(dot - (a == b)) < 1e-4;
       }
     if (orthonormal)
-      return;
+      return success();
+    if (llvm::Error e =
+            checkAllocation("its kernels", {rows, k}, sizeof(float))
+                .takeError())
+      return op->emitOpError(llvm::toString(std::move(e)));
     kernels.assign(rows * k, 0.0f);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t j = 0; j < m; ++j)
         for (int64_t t = 0; t < k; ++t)
           kernels[r * k + t] += coefs[r * m + j] * bases[j * k + t];
+    return success();
   }
 
   /// Coefficients with the `count` smallest magnitudes zeroed (by `order`),
@@ -113,9 +121,10 @@ struct PruneCoefficientsPass
     int64_t plane = product(y.shape().drop_front(2)), dim = cinG * m;
     SmallVector<int64_t, 5> mapShape = {n, cin * m};
     llvm::append_range(mapShape, y.shape().drop_front(2));
-    constexpr int64_t kMaxMapElements = int64_t(1) << 30;
-    if (!checkedProduct(mapShape, kMaxMapElements)) {
-      why = "basis maps of the calibration input are too large";
+    if (llvm::Error e = checkAllocation("basis maps of the calibration input",
+                                        mapShape, sizeof(float))
+                            .takeError()) {
+      why = llvm::toString(std::move(e));
       return failure();
     }
     numerics::Window win;
@@ -204,7 +213,8 @@ struct PruneCoefficientsPass
     layer.rows = coefsT->numElements() / std::max<int64_t>(layer.m, 1);
     layer.bases.assign(basesT->f32().begin(), basesT->f32().end());
     layer.coefs.assign(coefsT->f32().begin(), coefsT->f32().end());
-    layer.analyse();
+    if (failed(layer.analyse(dec)))
+      return signalPassFailure();
 
     std::vector<int64_t> order(layer.coefs.size());
     std::iota(order.begin(), order.end(), 0);

@@ -167,7 +167,13 @@ FailureOr<calib::Table> QuantizePass::ranges(func::FuncOp f) {
     return fail("percentile must be in (0, 100]");
   std::vector<calib::Sample> samples;
   if (calibDir.empty()) {
-    samples = calib::syntheticSamples(f, calibSamples ? calibSamples : 8);
+    llvm::Expected<std::vector<calib::Sample>> synthetic =
+        calib::syntheticSamples(f, calibSamples ? calibSamples : 8);
+    if (!synthetic) {
+      (void)fail(llvm::toString(synthetic.takeError()));
+      return failure();
+    }
+    samples = std::move(*synthetic);
     // A diagnostic, so tools place it (escalate-compile clears its
     // progress line first).
     emitWarning(f.getLoc())
