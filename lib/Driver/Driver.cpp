@@ -1,6 +1,8 @@
 //===- Driver.cpp - ONNX to compiled module, and how errors read ----------===//
 #include "escalate/Driver/Driver.h"
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
@@ -10,17 +12,112 @@ OwningOpRef<ModuleOp>
 driver::compileOnnx(MLIRContext &ctx, StringRef model, StringRef name,
                     const ImportOptions &importOptions,
                     const CompileOptions &options,
-                    llvm::function_ref<void(PassManager &)> configure) {
+                    llvm::function_ref<void(PassManager &, ModuleOp)> configure,
+                    bool *unsupported) {
   ImportResult imported = importOnnx(model, name, importOptions, &ctx);
+  if (unsupported)
+    *unsupported = !imported.module &&
+                   imported.failure == ImportFailure::Unsupported;
   if (!imported.module)
     return nullptr;
   PassManager pm(&ctx, ModuleOp::getOperationName());
   buildCompilePipeline(pm, options);
   if (configure)
-    configure(pm);
+    configure(pm, *imported.module);
   if (failed(pm.run(*imported.module)))
     return nullptr;
   return std::move(imported.module);
+}
+
+uint64_t driver::floatWeightBytes(ModuleOp imported) {
+  uint64_t bytes = 0;
+  auto add = [&](Value v) {
+    if (auto t = v ? dyn_cast<RankedTensorType>(v.getType()) : nullptr)
+      if (t.getElementType().isF32() && v.getDefiningOp<ConstantOp>())
+        bytes += uint64_t(t.getNumElements()) * 4;
+  };
+  imported.walk([&](Operation *op) {
+    if (auto conv = dyn_cast<ConvOp>(op)) {
+      add(conv.getWeight());
+      add(conv.getBias());
+    } else if (auto gemm = dyn_cast<GemmOp>(op)) {
+      add(gemm.getB());
+      add(gemm.getC());
+    }
+  });
+  return bytes;
+}
+
+/// "12,345": the summary's counts read at a glance.
+static std::string grouped(uint64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+/// `name` cut in the middle with "..." to `width` characters.
+static std::string elide(StringRef name, size_t width) {
+  if (name.size() <= width)
+    return name.str();
+  size_t head = (width - 3) / 2, tail = width - 3 - head;
+  return (name.take_front(head) + "..." + name.take_back(tail)).str();
+}
+
+/// What a layer's weights became: "M=9, 50% zero" (decomposed), "80% zero"
+/// (pruned), "" (no weights).
+static std::string weightsOf(const llvm::json::Object &layer) {
+  const llvm::json::Object *w = layer.getObject("weights");
+  if (!w)
+    return "";
+  if (std::optional<int64_t> m = w->getInteger("bases"))
+    return llvm::formatv("M={0}, {1:P0} of coefs zero", *m,
+                         w->getNumber("coefficient_sparsity").value_or(0))
+        .str();
+  if (std::optional<double> s = w->getNumber("weight_sparsity"))
+    return llvm::formatv("{0:P0} zero", *s).str();
+  return "";
+}
+
+void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
+                          const llvm::json::Object &report, uint64_t floatBytes,
+                          StringRef reportPath, double seconds) {
+  os << llvm::formatv("escalate-compile: {0} mode for hardware '{1}', {2:f1} s\n",
+                      options.mode, report.getString("hw").value_or("?"),
+                      seconds);
+  const llvm::json::Array *layers = report.getArray("layers");
+  uint64_t cycles = 0, constants = 0;
+  os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n", "layer",
+                      "kind", "weights", "est. cycles", "bytes");
+  for (const llvm::json::Value &v : layers ? *layers : llvm::json::Array()) {
+    const llvm::json::Object *l = v.getAsObject();
+    if (!l)
+      continue;
+    uint64_t c = l->getInteger("estimated_cycles").value_or(0);
+    uint64_t b = l->getInteger("constant_bytes").value_or(0);
+    cycles += c;
+    constants += b;
+    os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n",
+                        elide(l->getString("name").value_or("?"), 32),
+                        l->getString("kind").value_or("?"), weightsOf(*l),
+                        grouped(c), grouped(b));
+  }
+  os << "  total: " << grouped(cycles) << " estimated cycles";
+  if (std::optional<int64_t> n = report.getInteger("instructions"))
+    os << ", " << grouped(*n) << " instructions";
+  if (const llvm::json::Object *dram = report.getObject("dram"))
+    if (std::optional<int64_t> total = dram->getInteger("total_bytes"))
+      os << ", " << grouped(*total) << " bytes of DRAM";
+  os << "\n  weights: " << grouped(floatBytes) << " bytes as float, "
+     << grouped(constants) << " bytes encoded";
+  if (constants)
+    os << llvm::formatv(" ({0:f1}x smaller)", double(floatBytes) / constants);
+  os << "\n";
+  if (!reportPath.empty())
+    os << "  report: " << reportPath << "\n";
 }
 
 driver::Message driver::describe(Diagnostic &diag) {

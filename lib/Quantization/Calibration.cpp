@@ -1,5 +1,6 @@
 //===- Calibration.cpp - activation statistics and range selection -------===//
 #include "escalate/Quantization/Calibration.h"
+#include "escalate/Support/Progress.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Support/TensorFiles.h"
@@ -279,12 +280,15 @@ LogicalResult observeAll(func::FuncOp f, ArrayRef<Sample> samples,
         fn(it->second, t.f32());
     return success();
   };
-  for (const Sample &s : samples) {
+  for (auto [i, s] : llvm::enumerate(samples)) {
     for (auto [arg, t] : llvm::zip(f.getArguments(), s))
       if (auto it = names.find(arg); it != names.end())
         fn(it->second, t.f32());
     if (failed(interpret(f, s, options)))
       return failure();
+    // Calibration is the long part of quantizing a big model.
+    reportProgress("escalate-quantize", i + 1, samples.size(),
+                   "calibration sample " + std::to_string(i + 1));
   }
   return success();
 }

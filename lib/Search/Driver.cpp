@@ -693,7 +693,8 @@ LogicalResult runJobs(Session &s) {
 LogicalResult
 search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                   llvm::raw_ostream &table,
-                  llvm::function_ref<void(const llvm::Twine &)> progress) {
+                  llvm::function_ref<void(const llvm::Twine &)> progress,
+                  bool *budgetMissed) {
   Session s(ctx, o, progress);
   if (!o.measureKeys.empty() || !o.gainKeys.empty())
     return runJobs(s);
@@ -772,13 +773,16 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
   problem.baseNoise = baseline->noise;
   problem.fixedCycles = baseline->cycles - totalCycles(problem, base);
   problem.fixedEnergyPj = baseline->energyPj - totalEnergyPj(problem, base);
-  if (!budget.met(*baseline))
+  if (!budget.met(*baseline)) {
+    if (budgetMissed)
+      *budgetMissed = true;
     return fail("the baseline (every layer at its most accurate option) "
                 "already misses the budget: " +
                 llvm::formatv("{0:f2} dB, agreement {1:f3}, top-1 {2:f4}",
                               baseline->sqnrDb, baseline->agreement,
                               baseline->top1) +
                 " against " + budget.describe());
+  }
 
   // Search at a predicted-SQNR target and verify the result compiled;
   // bisect the target between a failing one and one that verifies (the

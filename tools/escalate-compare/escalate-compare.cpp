@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Support/TensorFiles.h"
+#include "escalate/Support/Tool.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -54,7 +55,7 @@ struct Row {
 
 int error(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "escalate-compare") << msg << "\n";
-  return 1;
+  return tool::kExitInvalid;
 }
 
 std::vector<double> values(const Tensor &t) {
@@ -124,6 +125,7 @@ std::vector<std::string> namesIn(llvm::StringRef dir) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
+  tool::installVersionPrinter("escalate-compare");
   cl::ParseCommandLineOptions(argc, argv,
                               "Compare tensors of float, quantized and "
                               "simulated runs\n");
@@ -202,5 +204,5 @@ int main(int argc, char **argv) {
         }))
       return error(llvm::toString(std::move(e)));
   }
-  return first ? 2 : 0;
+  return first ? tool::kExitThreshold : tool::kExitOk;
 }

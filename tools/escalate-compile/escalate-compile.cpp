@@ -7,14 +7,18 @@
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Driver/Driver.h"
+#include "escalate/Driver/PassProgress.h"
 #include "escalate/InitAll.h"
 #include "escalate/Pipelines/Pipelines.h"
-#include "escalate/Support/Progress.h"
 #include "escalate/Support/TensorFiles.h"
+#include "escalate/Support/Tool.h"
 #include "escalate/Target/Escb/Escb.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
@@ -26,7 +30,10 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/WithColor.h"
-#include <mutex>
+#include "escalate/Support/Nesting.h"
+#include "llvm/Support/FileUtilities.h"
+#include <chrono>
+#include <optional>
 
 using namespace mlir;
 using namespace escalate;
@@ -54,7 +61,8 @@ static cl::opt<std::string>
 #include "escalate/Pipelines/CompileOptions.def"
 static cl::opt<unsigned> jobs("j", cl::desc("Threads (0: all cores)"),
                               cl::init(0), cl::cat(category));
-static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
+static cl::opt<bool> quiet("quiet",
+                           cl::desc("No progress and no summary on stderr"),
                            cl::cat(category));
 static cl::opt<int64_t>
     maxNodes("max-nodes", cl::desc("Refuse models with more graph nodes"),
@@ -79,34 +87,10 @@ static cl::list<std::string>
 
 static int fail(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "escalate-compile") << msg << "\n";
-  return 1;
+  return tool::kExitInvalid;
 }
 
 namespace {
-/// "[5/9] escalate-tile" on stderr as each pass starts, and the layers of
-/// the long passes as they finish ("... 12/53 '/layer2/conv1'").
-std::mutex progressMutex;
-std::string progressPass;
-
-void showLayer(llvm::StringRef, size_t done, size_t total,
-               llvm::StringRef layer) {
-  std::lock_guard<std::mutex> lock(progressMutex);
-  llvm::errs() << llvm::formatv("\r\033[K{0} {1}/{2} '{3}'", progressPass, done,
-                                total, layer);
-}
-
-struct Progress : public PassInstrumentation {
-  unsigned done = 0, total;
-  explicit Progress(unsigned total) : total(total) {}
-  void runBeforePass(Pass *pass, Operation *) override {
-    std::lock_guard<std::mutex> lock(progressMutex);
-    progressPass =
-        llvm::formatv("[{0}/{1}] {2}", ++done, total, pass->getArgument());
-    llvm::errs() << "\r\033[K" << progressPass;
-  }
-  ~Progress() override { llvm::errs() << "\r\033[K"; }
-};
-
 void printListing(const isa::Program &p, llvm::raw_ostream &os) {
   os << "; " << p.code.size() << " instructions, " << p.dramBytes
      << " bytes of DRAM, hardware '" << p.hw.name << "'\n";
@@ -125,7 +109,29 @@ void printListing(const isa::Program &p, llvm::raw_ostream &os) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  auto started = std::chrono::steady_clock::now();
+  // MLIR's own flags work as in escalate-opt (the passes are registered so
+  // that --mlir-print-ir-after=PASS knows their names); the common ones
+  // are listed in --help.
+  registerAllPasses();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  registerAsmPrinterCLOptions();
   cl::HideUnrelatedOptions(category);
+  static cl::OptionCategory mlirCategory("MLIR options (as in escalate-opt)");
+  auto &registered = cl::getRegisteredOptions();
+  for (StringRef name :
+       {"mlir-timing", "mlir-timing-display", "mlir-print-ir-before",
+        "mlir-print-ir-after", "mlir-print-ir-after-all",
+        "mlir-print-ir-before-all", "mlir-print-ir-after-failure",
+        "mlir-disable-threading", "mlir-print-debuginfo",
+        "mlir-pass-statistics"})
+    if (cl::Option *o = registered.lookup(name)) {
+      o->addCategory(mlirCategory);
+      o->setHiddenFlag(cl::NotHidden);
+    }
+  tool::installVersionPrinter("escalate-compile");
   cl::ParseCommandLineOptions(
       argc, argv,
       "ESCALATE compiler: ONNX model to accelerator binary\n\n"
@@ -188,12 +194,8 @@ int main(int argc, char **argv) {
   ctx.loadAllAvailableDialects();
   // Model errors name the ONNX node (the op's NameLoc) and the file.
   ScopedDiagnosticHandler diagnostics(&ctx, [](Diagnostic &diag) {
-    {
-      // A message starts on a clean line, not after the progress line.
-      std::lock_guard<std::mutex> lock(progressMutex);
-      if (!progressPass.empty())
-        llvm::errs() << "\r\033[K";
-    }
+    // A message starts on a clean line, not after the progress line.
+    driver::clearProgressLine();
     driver::print(llvm::errs(), "escalate-compile", diag);
     return success();
   });
@@ -214,17 +216,36 @@ int main(int argc, char **argv) {
   for (const std::string &spec : frozenInputs)
     if (llvm::Error err = parseFrozenInput(spec, importOptions))
       return fail(llvm::toString(std::move(err)));
-  bool progress = !quiet && llvm::sys::Process::StandardErrIsDisplayed();
+
+  // The summary printed at the end is read from the compile report: write
+  // one to a temporary file when none was asked for.
+  bool summary = !quiet && emit == "bin";
+  SmallString<128> summaryReport;
+  std::optional<llvm::FileRemover> removeSummaryReport;
+  if (summary && options.report.empty()) {
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "escalate-compile-report", "json", summaryReport))
+      return fail("cannot create a temporary file: " + ec.message());
+    removeSummaryReport.emplace(summaryReport);
+    options.report = summaryReport.str().str();
+  }
+  uint64_t floatBytes = 0;
+  bool unsupported = false;
   OwningOpRef<ModuleOp> module = driver::compileOnnx(
       ctx, (*file)->getBuffer(), modelPath, importOptions, options,
-      [&](PassManager &pm) {
-        if (progress) {
-          pm.addInstrumentation(std::make_unique<Progress>(pm.size()));
-          setProgressHandler(showLayer);
-        }
-      });
+      [&](PassManager &pm, ModuleOp imported) {
+        floatBytes = driver::floatWeightBytes(imported);
+        if (failed(applyPassManagerCLOptions(pm)))
+          return;
+        applyDefaultTimingPassManagerCLOptions(pm);
+        if (!quiet)
+          driver::addPassProgress(
+              pm, "escalate-compile",
+              llvm::sys::Process::StandardErrIsDisplayed());
+      },
+      &unsupported);
   if (!module)
-    return 1;
+    return unsupported ? tool::kExitUnsupported : tool::kExitInvalid;
 
   auto write = [&](llvm::function_ref<void(llvm::raw_ostream &)> fn) {
     if (outputPath.empty() || outputPath == "-") {
@@ -245,11 +266,28 @@ int main(int argc, char **argv) {
   if (emit == "asm") {
     FailureOr<isa::Program> program = escb::programOf(*module);
     if (failed(program))
-      return 1;
+      return tool::kExitInvalid;
     return write([&](llvm::raw_ostream &os) { printListing(*program, os); });
   }
   FailureOr<std::string> bytes = escb::translateToEscb(*module);
   if (failed(bytes))
-    return 1;
-  return write([&](llvm::raw_ostream &os) { os << *bytes; });
+    return tool::kExitInvalid;
+  if (int status = write([&](llvm::raw_ostream &os) { os << *bytes; }))
+    return status;
+  if (summary) {
+    auto text = llvm::MemoryBuffer::getFile(options.report);
+    llvm::Expected<llvm::json::Value> report =
+        text ? parseJson((*text)->getBuffer())
+             : llvm::Expected<llvm::json::Value>(
+                   llvm::errorCodeToError(text.getError()));
+    if (!report || !report->getAsObject())
+      return fail("cannot read the compile report for the summary: " +
+                  (report ? std::string("not an object")
+                          : llvm::toString(report.takeError())));
+    std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - started;
+    driver::printSummary(llvm::errs(), options, *report->getAsObject(),
+                         floatBytes, reportFlag, took.count());
+  }
+  return tool::kExitOk;
 }

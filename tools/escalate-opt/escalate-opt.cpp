@@ -9,6 +9,7 @@
 #include "escalate/InitAll.h"
 #include "escalate/Support/TensorFiles.h"
 #include "escalate/Support/Nesting.h"
+#include "escalate/Support/Tool.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
@@ -24,7 +25,7 @@ static llvm::cl::opt<int>
 
 static int fail(llvm::StringRef message) {
   llvm::WithColor::error(llvm::errs(), "escalate-opt") << message << "\n";
-  return 1;
+  return escalate::tool::kExitInvalid;
 }
 
 int main(int argc, char **argv) {
@@ -34,6 +35,7 @@ int main(int argc, char **argv) {
   // libLLVM's own flags (targets, codegen, polly...) are hidden from --help;
   // MLIR's driver options and the passes are registered below and stay.
   llvm::cl::HideUnrelatedOptions(category);
+  escalate::tool::installVersionPrinter("escalate-opt");
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "ESCALATE optimizer driver\n", registry);
   mlir::MlirOptMainConfig config =
@@ -57,7 +59,7 @@ int main(int argc, char **argv) {
   std::string text;
   llvm::raw_string_ostream os(text);
   if (mlir::failed(mlir::MlirOptMain(os, std::move(input), registry, config)))
-    return 1;
+    return escalate::tool::kExitInvalid;
   if (outputFile == "-") {
     llvm::outs() << text;
     return 0;

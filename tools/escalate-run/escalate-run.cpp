@@ -1,7 +1,8 @@
 //===- escalate-run.cpp - run a model on the float32 reference interpreter ===//
 //
-// Exit codes: 0 success, 1 error (bad model, bad input, output mismatch),
-// 3 the model uses something we do not support (op, opset or dtype).
+// Exit codes (escalate/Support/Tool.h): 0 success, 1 bad model, input or
+// flag, 2 outputs outside the --expected tolerances, 3 the model uses
+// something we do not support (op, opset or dtype).
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
@@ -11,6 +12,7 @@
 #include "escalate/Pipelines/Pipelines.h"
 #include "escalate/Reference/Interpreter.h"
 #include "escalate/Support/TensorFiles.h"
+#include "escalate/Support/Tool.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -23,7 +25,9 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <cmath>
+#include <numeric>
 
 using namespace mlir;
 using namespace escalate;
@@ -35,12 +39,14 @@ static cl::opt<std::string> modelPath(cl::Positional,
                                       cl::cat(runCategory));
 static cl::list<std::string> inputFiles(
     "input",
-    cl::desc("Input tensor (.npy or .pb), one per graph input in order"),
+    cl::desc("Input tensors (.npy or .pb): FILE... in the order of the graph "
+             "inputs, or name=FILE for the input of that name"),
     cl::value_desc("file"), cl::CommaSeparated, cl::cat(runCategory));
-static cl::opt<std::string>
-    outputDir("output-dir",
-              cl::desc("Write each output as DIR/<output name>.npy"),
-              cl::value_desc("dir"), cl::cat(runCategory));
+static cl::opt<std::string> outputDir(
+    "output-dir",
+    cl::desc("Write each output as DIR/<output name>.npy (without it, and "
+             "without --expected, each output is summarised on stdout)"),
+    cl::value_desc("dir"), cl::cat(runCategory));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Fix a graph input's shape: name:1x3x224x224"),
@@ -57,7 +63,9 @@ static cl::opt<bool> allowNonFinite(
              "arithmetic does) instead of refusing them"),
     cl::cat(runCategory));
 static cl::list<std::string> expectedFiles(
-    "expected", cl::desc("Compare outputs against these tensors, in order"),
+    "expected",
+    cl::desc("Compare outputs against these tensors (FILE...), in order; "
+             "exit status 2 if they differ"),
     cl::value_desc("file"), cl::CommaSeparated, cl::cat(runCategory));
 static cl::opt<double> relTol("rtol",
                               cl::desc("Relative tolerance for --expected"),
@@ -91,12 +99,12 @@ static cl::opt<bool> listOps("list-supported-ops",
                              cl::cat(runCategory));
 
 namespace {
-constexpr int kExitError = 1, kExitUnsupported = 3;
+using tool::kExitInvalid, tool::kExitUnsupported;
 
 int error(const llvm::Twine &msg) {
   llvm::outs().flush();
   llvm::WithColor::error(llvm::errs(), "escalate-run") << msg << "\n";
-  return kExitError;
+  return kExitInvalid;
 }
 
 void printSupportedOps() {
@@ -144,20 +152,57 @@ bool compare(StringRef name, const Tensor &got, const Tensor &want) {
   llvm::outs() << ", ok\n";
   return true;
 }
+
+/// "output 'y': 1x10xf32, min -2.1, max 3.4, mean 0.12; top-5: 3 (3.4),
+/// ..." (the top five for a classifier's [N] or [1, N] scores).
+void summarize(StringRef name, const Tensor &t) {
+  llvm::outs() << "output '" << name << "': " << t.describe();
+  int64_t n = t.numElements();
+  auto at = [&](int64_t i) {
+    return t.dtype() == DType::F32 ? double(t.f32()[i]) : double(t.i64()[i]);
+  };
+  if (n == 0) {
+    llvm::outs() << ", empty\n";
+    return;
+  }
+  double lo = at(0), hi = at(0), sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    lo = std::min(lo, at(i));
+    hi = std::max(hi, at(i));
+    sum += at(i);
+  }
+  llvm::outs() << llvm::formatv(", min {0:g}, max {1:g}, mean {2:g}", lo, hi,
+                                sum / double(n));
+  bool scores = n > 1 && (t.rank() == 1 || (t.rank() == 2 && t.dim(0) == 1));
+  if (scores) {
+    std::vector<int64_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    int64_t k = std::min<int64_t>(5, n);
+    std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                      [&](int64_t a, int64_t b) { return at(a) > at(b); });
+    llvm::outs() << "; top-" << k << ":";
+    for (int64_t i = 0; i < k; ++i)
+      llvm::outs() << llvm::formatv(" {0} ({1:g})", order[i], at(order[i]));
+  }
+  llvm::outs() << "\n";
+}
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(runCategory);
-  cl::ParseCommandLineOptions(argc, argv, "ESCALATE reference interpreter\n");
+  tool::installVersionPrinter("escalate-run");
+  std::vector<std::string> expanded;
+  std::vector<const char *> args =
+      tool::expandFileLists(argc, argv, {"input", "expected"}, expanded);
+  cl::ParseCommandLineOptions(int(args.size()), args.data(),
+                              "ESCALATE reference interpreter\n");
   if (listOps) {
     printSupportedOps();
     return 0;
   }
   if (modelPath.empty())
     return error("no model given");
-  if (outputDir.empty() && expectedFiles.empty())
-    return error("give --output-dir, --expected, or both");
   if (llvm::Error e = checkNestingLimit(maxNesting))
     return error(llvm::toString(std::move(e)));
 
@@ -180,7 +225,7 @@ int main(int argc, char **argv) {
     sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, &ctx);
     if (!module)
-      return kExitError;
+      return kExitInvalid;
   } else {
     ImportOptions options;
     options.maxNesting = maxNesting;
@@ -196,7 +241,7 @@ int main(int argc, char **argv) {
         importOnnx(file->getBuffer(), modelPath, options, &ctx);
     if (!imported.module)
       return imported.failure == ImportFailure::Unsupported ? kExitUnsupported
-                                                            : kExitError;
+                                                            : kExitInvalid;
     module = std::move(imported.module);
   }
   auto func = module->lookupSymbol<func::FuncOp>("main");
@@ -206,11 +251,18 @@ int main(int argc, char **argv) {
     PassManager pm(&ctx);
     buildGraphOptPipeline(pm);
     if (failed(pm.run(*module)))
-      return kExitError;
+      return kExitInvalid;
   }
 
+  SmallVector<std::string> argNames;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    argNames.push_back(argumentName(func, i));
+  llvm::Expected<std::vector<std::string>> bound =
+      tool::bindInputs(inputFiles, argNames);
+  if (!bound)
+    return error(modelPath + ": " + llvm::toString(bound.takeError()));
   SmallVector<Tensor> inputs;
-  for (const std::string &path : inputFiles) {
+  for (const std::string &path : *bound) {
     std::string stored;
     llvm::Expected<Tensor> t = readTensorFile(path, &stored);
     if (!t)
@@ -243,7 +295,7 @@ int main(int argc, char **argv) {
       return error("cannot create '" + dumpDir + "': " + ec.message());
     for (auto [i, t] : llvm::enumerate(inputs))
       if (i < func.getNumArguments() && failed(dump(argumentName(func, i), t)))
-        return kExitError;
+        return kExitInvalid;
     // Quantized layers are dumped dequantized, so dumps of the float and the
     // quantized model compare file by file (escalate-compare); integer
     // accumulators are not activations and are skipped.
@@ -274,7 +326,7 @@ int main(int argc, char **argv) {
   }
   FailureOr<SmallVector<Tensor>> outputs = interpret(func, inputs, runOptions);
   if (failed(outputs))
-    return kExitError;
+    return kExitInvalid;
   if (!dumpDir.empty()) {
     // The execution order, so escalate-compare can name the first layer
     // that goes wrong.
@@ -300,8 +352,10 @@ int main(int argc, char **argv) {
         return error(llvm::toString(want.takeError()));
       ok &= compare(resultName(func, i), (*outputs)[i], *want);
     }
-    if (!ok)
-      return error("outputs differ from the expected tensors");
+    if (!ok) {
+      error("outputs differ from the expected tensors");
+      return tool::kExitThreshold;
+    }
   }
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
@@ -312,5 +366,8 @@ int main(int argc, char **argv) {
     if (llvm::Error e = writeNpyFiles(outputDir, names, *outputs))
       return error(llvm::toString(std::move(e)));
   }
-  return 0;
+  if (outputDir.empty() && expectedFiles.empty())
+    for (auto [i, t] : llvm::enumerate(*outputs))
+      summarize(resultName(func, i), t);
+  return tool::kExitOk;
 }

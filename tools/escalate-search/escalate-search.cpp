@@ -12,6 +12,7 @@
 #include "escalate/Driver/Driver.h"
 #include "escalate/InitAll.h"
 #include "escalate/Search/Driver.h"
+#include "escalate/Support/Tool.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
@@ -155,7 +156,7 @@ static cl::opt<bool> quiet("quiet", cl::desc("No progress on stderr"),
 /// A message in the tools' form; the exit code of a refused invocation.
 static int error(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "escalate-search") << msg << "\n";
-  return 1;
+  return tool::kExitInvalid;
 }
 
 /// The same search with its measurements on a Dask cluster: python -m
@@ -216,6 +217,7 @@ static int runOnDask(const char *argv0) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
+  tool::installVersionPrinter("escalate-search");
   cl::ParseCommandLineOptions(
       argc, argv,
       "ESCALATE hardware-aware search: per-layer bases, sparsity and widths\n");
@@ -269,12 +271,19 @@ int main(int argc, char **argv) {
     if (!quiet)
       llvm::errs() << "escalate-search: " << msg << "\n";
   };
+  auto status = [](LogicalResult r) {
+    return failed(r) ? tool::kExitInvalid : tool::kExitOk;
+  };
   if (serve)
-    return failed(search::serveJobs(ctx, o, std::cin, llvm::outs(), progress));
+    return status(
+        search::serveJobs(ctx, o, std::cin, llvm::outs(), progress));
   if (listJobs || printInputs)
-    return failed(search::listJobs(ctx, o,
+    return status(search::listJobs(ctx, o,
                                    printInputs ? search::Listing::Inputs
                                                : search::Listing::Jobs,
                                    llvm::outs(), progress));
-  return failed(search::runSearch(ctx, o, llvm::outs(), progress));
+  bool budgetMissed = false;
+  if (failed(search::runSearch(ctx, o, llvm::outs(), progress, &budgetMissed)))
+    return budgetMissed ? tool::kExitThreshold : tool::kExitInvalid;
+  return tool::kExitOk;
 }

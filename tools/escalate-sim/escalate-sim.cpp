@@ -9,6 +9,7 @@
 #include "escalate/Sim/Simulator.h"
 #include "escalate/Support/FixedPoint.h"
 #include "escalate/Support/TensorFiles.h"
+#include "escalate/Support/Tool.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -30,9 +31,10 @@ static cl::opt<bool> printEncoding(
     cl::cat(category));
 static cl::list<std::string>
     inputFiles("input",
-               cl::desc("Input tensor (.npy or .pb), in the order of "
-                        "the program's inputs; integers are taken "
-                        "as stored, floats are quantized"),
+               cl::desc("Input tensors (.npy or .pb): FILE... in the order "
+                        "of the program's inputs, or name=FILE for the input "
+                        "of that name; integers are taken as stored, floats "
+                        "are quantized"),
                cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Write each output as DIR/<name>.npy"),
@@ -70,7 +72,7 @@ static cl::opt<bool> allowNonFinite(
 
 static int error(const llvm::Twine &msg) {
   llvm::WithColor::error(llvm::errs(), "escalate-sim") << msg << "\n";
-  return 1;
+  return tool::kExitInvalid;
 }
 
 /// Reads `path` as the values of input `desc` (sim::inputValues).
@@ -143,20 +145,24 @@ static int writeJson(llvm::StringRef path,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  std::vector<std::string> expanded;
+  std::vector<const char *> given =
+      tool::expandFileLists(argc, argv, {"input"}, expanded);
   std::vector<const char *> args;
-  for (int i = 0; i < argc; ++i) {
-    llvm::StringRef arg = argv[i];
+  for (size_t i = 0; i < given.size(); ++i) {
+    llvm::StringRef arg = given[i];
     if (arg == "--stats" || arg == "-stats") {
-      if (i + 1 == argc)
+      if (i + 1 == given.size())
         return error("--stats needs a file name");
-      statsPath = argv[++i];
+      statsPath = given[++i];
     } else if (arg.consume_front("--stats=") || arg.consume_front("-stats=")) {
       statsPath = arg.str();
     } else {
-      args.push_back(argv[i]);
+      args.push_back(given[i]);
     }
   }
   cl::HideUnrelatedOptions(category);
+  tool::installVersionPrinter("escalate-sim");
   cl::ParseCommandLineOptions(
       args.size(), args.data(),
       "ESCALATE instruction-level simulator\n\n"
@@ -177,17 +183,20 @@ int main(int argc, char **argv) {
       isa::readBinary((*file)->getBuffer(), maxDram);
   if (!program)
     return error(programPath + ": " + llvm::toString(program.takeError()));
-  if (inputFiles.size() != program->inputs.size())
-    return error(llvm::Twine("the program has ") +
-                 llvm::Twine(program->inputs.size()) + " input(s); " +
-                 llvm::Twine(inputFiles.size()) + " --input given");
+  std::vector<std::string> inputNames;
+  for (const isa::TensorDesc &desc : program->inputs)
+    inputNames.push_back(desc.name);
+  llvm::Expected<std::vector<std::string>> bound =
+      tool::bindInputs(inputFiles, inputNames);
+  if (!bound)
+    return error(programPath + ": " + llvm::toString(bound.takeError()));
 
   sim::Options options;
   options.functionalOnly = functionalOnly;
   options.maxCycles = maxCycles;
   options.recordTrace = !tracePath.empty();
   sim::Simulator simulator(*program, options);
-  for (auto [i, path] : llvm::enumerate(inputFiles)) {
+  for (auto [i, path] : llvm::enumerate(*bound)) {
     llvm::Expected<std::vector<int64_t>> values =
         readInput(path, program->inputs[i]);
     if (!values)
@@ -224,5 +233,5 @@ int main(int argc, char **argv) {
     if (llvm::Error err = writeNpyFiles(outputDir, names, tensors))
       return error(llvm::toString(std::move(err)));
   }
-  return 0;
+  return tool::kExitOk;
 }

@@ -8,6 +8,8 @@
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/InitAll.h"
 #include "escalate/Target/Escb/Escb.h"
+#include "escalate/Support/Tool.h"
+#include "llvm/ADT/StringExtras.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -40,6 +42,35 @@ static llvm::cl::opt<int> maxNesting(
     llvm::cl::desc("Refuse inputs nesting messages or brackets deeper"),
     llvm::cl::init(escalate::kDefaultMaxNesting), llvm::cl::cat(category));
 
+/// mlirTranslateMain reports a missing translation three times and takes
+/// the last of several silently: check for exactly one first.
+static int checkOneTranslation(int argc, char **argv) {
+  const llvm::StringRef names[] = {"import-onnx", "escisa-to-bin",
+                                   "bin-to-escisa"};
+  std::vector<std::string> given;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if (arg == "--help" || arg == "-help" || arg == "--version" ||
+        arg == "-version" || arg.starts_with("--help-"))
+      return escalate::tool::kExitOk;
+    llvm::StringRef name = arg.ltrim('-');
+    if (name.size() < arg.size() && llvm::is_contained(names, name))
+      given.push_back("--" + name.str());
+  }
+  if (given.size() == 1)
+    return escalate::tool::kExitOk;
+  llvm::WithColor::error(llvm::errs(), "escalate-translate")
+      << (given.empty() ? std::string("give a translation")
+                        : "give one translation, not " +
+                              llvm::join(given, " and "))
+      << ": --import-onnx, --escisa-to-bin or --bin-to-escisa\n";
+  return escalate::tool::kExitInvalid;
+}
+
+/// Set when --import-onnx met a valid model using something unsupported, so
+/// that the tool exits with 3 as escalate-compile and escalate-run do.
+static bool importUnsupported = false;
+
 /// mlirTranslateMain opens `-o FILE` itself and deletes it on failure, which
 /// would destroy an existing file. It is pointed at a temporary beside FILE
 /// instead, renamed into place only on success.
@@ -65,7 +96,7 @@ static int runWithAtomicOutput(int argc, char **argv) {
             llvm::sys::fs::createUniqueFile(output + ".tmp-%%%%%%", temp)) {
       llvm::WithColor::error(llvm::errs(), "escalate-translate")
           << "cannot write '" << output << "': " << ec.message() << "\n";
-      return 1;
+      return escalate::tool::kExitInvalid;
     }
     rewritten = prefix + temp.str().str();
     args[at] = rewritten.data();
@@ -83,7 +114,10 @@ static int runWithAtomicOutput(int argc, char **argv) {
     if (!ok)
       llvm::sys::fs::remove(temp);
   }
-  return ok ? 0 : 1;
+  if (ok)
+    return escalate::tool::kExitOk;
+  return importUnsupported ? escalate::tool::kExitUnsupported
+                           : escalate::tool::kExitInvalid;
 }
 
 int main(int argc, char **argv) {
@@ -108,6 +142,9 @@ int main(int argc, char **argv) {
           }
         escalate::ImportResult result = escalate::importOnnx(
             buf->getBuffer(), buf->getBufferIdentifier(), options, ctx);
+        importUnsupported =
+            !result.module &&
+            result.failure == escalate::ImportFailure::Unsupported;
         return OwningOpRef<Operation *>(result.module.release());
       },
       [](DialectRegistry &registry) {
@@ -118,5 +155,8 @@ int main(int argc, char **argv) {
   // mlirTranslateMain registers the translations and its options later, so
   // they stay visible.
   llvm::cl::HideUnrelatedOptions(category);
+  escalate::tool::installVersionPrinter("escalate-translate");
+  if (int status = checkOneTranslation(argc, argv))
+    return status;
   return runWithAtomicOutput(argc, argv);
 }

@@ -13,17 +13,35 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/JSON.h"
 
 namespace escalate::driver {
 
 /// Imports the ONNX bytes `model` (`name` labels messages) and runs the
 /// `escalate-compile` pipeline with `options` on it. `configure` may add
-/// instrumentation to the pass manager before it runs. Errors are emitted
-/// as diagnostics on `ctx`; null on failure.
+/// instrumentation to the pass manager, or look at the imported module,
+/// before the pipeline runs. Errors are emitted
+/// as diagnostics on `ctx`; null on failure, with `*unsupported` (if
+/// given) set when the import found a valid model using something the
+/// project does not support.
 mlir::OwningOpRef<mlir::ModuleOp>
 compileOnnx(mlir::MLIRContext &ctx, llvm::StringRef model, llvm::StringRef name,
             const ImportOptions &importOptions, const CompileOptions &options,
-            llvm::function_ref<void(mlir::PassManager &)> configure = {});
+            llvm::function_ref<void(mlir::PassManager &, mlir::ModuleOp)>
+                configure = {},
+            bool *unsupported = nullptr);
+
+/// Bytes of the float weights and biases of the convolutions and Gemms of
+/// an imported model: what compression is measured against.
+uint64_t floatWeightBytes(mlir::ModuleOp imported);
+
+/// What escalate-compile prints when it finishes: the mode and hardware, a
+/// line per layer (kind, weights kept, estimated cycles, encoded bytes) and
+/// the totals, read from the compile report (escisa-report's JSON), then
+/// where the report is (`reportPath`, if the user asked for one).
+void printSummary(llvm::raw_ostream &os, const CompileOptions &options,
+                  const llvm::json::Object &report, uint64_t floatBytes,
+                  llvm::StringRef reportPath, double seconds);
 
 /// The parts of a diagnostic a message shows: the file and the ONNX node
 /// (a FileLineColLoc and a NameLoc anywhere in its location), and the text

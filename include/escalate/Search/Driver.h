@@ -33,12 +33,16 @@ struct SearchOptions {
 /// Runs the search: measures each layer option (resuming from the log; an
 /// option that fails is logged and left out), optimises, verifies the
 /// winner end to end and writes `output` (and the Pareto plot). With
-/// measureKeys or gainKeys, runs just those jobs. Errors are emitted as diagnostics on `ctx`; `progress`
-/// gets one line per step; the closing table goes to `table`.
+/// measureKeys or gainKeys, runs just those jobs. Errors are emitted as
+/// diagnostics on `ctx`; `progress` gets one line per step; the closing
+/// table goes to `table`. `*budgetMissed` (if given) tells a failure
+/// because even the most accurate configuration misses the budget (a
+/// threshold, not an error: escalate-search exits with 2).
 mlir::LogicalResult
 runSearch(mlir::MLIRContext &ctx, const SearchOptions &options,
           llvm::raw_ostream &table,
-          llvm::function_ref<void(const llvm::Twine &)> progress);
+          llvm::function_ref<void(const llvm::Twine &)> progress,
+          bool *budgetMissed = nullptr);
 
 /// What `listJobs` prints, as JSON lines.
 enum class Listing {
