@@ -25,8 +25,11 @@ namespace {
 /// into `sink` while it lives.
 struct ErrorSink {
   ScopedDiagnosticHandler handler;
-  ErrorSink(MLIRContext *ctx, std::string &sink)
-      : handler(ctx, [&sink](Diagnostic &d) {
+  ErrorSink(MLIRContext *ctx, std::string &sink,
+            std::vector<std::string> *warnings = nullptr)
+      : handler(ctx, [&sink, warnings](Diagnostic &d) {
+          if (d.getSeverity() == DiagnosticSeverity::Warning && warnings)
+            warnings->push_back(driver::describe(d).text);
           if (d.getSeverity() != DiagnosticSeverity::Error)
             return success();
           sink += (sink.empty() ? "" : "\n") + driver::describe(d).text;
@@ -60,7 +63,9 @@ bool parseOptions(const std::string &options, CompileOptions &o,
 OwningOpRef<ModuleOp> compileModule(MLIRContext &ctx, const std::string &model,
                                     const std::string &name,
                                     const CompileOptions &o, std::string &error,
-                                    const api::InputSpecs &inputs = {}) {
+                                    const api::InputSpecs &inputs = {},
+                                    std::vector<std::string> *warnings =
+                                        nullptr) {
   ImportOptions importOptions;
   for (const std::string &spec : inputs.shapes)
     if (llvm::Error e = parseInputShape(spec, importOptions)) {
@@ -72,7 +77,7 @@ OwningOpRef<ModuleOp> compileModule(MLIRContext &ctx, const std::string &model,
       error = llvm::toString(std::move(e));
       return nullptr;
     }
-  ErrorSink errors(&ctx, error);
+  ErrorSink errors(&ctx, error, warnings);
   OwningOpRef<ModuleOp> module =
       driver::compileOnnx(ctx, model, name, importOptions, o);
   if (!module && error.empty())
@@ -102,8 +107,9 @@ api::CompileResult api::compileOnnx(const std::string &model,
     return result;
   }
   std::unique_ptr<MLIRContext> ctx = newContext();
-  OwningOpRef<ModuleOp> module =
-      compileModule(*ctx, model, name, o, result.error, inputs);
+  OwningOpRef<ModuleOp> module = compileModule(*ctx, model, name, o,
+                                               result.error, inputs,
+                                               &result.warnings);
   if (!module)
     return result;
   ErrorSink errors(ctx.get(), result.error);

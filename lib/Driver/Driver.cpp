@@ -1,6 +1,7 @@
 //===- Driver.cpp - ONNX to compiled module, and how errors read ----------===//
 #include "escalate/Driver/Driver.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Support/Tool.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
@@ -59,14 +60,6 @@ static std::string grouped(uint64_t v) {
   return out;
 }
 
-/// `name` cut in the middle with "..." to `width` characters.
-static std::string elide(StringRef name, size_t width) {
-  if (name.size() <= width)
-    return name.str();
-  size_t head = (width - 3) / 2, tail = width - 3 - head;
-  return (name.take_front(head) + "..." + name.take_back(tail)).str();
-}
-
 /// What a layer's weights became: "M=9, 50% zero" (decomposed), "80% zero"
 /// (pruned), "" (no weights).
 static std::string weightsOf(const llvm::json::Object &layer) {
@@ -101,7 +94,8 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
     cycles += c;
     constants += b;
     os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n",
-                        elide(l->getString("name").value_or("?"), 32),
+                        tool::elideMiddle(l->getString("name").value_or("?"),
+                                          32),
                         l->getString("kind").value_or("?"), weightsOf(*l),
                         grouped(c), grouped(b));
   }
@@ -130,10 +124,11 @@ driver::Message driver::describe(Diagnostic &diag) {
     return WalkResult::advance();
   });
   std::string text = diag.str();
-  std::string prefix = "node '" + m.node + "'";
-  m.text = m.node.empty() || StringRef(text).contains(prefix)
+  // A text that names its node, or a tensor of the same name (a graph
+  // input's location is its name too), needs no "node '...'" in front.
+  m.text = m.node.empty() || StringRef(text).contains("'" + m.node + "'")
                ? text
-               : prefix + ": " + text;
+               : "node '" + m.node + "': " + text;
   return m;
 }
 

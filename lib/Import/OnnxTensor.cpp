@@ -46,7 +46,8 @@ readExternal(const onnx::TensorProto &tensor, StringRef modelDir, Location loc,
       uint64_t v;
       if (StringRef(kv.value()).getAsInteger(10, v)) {
         emitError(loc) << "tensor '" << tensor.name() << "': external data "
-                       << kv.key() << " '" << kv.value() << "' is not a number";
+                       << kv.key() << " '" << kv.value()
+                       << "' is not a non-negative integer";
         return failure();
       }
       (kv.key() == "offset" ? offset : length) = v;

@@ -1,6 +1,7 @@
 //===- Report.cpp - stats JSON, the per-layer table, Chrome traces --------===//
 #include "escalate/Sim/Simulator.h"
 #include "llvm/Support/Format.h"
+#include "escalate/Support/Tool.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -91,24 +92,31 @@ void sim::writeStatsJson(const Program &p, const Stats &s,
 
 void sim::printStatsTable(const Program &p, const Stats &s,
                           llvm::raw_ostream &os) {
-  os << llvm::formatv("{0,-28} {1,12} {2,12} {3,7} {4,14} {5,14} {6,12} "
-                      "{7,12}\n",
-                      "layer", "cycles", "roofline", "eff%", "MACs issued",
-                      "MACs skipped", "DRAM bytes", "energy uJ");
+  // The name column fits the longest name up to 48 characters; longer ones
+  // are elided in the middle, never cut silently.
+  size_t width = 28;
+  for (const LayerStats &l : s.layers)
+    width = std::max(width, std::min<size_t>(l.name.size(), 48));
+  std::string format = llvm::formatv("{{0,-{0}} {{1,12} {{2,12} {{3,7} "
+                                     "{{4,14} {{5,14} {{6,12} {{7,12}\n",
+                                     width);
+  os << llvm::formatv(format.c_str(), "layer", "cycles", "roofline", "eff%",
+                      "MACs issued", "MACs skipped", "DRAM bytes",
+                      "energy uJ");
   auto row = [&](llvm::StringRef name, uint64_t cycles, uint64_t roof,
                  const Counters &c) {
-    std::string shown =
-        name.size() > 28 ? name.take_back(28).str() : name.str();
     os << llvm::formatv(
-        "{0,-28} {1,12} {2,12} {3,7} {4,14} {5,14} {6,12} "
-        "{7,12}\n",
-        shown, cycles, roof,
+        format.c_str(), tool::elideMiddle(name, width), cycles, roof,
         llvm::format("%.1f", cycles ? 100.0 * roof / cycles : 0.0), c.macs(),
         c.skippedMacs, c.dramRead + c.dramWrite,
         llvm::format("%.3f", c.energy() * 1e-6));
   };
   uint64_t roofSum = 0;
   for (const LayerStats &l : s.layers) {
+    // Instructions outside any layer get a row only if they did anything.
+    if (l.name == "(outside any layer)" && l.end == l.start &&
+        !l.counts.macs() && !l.counts.dramRead && !l.counts.dramWrite)
+      continue;
     row(l.name, l.end - l.start, l.roofline, l.counts);
     roofSum += l.roofline;
   }
@@ -131,14 +139,49 @@ void sim::printStatsTable(const Program &p, const Stats &s,
 void sim::writeTraceJson(const Program &p, const Stats &s,
                          llvm::raw_ostream &os) {
   json::Array events;
-  for (unsigned u = 0; u < kNumUnits; ++u)
-    events.push_back(
-        json::Object{{"name", "thread_name"},
-                     {"ph", "M"},
-                     {"pid", 0},
-                     {"tid", u},
-                     {"args", json::Object{{"name", unitName(Unit(u))}}}});
+  auto metadata = [&](llvm::StringRef what, unsigned tid,
+                      llvm::StringRef name) {
+    events.push_back(json::Object{{"name", what},
+                                  {"ph", "M"},
+                                  {"pid", 0},
+                                  {"tid", tid},
+                                  {"args", json::Object{{"name", name.str()}}}});
+  };
+  // One process named after the hardware; a track per unit, then one of
+  // layer spans under them, so Perfetto shows layers at a glance.
+  metadata("process_name", 0, "escalate-sim: " + p.hw.name);
+  for (unsigned u = 0; u < kNumUnits; ++u) {
+    metadata("thread_name", u, unitName(Unit(u)));
+    events.push_back(json::Object{{"name", "thread_sort_index"},
+                                  {"ph", "M"},
+                                  {"pid", 0},
+                                  {"tid", u},
+                                  {"args", json::Object{{"sort_index", u + 1}}}});
+  }
+  const unsigned layerTrack = kNumUnits;
+  metadata("thread_name", layerTrack, "layers");
+  events.push_back(json::Object{{"name", "thread_sort_index"},
+                                {"ph", "M"},
+                                {"pid", 0},
+                                {"tid", layerTrack},
+                                {"args", json::Object{{"sort_index", 0}}}});
   double usPerCycle = 1.0 / p.hw.clockMhz;
+  for (const LayerStats &l : s.layers) {
+    if (l.end <= l.start)
+      continue;
+    events.push_back(json::Object{
+        {"name", l.name},
+        {"ph", "X"},
+        {"pid", 0},
+        {"tid", layerTrack},
+        {"ts", l.start * usPerCycle},
+        {"dur", (l.end - l.start) * usPerCycle},
+        {"args", json::Object{{"cycles", l.end - l.start},
+                              {"roofline_cycles", l.roofline},
+                              {"macs", l.counts.macs()},
+                              {"dram_bytes",
+                               l.counts.dramRead + l.counts.dramWrite}}}});
+  }
   for (const TraceEvent &e : s.trace) {
     json::Object args{
         {"pc", e.pc}, {"start_cycle", e.start}, {"cycles", e.end - e.start}};

@@ -24,6 +24,15 @@ void tool::installVersionPrinter(llvm::StringRef tool) {
   });
 }
 
+std::string tool::elideMiddle(llvm::StringRef text, size_t width) {
+  if (text.size() <= width)
+    return text.str();
+  if (width <= 3)
+    return text.take_front(width).str();
+  size_t head = (width - 3) / 2, tail = width - 3 - head;
+  return (text.take_front(head) + "..." + text.take_back(tail)).str();
+}
+
 /// A tensor file argument, possibly bound by name: x.npy, x.pb, name=x.npy.
 static bool isTensorFile(llvm::StringRef arg) {
   if (arg.starts_with("-"))

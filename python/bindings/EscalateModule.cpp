@@ -71,12 +71,13 @@ PYBIND11_MODULE(_escalate, m) {
           r = escalate::api::compileOnnx(bytes, name, options,
                                          {shapes, frozen});
         }
-        return py::make_tuple(r.error, py::bytes(r.binary));
+        return py::make_tuple(r.error, py::bytes(r.binary), r.warnings);
       },
       py::arg("model"), py::arg("name"), py::arg("options"),
       py::arg("input_shapes") = std::vector<std::string>(),
       py::arg("frozen_inputs") = std::vector<std::string>(),
-      "(error, binary): compile ONNX bytes with escalate-compile pipeline "
+      "(error, binary, warnings): compile ONNX bytes with escalate-compile "
+      "pipeline "
       "options; input_shapes and frozen_inputs as --input-shape "
       "(name:1x3x224x224) and --freeze-input (name=FILE)");
 

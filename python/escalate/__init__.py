@@ -14,18 +14,25 @@ message. The package is assembled in the build tree
 (the model builders) and `python -m escalate.report` need only numpy.
 """
 
-import json
-import os
-import subprocess
-import tempfile
+# Imported under private names: the package's namespace is its API.
+import json as _json
+import os as _os
+import subprocess as _subprocess
+import tempfile as _tempfile
+import warnings as _warnings
 
 __all__ = ["EscalateError", "CompileError", "SimulationError", "InputError",
-           "Program", "Reference", "Stats", "compile", "evaluate", "search",
-           "models"]
+           "EscalateWarning", "Program", "Reference", "Stats", "compile",
+           "compile_options", "evaluate", "search", "models"]
 
 
 class EscalateError(Exception):
     """Base of every error escalate raises; the message is the tools'."""
+
+
+class EscalateWarning(UserWarning):
+    """What escalate-compile prints as a warning (calibration on synthetic
+    data, a kernel left dense...), raised through `warnings`."""
 
 
 class CompileError(EscalateError):
@@ -50,9 +57,9 @@ def _native():
 
 def _bindir():
     """The tools beside this package in the build tree (build/bin)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.environ.get("ESCALATE_BIN",
-                          os.path.join(here, os.pardir, os.pardir, "bin"))
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    return _os.environ.get("ESCALATE_BIN",
+                          _os.path.join(here, _os.pardir, _os.pardir, "bin"))
 
 
 def _option_string(options):
@@ -62,7 +69,7 @@ def _option_string(options):
             continue
         if isinstance(value, bool):
             value = "true" if value else "false"
-        value = os.fspath(value) if isinstance(value, os.PathLike) else value
+        value = _os.fspath(value) if isinstance(value, _os.PathLike) else value
         text = str(value)
         if any(c in text for c in " {}"):
             raise CompileError("option %s=%r: values may not hold spaces or "
@@ -90,7 +97,7 @@ class Stats:
 
     def save(self, path):
         """Writes the JSON that `python -m escalate.report` reads."""
-        _write_atomically(path, json.dumps(self.json, indent=1).encode())
+        _write_atomically(path, _json.dumps(self.json, indent=1).encode())
 
     def __repr__(self):
         return "Stats(cycles=%d, energy_pj=%.4g, layers=%d)" % (
@@ -101,17 +108,17 @@ def _write_atomically(path, data):
     """Writes `data` (bytes or str) through a temporary file renamed into
     place, with the mode any new file gets (0666 less the umask, as the
     tools' outputs): a failed write leaves nothing behind."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=".escalate-")
+    directory = _os.path.dirname(_os.path.abspath(path))
+    fd, temp = _tempfile.mkstemp(dir=directory, prefix=".escalate-")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with _os.fdopen(fd, "wb") as f:
             f.write(data.encode() if isinstance(data, str) else data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
+        umask = _os.umask(0)
+        _os.umask(umask)
+        _os.chmod(temp, 0o666 & ~umask)
+        _os.replace(temp, path)
     except BaseException:
-        os.unlink(temp)
+        _os.unlink(temp)
         raise
 
 
@@ -129,6 +136,12 @@ class Program:
         #: [(name, shape)] of the graph inputs and outputs, in order.
         self.inputs = [(n, tuple(s)) for n, s in inputs]
         self.outputs = [(n, tuple(s)) for n, s in outputs]
+
+    def __repr__(self):
+        describe = lambda tensors: ", ".join(
+            "%s: %s" % (n, "x".join(map(str, shape))) for n, shape in tensors)
+        return "Program(inputs=[%s], outputs=[%s], %d bytes)" % (
+            describe(self.inputs), describe(self.outputs), len(self.binary))
 
     @classmethod
     def load(cls, path):
@@ -158,14 +171,14 @@ class Program:
             self.binary, arrays, bool(dequantize), max_cycles)
         if error:
             raise SimulationError(error)
-        return dict(outputs), Stats(json.loads(stats))
+        return dict(outputs), Stats(_json.loads(stats))
 
 
 def _model_bytes(model):
     """(bytes, name for messages) of a model given as a path or bytes."""
     if isinstance(model, (bytes, bytearray)):
         return bytes(model), "<bytes>"
-    name = os.fspath(model)
+    name = _os.fspath(model)
     try:
         with open(name, "rb") as f:
             return f.read(), name
@@ -276,7 +289,7 @@ def _input_specs(input_shape, freeze_input):
     """{name: dims} and {name: path} as --input-shape and --freeze-input."""
     shapes = ["%s:%s" % (name, "x".join(str(int(d)) for d in dims))
               for name, dims in (input_shape or {}).items()]
-    frozen = ["%s=%s" % (name, os.fspath(path))
+    frozen = ["%s=%s" % (name, _os.fspath(path))
               for name, path in (freeze_input or {}).items()]
     return shapes, frozen
 
@@ -288,14 +301,17 @@ def compile(model, input_shape=None, freeze_input=None, **options):
     `escalate.compile_options()` for all of them with their defaults.
     `input_shape={"x": (1, 3, 224, 224)}` fixes graph input shapes and
     `freeze_input={"w": "w.npy"}` makes graph inputs constants, as the tool's
-    --input-shape and --freeze-input do.
+    --input-shape and --freeze-input do. What the tool prints as warnings
+    (calibration on synthetic data, without `calib`) is raised as an
+    `EscalateWarning`.
     """
     _check_options("compile", options)
     shapes, frozen = _input_specs(input_shape, freeze_input)
     data, name = _model_bytes(model)
-    error, binary = _native().compile_onnx(data, name,
-                                           _option_string(options),
-                                           shapes, frozen)
+    error, binary, warned = _native().compile_onnx(
+        data, name, _option_string(options), shapes, frozen)
+    for message in warned:
+        _warnings.warn(message, EscalateWarning, stacklevel=2)
     if error:
         raise CompileError(error)
     return Program(binary)
@@ -308,22 +324,22 @@ def search(model, calib, output, objective="cycles", budget="sqnr:30dB",
     JSON `escalate.compile(model, config=output)` applies. Other flags are
     the tool's (grid_bases="2,3,4", max_evals=100, pareto="front.svg", ...).
     """
-    command = [os.path.join(_bindir(), "escalate-search"), os.fspath(model),
-               "--calib", os.fspath(calib), "-o", os.fspath(output),
+    command = [_os.path.join(_bindir(), "escalate-search"), _os.fspath(model),
+               "--calib", _os.fspath(calib), "-o", _os.fspath(output),
                "--objective", objective, "--budget", budget, "-j", str(jobs),
                "--quiet"]
     for key, value in sorted(flags.items()):
         command += ["--" + key.replace("_", "-"), str(value)]
     try:
-        r = subprocess.run(command, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+        r = _subprocess.run(command, stdout=_subprocess.PIPE,
+                           stderr=_subprocess.PIPE, text=True)
     except OSError as e:
         raise CompileError("cannot run escalate-search: %s" % e.strerror)
     if r.returncode:
         raise CompileError(r.stderr.strip().replace(
             "escalate-search: error: ", ""))
     with open(output) as f:
-        return json.load(f)
+        return _json.load(f)
 
 
 

@@ -271,3 +271,20 @@ def test_search_then_compile_with_its_config(tiny, tmp_path):
     assert program.outputs == [("output", (1, 10))]
     with pytest.raises(escalate.CompileError, match="--objective 'speed'"):
         escalate.search(path, cal, best, objective="speed")
+
+
+def test_warnings_repr_and_namespace(tiny):
+    d, path, x = tiny
+    # Calibration on synthetic data is a warning, as the tool prints it.
+    with pytest.warns(escalate.EscalateWarning,
+                      match="no calibration data.*synthetic"):
+        program = escalate.compile(path, calib_samples=1)
+    assert repr(program) == (
+        "Program(inputs=[input: 1x3x32x32], outputs=[output: 1x10], "
+        "%d bytes)" % len(program.binary))
+    _, stats = program.run({"input": x})
+    assert repr(stats).startswith("Stats(cycles=%d, " % stats.cycles)
+    # The namespace holds the API, not the modules the package uses.
+    public = {n for n in dir(escalate) if not n.startswith("_")}
+    assert public <= set(escalate.__all__) | {"models", "report", "data"}, \
+        public - set(escalate.__all__)

@@ -13,6 +13,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
 
@@ -51,6 +52,16 @@ int main(int argc, char **argv) {
       mlir::openInputFile(inputFile, &error);
   if (!input)
     return fail(error);
+  // A binary file (an ONNX model, a .escb) is not MLIR text: say so rather
+  // than report its bytes as a syntax or nesting error.
+  llvm::StringRef head = input->getBuffer().take_front(4096);
+  if (head.contains('\0') || !llvm::json::isUTF8(head.drop_back(
+                                  head.size() < 4096 ? 0 : 3)))
+    return fail(input->getBufferIdentifier().str() +
+                ": not MLIR text (it holds binary data); escalate-opt reads "
+                ".mlir files: import an ONNX model with escalate-translate "
+                "--import-onnx, disassemble a .escb with escalate-translate "
+                "--bin-to-escisa");
   if (llvm::Error e =
           escalate::checkTextNesting(input->getBuffer(), maxNesting))
     return fail(input->getBufferIdentifier().str() + ": " +

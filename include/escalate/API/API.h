@@ -29,6 +29,9 @@ struct HostTensor {
 struct CompileResult {
   std::string error;  ///< empty on success
   std::string binary; ///< the .escb bytes
+  /// What escalate-compile would print as warnings (synthetic calibration,
+  /// a kernel left dense...), for the caller to raise as its own.
+  std::vector<std::string> warnings;
 };
 
 /// What escalate-compile's --input-shape ("name:1x3x224x224") and

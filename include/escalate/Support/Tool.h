@@ -51,6 +51,10 @@ llvm::Expected<std::vector<std::string>>
 bindInputs(llvm::ArrayRef<std::string> specs,
            llvm::ArrayRef<std::string> names);
 
+/// `text` cut in the middle to `width` characters ("/layer4/la...v1/Conv"),
+/// so that tables never cut a name silently.
+std::string elideMiddle(llvm::StringRef text, size_t width);
+
 } // namespace escalate::tool
 
 #endif

@@ -109,10 +109,13 @@ struct RefuseUnlowered : ConversionPattern {
   LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value>,
                                 ConversionPatternRewriter &r) const override {
     if (!program.failed) {
-      op->emitOpError(
-          "has no accelerator lowering: it is not quantized (escalate-quantize "
-          "leaves it in floating point, see docs/quantization.md) and the "
-          "accelerator has no floating-point unit");
+      // escalate-quantize says why it left the op float, when it did.
+      auto reason = op->getAttrOfType<StringAttr>(kNotQuantizedAttr);
+      op->emitOpError("has no accelerator lowering: it is not quantized (")
+          << (reason ? reason.getValue()
+                     : StringRef("escalate-quantize leaves it in floating "
+                                 "point, see docs/quantization.md"))
+          << ") and the accelerator has no floating-point unit";
       program.failed = true;
     }
     r.eraseOp(op);

@@ -5,6 +5,8 @@
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include <optional>
+#include <string>
 
 namespace escalate {
 
@@ -19,9 +21,13 @@ struct QuantConfig {
 /// overrides.
 QuantConfig layerQuantConfig(mlir::Operation *op, const QuantConfig &config);
 
-/// Whether `op` will be rewritten into integer ops under `config` (the rest
-/// stays float).
-bool isQuantizable(mlir::Operation *op, const QuantConfig &config);
+/// Why `op` stays float under `config` ("its weight is not a constant..."),
+/// or nothing if it will be rewritten into integer ops.
+std::optional<std::string> unquantizableReason(mlir::Operation *op,
+                                               const QuantConfig &config);
+inline bool isQuantizable(mlir::Operation *op, const QuantConfig &config) {
+  return !unquantizableReason(op, config);
+}
 /// Whether `op` moves or reduces values without changing their scale, so
 /// its operands and results must share one quantization (pooling, reshape,
 /// concat).

@@ -91,42 +91,106 @@ bool gemmQuantizable(GemmOp g) {
 }
 } // namespace
 
-bool escalate::isQuantizable(Operation *op, const QuantConfig &config) {
+std::optional<std::string>
+escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
+  using Reason = std::optional<std::string>;
   if (op->getNumResults() != 1 ||
       !cast<RankedTensorType>(op->getResult(0).getType())
            .getElementType()
            .isF32())
-    return false;
+    return Reason("it has no single float result");
+  auto only2d = [&](Value input) -> Reason {
+    int64_t rank = rankOf(input);
+    if (rank == 4)
+      return std::nullopt;
+    return "its input has rank " + std::to_string(rank) +
+           ": only 2-D windows (N x C x H x W) run on the accelerator";
+  };
+  auto constant = [](Value v, StringRef what) -> Reason {
+    if (isConstant(v))
+      return std::nullopt;
+    return ("its " + what +
+            " is not a constant (if it is a graph input, make it one with "
+            "--freeze-input NAME=FILE)")
+        .str();
+  };
+  auto optional = [&](Value v, StringRef what) -> Reason {
+    return v ? constant(v, what) : std::nullopt;
+  };
+  auto first = [](std::initializer_list<Reason> reasons) -> Reason {
+    for (const Reason &r : reasons)
+      if (r)
+        return r;
+    return std::nullopt;
+  };
   if (auto conv = dyn_cast<ConvOp>(op))
-    return rankOf(conv.getInput()) == 4 && isConstant(conv.getWeight()) &&
-           optionalConstant(conv.getBias());
+    return first({only2d(conv.getInput()), constant(conv.getWeight(), "weight"),
+                  optional(conv.getBias(), "bias")});
   if (auto dec = dyn_cast<DecomposedConvOp>(op))
-    return rankOf(dec.getInput()) == 4 && isConstant(dec.getBases()) &&
-           isConstant(dec.getCoefficients()) && optionalConstant(dec.getBias());
-  if (auto g = dyn_cast<GemmOp>(op))
-    return gemmQuantizable(g);
-  if (auto mm = dyn_cast<MatMulOp>(op))
-    return rankOf(mm.getLhs()) == 2 && rankOf(mm.getRhs()) == 2 &&
-           isConstant(mm.getRhs());
-  if (llvm::isa<AddOp, MulOp>(op))
-    return !isConstant(op->getOperand(0)) && !isConstant(op->getOperand(1)) &&
-           eltwiseOperands(op).first;
+    return first({only2d(dec.getInput()), constant(dec.getBases(), "bases"),
+                  constant(dec.getCoefficients(), "coefficients"),
+                  optional(dec.getBias(), "bias")});
+  if (auto g = dyn_cast<GemmOp>(op)) {
+    if (Reason r = first({constant(g.getB(), "B operand"),
+                          optional(g.getC(), "C operand")}))
+      return r;
+    if (!gemmQuantizable(g))
+      return Reason("only A x B (+ a per-column C) with a 2-D A that is not "
+                    "transposed runs on the accelerator");
+    return std::nullopt;
+  }
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    if (rankOf(mm.getLhs()) != 2 || rankOf(mm.getRhs()) != 2)
+      return Reason("only 2-D MatMul runs on the accelerator");
+    return constant(mm.getRhs(), "right operand");
+  }
+  if (llvm::isa<AddOp, MulOp>(op)) {
+    if (isConstant(op->getOperand(0)) || isConstant(op->getOperand(1)))
+      return Reason("an operand is a constant (the accelerator adds and "
+                    "multiplies activations, not constants)");
+    if (!eltwiseOperands(op).first)
+      return Reason("its operands do not broadcast per channel");
+    return std::nullopt;
+  }
+  auto window = [&](Value input, ArrayRef<int64_t> dilations,
+                    bool ceilMode) -> Reason {
+    if (Reason r = only2d(input))
+      return r;
+    if (!allOnes(dilations))
+      return Reason("dilated pooling does not run on the accelerator");
+    if (ceilMode)
+      return Reason("ceil_mode pooling does not run on the accelerator");
+    return std::nullopt;
+  };
   if (auto pool = dyn_cast<MaxPoolOp>(op))
-    return rankOf(pool.getInput()) == 4 && allOnes(pool.getDilations()) &&
-           !pool.getCeilMode();
-  if (auto pool = dyn_cast<AveragePoolOp>(op))
-    return rankOf(pool.getInput()) == 4 && allOnes(pool.getDilations()) &&
-           !pool.getCeilMode() &&
-           (pool.getCountIncludePad() || allZeros(pool.getPads()));
+    return window(pool.getInput(), pool.getDilations(), pool.getCeilMode());
+  if (auto pool = dyn_cast<AveragePoolOp>(op)) {
+    if (Reason r =
+            window(pool.getInput(), pool.getDilations(), pool.getCeilMode()))
+      return r;
+    if (!pool.getCountIncludePad() && !allZeros(pool.getPads()))
+      return Reason("average pooling that excludes the padding does not run "
+                    "on the accelerator");
+    return std::nullopt;
+  }
   if (auto gap = dyn_cast<GlobalAveragePoolOp>(op))
-    return rankOf(gap.getInput()) == 4;
-  if (isActivationFunction(op))
-    return config.actBits == 8;
+    return only2d(gap.getInput());
+  if (isActivationFunction(op)) {
+    if (config.actBits != 8)
+      return Reason("activation functions run through a table of 8-bit "
+                    "activations (--act-bits 8)");
+    return std::nullopt;
+  }
   if (llvm::isa<SoftmaxOp>(op))
-    return true;
-  if (llvm::isa<ReshapeOp, ConcatOp, FakeQuantOp>(op))
-    return llvm::none_of(op->getOperands(), isConstant);
-  return false;
+    return std::nullopt;
+  if (llvm::isa<ReshapeOp, ConcatOp, FakeQuantOp>(op)) {
+    if (llvm::any_of(op->getOperands(), isConstant))
+      return Reason("an operand is a constant");
+    return std::nullopt;
+  }
+  return ("escalate-quantize has no integer form of '" +
+          op->getName().getStringRef() + "'")
+      .str();
 }
 
 bool escalate::sharesScale(Operation *op) {
@@ -619,9 +683,16 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
 
 LogicalResult Quantizer::run() {
   SmallVector<Operation *> ops;
-  for (Operation &op : f.getBody().front())
-    if (isQuantizable(&op, config))
+  for (Operation &op : f.getBody().front()) {
+    std::optional<std::string> reason = unquantizableReason(&op, config);
+    if (!reason)
       ops.push_back(&op);
+    else if (llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp, AddOp,
+                       MulOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(
+                 op) ||
+             isActivationFunction(&op))
+      op.setAttr(kNotQuantizedAttr, b.getStringAttr(*reason));
+  }
   DenseSet<Operation *> fused;
   for (Operation *op : ops) {
     if (fused.contains(op))

@@ -66,6 +66,9 @@ constexpr llvm::StringLiteral kTileAttr = "escalate.tile";
 /// and the `#escalate.dram_plan` it gave the function.
 constexpr llvm::StringLiteral kDramAttr = "escalate.dram";
 constexpr llvm::StringLiteral kDramPlanAttr = "escalate.dram_plan";
+/// Why escalate-quantize left a compute op in floating point (a string),
+/// for the back end's refusal to say.
+constexpr llvm::StringLiteral kNotQuantizedAttr = "escalate.not_quantized";
 /// Ops that run as layers on the accelerator and carry a tiling.
 bool isTiledLayer(mlir::Operation *op);
 /// The operand `kEncodingAttr` describes on `op`, or null if none can be.
