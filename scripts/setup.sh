@@ -11,6 +11,7 @@ PACKAGES=(
   libeigen3-dev libxxhash-dev python3-xxhash
   pybind11-dev python3-dev python3-pytest libgtest-dev
   python3-torch python3-torchvision dataset-fashion-mnist python3-distributed
+  chromium
 )
 
 missing=()

@@ -76,8 +76,15 @@ void sim::writeStatsJson(const Program &p, const Stats &s,
   json::Object bufferArea;
   for (unsigned b = 0; b < hw::kNumBuffers; ++b)
     bufferArea[hw::bufferName(hw::Buffer(b))] = area.buffers[b] * 1e-6;
+  // The peaks the roofline plot draws (python -m escalate.report).
+  json::Object roofs{
+      {"basis_macs_per_cycle", p.hw.basisLanesM * p.hw.basisLanesP},
+      {"coef_macs_per_cycle", p.hw.coefLanesO * p.hw.coefLanesP},
+      {"ppu_elements_per_cycle", p.hw.ppuLanes},
+      {"dram_bytes_per_cycle", p.hw.dramBytesPerCycle}};
   json::Object root{{"hardware", p.hw.name},
                     {"clock_mhz", p.hw.clockMhz},
+                    {"roofs", std::move(roofs)},
                     {"area_mm2", json::Object{
                                      {"basis_engine", area.basisEngine * 1e-6},
                                      {"coef_engine", area.coefEngine * 1e-6},

@@ -150,7 +150,7 @@ def test_stats_are_plain_data(tiny, tmp_path):
     assert report.main([str(tmp_path / "stats.json"), "-o",
                         str(tmp_path / "r.html")]) == 0
     page = open(tmp_path / "r.html").read()
-    assert page.count("<svg") == 2 and "/conv2/Conv" in page
+    assert page.count("<svg") == 3 and "/conv2/Conv" in page
     assert "<script" not in page and "http://" not in page.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
 

@@ -1,6 +1,7 @@
 //===- ProblemTest.cpp - predictions and optimisers of the search ---------===//
 #include "escalate/Search/Search.h"
 #include "gtest/gtest.h"
+#include <algorithm>
 #include <cmath>
 
 using namespace escalate::search;
@@ -110,3 +111,27 @@ TEST(Problem, ConfigJsonNamesEveryLayer) {
   EXPECT_EQ(l1->getNumber("sparsity"), std::optional<double>(0.4));
 }
 } // namespace
+
+TEST(ParetoPlot, TicksDifferAndMarksGoToALegend) {
+  // Costs 0.9% apart printed "2.14e+04" at both ends of the axis.
+  std::vector<Point> front = {{21400, 30.0, {}}, {21500, 31.0, {}},
+                              {21600, 31.5, {}}};
+  std::vector<std::pair<std::string, Point>> marks = {
+      {"baseline", {21600, 31.5, {}}}, {"chosen (greedy)", {21500, 31.0, {}}}};
+  std::string svg = paretoSvg(front, marks, "cycles");
+  std::vector<std::string> labels;
+  for (size_t at = svg.find("text-anchor=\"middle\">");
+       at != std::string::npos;
+       at = svg.find("text-anchor=\"middle\">", at + 1)) {
+    size_t start = svg.find('>', at) + 1;
+    labels.push_back(svg.substr(start, svg.find('<', start) - start));
+  }
+  // The axis title, then the x tick labels: at least three, all different.
+  ASSERT_GE(labels.size(), 4u);
+  std::vector<std::string> ticks(labels.begin() + 1, labels.end());
+  std::sort(ticks.begin(), ticks.end());
+  EXPECT_EQ(std::unique(ticks.begin(), ticks.end()), ticks.end());
+  EXPECT_NE(svg.find(">21,500<"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">Pareto front (3 points)<"), std::string::npos);
+  EXPECT_NE(svg.find(">chosen (greedy)<"), std::string::npos);
+}
