@@ -77,6 +77,7 @@ static std::string weightsOf(const llvm::json::Object &layer) {
 
 void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
                           const llvm::json::Object &report, uint64_t floatBytes,
+                          const OutputAccuracy &accuracy,
                           StringRef reportPath, double seconds) {
   os << llvm::formatv("escalate-compile: {0} mode for hardware '{1}', {2:f1} s\n",
                       options.mode, report.getString("hw").value_or("?"),
@@ -110,6 +111,16 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
   if (constants)
     os << llvm::formatv(" ({0:f1}x smaller)", double(floatBytes) / constants);
   os << "\n";
+  if (accuracy.problem.empty())
+    os << llvm::formatv("  accuracy: output SQNR {0:f1} dB, cosine {1:f4} "
+                        "against the float model on {2} {3}calibration "
+                        "sample{4} (quantized reference, bit-exact with the "
+                        "simulator)\n",
+                        accuracy.sqnrDb, accuracy.cosine, accuracy.samples,
+                        accuracy.synthetic ? "synthetic " : "",
+                        accuracy.samples == 1 ? "" : "s");
+  else
+    os << "  accuracy: not measured (" << accuracy.problem << ")\n";
   if (!reportPath.empty())
     os << "  report: " << reportPath << "\n";
 }

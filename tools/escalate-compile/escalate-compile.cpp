@@ -230,11 +230,14 @@ int main(int argc, char **argv) {
     options.report = summaryReport.str().str();
   }
   uint64_t floatBytes = 0;
+  driver::StageCopies copies;
   bool unsupported = false;
   OwningOpRef<ModuleOp> module = driver::compileOnnx(
       ctx, (*file)->getBuffer(), modelPath, importOptions, options,
       [&](PassManager &pm, ModuleOp imported) {
         floatBytes = driver::floatWeightBytes(imported);
+        if (summary)
+          driver::keepStageCopies(pm, copies);
         if (failed(applyPassManagerCLOptions(pm)))
           return;
         applyDefaultTimingPassManagerCLOptions(pm);
@@ -284,10 +287,21 @@ int main(int argc, char **argv) {
       return fail("cannot read the compile report for the summary: " +
                   (report ? std::string("not an object")
                           : llvm::toString(report.takeError())));
+    // Two samples keep the measurement short next to the compile.
+    driver::OutputAccuracy accuracy;
+    if (!copies.asImported || !copies.quantized) {
+      accuracy.problem = "no quantized stage";
+    } else if (llvm::Expected<driver::OutputAccuracy> measured =
+                   driver::measureAccuracy(*copies.asImported,
+                                           *copies.quantized, options, 2)) {
+      accuracy = *measured;
+    } else {
+      accuracy.problem = llvm::toString(measured.takeError());
+    }
     std::chrono::duration<double> took =
         std::chrono::steady_clock::now() - started;
     driver::printSummary(llvm::errs(), options, *report->getAsObject(),
-                         floatBytes, reportFlag, took.count());
+                         floatBytes, accuracy, reportFlag, took.count());
   }
   return tool::kExitOk;
 }

@@ -158,5 +158,17 @@ int main(int argc, char **argv) {
   escalate::tool::installVersionPrinter("escalate-translate");
   if (int status = checkOneTranslation(argc, argv))
     return status;
-  return runWithAtomicOutput(argc, argv);
+  // Imported IR keeps its ONNX node names (the ops' locations) in the text,
+  // so that a later escalate-opt run reports layers by those names.
+  std::vector<char *> args(argv, argv + argc);
+  static char debugInfo[] = "--mlir-print-debuginfo";
+  llvm::ArrayRef<char *> given(argv + 1, argv + argc);
+  auto has = [&](llvm::StringRef flag) {
+    return llvm::any_of(given, [&](const char *a) {
+      return llvm::StringRef(a).ltrim('-').split('=').first == flag;
+    });
+  };
+  if (has("import-onnx") && !has("mlir-print-debuginfo"))
+    args.push_back(debugInfo);
+  return runWithAtomicOutput(int(args.size()), args.data());
 }

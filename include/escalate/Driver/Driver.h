@@ -8,6 +8,7 @@
 #ifndef ESCALATE_DRIVER_DRIVER_H
 #define ESCALATE_DRIVER_DRIVER_H
 
+#include "escalate/Driver/Accuracy.h"
 #include "escalate/Import/OnnxImporter.h"
 #include "escalate/Pipelines/Pipelines.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -37,10 +38,12 @@ uint64_t floatWeightBytes(mlir::ModuleOp imported);
 
 /// What escalate-compile prints when it finishes: the mode and hardware, a
 /// line per layer (kind, weights kept, estimated cycles, encoded bytes) and
-/// the totals, read from the compile report (escisa-report's JSON), then
-/// where the report is (`reportPath`, if the user asked for one).
+/// the totals, read from the compile report (escisa-report's JSON), the
+/// measured output accuracy (or why it could not be measured), then where
+/// the report is (`reportPath`, if the user asked for one).
 void printSummary(llvm::raw_ostream &os, const CompileOptions &options,
                   const llvm::json::Object &report, uint64_t floatBytes,
+                  const OutputAccuracy &accuracy,
                   llvm::StringRef reportPath, double seconds);
 
 /// The parts of a diagnostic a message shows: the file and the ONNX node

@@ -1,4 +1,5 @@
 //===- DecompositionReport.cpp - per-layer decomposition report -----------===//
+#include "escalate/Support/Tool.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
 #include "escalate/Reference/Interpreter.h"
@@ -111,7 +112,7 @@ struct DecompositionReportPass
       std::string name = layerName(dec);
       os << llvm::formatv("{0,-36} {1,3} {2,9:P1} {3,12} {4,12} {5,14} {6,14} "
                           "{7,10:e2}\n",
-                          StringRef(name).take_back(36), dec.getNumBases(),
+                          tool::elideMiddle(name, 36), dec.getNumBases(),
                           sparsity, denseParams, cost->params, denseMacs,
                           cost->macs, error);
       llvm::json::Object encoding;
@@ -134,7 +135,7 @@ struct DecompositionReportPass
         } else {
           sqnr = *db;
           os << llvm::formatv("{0,-36} output SQNR {1:f1} dB\n",
-                              StringRef(name).take_back(36), *db);
+                              tool::elideMiddle(name, 36), *db);
         }
       }
       layers.push_back(llvm::json::Object{

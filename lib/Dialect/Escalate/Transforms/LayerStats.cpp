@@ -1,4 +1,5 @@
 //===- LayerStats.cpp - per-layer parameters and MACs ---------------------===//
+#include "escalate/Support/Tool.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/Passes.h"
@@ -97,7 +98,7 @@ struct LayerStatsPass : public escalate::impl::LayerStatsBase<LayerStatsPass> {
       std::string name = layerName(op);
       StringRef opName = op->getName().stripDialect();
       os << llvm::formatv("{0,-40} {1,-20} {2,-18} {3,12} {4,15}\n",
-                          StringRef(name).take_back(40), opName, shape,
+                          tool::elideMiddle(name, 40), opName, shape,
                           cost->params, cost->macs);
       layers.push_back(llvm::json::Object{{"name", name},
                                           {"op", opName},
