@@ -11,7 +11,9 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ThreadPool.h"
 #include <mutex>
+#include <optional>
 
 using namespace mlir;
 using namespace escalate;
@@ -95,24 +97,56 @@ std::unique_ptr<MLIRContext> newContext() {
 api::CompileResult api::compileOnnx(const std::string &model,
                                     const std::string &name,
                                     const std::string &options,
-                                    const InputSpecs &inputs) {
+                                    const InputSpecs &inputs,
+                                    const std::string &emit, unsigned jobs) {
   CompileResult result;
   CompileOptions o;
   ScopedWorkDir workDir;
   if (!parseOptions(options, o, workDir, result.error))
     return result;
   if (o.stopAfter != "escisa") {
-    result.error = "stop-after is not available here: compile returns a "
-                   "program";
+    result.error = "stop-after is not an option here: give emit";
     return result;
   }
-  std::unique_ptr<MLIRContext> ctx = newContext();
-  OwningOpRef<ModuleOp> module = compileModule(*ctx, model, name, o,
+  bool program = emit == "bin" || emit == "asm";
+  if (!program && !parseStage(emit)) {
+    result.error = "emit '" + emit +
+                   "' is not bin, asm, escalate, decomposed, quantized, "
+                   "tiled or escisa";
+    return result;
+  }
+  if (!program)
+    o.stopAfter = emit;
+  // Threads as escalate-compile's -j: the pool outlives the context.
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
+  std::optional<llvm::DefaultThreadPool> pool;
+  if (jobs != 1) {
+    pool.emplace(llvm::hardware_concurrency(jobs));
+    ctx.setThreadPool(*pool);
+  }
+  OwningOpRef<ModuleOp> module = compileModule(ctx, model, name, o,
                                                result.error, inputs,
                                                &result.warnings);
   if (!module)
     return result;
-  ErrorSink errors(ctx.get(), result.error);
+  ErrorSink errors(&ctx, result.error);
+  if (!program) {
+    llvm::raw_string_ostream os(result.text);
+    module->print(
+        os, OpPrintingFlags().enableDebugInfo(true, /*prettyForm=*/false));
+    os << "\n";
+    return result;
+  }
+  if (emit == "asm") {
+    FailureOr<isa::Program> p = escb::programOf(*module);
+    if (succeeded(p)) {
+      llvm::raw_string_ostream os(result.text);
+      escb::printListing(*p, os);
+    }
+    return result;
+  }
   FailureOr<std::string> bytes = escb::translateToEscb(*module);
   if (succeeded(bytes))
     result.binary = std::move(*bytes);

@@ -63,20 +63,24 @@ PYBIND11_MODULE(_escalate, m) {
       "compile_onnx",
       [](py::bytes model, const std::string &name, const std::string &options,
          const std::vector<std::string> &shapes,
-         const std::vector<std::string> &frozen) {
+         const std::vector<std::string> &frozen, const std::string &emit,
+         unsigned jobs) {
         std::string bytes = model;
         escalate::api::CompileResult r;
         {
           py::gil_scoped_release release;
           r = escalate::api::compileOnnx(bytes, name, options,
-                                         {shapes, frozen});
+                                         {shapes, frozen}, emit, jobs);
         }
-        return py::make_tuple(r.error, py::bytes(r.binary), r.warnings);
+        return py::make_tuple(r.error, py::bytes(r.binary), r.text,
+                              r.warnings);
       },
       py::arg("model"), py::arg("name"), py::arg("options"),
       py::arg("input_shapes") = std::vector<std::string>(),
       py::arg("frozen_inputs") = std::vector<std::string>(),
-      "(error, binary, warnings): compile ONNX bytes with escalate-compile "
+      py::arg("emit") = "bin", py::arg("jobs") = 0u,
+      "(error, binary, text, warnings): compile ONNX bytes with "
+      "escalate-compile's --emit and -j; "
       "pipeline "
       "options; input_shapes and frozen_inputs as --input-shape "
       "(name:1x3x224x224) and --freeze-input (name=FILE)");

@@ -294,27 +294,33 @@ def _input_specs(input_shape, freeze_input):
     return shapes, frozen
 
 
-def compile(model, input_shape=None, freeze_input=None, **options):
+def compile(model, input_shape=None, freeze_input=None, emit="bin", jobs=0,
+            **options):
     """Compiles an ONNX model (a path, or the bytes of a binary or text
     model) to a Program. Options are escalate-compile's, as keywords
     (mode="pruned", per_tensor=True, calib_samples=4, ...); see
     `escalate.compile_options()` for all of them with their defaults.
     `input_shape={"x": (1, 3, 224, 224)}` fixes graph input shapes and
     `freeze_input={"w": "w.npy"}` makes graph inputs constants, as the tool's
-    --input-shape and --freeze-input do. What the tool prints as warnings
-    (calibration on synthetic data, without `calib`) is raised as an
-    `EscalateWarning`.
+    --input-shape and --freeze-input do; `emit` is its --emit ("bin", the
+    default, returns a Program; "asm" the listing and a stage such as
+    "quantized" that stage's IR, as text) and `jobs` its -j (0: all cores).
+    What the tool prints as warnings (calibration on synthetic data, without
+    `calib`) is raised as an `EscalateWarning`.
     """
     _check_options("compile", options)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 0:
+        raise InputError("jobs must be a non-negative integer, not %r"
+                         % (jobs,))
     shapes, frozen = _input_specs(input_shape, freeze_input)
     data, name = _model_bytes(model)
-    error, binary, warned = _native().compile_onnx(
-        data, name, _option_string(options), shapes, frozen)
+    error, binary, text, warned = _native().compile_onnx(
+        data, name, _option_string(options), shapes, frozen, str(emit), jobs)
     for message in warned:
         _warnings.warn(message, EscalateWarning, stacklevel=2)
     if error:
         raise CompileError(error)
-    return Program(binary)
+    return Program(binary) if emit == "bin" else text
 
 
 def search(model, calib, output, objective="cycles", budget="sqnr:30dB",

@@ -288,3 +288,19 @@ def test_warnings_repr_and_namespace(tiny):
     public = {n for n in dir(escalate) if not n.startswith("_")}
     assert public <= set(escalate.__all__) | {"models", "report", "data"}, \
         public - set(escalate.__all__)
+
+
+def test_emit_and_jobs_as_the_tool(tiny):
+    d, path, x = tiny
+    one = escalate.compile(path, calib_samples=1, jobs=1)
+    assert one.binary == escalate.compile(path, calib_samples=1).binary
+    ir = escalate.compile(path, calib_samples=1, emit="quantized")
+    assert "escalate.qdecomposed_conv" in ir and 'loc("/conv1/Conv"' in ir
+    tool("escalate-compile", path, "--calib-samples", "1", "--emit", "asm",
+         "--quiet", "-o", str(d / "listing.txt"))
+    listing = escalate.compile(path, calib_samples=1, emit="asm")
+    assert listing == open(d / "listing.txt").read()
+    with pytest.raises(escalate.CompileError, match="emit 'binary' is not"):
+        escalate.compile(path, emit="binary")
+    with pytest.raises(escalate.InputError, match="jobs must be"):
+        escalate.compile(path, jobs=-1)

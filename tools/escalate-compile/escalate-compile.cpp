@@ -90,23 +90,6 @@ static int fail(const llvm::Twine &msg) {
   return tool::kExitInvalid;
 }
 
-namespace {
-void printListing(const isa::Program &p, llvm::raw_ostream &os) {
-  os << "; " << p.code.size() << " instructions, " << p.dramBytes
-     << " bytes of DRAM, hardware '" << p.hw.name << "'\n";
-  for (auto [pc, inst] : llvm::enumerate(p.code)) {
-    const isa::DebugRange *layer = p.layerOf(pc);
-    if (layer && layer->begin == pc)
-      os << "\n; layer '" << layer->name << "'\n";
-    const isa::OpcodeDesc &d = isa::describe(inst.opcode);
-    os << llvm::formatv("{0,6}  {1,-8}", pc, d.mnemonic);
-    for (auto [i, f] : llvm::enumerate(d.fields))
-      os << " " << f.name << "=" << inst.f[i];
-    os << "\n";
-  }
-}
-} // namespace
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   auto started = std::chrono::steady_clock::now();
@@ -270,7 +253,8 @@ int main(int argc, char **argv) {
     FailureOr<isa::Program> program = escb::programOf(*module);
     if (failed(program))
       return tool::kExitInvalid;
-    return write([&](llvm::raw_ostream &os) { printListing(*program, os); });
+    return write(
+        [&](llvm::raw_ostream &os) { escb::printListing(*program, os); });
   }
   FailureOr<std::string> bytes = escb::translateToEscb(*module);
   if (failed(bytes))

@@ -28,7 +28,8 @@ struct HostTensor {
 
 struct CompileResult {
   std::string error;  ///< empty on success
-  std::string binary; ///< the .escb bytes
+  std::string binary; ///< the .escb bytes (emit "bin")
+  std::string text;   ///< the listing or IR (any other emit)
   /// What escalate-compile would print as warnings (synthetic calibration,
   /// a kernel left dense...), for the caller to raise as its own.
   std::vector<std::string> warnings;
@@ -43,9 +44,13 @@ struct InputSpecs {
 /// Compiles an ONNX model (binary or protobuf text) through the registered
 /// `escalate-compile` pipeline. `options` uses that pipeline's syntax
 /// ("mode=pruned sparsity=0.9 calib=DIR ..."); `name` labels messages.
+/// `emit` is escalate-compile's --emit: "bin" (the binary), "asm" (its
+/// listing) or a stage whose IR is returned as text; `jobs` its -j (0: all
+/// cores).
 CompileResult compileOnnx(const std::string &model, const std::string &name,
                           const std::string &options,
-                          const InputSpecs &inputs = {});
+                          const InputSpecs &inputs = {},
+                          const std::string &emit = "bin", unsigned jobs = 0);
 
 /// One option of the compiler's option table (CompileOptions.def): its
 /// pipeline name, default (as the pipeline parses it) and description.

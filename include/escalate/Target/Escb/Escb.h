@@ -22,6 +22,10 @@ mlir::FailureOr<isa::Program> programOf(mlir::ModuleOp module);
 /// The .escb bytes of the module's program.
 mlir::FailureOr<std::string> translateToEscb(mlir::ModuleOp module);
 
+/// The program as a listing (escalate-compile --emit asm): a header, then
+/// one line per instruction with its fields, layers marked by comments.
+void printListing(const isa::Program &program, llvm::raw_ostream &os);
+
 /// A module holding the program of the binary `bytes` (the disassembler);
 /// instructions in a layer's debug range get loc("layer"). Errors are
 /// reported at `loc`.
