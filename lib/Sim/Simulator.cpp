@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "Machine.h"
 #include "Memory.h"
+#include "escalate/Support/Progress.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <array>
 #include <cmath>
@@ -193,8 +194,13 @@ struct Simulator::Impl {
       stats.layers.push_back(l);
     }
     int64_t rest = -1;
+    size_t debugLayers = p.debug.size();
     for (uint64_t pc = 0; pc < p.code.size(); ++pc) {
       const Instruction &inst = p.code[pc];
+      // A tool showing progress learns of each layer as it starts.
+      if (layerOf[pc] >= 0 && p.debug[layerOf[pc]].begin == pc)
+        reportProgress("escalate-sim", size_t(layerOf[pc]), debugLayers,
+                       p.debug[layerOf[pc]].name);
       Step step;
       llvm::Error err = llvm::Error::success();
       switch (inst.opcode) {

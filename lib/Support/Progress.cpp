@@ -1,10 +1,50 @@
 //===- Progress.cpp - per-layer progress of long passes -------------------===//
 #include "escalate/Support/Progress.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
 #include <atomic>
+#include <chrono>
+#include <mutex>
 
 static std::atomic<escalate::ProgressHandler> handler{nullptr};
 
 void escalate::setProgressHandler(ProgressHandler h) { handler = h; }
+
+namespace {
+using Clock = std::chrono::steady_clock;
+std::mutex lineMutex;
+Clock::time_point lineStart;
+bool lineShown = false;
+
+void showLine(llvm::StringRef pass, size_t done, size_t total,
+              llvm::StringRef layer) {
+  std::lock_guard<std::mutex> lock(lineMutex);
+  if (!total)
+    return;
+  std::chrono::duration<double> spent = Clock::now() - lineStart;
+  std::string left;
+  if (done && done < total)
+    left = llvm::formatv(", {0:f0} s left",
+                         spent.count() * double(total - done) / double(done));
+  llvm::errs() << llvm::formatv("\r\033[K{0} {1}/{2} ({3:P0}) '{4}'{5}", pass,
+                                done, total, double(done) / double(total),
+                                layer, left);
+  lineShown = true;
+}
+} // namespace
+
+void escalate::startTerminalProgress() {
+  lineStart = Clock::now();
+  setProgressHandler(showLine);
+}
+
+void escalate::endTerminalProgress() {
+  setProgressHandler(nullptr);
+  std::lock_guard<std::mutex> lock(lineMutex);
+  if (lineShown)
+    llvm::errs() << "\r\033[K";
+  lineShown = false;
+}
 
 void escalate::reportProgress(llvm::StringRef pass, size_t done, size_t total,
                               llvm::StringRef layer) {

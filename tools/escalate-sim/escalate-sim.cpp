@@ -9,7 +9,9 @@
 #include "escalate/Sim/Simulator.h"
 #include "escalate/Support/FixedPoint.h"
 #include "escalate/Support/TensorFiles.h"
+#include "escalate/Support/Progress.h"
 #include "escalate/Support/Tool.h"
+#include "llvm/Support/Process.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -62,7 +64,9 @@ static cl::opt<bool>
                    cl::desc("Compute outputs and event counts only; skip "
                             "the timing model"),
                    cl::cat(category));
-static cl::opt<bool> quiet("quiet", cl::desc("Do not print the layer table"),
+static cl::opt<bool> quiet("quiet",
+                           cl::desc("Do not print the layer table or, on a "
+                                    "terminal, the progress line"),
                            cl::cat(category));
 static cl::opt<bool> allowNonFinite(
     "allow-nonfinite",
@@ -204,8 +208,15 @@ int main(int argc, char **argv) {
     if (llvm::Error err = simulator.setInput(i, *values))
       return error(path + ": " + llvm::toString(std::move(err)));
   }
-  if (llvm::Error err = simulator.run())
-    return error(programPath + ": " + llvm::toString(std::move(err)));
+  // On a terminal, the layer being simulated and the time left.
+  bool progress = !quiet && llvm::sys::Process::StandardErrIsDisplayed();
+  if (progress)
+    startTerminalProgress();
+  llvm::Error runError = simulator.run();
+  if (progress)
+    endTerminalProgress();
+  if (runError)
+    return error(programPath + ": " + llvm::toString(std::move(runError)));
 
   const sim::Stats &stats = simulator.stats();
   if (!quiet)

@@ -21,6 +21,12 @@ void setProgressHandler(ProgressHandler handler);
 void reportProgress(llvm::StringRef pass, size_t done, size_t total,
                     llvm::StringRef layer);
 
+/// A handler for tools without passes (escalate-sim): one status line on
+/// stderr, "escalate-sim 12/53 (23%) '/layer2/conv1', 4 s left", timed from
+/// this call; endTerminalProgress clears it and removes the handler.
+void startTerminalProgress();
+void endTerminalProgress();
+
 } // namespace escalate
 
 #endif
