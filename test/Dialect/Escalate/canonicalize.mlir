@@ -113,3 +113,26 @@ func.func @huge_splat() -> tensor<1x1000x4xf32> {
   %g = escalate.gather %c, %i {axis = 0} : tensor<1000000000x1000x4xf32>, tensor<1xi64>
   return %g : tensor<1x1000x4xf32>
 }
+
+// -----
+
+// max_pool with ceil_mode becomes max_pool over the end padding that gives
+// the same windows (8 + 0 + 1 = 9 rows: windows at 0, 2, 4, 6 as before).
+// CHECK-LABEL: func.func @max_pool_ceil_mode
+// CHECK: escalate.max_pool %arg0 {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+func.func @max_pool_ceil_mode(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32> {
+  %p = escalate.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = true} : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+  return %p : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// A ceil_mode whose last window would start in the end padding already
+// drops it: the padding kept is the one given (6 + 1 rows: windows at 0,
+// 2, 4).
+// CHECK-LABEL: func.func @max_pool_ceil_mode_dropped_window
+// CHECK: escalate.max_pool %arg0 {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32>
+func.func @max_pool_ceil_mode_dropped_window(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32> {
+  %p = escalate.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 1, 1>, ceil_mode = true} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32>
+  return %p : tensor<1x2x3x3xf32>
+}

@@ -243,7 +243,48 @@ struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
     return success();
   }
 };
+
+/// max_pool with ceil_mode is max_pool over more end padding: the windows
+/// ceil_mode adds all start inside the input (a window that would start in
+/// the end padding is dropped), and padding never wins a max. The
+/// accelerator, which has no ceil_mode, runs it as asymmetric padding.
+struct MaxPoolCeilModeAsPadding : OpRewritePattern<MaxPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPoolOp pool,
+                                PatternRewriter &rewriter) const override {
+    auto in = pool.getInput().getType(), out = pool.getType();
+    if (!pool.getCeilMode() || !in.hasStaticShape() || !out.hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> kernel = pool.getKernelShape(),
+                      strides = pool.getStrides(),
+                      dilations = pool.getDilations();
+    size_t nsp = kernel.size();
+    SmallVector<int64_t> pads(pool.getPads());
+    for (size_t i = 0; i < nsp; ++i) {
+      int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+      int64_t reach = (out.getDimSize(2 + i) - 1) * strides[i] + span;
+      pads[nsp + i] = std::max(
+          pads[nsp + i], reach - in.getDimSize(2 + i) - pads[i]);
+    }
+    auto padded = MaxPoolOp::create(
+        rewriter, pool.getLoc(), pool.getInput(), pool.getKernelShapeAttr(),
+        pool.getStridesAttr(), pool.getDilationsAttr(),
+        rewriter.getDenseI64ArrayAttr(pads), rewriter.getBoolAttr(false));
+    // Floor division over the padded extent must give the same output.
+    if (padded.getType() != out) {
+      rewriter.eraseOp(padded);
+      return failure();
+    }
+    rewriter.replaceOp(pool, padded.getResult());
+    return success();
+  }
+};
 } // namespace
+
+void MaxPoolOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *ctx) {
+  patterns.add<MaxPoolCeilModeAsPadding>(ctx);
+}
 
 void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                               MLIRContext *ctx) {

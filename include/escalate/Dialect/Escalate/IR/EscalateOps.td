@@ -271,8 +271,10 @@ def Escalate_MaxPoolOp : Escalate_PoolOp<"max_pool"> {
   let description = [{
     With `ceil_mode` the output rounds up, but a last window that would start
     inside the end padding is dropped (PyTorch, ONNX Runtime, ONNX >= 1.16).
-    NaN propagates.
+    NaN propagates. Canonicalization rewrites `ceil_mode` as the end padding
+    that gives the same windows.
   }];
+  let hasCanonicalizer = 1;
 }
 def Escalate_AveragePoolOp
     : Escalate_PoolOp<"average_pool", (ins BoolAttr:$count_include_pad)> {
