@@ -117,11 +117,12 @@ api::CompileResult api::compileOnnx(const std::string &model,
   }
   if (!program)
     o.stopAfter = emit;
-  // Threads as escalate-compile's -j: the pool outlives the context.
+  // Threads as escalate-compile's -j: the pool, declared first, outlives
+  // the context.
+  std::optional<llvm::DefaultThreadPool> pool;
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  std::optional<llvm::DefaultThreadPool> pool;
   if (jobs != 1) {
     pool.emplace(llvm::hardware_concurrency(jobs));
     ctx.setThreadPool(*pool);

@@ -41,14 +41,27 @@ driver::measureAccuracy(ModuleOp asImported, ModuleOp quantized,
   if (!floatMain || !quantMain)
     return accuracyError("no func.func @main");
   OutputAccuracy result;
+  if (options.calibDir.empty() && !options.calibTable.empty())
+    return accuracyError("calibrated from --calib-table, without samples");
   result.synthetic = options.calibDir.empty();
   unsigned count = options.calibSamples ? options.calibSamples : 8;
   llvm::Expected<std::vector<calib::Sample>> samples =
-      result.synthetic ? calib::syntheticSamples(floatMain, count)
-                       : calib::loadSamples(options.calibDir, floatMain,
-                                            options.calibSamples);
+      result.synthetic
+          ? calib::syntheticSamples(floatMain, std::min<unsigned>(count, limit))
+          : calib::loadSamples(options.calibDir, floatMain,
+                               options.calibSamples
+                                   ? std::min<unsigned>(options.calibSamples, limit)
+                                   : limit);
   if (!samples)
     return samples.takeError();
+  // The interpreter's errors are the measurement's, not the compile's.
+  std::string interpretErrors;
+  ScopedDiagnosticHandler quiet(asImported.getContext(), [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      interpretErrors = d.str();
+    return success();
+  });
+  bool compared = false;
   double signal = 0, noise = 0, dot = 0, quantEnergy = 0;
   for (const calib::Sample &s : *samples) {
     if (result.samples == limit)
@@ -58,11 +71,13 @@ driver::measureAccuracy(ModuleOp asImported, ModuleOp quantized,
     FailureOr<SmallVector<Tensor>> want = interpret(floatMain, s);
     FailureOr<SmallVector<Tensor>> got = interpret(quantMain, s);
     if (failed(want) || failed(got) || want->size() != got->size())
-      return accuracyError("the reference interpreter failed");
+      return accuracyError("the reference interpreter failed: " +
+                           interpretErrors);
     for (auto [w, g] : llvm::zip(*want, *got)) {
       if (w.dtype() != DType::F32 || g.dtype() != DType::F32 ||
           w.shape() != g.shape())
         continue;
+      compared = true;
       for (auto [a, b] : llvm::zip(w.f32(), g.f32())) {
         signal += double(a) * a;
         noise += (double(a) - b) * (double(a) - b);
@@ -72,6 +87,8 @@ driver::measureAccuracy(ModuleOp asImported, ModuleOp quantized,
     }
     ++result.samples;
   }
+  if (!compared)
+    return accuracyError("the model has no float output to compare");
   result.sqnrDb = noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
   result.cosine = signal > 0 && quantEnergy > 0
                       ? dot / std::sqrt(signal * quantEnergy)

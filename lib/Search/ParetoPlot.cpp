@@ -24,7 +24,7 @@ std::vector<double> niceTicks(double lo, double hi) {
 /// never print alike ("21,400" and "21,600", not "2.14e+04" twice).
 std::string tickLabel(double v, double step) {
   if (std::fabs(v) >= 1e6 && step >= 1e5)
-    return llvm::formatv("{0:g}", v).str();
+    return llvm::formatv("{0}", llvm::format("%g", v)).str();
   int decimals = step >= 1 ? 0 : int(std::ceil(-std::log10(step)));
   std::string digits = llvm::formatv("{0}", llvm::format("%.*f", decimals,
                                                          std::fabs(v)))

@@ -79,16 +79,19 @@ tool::bindInputs(llvm::ArrayRef<std::string> specs,
   auto list = [&] { return llvm::join(names, ", "); };
   for (const std::string &spec : specs) {
     llvm::StringRef s = spec;
-    size_t eq = s.find('=');
-    if (eq == llvm::StringRef::npos) {
+    // NAME=FILE binds when NAME is an input's name; a path that merely
+    // holds '=' is a file, unless it looks like a binding to no input.
+    auto [name, file] = s.split('=');
+    const std::string *it = llvm::find(names, name);
+    if (!s.contains('=') || (it == names.end() && name.contains('/'))) {
       positional.push_back(spec);
       continue;
     }
-    llvm::StringRef name = s.take_front(eq), file = s.drop_front(eq + 1);
-    const std::string *it = llvm::find(names, name);
     if (it == names.end())
       return llvm::createStringError("--input " + spec + ": no input is named '" +
                                      name + "' (the inputs: " + list() + ")");
+    if (file.empty())
+      return llvm::createStringError("--input " + spec + ": no file after '='");
     std::string &slot = files[it - names.begin()];
     if (!slot.empty())
       return llvm::createStringError("--input " + spec + ": input '" + name +

@@ -106,7 +106,8 @@ def hbars(names, series, unit, markers=None, stacked=None):
                     [(s[0], s[1]) for s in series])
     top = 34
     height = top + per_row * len(names) + 30
-    totals = [max(s[2]) if s[2] else 0 for s in series]
+    totals = [max([v for v in s[2] if v is not None], default=0)
+              for s in series]
     peak = max(totals + [1e-12])
     ticks = _nice_ticks(peak)
     scale = plot_w / ticks[-1]
@@ -176,7 +177,10 @@ def roofline(runs):
     peaks = [(ro.get("basis_macs_per_cycle", 0) +
               ro.get("coef_macs_per_cycle", 0)) for ro in roofs]
     bws = [ro.get("dram_bytes_per_cycle", 0) for ro in roofs]
-    if not points or not any(peaks):
+    if not any(peaks):
+        return ("<p>No roofline: the stats have no hardware roofs (written "
+                "by an older escalate-sim).</p>")
+    if not points:
         return "<p>No layer both computes and moves DRAM data.</p>"
     xs = [p[2] for p in points]
     ys = [p[3] for p in points] + [p for p in peaks if p]
@@ -476,9 +480,18 @@ def _default_title(runs):
                                if hardware else "")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit with 1, as the tools' invalid input does (2 means a
+    threshold missed)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, "%s: error: %s\n" % (self.prog, message))
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m escalate.report",
-                                description=__doc__.splitlines()[0])
+    p = _Parser(prog="python -m escalate.report",
+                description=__doc__.splitlines()[0])
     p.add_argument("runs", nargs="+", metavar="RUN.json",
                    help="escalate-sim --stats, escalate-compile --report or "
                         "escalate-search result files")
@@ -499,14 +512,21 @@ def main(argv=None):
                  os.path.splitext(os.path.basename(path))[0])
         try:
             with open(path) as f:
-                runs.append(Run(path, json.load(f), label))
+                doc = json.load(f)
+            if not isinstance(doc, dict):
+                raise ValueError("not a JSON object")
+            runs.append(Run(path, doc, label))
         except (OSError, ValueError, KeyError, TypeError) as e:
             print("escalate.report: error: %s: %s" % (path, e),
                   file=sys.stderr)
             return 1
     try:
         page = render(runs, args.title or _default_title(runs))
-    except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:
+    except KeyError as e:
+        print("escalate.report: error: a run lacks the field %s" % e,
+              file=sys.stderr)
+        return 1
+    except (ValueError, TypeError, ZeroDivisionError) as e:
         print("escalate.report: error: %s" % e, file=sys.stderr)
         return 1
     out = args.output or os.path.splitext(args.runs[0])[0] + ".html"

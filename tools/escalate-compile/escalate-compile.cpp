@@ -166,10 +166,11 @@ int main(int argc, char **argv) {
     if (llvm::Expected<hw::HwDesc> desc = hw::loadHwDesc(hwFlag); !desc)
       return fail(llvm::toString(desc.takeError()));
 
+  // The pool, declared first, outlives the context that uses it.
+  std::optional<llvm::DefaultThreadPool> pool;
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  std::optional<llvm::DefaultThreadPool> pool;
   if (jobs != 1) {
     pool.emplace(llvm::hardware_concurrency(jobs));
     ctx.setThreadPool(*pool);
@@ -205,12 +206,20 @@ int main(int argc, char **argv) {
   bool summary = !quiet && emit == "bin";
   SmallString<128> summaryReport;
   std::optional<llvm::FileRemover> removeSummaryReport;
+  // The summary is a courtesy: when it cannot be made, say so and go on.
+  auto skipSummary = [&](const llvm::Twine &why) {
+    llvm::WithColor::warning(llvm::errs(), "escalate-compile")
+        << "no summary: " << why << "\n";
+    summary = false;
+  };
   if (summary && options.report.empty()) {
     if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "escalate-compile-report", "json", summaryReport))
-      return fail("cannot create a temporary file: " + ec.message());
-    removeSummaryReport.emplace(summaryReport);
-    options.report = summaryReport.str().str();
+            "escalate-compile-report", "json", summaryReport)) {
+      skipSummary("cannot create a temporary file: " + ec.message());
+    } else {
+      removeSummaryReport.emplace(summaryReport);
+      options.report = summaryReport.str().str();
+    }
   }
   uint64_t floatBytes = 0;
   driver::StageCopies copies;
@@ -267,10 +276,12 @@ int main(int argc, char **argv) {
         text ? parseJson((*text)->getBuffer())
              : llvm::Expected<llvm::json::Value>(
                    llvm::errorCodeToError(text.getError()));
-    if (!report || !report->getAsObject())
-      return fail("cannot read the compile report for the summary: " +
+    if (!report || !report->getAsObject()) {
+      skipSummary("cannot read the compile report: " +
                   (report ? std::string("not an object")
                           : llvm::toString(report.takeError())));
+      return tool::kExitOk;
+    }
     // Two samples keep the measurement short next to the compile.
     driver::OutputAccuracy accuracy;
     if (!copies.asImported || !copies.quantized) {

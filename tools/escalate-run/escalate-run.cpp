@@ -171,18 +171,24 @@ void summarize(StringRef name, const Tensor &t) {
     hi = std::max(hi, at(i));
     sum += at(i);
   }
-  llvm::outs() << llvm::formatv(", min {0:g}, max {1:g}, mean {2:g}", lo, hi,
-                                sum / double(n));
+  llvm::outs() << ", min " << llvm::format("%g", lo) << ", max "
+               << llvm::format("%g", hi) << ", mean "
+               << llvm::format("%g", sum / double(n));
   bool scores = n > 1 && (t.rank() == 1 || (t.rank() == 2 && t.dim(0) == 1));
   if (scores) {
     std::vector<int64_t> order(n);
     std::iota(order.begin(), order.end(), 0);
     int64_t k = std::min<int64_t>(5, n);
+    // NaN (with --allow-nonfinite) sorts last, keeping the order strict.
     std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                      [&](int64_t a, int64_t b) { return at(a) > at(b); });
+                      [&](int64_t a, int64_t b) {
+                        double x = at(a), y = at(b);
+                        return std::isnan(y) ? !std::isnan(x) : x > y;
+                      });
     llvm::outs() << "; top-" << k << ":";
     for (int64_t i = 0; i < k; ++i)
-      llvm::outs() << llvm::formatv(" {0} ({1:g})", order[i], at(order[i]));
+      llvm::outs() << " " << order[i] << " ("
+                   << llvm::format("%g", at(order[i])) << ")";
   }
   llvm::outs() << "\n";
 }

@@ -169,6 +169,6 @@ int main(int argc, char **argv) {
     });
   };
   if (has("import-onnx") && !has("mlir-print-debuginfo"))
-    args.push_back(debugInfo);
+    args.insert(args.begin() + 1, debugInfo); // before any `--`
   return runWithAtomicOutput(int(args.size()), args.data());
 }

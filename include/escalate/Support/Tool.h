@@ -1,7 +1,7 @@
 //===- Tool.h - what every command-line tool shares -------------*- C++ -*-===//
 //
 // The exit statuses, the version line and the reading of tensor-file
-// arguments, so that the tools behave alike (docs/tools.md).
+// arguments, so that the tools behave alike (README.md, "Exit status").
 //
 //===----------------------------------------------------------------------===//
 #ifndef ESCALATE_SUPPORT_TOOL_H
@@ -39,13 +39,15 @@ void installVersionPrinter(llvm::StringRef tool);
 /// The arguments with several tensor files after one flag of `flags`
 /// (`--input a.npy b.npy`, also `--input=a.npy b.npy`) turned into one
 /// flag per file. Files are taken while they end in .npy or .pb (after an
-/// optional `name=`); `storage` owns the rewritten arguments.
+/// optional `name=`), so a positional argument that is itself a .pb file
+/// must come before the flag; `storage` owns the rewritten arguments.
 std::vector<const char *>
 expandFileLists(int argc, char **argv, llvm::ArrayRef<llvm::StringRef> flags,
                 std::vector<std::string> &storage);
 
 /// Binds `--input` values to the inputs named `names`: `name=FILE` to that
-/// input, plain files to the remaining inputs in order. The files in input
+/// input, plain files (and paths with '=' and '/' before it that name no
+/// input) to the remaining inputs in order. The files in input
 /// order, or an error naming the input at fault.
 llvm::Expected<std::vector<std::string>>
 bindInputs(llvm::ArrayRef<std::string> specs,
