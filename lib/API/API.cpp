@@ -11,9 +11,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/ThreadPool.h"
 #include <mutex>
-#include <optional>
 
 using namespace mlir;
 using namespace escalate;
@@ -117,16 +115,10 @@ api::CompileResult api::compileOnnx(const std::string &model,
   }
   if (!program)
     o.stopAfter = emit;
-  // Threads as escalate-compile's -j: the pool, declared first, outlives
-  // the context.
-  std::optional<llvm::DefaultThreadPool> pool;
   DialectRegistry registry;
   registerAllDialects(registry);
-  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  if (jobs != 1) {
-    pool.emplace(llvm::hardware_concurrency(jobs));
-    ctx.setThreadPool(*pool);
-  }
+  driver::ThreadedContext threaded(registry, jobs);
+  MLIRContext &ctx = threaded.get();
   OwningOpRef<ModuleOp> module = compileModule(ctx, model, name, o,
                                                result.error, inputs,
                                                &result.warnings);

@@ -30,6 +30,15 @@ driver::compileOnnx(MLIRContext &ctx, StringRef model, StringRef name,
   return std::move(imported.module);
 }
 
+driver::ThreadedContext::ThreadedContext(const DialectRegistry &registry,
+                                         unsigned jobs)
+    : ctx(registry, MLIRContext::Threading::DISABLED) {
+  if (jobs != 1) {
+    pool.emplace(llvm::hardware_concurrency(jobs));
+    ctx.setThreadPool(*pool);
+  }
+}
+
 uint64_t driver::floatWeightBytes(ModuleOp imported) {
   uint64_t bytes = 0;
   auto add = [&](Value v) {

@@ -28,7 +28,6 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/WithColor.h"
 #include "escalate/Support/Nesting.h"
 #include "llvm/Support/FileUtilities.h"
@@ -166,15 +165,10 @@ int main(int argc, char **argv) {
     if (llvm::Expected<hw::HwDesc> desc = hw::loadHwDesc(hwFlag); !desc)
       return fail(llvm::toString(desc.takeError()));
 
-  // The pool, declared first, outlives the context that uses it.
-  std::optional<llvm::DefaultThreadPool> pool;
   DialectRegistry registry;
   registerAllDialects(registry);
-  MLIRContext ctx(registry, MLIRContext::Threading::DISABLED);
-  if (jobs != 1) {
-    pool.emplace(llvm::hardware_concurrency(jobs));
-    ctx.setThreadPool(*pool);
-  }
+  driver::ThreadedContext threaded(registry, jobs);
+  MLIRContext &ctx = threaded.get();
   ctx.loadAllAvailableDialects();
   // Model errors name the ONNX node (the op's NameLoc) and the file.
   ScopedDiagnosticHandler diagnostics(&ctx, [](Diagnostic &diag) {

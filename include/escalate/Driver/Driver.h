@@ -15,6 +15,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/ThreadPool.h"
+#include <optional>
 
 namespace escalate::driver {
 
@@ -31,6 +33,19 @@ compileOnnx(mlir::MLIRContext &ctx, llvm::StringRef model, llvm::StringRef name,
             llvm::function_ref<void(mlir::PassManager &, mlir::ModuleOp)>
                 configure = {},
             bool *unsupported = nullptr);
+
+/// A context whose passes run on `jobs` threads (0: all cores, 1: none),
+/// as escalate-compile's -j; the pool, a member before the context,
+/// outlives it.
+class ThreadedContext {
+public:
+  ThreadedContext(const mlir::DialectRegistry &registry, unsigned jobs);
+  mlir::MLIRContext &get() { return ctx; }
+
+private:
+  std::optional<llvm::DefaultThreadPool> pool;
+  mlir::MLIRContext ctx;
+};
 
 /// Bytes of the float weights and biases of the convolutions and Gemms of
 /// an imported model: what compression is measured against.
