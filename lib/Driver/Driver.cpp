@@ -58,15 +58,8 @@ uint64_t driver::floatWeightBytes(ModuleOp imported) {
   return bytes;
 }
 
-/// "12,345": the summary's counts read at a glance.
 static std::string grouped(uint64_t v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
+  return tool::groupThousands(std::to_string(v));
 }
 
 /// What a layer's weights became: "M=9, 50% zero" (decomposed), "80% zero"

@@ -33,12 +33,7 @@ void showLayer(StringRef, size_t done, size_t total, StringRef layer) {
   if (!state.terminal || !total)
     return;
   std::chrono::duration<double> spent = Clock::now() - state.passStart;
-  std::string left;
-  if (done && done < total)
-    left = llvm::formatv(", {0:f0} s left",
-                         spent.count() * double(total - done) / double(done));
-  showLine(llvm::formatv("{0} {1}/{2} ({3:P0}) '{4}'{5}", state.pass, done,
-                         total, double(done) / double(total), layer, left));
+  showLine(progressText(state.pass, done, total, layer, spent.count()));
 }
 
 /// Counts the pipeline's top-level passes; a nested pipeline (an adaptor,

@@ -1,5 +1,6 @@
 //===- ParetoPlot.cpp - the search's Pareto front as an SVG plot ----------===//
 #include "escalate/Search/Search.h"
+#include "escalate/Support/Tool.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <cmath>
@@ -31,13 +32,8 @@ std::string tickLabel(double v, double step) {
                            .str();
   // Thousands separators on the integer part.
   size_t point = digits.find('.');
-  std::string whole = digits.substr(0, point), grouped;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i && (whole.size() - i) % 3 == 0)
-      grouped += ',';
-    grouped += whole[i];
-  }
-  return (v < 0 ? "-" : "") + grouped +
+  return (v < 0 ? "-" : "") +
+         tool::groupThousands(llvm::StringRef(digits).take_front(point)) +
          (point == std::string::npos ? "" : digits.substr(point));
 }
 } // namespace

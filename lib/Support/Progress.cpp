@@ -22,16 +22,23 @@ void showLine(llvm::StringRef pass, size_t done, size_t total,
   if (!total)
     return;
   std::chrono::duration<double> spent = Clock::now() - lineStart;
-  std::string left;
-  if (done && done < total)
-    left = llvm::formatv(", {0:f0} s left",
-                         spent.count() * double(total - done) / double(done));
-  llvm::errs() << llvm::formatv("\r\033[K{0} {1}/{2} ({3:P0}) '{4}'{5}", pass,
-                                done, total, double(done) / double(total),
-                                layer, left);
+  llvm::errs() << "\r\033[K"
+               << escalate::progressText(pass, done, total, layer,
+                                         spent.count());
   lineShown = true;
 }
 } // namespace
+
+std::string escalate::progressText(llvm::StringRef label, size_t done,
+                                   size_t total, llvm::StringRef item,
+                                   double spentSeconds) {
+  std::string left;
+  if (done && done < total)
+    left = llvm::formatv(", {0:f0} s left",
+                         spentSeconds * double(total - done) / double(done));
+  return llvm::formatv("{0} {1}/{2} ({3:P0}) '{4}'{5}", label, done, total,
+                       double(done) / double(total), item, left);
+}
 
 void escalate::startTerminalProgress() {
   lineStart = Clock::now();

@@ -24,6 +24,16 @@ void tool::installVersionPrinter(llvm::StringRef tool) {
   });
 }
 
+std::string tool::groupThousands(llvm::StringRef digits) {
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string tool::elideMiddle(llvm::StringRef text, size_t width) {
   if (text.size() <= width)
     return text.str();

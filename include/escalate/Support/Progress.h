@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include <cstddef>
+#include <string>
 
 namespace escalate {
 
@@ -20,6 +21,11 @@ using ProgressHandler = void (*)(llvm::StringRef pass, size_t done,
 void setProgressHandler(ProgressHandler handler);
 void reportProgress(llvm::StringRef pass, size_t done, size_t total,
                     llvm::StringRef layer);
+
+/// "<label> 12/53 (23%) '<item>', 4 s left": the status line of a count
+/// under way, the time left extrapolated from `spentSeconds`.
+std::string progressText(llvm::StringRef label, size_t done, size_t total,
+                         llvm::StringRef item, double spentSeconds);
 
 /// A handler for tools without passes (escalate-sim): one status line on
 /// stderr, "escalate-sim 12/53 (23%) '/layer2/conv1', 4 s left", timed from

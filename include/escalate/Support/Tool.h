@@ -53,6 +53,10 @@ llvm::Expected<std::vector<std::string>>
 bindInputs(llvm::ArrayRef<std::string> specs,
            llvm::ArrayRef<std::string> names);
 
+/// "12,345": `digits` (a non-negative integer's) with thousands separators,
+/// as the tools' summaries and plots print counts.
+std::string groupThousands(llvm::StringRef digits);
+
 /// `text` cut in the middle to `width` characters ("/layer4/la...v1/Conv"),
 /// so that tables never cut a name silently.
 std::string elideMiddle(llvm::StringRef text, size_t width);
