@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Prints one SHA-256 line per compiled artefact of every builder model in
-# every mode: the .escb binary and the --report JSON. Run it with the tools
-# of two revisions and diff the outputs to show a refactor changed no byte:
+# Prints one SHA-256 line per artefact of every builder model in every mode:
+# the .escb binary and the --report JSON from escalate-compile, then the
+# outputs and the --stats JSON (cycles, traffic, energy) of escalate-sim
+# running the binary on the model's seeded input. Run it with the tools of
+# two revisions and diff the outputs to show a refactor (of the compiler or
+# the simulator) changed no byte:
 #
 #   scripts/escb-digests.sh [BIN_DIR] > before.txt   # old build
 #   scripts/escb-digests.sh [BIN_DIR] > after.txt    # new build
@@ -24,13 +27,17 @@ compile() { # NAME MODEL MODE FLAGS...
   shift 3
   "$bin/escalate-compile" "$model" --mode "$mode" --quiet "$@" \
     -o "$work/$name.escb" --report "$work/$name.json"
-  (cd "$work" && sha256sum "$name.escb" "$name.json")
-  rm -f "$work/$name.escb" "$work/$name.json"
+  "$bin/escalate-sim" "$work/$name.escb" --input "$work/input.npy" --quiet \
+    --stats "$work/$name.stats.json" --output-dir "$work/$name.out"
+  (cd "$work" && sha256sum "$name.escb" "$name.json" "$name.stats.json" \
+    "$name.out"/*.npy)
+  rm -rf "$work/$name.escb" "$work/$name.json" "$work/$name.stats.json" \
+    "$work/$name.out"
 }
 
 for m in $models; do
   PYTHONPATH=$root/python /usr/bin/python3 -m escalate.models "$m" \
-    -o "$work/$m.onnx"
+    -o "$work/$m.onnx" --save-input "$work/input.npy"
   for mode in dense pruned decomposed; do
     compile "$m.$mode" "$work/$m.onnx" "$mode" --calib-samples 2
     if [ "$m" = mobilenet_v2_se_block ]; then

@@ -26,11 +26,13 @@ llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
   uint8_t *sram = m.buffer(buf, inst[load::Sram]);
   uint64_t dram = inst[load::Dram];
   if (isLoad && (padT || padB || padL || padR)) {
-    uint8_t pattern[4];
+    // The pad value everywhere, then the rows over it: one element, then
+    // doubling copies.
+    uint64_t total = c * rows * cols * eb;
     int32_t pv = int32_t(inst[load::PadValue]);
-    std::memcpy(pattern, &pv, 4);
-    for (uint64_t e = 0; e < c * rows * cols; ++e)
-      std::memcpy(sram + e * eb, pattern, eb);
+    std::memcpy(sram, &pv, std::min<uint64_t>(eb, total));
+    for (uint64_t done = eb; done < total; done *= 2)
+      std::memcpy(sram + done, sram, std::min(done, total - done));
   }
   for (uint64_t ci = 0; ci < c; ++ci)
     for (uint64_t hi = 0; hi < h; ++hi) {

@@ -5,6 +5,8 @@
 
 #include "escalate/Hardware/Timing.h"
 #include "escalate/Sim/Simulator.h"
+#include "llvm/Support/ThreadPool.h"
+#include <memory>
 #include <vector>
 
 namespace escalate::sim {
@@ -27,6 +29,17 @@ struct Machine {
   const hw::HwDesc &hw;
   std::vector<uint8_t> dram;
   std::vector<uint8_t> buffers[hw::kNumBuffers];
+  /// What conv instructions keep between them (Conv.cpp).
+  std::shared_ptr<struct ConvState> conv;
+  /// Threads for the work inside an instruction (Options::threads); none
+  /// when it runs on the calling thread alone.
+  llvm::ThreadPoolInterface *pool = nullptr;
+
+  /// Calls body(lo, hi) on contiguous ranges covering [0, n): on the pool's
+  /// threads when there is one and `work` (multiply-adds, say) repays
+  /// waking them, else at once.
+  void parallelFor(uint64_t n, uint64_t work,
+                   llvm::function_ref<void(uint64_t, uint64_t)> body);
 
   explicit Machine(const isa::Program &p);
   uint8_t *buffer(hw::Buffer b, uint64_t addr) {

@@ -4,6 +4,7 @@
 // roundShift (docs/isa.md, "Rounding").
 //
 //===----------------------------------------------------------------------===//
+#include "Kernels.h"
 #include "Machine.h"
 #include "Memory.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -48,9 +49,8 @@ llvm::Error requantOp(Machine &m, const Instruction &inst, Step &step) {
     if (llvm::Error err =
             checkShift(p.shift, llvm::formatv("channel {0}'s requant", c)))
       return err;
-    for (uint64_t i = c * plane, e = i + plane; i < e; ++i)
-      storeElem(dst, i, bits,
-                fixed::requantize(loadElem(src, i, 32), p, out));
+    requantChannel(src + 4 * c * plane, plane, p, out, bits,
+                   dst + c * plane * (bits / 8));
   }
   uint64_t n = inst[C] * plane;
   step.counts.bufRead[unsigned(Buffer::Accum)] = 4 * n;

@@ -16,6 +16,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 using namespace escalate;
@@ -71,6 +72,24 @@ Machine::Machine(const Program &p) : program(p), hw(p.hw), dram(p.dramBytes) {
     std::memcpy(dram.data() + s.dram, s.data.data(), s.data.size());
 }
 
+void Machine::parallelFor(uint64_t n, uint64_t work,
+                          llvm::function_ref<void(uint64_t, uint64_t)> body) {
+  // Waking a thread costs tens of microseconds (more in a VM); below about
+  // a millisecond of work per thread it does not pay.
+  constexpr uint64_t kWorkPerThread = uint64_t(1) << 23;
+  uint64_t parts = pool ? std::min<uint64_t>({pool->getMaxConcurrency(), n,
+                                              work / kWorkPerThread})
+                        : 1;
+  if (parts <= 1) {
+    body(0, n);
+    return;
+  }
+  llvm::ThreadPoolTaskGroup group(*pool);
+  for (uint64_t i = 0; i < parts; ++i)
+    group.async([=] { body(n * i / parts, n * (i + 1) / parts); });
+  group.wait();
+}
+
 struct Simulator::Impl {
   Machine machine;
   Options options;
@@ -87,7 +106,14 @@ struct Simulator::Impl {
   DmaTimeline dma;
   uint64_t nextIssue = 0;
 
-  Impl(const Program &p, Options o) : machine(p), options(o), dma(p.hw) {}
+  std::optional<llvm::DefaultThreadPool> pool;
+
+  Impl(const Program &p, Options o) : machine(p), options(o), dma(p.hw) {
+    if (o.threads != 1) {
+      pool.emplace(llvm::hardware_concurrency(o.threads));
+      machine.pool = &*pool;
+    }
+  }
 
   llvm::Error failAt(uint64_t pc, const llvm::Twine &msg) {
     return llvm::createStringError(machine.program.where(pc) + ": " + msg);

@@ -8,16 +8,18 @@
 #include "escalate/Sim/HostIO.h"
 #include "escalate/Sim/Simulator.h"
 #include "escalate/Support/FixedPoint.h"
-#include "escalate/Support/TensorFiles.h"
 #include "escalate/Support/Progress.h"
+#include "escalate/Support/TensorFiles.h"
 #include "escalate/Support/Tool.h"
-#include "llvm/Support/Process.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
+#include <chrono>
 #include <cmath>
 
 using namespace escalate;
@@ -64,6 +66,17 @@ static cl::opt<bool>
                    cl::desc("Compute outputs and event counts only; skip "
                             "the timing model"),
                    cl::cat(category));
+static cl::opt<unsigned>
+    jobs("j",
+         cl::desc("Host threads for each instruction's arithmetic (0: all "
+                  "cores); results are the same for any count"),
+         cl::init(1), cl::cat(category));
+static cl::opt<bool>
+    timePhases("time",
+               cl::desc("Print on stderr the wall time of reading the "
+                        "binary and of the simulation (machine set-up, "
+                        "inputs and run), for benchmarks"),
+               cl::cat(category));
 static cl::opt<bool> quiet("quiet",
                            cl::desc("Do not print the layer table or, on a "
                                     "terminal, the progress line"),
@@ -178,6 +191,7 @@ int main(int argc, char **argv) {
   }
   if (programPath.empty())
     return error("no program given (escalate-sim PROG.escb --input ...)");
+  auto start = std::chrono::steady_clock::now();
   auto file = llvm::MemoryBuffer::getFile(programPath, /*IsText=*/false,
                                           /*RequiresNullTerminator=*/false);
   if (!file)
@@ -195,10 +209,12 @@ int main(int argc, char **argv) {
   if (!bound)
     return error(programPath + ": " + llvm::toString(bound.takeError()));
 
+  auto loaded = std::chrono::steady_clock::now();
   sim::Options options;
   options.functionalOnly = functionalOnly;
   options.maxCycles = maxCycles;
   options.recordTrace = !tracePath.empty();
+  options.threads = jobs;
   sim::Simulator simulator(*program, options);
   for (auto [i, path] : llvm::enumerate(*bound)) {
     llvm::Expected<std::vector<int64_t>> values =
@@ -217,6 +233,13 @@ int main(int argc, char **argv) {
     endTerminalProgress();
   if (runError)
     return error(programPath + ": " + llvm::toString(std::move(runError)));
+  if (timePhases) {
+    std::chrono::duration<double> load = loaded - start;
+    std::chrono::duration<double> run = std::chrono::steady_clock::now() - loaded;
+    llvm::errs() << llvm::formatv("escalate-sim: load {0:f4} s, simulate "
+                                  "{1:f4} s\n",
+                                  load.count(), run.count());
+  }
 
   const sim::Stats &stats = simulator.stats();
   if (!quiet)

@@ -75,6 +75,9 @@ struct Options {
   bool functionalOnly = false;
   bool recordTrace = false;
   uint64_t maxCycles = uint64_t(1) << 40;
+  /// Host threads for the arithmetic inside an instruction (0: all cores).
+  /// Outputs, cycles and every counter are the same for any count.
+  unsigned threads = 1;
 };
 
 class Simulator {
