@@ -59,10 +59,18 @@ void Builder::use(hw::Buffer b, uint64_t base, uint64_t bytes) {
 }
 
 uint64_t Builder::addConstant(llvm::StringRef bytes) {
-  code.constants.resize(alignTo(code.constants.size(), kBlobAlign), '\0');
-  uint64_t offset = code.constants.size();
-  code.constants += bytes;
-  code.constants.resize(offset + blobFootprint(bytes.size()), '\0');
+  uint64_t offset = reserveConstant(bytes.size());
+  if (keepConstants) {
+    code.constants.resize(offset, '\0');
+    code.constants += bytes;
+    code.constants.resize(constantEnd, '\0');
+  }
+  return offset;
+}
+
+uint64_t Builder::reserveConstant(uint64_t size) {
+  uint64_t offset = alignTo(constantEnd, kBlobAlign);
+  constantEnd = offset + blobFootprint(size);
   return offset;
 }
 

@@ -74,6 +74,9 @@ public:
 
   /// Appends constant bytes, aligned; returns their offset in the blob.
   uint64_t addConstant(llvm::StringRef bytes);
+  /// Places `size` bytes of constants whose values do not matter yet, as
+  /// addConstant would.
+  uint64_t reserveConstant(uint64_t size);
 
   /// DRAM -> buffer, 3-D strided, with padding (see the ISA's load).
   struct Transfer {
@@ -101,6 +104,14 @@ public:
 
   const hw::HwDesc &hw;
   LayerCode code;
+  /// False while the tile search only lays the code out: constants then
+  /// take their offsets but are not stored.
+  bool keepConstants = true;
+
+private:
+  uint64_t constantEnd = 0;
+
+public:
 
 private:
   void dma(const isa::Instruction &inst, const Transfer &t, bool isLoad,

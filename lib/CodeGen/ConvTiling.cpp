@@ -125,6 +125,87 @@ BlockTable blockTable(const ConvLayer &l, const Grid &g) {
   return t;
 }
 
+/// The block tables of every tiling the search tries, without a pass over
+/// the matrix per tiling: for each column partition (input-channel group
+/// size) one pass sums each column's entries over the segments between
+/// consecutive row boundaries of any candidate's output groups; a block is
+/// then a sum of segments. Gives exactly blockTable's statistics.
+class BlockTables {
+public:
+  BlockTables(const ConvLayer &l, std::vector<int64_t> rowBounds)
+      : l(l), m(matrixOf(l)), bounds(std::move(rowBounds)) {
+    llvm::sort(bounds);
+    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  }
+
+  BlockTable table(const Grid &g) {
+    if (m.format == conv::FormatDense)
+      return blockTable(l, g);
+    for (const Range &r : g.outGroups)
+      if (!llvm::is_contained(bounds, r.begin))
+        return blockTable(l, g);
+    int64_t key = g.grouped ? 0 : g.inGroups[0].size;
+    auto [it, inserted] = sums.try_emplace(key);
+    if (inserted)
+      it->second = segmentSums(g);
+    const std::vector<uint32_t> &s = it->second;
+    BlockTable t(g.outGroups.size());
+    for (size_t o = 0; o < g.outGroups.size(); ++o) {
+      Range rows = g.outGroups[o];
+      size_t k0 = segment(rows.begin), k1 = segment(rows.begin + rows.size);
+      for (size_t i = 0; i < g.numIn(); ++i) {
+        Range cols = g.columns(l, o, i);
+        BlockStats b;
+        b.columnEntries.assign(cols.size, 0);
+        uint64_t entries = 0;
+        for (size_t k = k0; k < k1; ++k)
+          for (int64_t c = 0; c < cols.size; ++c)
+            b.columnEntries[c] += s[k * m.cols + cols.begin + c];
+        for (uint64_t e : b.columnEntries)
+          entries += e;
+        b.bytes = encodedBlockBytes(m, rows.size, cols.size, entries);
+        t[o].push_back(std::move(b));
+      }
+    }
+    return t;
+  }
+
+private:
+  size_t segment(int64_t row) const {
+    return std::lower_bound(bounds.begin(), bounds.end(), row) -
+           bounds.begin();
+  }
+  /// Per segment and column, the entries of the segment's rows, each row
+  /// encoded within its block's column range.
+  std::vector<uint32_t> segmentSums(const Grid &g) const {
+    std::vector<uint32_t> s((bounds.size() - 1) * m.cols, 0);
+    size_t k = 0;
+    for (uint64_t r = 0; r < m.rows; ++r) {
+      while (bounds[k + 1] <= int64_t(r))
+        ++k;
+      uint32_t *sum = s.data() + k * m.cols;
+      const int32_t *row = m.values.data() + r * m.cols;
+      for (size_t i = 0; i < g.numIn(); ++i) {
+        Range cols = g.columns(l, 0, i);
+        if (m.format == conv::FormatBitmap) {
+          for (int64_t c = cols.begin; c < cols.begin + cols.size; ++c)
+            sum[c] += row[c] != 0;
+          continue;
+        }
+        forEachDeltaEntry(
+            llvm::ArrayRef<int32_t>(row + cols.begin, cols.size), m.indexBits,
+            [&](int64_t c, int64_t, int32_t) { ++sum[cols.begin + c]; });
+      }
+    }
+    return s;
+  }
+
+  const ConvLayer &l;
+  CoefMatrix m;
+  std::vector<int64_t> bounds;
+  std::map<int64_t, std::vector<uint32_t>> sums;
+};
+
 llvm::Error tooBig(llvm::StringRef what, uint64_t bytes, uint64_t cap) {
   return llvm::createStringError(llvm::formatv(
       "{0} needs {1} bytes, its region holds {2}", what, bytes, cap));
@@ -181,6 +262,62 @@ llvm::Error checkBlocks(const BlockTable &blocks, const Regions &r) {
   return llvm::Error::success();
 }
 
+/// Cycles of the conv of block (o, i) of a tiling over P pixels. They
+/// depend only on the block and the pixel count, so each is computed once.
+class ConvTimes {
+public:
+  ConvTimes(const ConvLayer &l, const hw::HwDesc &hw, const Grid &g,
+            const BlockTable &blocks)
+      : l(l), hw(hw), g(g), blocks(blocks), m(matrixOf(l)) {}
+
+  uint64_t operator()(size_t o, size_t i, uint64_t P) {
+    auto [it, inserted] = cycles.try_emplace({o, i, P}, 0);
+    if (!inserted)
+      return it->second;
+    // Per input channel, the entries of its columns in its group's rows.
+    std::vector<uint64_t> coef;
+    auto addChannels = [&](const BlockStats &s) {
+      for (uint64_t ch = 0; ch < s.columnEntries.size() / l.bases; ++ch) {
+        uint64_t cycles = 0;
+        for (int64_t mm = 0; mm < l.bases; ++mm)
+          cycles +=
+              coefCyclesPerColumn(hw, s.columnEntries[ch * l.bases + mm], P);
+        coef.push_back(cycles);
+      }
+    };
+    if (g.grouped) {
+      Range rows = g.outGroups[o];
+      for (int64_t r = rows.begin; r < rows.begin + rows.size;
+           r += l.outPerGroup())
+        addChannels(coefBlockStats(m, r, r + l.outPerGroup(), 0, l.cols()));
+    } else {
+      addChannels(blocks[o][i]);
+    }
+    uint64_t basis = basisCyclesPerChannel(hw, l.window, l.bases, l.taps(), P);
+    return it->second = streamPipelineCycles(hw, basis, coef);
+  }
+
+  /// The conv engine's busy cycles over `images` images: the engine runs
+  /// one conv at a time, so no schedule of the tiling is shorter.
+  uint64_t total(int64_t images) {
+    uint64_t sum = 0;
+    for (const Range &r : g.rows)
+      for (const Range &c : g.cols)
+        for (size_t o = 0; o < g.outGroups.size(); ++o)
+          for (size_t i = 0; i < g.numIn(); ++i)
+            sum += (*this)(o, i, uint64_t(r.size) * c.size);
+    return sum * images;
+  }
+
+private:
+  const ConvLayer &l;
+  const hw::HwDesc &hw;
+  const Grid &g;
+  const BlockTable &blocks;
+  CoefMatrix m;
+  std::map<std::tuple<size_t, size_t, uint64_t>, uint64_t> cycles;
+};
+
 LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
                 DramView in, DramView out, uint64_t constBase,
                 unsigned basisSlot, const BlockTable &blocks, int64_t images,
@@ -188,6 +325,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
   Regions R = bufferRegions(hw, t.doubleBuffer);
   Grid g(l, t);
   Builder b(hw);
+  b.keepConstants = withData;
   CoefMatrix m = matrixOf(l);
   uint64_t eb = l.in.elemBytes(), ob = l.out.elemBytes();
   int64_t inH = l.in.h, inW = l.in.w, OH = l.out.h, OW = l.out.w;
@@ -204,19 +342,18 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
   for (size_t o = 0; o < g.outGroups.size(); ++o) {
     Range rows = g.outGroups[o];
     for (size_t i = 0; i < g.numIn(); ++i) {
-      std::string bytes;
-      if (withData) {
-        Range cols = g.columns(l, o, i);
-        std::vector<int32_t> v =
-            coefBlock(m, rows.begin, rows.begin + rows.size, cols.begin,
-                      cols.begin + cols.size);
-        CoefMatrix block{v,        uint64_t(rows.size), uint64_t(cols.size),
-                         m.format, m.indexBits,         m.valueBits};
-        bytes = encodeCoefficients(block);
-      } else {
-        bytes.assign(blocks[o][i].bytes, '\0');
+      if (!withData) {
+        blockAt[o].push_back(constBase +
+                             b.reserveConstant(blocks[o][i].bytes));
+        continue;
       }
-      blockAt[o].push_back(constBase + b.addConstant(bytes));
+      Range cols = g.columns(l, o, i);
+      std::vector<int32_t> v = coefBlock(m, rows.begin, rows.begin + rows.size,
+                                         cols.begin, cols.begin + cols.size);
+      CoefMatrix block{v,        uint64_t(rows.size), uint64_t(cols.size),
+                       m.format, m.indexBits,         m.valueBits};
+      blockAt[o].push_back(constBase +
+                           b.addConstant(encodeCoefficients(block)));
     }
     std::vector<int32_t> records;
     for (int64_t c = rows.begin; c < rows.begin + rows.size; ++c)
@@ -253,34 +390,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
     b.loadBlob(Buffer::Basis, basisSlotR.base, basisAt, basisBytes(l),
                basisRes);
 
-  // Conv durations depend only on the block and the tile's pixel count.
-  std::map<std::tuple<size_t, size_t, uint64_t>, uint64_t> convCycles;
-  auto convDuration = [&](size_t o, size_t i, uint64_t P) {
-    auto [it, inserted] = convCycles.try_emplace({o, i, P}, 0);
-    if (!inserted)
-      return it->second;
-    // Per input channel, the entries of its columns in its group's rows.
-    std::vector<uint64_t> coef;
-    auto addChannels = [&](const BlockStats &s) {
-      for (uint64_t ch = 0; ch < s.columnEntries.size() / l.bases; ++ch) {
-        uint64_t cycles = 0;
-        for (int64_t mm = 0; mm < l.bases; ++mm)
-          cycles +=
-              coefCyclesPerColumn(hw, s.columnEntries[ch * l.bases + mm], P);
-        coef.push_back(cycles);
-      }
-    };
-    if (g.grouped) {
-      Range rows = g.outGroups[o];
-      for (int64_t r = rows.begin; r < rows.begin + rows.size;
-           r += l.outPerGroup())
-        addChannels(coefBlockStats(m, r, r + l.outPerGroup(), 0, l.cols()));
-    } else {
-      addChannels(blocks[o][i]);
-    }
-    uint64_t basis = basisCyclesPerChannel(hw, l.window, l.bases, l.taps(), P);
-    return it->second = streamPipelineCycles(hw, basis, coef);
-  };
+  ConvTimes convDuration(l, hw, g, blocks);
 
   bool dbl = t.doubleBuffer;
   for (int64_t n = 0; n < images; ++n) {
@@ -466,18 +576,23 @@ llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
   static const int64_t kDivisors[] = {1, 2, 3, 4, 6, 8, 12, 16, 32, 64};
   std::optional<Choice> best;
   Rejections rejected;
+  llvm::SmallVector<std::pair<int64_t, int64_t>> channels;
+  if (l.groups > 1) {
+    for (int64_t gpt : sizes(l.groups, 1, kDivisors))
+      channels.push_back({gpt * l.inPerGroup(), gpt * l.outPerGroup()});
+  } else {
+    for (int64_t co : sizes(l.out.c, int64_t(hw.coefLanesO), kDivisors))
+      for (int64_t ci : sizes(l.in.c, 8, kDivisors))
+        channels.push_back({ci, co});
+  }
+  std::vector<int64_t> rowBounds = {l.out.c};
+  for (auto [ci, co] : channels)
+    for (int64_t b = 0; b < l.out.c; b += co)
+      rowBounds.push_back(b);
+  BlockTables blockTables(l, std::move(rowBounds));
   std::map<std::pair<int64_t, int64_t>, BlockTable> tables;
   for (bool dbl : {true, false}) {
     Regions r = bufferRegions(hw, dbl);
-    llvm::SmallVector<std::pair<int64_t, int64_t>> channels;
-    if (l.groups > 1) {
-      for (int64_t gpt : sizes(l.groups, 1, kDivisors))
-        channels.push_back({gpt * l.inPerGroup(), gpt * l.outPerGroup()});
-    } else {
-      for (int64_t co : sizes(l.out.c, int64_t(hw.coefLanesO), kDivisors))
-        for (int64_t ci : sizes(l.in.c, 8, kDivisors))
-          channels.push_back({ci, co});
-    }
     for (auto [ci, co] : channels)
       for (int64_t cols : sizes(l.out.w, 1, kDivisors)) {
         Tile t{1, cols, ci, co, false, dbl};
@@ -495,11 +610,17 @@ llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
         });
         auto [it, inserted] = tables.try_emplace({ci, co});
         if (inserted)
-          it->second = blocksFor(l, t);
+          it->second = blockTables.table(Grid(l, t));
         if (llvm::Error err = checkBlocks(it->second, r)) {
           rejected.note(std::move(err));
           continue;
         }
+        // Both loop orders run the same convs: neither can beat the best so
+        // far when the conv engine alone needs longer.
+        Grid grid(l, t);
+        if (best &&
+            ConvTimes(l, hw, grid, it->second).total(l.in.n) > best->cycles)
+          break;
         for (bool channelOuter : {false, true}) {
           t.channelOuter = channelOuter;
           LayerCode code = build(l, t, hw, {0, l.in.imageBytes()}, {0, 0}, 0, 0,

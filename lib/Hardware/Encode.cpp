@@ -81,7 +81,7 @@ BlockStats isa::coefBlockStats(const CoefMatrix &m, uint64_t r0, uint64_t r1,
   uint64_t rows = r1 - r0, cols = c1 - c0;
   s.columnEntries.assign(cols, 0);
   if (m.format == conv::FormatDense) {
-    s.bytes = packedBytes(rows * cols, m.valueBits);
+    s.bytes = encodedBlockBytes(m, rows, cols, rows * cols);
     for (uint64_t &e : s.columnEntries)
       e = rows;
     return s;
@@ -103,11 +103,18 @@ BlockStats isa::coefBlockStats(const CoefMatrix &m, uint64_t r0, uint64_t r1,
                         });
     }
   }
+  s.bytes = encodedBlockBytes(m, rows, cols, entries);
+  return s;
+}
+
+uint64_t isa::encodedBlockBytes(const CoefMatrix &m, uint64_t rows,
+                                uint64_t cols, uint64_t entries) {
+  if (m.format == conv::FormatDense)
+    return packedBytes(rows * cols, m.valueBits);
   uint64_t indexBytes = m.format == conv::FormatBitmap
                             ? rows * ((cols + 7) / 8)
                             : packedBytes(entries, m.indexBits);
-  s.bytes = 4 * (rows + 1) + indexBytes + packedBytes(entries, m.valueBits);
-  return s;
+  return 4 * (rows + 1) + indexBytes + packedBytes(entries, m.valueBits);
 }
 
 std::vector<int32_t> isa::coefBlock(const CoefMatrix &m, uint64_t r0,

@@ -1,11 +1,17 @@
 //===- Conv.cpp - convolution and pooling kernels -------------------------===//
 #include "Window.h"
+#include "escalate/Support/Vectorize.h"
 #include <cmath>
 #include <limits>
+
+// Each output element's sum in the same order, rounded step by step, on
+// every ISA the kernels are built for (Vectorize.h).
+#pragma clang fp contract(off)
 
 using namespace escalate;
 using namespace escalate::numerics;
 
+ESCALATE_VECTORIZED
 void numerics::conv(const Tensor &x, const Tensor &w, const Tensor *bias,
                    const Window &win, int64_t group, Tensor &out) {
   int64_t n = x.dim(0), cin = x.dim(1), cout = out.dim(1);

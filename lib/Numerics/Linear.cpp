@@ -21,6 +21,29 @@ void matmulAccumulate(const float *a, const float *b, float *out, int64_t m,
   }
 }
 
+/// The same for B given as [N,K] (Gemm's transB, a fully connected layer's
+/// weights), without a transposed copy: each output is summed in the same
+/// order, 64 outputs at a time sharing the rows of B they read.
+void matmulAccumulateTransB(const float *a, const float *b, float *out,
+                            int64_t m, int64_t k, int64_t n, float alpha) {
+  constexpr int64_t kBlock = 64;
+  for (int64_t i = 0; i < m; ++i) {
+    float *orow = out + i * n;
+    for (int64_t j0 = 0; j0 < n; j0 += kBlock) {
+      int64_t count = std::min(kBlock, n - j0);
+      float acc[kBlock];
+      std::copy(orow + j0, orow + j0 + count, acc);
+      const float *brows = b + j0 * k;
+      for (int64_t p = 0; p < k; ++p) {
+        float av = alpha * a[i * k + p];
+        for (int64_t j = 0; j < count; ++j)
+          acc[j] += av * brows[j * k + p];
+      }
+      std::copy(acc, acc + count, orow + j0);
+    }
+  }
+}
+
 std::vector<float> transposed2D(const Tensor &t) {
   int64_t r = t.dim(0), c = t.dim(1);
   std::vector<float> res(r * c);
@@ -42,7 +65,7 @@ void numerics::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
     at = transposed2D(a);
     ap = at.data();
   }
-  if (transB) {
+  if (transB && transA) {
     bt = transposed2D(b);
     bp = bt.data();
   }
@@ -57,7 +80,10 @@ void numerics::gemm(const Tensor &a, const Tensor &b, const Tensor *c,
   } else {
     std::fill(o.begin(), o.end(), 0.0f);
   }
-  matmulAccumulate(ap, bp, o.data(), m, k, n, alpha);
+  if (transB && !transA)
+    matmulAccumulateTransB(ap, bp, o.data(), m, k, n, alpha);
+  else
+    matmulAccumulate(ap, bp, o.data(), m, k, n, alpha);
 }
 
 void numerics::matmul(const Tensor &a, const Tensor &b, Tensor &out) {

@@ -2,13 +2,13 @@
 //
 // Plain loops written so the compiler vectorises them: accumulators for a
 // chunk of pixels live in registers while a row's coefficients stream
-// past, so each multiply-add costs one map load. Clang builds each kernel
-// for AVX-512, AVX2 and the baseline ISA (target_clones); the dynamic
-// loader resolves the call once, so results never depend on the CPU, only
-// the speed.
+// past, so each multiply-add costs one map load. Each kernel is built for
+// the host's widest vectors (ESCALATE_VECTORIZED); integer code, so
+// results never depend on the CPU, only the speed.
 //
 //===----------------------------------------------------------------------===//
 #include "Kernels.h"
+#include "escalate/Support/Vectorize.h"
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -16,12 +16,6 @@
 using namespace escalate;
 using namespace escalate::sim;
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define ESCALATE_KERNEL                                                        \
-  __attribute__((target_clones("avx512bw", "avx2", "default")))
-#else
-#define ESCALATE_KERNEL
-#endif
 
 RowSlice Matrix::slice(uint64_t r, uint64_t colLo, uint64_t colHi) const {
   if (dense)
@@ -110,7 +104,7 @@ denseRows(int32_t *acc, const int32_t *maps, uint64_t stride,
 }
 } // namespace
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::accumulateDense(int32_t *acc, const int32_t *maps,
                                     uint64_t stride, const int32_t *values,
                                     uint64_t valueStride, uint64_t rows,
@@ -126,7 +120,7 @@ void escalate::sim::accumulateDense(int32_t *acc, const int32_t *maps,
                  valueStride, count);
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::accumulateSparse(int32_t *acc, const int32_t *maps,
                                      uint64_t stride, const RowSlice &row) {
   accumulateRow<false>(acc, maps, stride, row);
@@ -144,7 +138,7 @@ void escalate::sim::accumulateWide(int64_t *acc, const int32_t *maps,
   }
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::finishSums(uint8_t *accMem, const int32_t *acc,
                                uint64_t stride, uint64_t rows, uint64_t pixels,
                                bool accumulate, unsigned bits) {
@@ -163,7 +157,7 @@ void escalate::sim::finishSums(uint8_t *accMem, const int32_t *acc,
   }
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::denseRowStats(const int32_t *values, uint64_t channels,
                                   uint64_t bases, uint64_t *nonzero,
                                   int64_t *chanAbs) {
@@ -182,7 +176,7 @@ void escalate::sim::denseRowStats(const int32_t *values, uint64_t channels,
   }
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::copyStrided(int32_t *__restrict out,
                                 const int32_t *__restrict in, uint64_t n,
                                 int64_t step) {
@@ -194,7 +188,7 @@ void escalate::sim::copyStrided(int32_t *__restrict out,
     out[p] = in[p * step];
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::accumulateTap(int32_t *__restrict out,
                                   const int32_t *__restrict in, int32_t weight,
                                   uint64_t n, int64_t step) {
@@ -227,7 +221,7 @@ requantLoop(const uint8_t *src, uint64_t n, int64_t bias, int64_t mult,
 }
 } // namespace
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::requantChannel(const uint8_t *src, uint64_t n,
                                    const fixed::RequantParams &p,
                                    const fixed::RequantOutput &o, unsigned bits,
@@ -264,7 +258,7 @@ void escalate::sim::requantChannel(const uint8_t *src, uint64_t n,
   }
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 int64_t escalate::sim::maxAbs(const int32_t *data, uint64_t n) {
   int64_t best = 0;
   for (uint64_t i = 0; i < n; ++i)
@@ -272,7 +266,7 @@ int64_t escalate::sim::maxAbs(const int32_t *data, uint64_t n) {
   return best;
 }
 
-ESCALATE_KERNEL
+ESCALATE_VECTORIZED
 void escalate::sim::unpackSigned(const uint8_t *base, uint64_t n, unsigned bits,
                                  int32_t *out) {
   switch (bits) {

@@ -54,6 +54,10 @@ struct BlockStats {
 };
 BlockStats coefBlockStats(const CoefMatrix &m, uint64_t r0, uint64_t r1,
                           uint64_t c0, uint64_t c1);
+/// The encoded size of a rows x cols block of `m`'s format holding
+/// `entries` entries (coefBlockStats's `bytes`).
+uint64_t encodedBlockBytes(const CoefMatrix &m, uint64_t rows, uint64_t cols,
+                           uint64_t entries);
 /// Rows [r0, r1) x columns [c0, c1) of `m` as a matrix of their own.
 std::vector<int32_t> coefBlock(const CoefMatrix &m, uint64_t r0, uint64_t r1,
                                uint64_t c0, uint64_t c1);

@@ -2,6 +2,7 @@
 #include "ProgramBuilder.h"
 #include "escalate/Dialect/Escalate/Utils/Reports.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace escalate;
@@ -132,13 +133,13 @@ LogicalResult ProgramBuilder::appendLayer(RewriterBase &r, Operation *op,
 DictionaryAttr ProgramBuilder::weightRecord(Builder &b, Operation *op) {
   NamedAttrList o;
   auto sparsity = [&](Value v, StringRef count, StringRef fraction) {
-    FailureOr<Tensor> t = constantValue(v);
-    if (mlir::failed(t))
+    ElementsAttr attr;
+    if (!matchPattern(v, m_Constant(&attr)))
       return;
-    int64_t n = t->numElements();
-    int64_t nonzero = t->dtype() == DType::F32
-                          ? n - llvm::count(t->f32(), 0.0f)
-                          : n - llvm::count(t->i64(), int64_t(0));
+    FailureOr<int64_t> counted = countNonzero(attr);
+    if (mlir::failed(counted))
+      return;
+    int64_t n = attr.getNumElements(), nonzero = *counted;
     o.append(count, b.getI64IntegerAttr(nonzero));
     o.append(fraction, b.getF64FloatAttr(n ? 1.0 - double(nonzero) / n : 0.0));
   };

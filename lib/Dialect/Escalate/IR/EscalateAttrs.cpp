@@ -224,13 +224,32 @@ LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
            << encoding.getCols() << " does not match " << type;
   // With constant weights, check that the encoding decodes to them.
   ElementsAttr values;
-  if (!matchPattern(operand, m_Constant(&values)))
+  if (!matchPattern(operand, m_Constant(&values)) ||
+      encodingChecked(encoding, values))
     return success();
   FailureOr<Tensor> t = tensorFromAttr(values);
   if (failed(t))
     return success();
-  if (t->dtype() == DType::F32)
-    return encoding.matches(t->f32(), [&] { return op->emitOpError(); });
-  std::vector<float> ints(t->i64().begin(), t->i64().end());
-  return encoding.matches(ints, [&] { return op->emitOpError(); });
+  auto emitError = [&] { return op->emitOpError(); };
+  LogicalResult matched = success();
+  if (t->dtype() == DType::F32) {
+    matched = encoding.matches(t->f32(), emitError);
+  } else {
+    std::vector<float> ints(t->i64().begin(), t->i64().end());
+    matched = encoding.matches(ints, emitError);
+  }
+  if (succeeded(matched))
+    markEncodingChecked(encoding, values);
+  return matched;
+}
+
+bool EscalateDialect::encodingChecked(Attribute encoding, Attribute weights) {
+  llvm::sys::SmartScopedLock<true> lock(checkedMutex);
+  return checkedEncodings.contains({encoding, weights});
+}
+
+void EscalateDialect::markEncodingChecked(Attribute encoding,
+                                          Attribute weights) {
+  llvm::sys::SmartScopedLock<true> lock(checkedMutex);
+  checkedEncodings.insert({encoding, weights});
 }

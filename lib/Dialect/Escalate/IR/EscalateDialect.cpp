@@ -35,6 +35,84 @@ Operation *EscalateDialect::materializeConstant(OpBuilder &builder,
   return ConstantOp::create(builder, loc, elements);
 }
 
+FailureOr<ArrayRef<float>> escalate::floatView(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  if (!type.getElementType().isF32())
+    return failure();
+  size_t bytes = type.getNumElements() * sizeof(float);
+  ArrayRef<char> raw;
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    raw = blob->getData();
+  } else if (auto dense = dyn_cast<DenseFPElementsAttr>(attr);
+             dense && !dense.isSplat()) {
+    raw = dense.getRawData();
+  }
+  if (raw.size() != bytes ||
+      reinterpret_cast<uintptr_t>(raw.data()) % alignof(float))
+    return failure();
+  return ArrayRef<float>(reinterpret_cast<const float *>(raw.data()),
+                         type.getNumElements());
+}
+
+FailureOr<int64_t> escalate::countNonzero(ElementsAttr attr) {
+  auto count = [](auto values) {
+    int64_t n = 0;
+    for (auto v : values)
+      n += v != 0;
+    return n;
+  };
+  if (FailureOr<ArrayRef<float>> view = floatView(attr); succeeded(view))
+    return count(*view);
+  Type elt = cast<ShapedType>(attr.getType()).getElementType();
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+      dense && elt.isSignlessInteger()) {
+    switch (elt.getIntOrFloatBitWidth()) {
+    case 8:
+      return count(dense.getValues<int8_t>());
+    case 16:
+      return count(dense.getValues<int16_t>());
+    case 32:
+      return count(dense.getValues<int32_t>());
+    default:
+      break;
+    }
+  }
+  FailureOr<Tensor> t = tensorFromAttr(attr);
+  if (failed(t))
+    return failure();
+  return t->dtype() == DType::F32 ? count(t->f32()) : count(t->i64());
+}
+
+FailureOr<std::vector<int32_t>> escalate::int32FromAttr(ElementsAttr attr) {
+  auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+  Type elt = cast<ShapedType>(attr.getType()).getElementType();
+  if (dense && elt.isSignlessInteger()) {
+    auto widen = [&](auto values) {
+      return std::vector<int32_t>(values.begin(), values.end());
+    };
+    switch (elt.getIntOrFloatBitWidth()) {
+    case 8:
+      return widen(dense.getValues<int8_t>());
+    case 16:
+      return widen(dense.getValues<int16_t>());
+    case 32:
+      return widen(dense.getValues<int32_t>());
+    default:
+      break;
+    }
+  }
+  FailureOr<Tensor> t = tensorFromAttr(attr);
+  if (failed(t) || t->dtype() != DType::I64 ||
+      !llvm::all_of(t->i64(), [](int64_t v) {
+        return v >= INT32_MIN && v <= INT32_MAX;
+      }))
+    return failure();
+  return std::vector<int32_t>(t->i64().begin(), t->i64().end());
+}
+
 FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   Type elt = type.getElementType();
@@ -57,6 +135,24 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
     auto dense = dyn_cast<DenseIntElementsAttr>(attr);
     if (!dense)
       return failure();
+    // Widths with a C++ type read their storage directly; the others (i4)
+    // go through APInt.
+    auto widen = [&](auto values) {
+      llvm::copy(values, t.i64().begin());
+      return std::move(t);
+    };
+    if (unsignedByte)
+      return widen(dense.getValues<uint8_t>());
+    switch (elt.getIntOrFloatBitWidth()) {
+    case 8:
+      return widen(dense.getValues<int8_t>());
+    case 16:
+      return widen(dense.getValues<int16_t>());
+    case 32:
+      return widen(dense.getValues<int32_t>());
+    default:
+      break;
+    }
     llvm::transform(dense.getValues<APInt>(), t.i64().begin(),
                     [&](const APInt &v) {
                       return unsignedByte ? int64_t(v.getZExtValue())
@@ -85,19 +181,49 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
   return std::move(t);
 }
 
+namespace {
+/// Integers of a narrow signless type: widths with a C++ type are written
+/// as their storage, truncated as APInt truncates; the others (i4) go
+/// through APInt.
+template <typename T>
+ElementsAttr narrowInts(ArrayRef<T> values, ShapedType type) {
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  auto narrow = [&](auto zero) {
+    using N = decltype(zero);
+    std::vector<N> data(values.size());
+    llvm::transform(values, data.begin(),
+                    [](T v) { return N(uint64_t(int64_t(v))); });
+    return DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                             data.size() * sizeof(N)));
+  };
+  if (width == 8)
+    return narrow(int8_t());
+  if (width == 16)
+    return narrow(int16_t());
+  if (width == 32)
+    return narrow(int32_t());
+  SmallVector<APInt> ints;
+  ints.reserve(values.size());
+  for (T v : values)
+    ints.push_back(APInt(width, int64_t(v), /*isSigned=*/true,
+                         /*implicitTrunc=*/true));
+  return DenseElementsAttr::get(type, ints);
+}
+} // namespace
+
+ElementsAttr escalate::attrFromInts(ArrayRef<int32_t> values,
+                                    ShapedType type) {
+  return narrowInts(values, type);
+}
+
 ElementsAttr escalate::attrFromTensor(const Tensor &tensor, ShapedType type,
                                       StringRef blobName) {
   // Below this size an inline `dense` literal is cheaper and readable in IR.
   constexpr int64_t kInlineLimit = 64;
   Type elt = type.getElementType();
-  if (elt.isSignlessInteger() && !elt.isInteger(64)) {
-    unsigned width = elt.getIntOrFloatBitWidth();
-    SmallVector<APInt> values;
-    values.reserve(tensor.numElements());
-    for (int64_t v : tensor.i64())
-      values.push_back(APInt(width, v, /*isSigned=*/true, /*implicitTrunc=*/true));
-    return DenseElementsAttr::get(type, values);
-  }
+  if (elt.isSignlessInteger() && !elt.isInteger(64))
+    return narrowInts(tensor.i64(), type);
   if (tensor.numElements() <= kInlineLimit || blobName.empty()) {
     if (tensor.dtype() == DType::F32)
       return DenseElementsAttr::get(type, tensor.f32());

@@ -11,6 +11,7 @@
 #include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include <cmath>
 
 using namespace mlir;
@@ -227,22 +228,48 @@ QType escalate::activationType(MLIRContext *ctx, double min, double max,
 
 namespace {
 /// Symmetric integer weights with one scale per row (output channel), or
-/// one for the whole tensor.
+/// one for the whole tensor. Held in 32 bits (at most the widest weight):
+/// a fully connected layer's weights are the largest tensors compiled.
 struct QuantizedWeights {
-  Tensor values;
+  std::vector<int32_t> values;
+  SmallVector<int64_t, 4> shape;
   SmallVector<double> scales;
 };
 
-QuantizedWeights quantizeWeights(const Tensor &w, unsigned bits,
-                                 bool perChannel) {
-  int64_t rows = w.dim(0), cols = rows ? w.numElements() / rows : 0;
+/// Float weights, viewed in their constant's storage where it holds them
+/// in order (`copy` is empty), else copied into `copy`.
+struct FloatWeights {
+  ArrayRef<float> values;
+  SmallVector<int64_t, 4> shape;
+  Tensor copy;
+};
+FloatWeights floatWeights(Value v) {
+  FloatWeights w;
+  ElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    if (FailureOr<ArrayRef<float>> view = floatView(attr); succeeded(view)) {
+      w.values = *view;
+      llvm::append_range(w.shape, cast<ShapedType>(attr.getType()).getShape());
+      return w;
+    }
+  w.copy = *constantValue(v);
+  w.values = w.copy.f32();
+  llvm::append_range(w.shape, w.copy.shape());
+  return w;
+}
+
+QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
+                                 unsigned bits, bool perChannel) {
+  int64_t rows = shape[0], cols = rows ? int64_t(w.size()) / rows : 0;
   double qmax = double(fixed::maxOf(bits));
-  QuantizedWeights q{Tensor(DType::I64, w.shape()), {}};
+  QuantizedWeights q{std::vector<int32_t>(w.size()),
+                     SmallVector<int64_t, 4>(shape),
+                     {}};
   double global = 0;
-  for (float v : w.f32())
+  for (float v : w)
     global = std::max(global, double(std::fabs(v)));
   for (int64_t r = 0; r < rows; ++r) {
-    ArrayRef<float> row = w.f32().slice(r * cols, cols);
+    ArrayRef<float> row = w.slice(r * cols, cols);
     double amax = global;
     if (perChannel) {
       amax = 0;
@@ -252,19 +279,24 @@ QuantizedWeights quantizeWeights(const Tensor &w, unsigned bits,
     double scale = amax > 0 ? amax / qmax : 1;
     q.scales.push_back(scale);
     for (int64_t c = 0; c < cols; ++c)
-      q.values.i64()[r * cols + c] =
-          int64_t(std::clamp(std::nearbyint(row[c] / scale), -qmax, qmax));
+      q.values[r * cols + c] =
+          int32_t(std::clamp(std::nearbyint(row[c] / scale), -qmax, qmax));
   }
   return q;
 }
+QuantizedWeights quantizeWeights(const Tensor &w, unsigned bits,
+                                 bool perChannel) {
+  return quantizeWeights(w.f32(), w.shape(), bits, perChannel);
+}
 
 /// Sum of each row (output channel) of integer weights.
-SmallVector<int64_t> rowSums(const Tensor &q) {
-  int64_t rows = q.dim(0), cols = rows ? q.numElements() / rows : 0;
+SmallVector<int64_t> rowSums(const QuantizedWeights &q) {
+  int64_t rows = q.shape[0];
+  int64_t cols = rows ? int64_t(q.values.size()) / rows : 0;
   SmallVector<int64_t> sums(rows, 0);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
-      sums[r] += q.i64()[r * cols + c];
+      sums[r] += q.values[r * cols + c];
   return sums;
 }
 
@@ -292,13 +324,14 @@ private:
     return RankedTensorType::get(shapeOf(like), q);
   }
   FailureOr<Value> quantized(Value v);
-  Value constant(Operation *anchor, const Tensor &t, unsigned bits,
-                 StringRef suffix) {
-    auto type = RankedTensorType::get(t.shape(), b.getIntegerType(bits));
-    return createConstant(b, anchor, t, type, suffix);
+  Value constant(Operation *anchor, const QuantizedWeights &q,
+                 unsigned bits) {
+    auto type = RankedTensorType::get(q.shape, b.getIntegerType(bits));
+    return ConstantOp::create(b, anchor->getLoc(), attrFromInts(q.values, type))
+        .getResult();
   }
   /// Re-encodes integer weights in the format `op` had chosen for floats.
-  void encodeLike(Operation *op, Operation *qop, const Tensor &values);
+  void encodeLike(Operation *op, Operation *qop, ArrayRef<int32_t> values);
   /// Accumulators to the activation `out`, for output channel scales
   /// `accScale`, float bias `bias` (or empty) and zero-point corrections
   /// `zpCorrection`, fusing `act`.
@@ -312,7 +345,8 @@ private:
   FailureOr<Value> lowerConv(ConvOp conv, Operation *act, Value out);
   FailureOr<Value> lowerDecomposed(DecomposedConvOp dec, Operation *act,
                                    Value out);
-  FailureOr<Value> lowerFullyConnected(Operation *op, Value a, const Tensor &w,
+  FailureOr<Value> lowerFullyConnected(Operation *op, Value a,
+                                       ArrayRef<float> w, int64_t cout,
                                        const Tensor *bias, Operation *act,
                                        Value out);
   FailureOr<Value> lowerEltwise(Operation *op, Operation *act, Value out);
@@ -357,11 +391,11 @@ FailureOr<Value> Quantizer::quantized(Value v) {
 }
 
 void Quantizer::encodeLike(Operation *op, Operation *qop,
-                           const Tensor &values) {
+                           ArrayRef<int32_t> values) {
   auto enc = op->getAttrOfType<SparseEncodingAttr>(kEncodingAttr);
   if (!enc)
     return;
-  std::vector<float> asFloat(values.i64().begin(), values.i64().end());
+  std::vector<float> asFloat(values.begin(), values.end());
   qop->setAttr(kEncodingAttr,
                encodeMatrix(op->getContext(), asFloat, enc.getRows(),
                             enc.getCols(), enc.getFormat(),
@@ -430,15 +464,16 @@ FailureOr<Value> Quantizer::lowerConv(ConvOp conv, Operation *act, Value out) {
     return failure();
   QType xt = quantType(x->getType());
   QuantConfig layer = layerQuantConfig(conv, config);
-  Tensor w = *constantValue(conv.getWeight());
-  QuantizedWeights qw = quantizeWeights(w, layer.weightBits, config.perChannel);
+  FloatWeights w = floatWeights(conv.getWeight());
+  QuantizedWeights qw =
+      quantizeWeights(w.values, w.shape, layer.weightBits, config.perChannel);
   Value acc = QConvOp::create(b, conv.getLoc(), *x,
-                              constant(conv, qw.values, layer.weightBits, "_q"),
+                              constant(conv, qw, layer.weightBits),
                               conv.getStrides(), conv.getDilations(),
                               conv.getPads(), conv.getGroup(), config.accBits);
   encodeLike(conv, acc.getDefiningOp(), qw.values);
   SmallVector<double> accScale, bias;
-  SmallVector<int64_t> zp = rowSums(qw.values);
+  SmallVector<int64_t> zp = rowSums(qw);
   for (auto [o, s] : llvm::enumerate(qw.scales)) {
     accScale.push_back(xt.getScale() * s);
     zp[o] *= xt.getZeroPoint();
@@ -466,11 +501,10 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
     coefs.f32()[i] *= float(qb.scales[i % m]);
   QuantizedWeights qc =
       quantizeWeights(coefs, layer.coefBits, config.perChannel);
-  SmallVector<int64_t> basisSum = rowSums(qb.values);
+  SmallVector<int64_t> basisSum = rowSums(qb);
   Value acc = QDecomposedConvOp::create(
-      b, dec.getLoc(), *x,
-      constant(dec, qb.values, layer.basisBits, "_bases_q"),
-      constant(dec, qc.values, layer.coefBits, "_coefs_q"), dec.getStrides(),
+      b, dec.getLoc(), *x, constant(dec, qb, layer.basisBits),
+      constant(dec, qc, layer.coefBits), dec.getStrides(),
       dec.getDilations(), dec.getPads(), dec.getGroup(), config.mapBits,
       config.accBits);
   encodeLike(dec, acc.getDefiningOp(), qc.values);
@@ -479,7 +513,7 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
   for (int64_t o = 0; o < rows; ++o) {
     accScale.push_back(xt.getScale() * qc.scales[o]);
     for (int64_t j = 0; j < cols * m; ++j)
-      zp[o] += qc.values.i64()[o * cols * m + j] * basisSum[j % m];
+      zp[o] += qc.values[o * cols * m + j] * basisSum[j % m];
     zp[o] *= xt.getZeroPoint();
   }
   if (dec.getBias())
@@ -488,7 +522,8 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
 }
 
 FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
-                                                const Tensor &w,
+                                                ArrayRef<float> w,
+                                                int64_t cout,
                                                 const Tensor *bias,
                                                 Operation *act, Value out) {
   FailureOr<Value> x = quantized(a);
@@ -496,18 +531,18 @@ FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
     return failure();
   QType xt = quantType(x->getType());
   QuantConfig layer = layerQuantConfig(op, config);
-  int64_t n = shapeOf(a)[0], k = w.dim(1), cout = w.dim(0);
+  int64_t n = shapeOf(a)[0], k = int64_t(w.size()) / cout;
   // An N x K by K x C_out product is a 1 x 1 convolution of N x K x 1 x 1.
   Value x4 =
       ReshapeOp::create(b, op->getLoc(), *x, ArrayRef<int64_t>{n, k, 1, 1});
-  QuantizedWeights qw = quantizeWeights(w.reshaped({cout, k, 1, 1}),
-                                        layer.weightBits, config.perChannel);
+  QuantizedWeights qw = quantizeWeights(w, {cout, k, 1, 1}, layer.weightBits,
+                                        config.perChannel);
   Value acc = QConvOp::create(b, op->getLoc(), x4,
-                              constant(op, qw.values, layer.weightBits, "_q"),
+                              constant(op, qw, layer.weightBits),
                               ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{1, 1},
                               ArrayRef<int64_t>{0, 0, 0, 0}, 1, config.accBits);
   SmallVector<double> accScale, biasValues;
-  SmallVector<int64_t> zp = rowSums(qw.values);
+  SmallVector<int64_t> zp = rowSums(qw);
   for (auto [o, s] : llvm::enumerate(qw.scales)) {
     accScale.push_back(xt.getScale() * s);
     zp[o] *= xt.getZeroPoint();
@@ -622,31 +657,36 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
   if (auto dec = dyn_cast<DecomposedConvOp>(op))
     return lowerDecomposed(dec, act, out);
   if (auto g = dyn_cast<GemmOp>(op)) {
-    Tensor bt = *constantValue(g.getB());
-    int64_t r = bt.dim(0), c = bt.dim(1);
-    Tensor w(DType::F32, {g.getTransB() ? r : c, g.getTransB() ? c : r});
+    FloatWeights bt = floatWeights(g.getB());
+    int64_t r = bt.shape[0], c = bt.shape[1];
     float alpha = g.getAlpha().convertToFloat();
-    for (int64_t i = 0; i < r; ++i)
-      for (int64_t j = 0; j < c; ++j)
-        w.f32()[g.getTransB() ? i * c + j : j * r + i] =
-            alpha * bt.f32()[i * c + j];
     std::optional<Tensor> bias;
     if (g.getC()) {
       bias = *constantValue(g.getC());
       for (float &v : bias->f32())
         v *= g.getBeta().convertToFloat();
     }
-    return lowerFullyConnected(op, g.getA(), w, bias ? &*bias : nullptr, act,
-                               out);
+    // A fully connected layer's usual form: the weights as they are stored.
+    if (g.getTransB() && alpha == 1.0f)
+      return lowerFullyConnected(op, g.getA(), bt.values, r,
+                                 bias ? &*bias : nullptr, act, out);
+    Tensor w(DType::F32, {g.getTransB() ? r : c, g.getTransB() ? c : r});
+    for (int64_t i = 0; i < r; ++i)
+      for (int64_t j = 0; j < c; ++j)
+        w.f32()[g.getTransB() ? i * c + j : j * r + i] =
+            alpha * bt.values[i * c + j];
+    return lowerFullyConnected(op, g.getA(), w.f32(), w.dim(0),
+                               bias ? &*bias : nullptr, act, out);
   }
   if (auto mm = dyn_cast<MatMulOp>(op)) {
-    Tensor bt = *constantValue(mm.getRhs());
-    int64_t k = bt.dim(0), c = bt.dim(1);
+    FloatWeights bt = floatWeights(mm.getRhs());
+    int64_t k = bt.shape[0], c = bt.shape[1];
     Tensor w(DType::F32, {c, k});
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < c; ++j)
-        w.f32()[j * k + i] = bt.f32()[i * c + j];
-    return lowerFullyConnected(op, mm.getLhs(), w, nullptr, act, out);
+        w.f32()[j * k + i] = bt.values[i * c + j];
+    return lowerFullyConnected(op, mm.getLhs(), w.f32(), c, nullptr, act,
+                               out);
   }
   if (llvm::isa<AddOp, MulOp>(op))
     return lowerEltwise(op, act, out);

@@ -2,6 +2,7 @@
 #include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace escalate;
@@ -53,11 +54,14 @@ FailureOr<ActShape> escalate::actShape(Operation *where, Value v) {
 namespace {
 FailureOr<std::vector<int32_t>> intConstant(Operation *op, Value v,
                                             StringRef what) {
-  FailureOr<Tensor> t = constantValue(v);
-  if (failed(t) || t->dtype() != DType::I64)
+  ElementsAttr attr;
+  FailureOr<std::vector<int32_t>> values = failure();
+  if (matchPattern(v, m_Constant(&attr)))
+    values = int32FromAttr(attr);
+  if (failed(values))
     return op->emitOpError()
            << what << " must be an integer constant to be emitted";
-  return std::vector<int32_t>(t->i64().begin(), t->i64().end());
+  return values;
 }
 
 int64_t zeroPoint(Value v) { return quantType(v.getType()).getZeroPoint(); }

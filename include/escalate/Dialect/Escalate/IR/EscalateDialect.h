@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Dialect.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Mutex.h"
 
 #include "escalate/Dialect/Escalate/IR/EscalateDialect.h.inc"
 

@@ -24,6 +24,23 @@ def Escalate_Dialect : Dialect {
   // parsers call inferReturnTypes before moving attr-dict entries into
   // properties, which would leave the adaptor blind to them.
   let usePropertiesForAttributes = 0;
+  let extraClassDeclaration = [{
+    /// Whether `encoding` was already checked to decode to `weights`, and
+    /// recording that it was. Attributes are immutable, so a pair checked
+    /// once stays checked: the verifier, which runs after every pass, does
+    /// not decode the same weights again.
+    bool encodingChecked(::mlir::Attribute encoding,
+                         ::mlir::Attribute weights);
+    void markEncodingChecked(::mlir::Attribute encoding,
+                             ::mlir::Attribute weights);
+
+  private:
+    ::llvm::sys::SmartMutex<true> checkedMutex;
+    ::llvm::DenseSet<std::pair<::mlir::Attribute, ::mlir::Attribute>>
+        checkedEncodings;
+
+  public:
+  }];
 }
 
 class Escalate_Op<string mnemonic, list<Trait> traits = []>

@@ -50,6 +50,20 @@ llvm::FailureOr<Tensor> constantValue(mlir::Value v);
 
 /// Host tensor <-> elements attribute (dense or dense_resource).
 llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
+/// An integer constant of `type` (a signless integer element type of at
+/// most 32 bits) holding `values`, each truncated to the width.
+mlir::ElementsAttr attrFromInts(llvm::ArrayRef<int32_t> values,
+                                mlir::ShapedType type);
+/// The nonzero elements of a float or integer constant, counted in place;
+/// failure for other element types.
+llvm::FailureOr<int64_t> countNonzero(mlir::ElementsAttr attr);
+/// The values of an integer constant of at most 32 bits (quantized
+/// weights), read without a 64-bit copy; failure for anything else.
+llvm::FailureOr<std::vector<int32_t>> int32FromAttr(mlir::ElementsAttr attr);
+/// The f32 values of a constant where its storage holds them in order (a
+/// resource blob, a non-splat dense literal): a view, no copy. Failure
+/// otherwise (tensorFromAttr copies any constant).
+llvm::FailureOr<llvm::ArrayRef<float>> floatView(mlir::ElementsAttr attr);
 /// Small float and i64 tensors become `dense`, large ones a `dense_resource`
 /// blob named after `blobName`; narrower integers (quantized weights) are
 /// always `dense`, which stores them compactly.
