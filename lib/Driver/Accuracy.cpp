@@ -3,24 +3,69 @@
 #include "escalate/Quantization/Calibration.h"
 #include "escalate/Reference/Interpreter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/StringSet.h"
 #include <cmath>
 
 using namespace mlir;
 using namespace escalate;
 
 namespace {
-struct CopyStages : public PassInstrumentation {
-  driver::StageCopies &copies;
-  explicit CopyStages(driver::StageCopies &copies) : copies(copies) {}
+/// Frees the data of the builtin resource blobs (imported float weights)
+/// that no attribute of `module` refers to.
+void releaseUnreferencedBlobs(ModuleOp module) {
+  llvm::StringSet<> used;
+  module->walk([&](Operation *op) {
+    for (NamedAttribute a : op->getAttrs())
+      a.getValue().walk([&](DenseResourceElementsAttr r) {
+        used.insert(r.getRawHandle().getKey());
+      });
+  });
+  auto *blobs = module.getContext()
+                    ->getLoadedDialect<BuiltinDialect>()
+                    ->getRegisteredInterface<
+                        ResourceBlobManagerDialectInterface>();
+  if (!blobs)
+    return;
+  std::vector<std::string> dead;
+  blobs->getBlobManager().getBlobMap(
+      [&](const llvm::StringMap<DialectResourceBlobManager::BlobEntry> &map) {
+        for (const auto &entry : map)
+          if (!used.contains(entry.getKey()) && entry.getValue().getBlob())
+            dead.push_back(entry.getKey().str());
+      });
+  for (const std::string &key : dead)
+    blobs->getBlobManager().update(key, AsmResourceBlob());
+}
+
+struct AfterQuantizeInstrumentation : public PassInstrumentation {
+  driver::AfterQuantize &stage;
+  OwningOpRef<ModuleOp> asImported;
+  explicit AfterQuantizeInstrumentation(driver::AfterQuantize &stage)
+      : stage(stage) {}
   void runBeforePass(Pass *, Operation *op) override {
-    if (auto module = dyn_cast<ModuleOp>(op); module && !copies.asImported)
-      copies.asImported = module.clone();
+    if (auto module = dyn_cast<ModuleOp>(op);
+        module && stage.measureWith && !asImported && !stage.quantized)
+      asImported = module.clone();
   }
   void runAfterPass(Pass *pass, Operation *op) override {
-    if (auto module = dyn_cast<ModuleOp>(op);
-        module && pass->getArgument() == "escalate-quantize")
-      copies.quantized = module.clone();
+    auto module = dyn_cast<ModuleOp>(op);
+    if (!module || pass->getArgument() != "escalate-quantize")
+      return;
+    stage.quantized = true;
+    if (asImported) {
+      if (llvm::Expected<driver::OutputAccuracy> measured =
+              driver::measureAccuracy(*asImported, module, *stage.measureWith,
+                                      stage.samples))
+        stage.accuracy = *measured;
+      else
+        stage.accuracy.problem = llvm::toString(measured.takeError());
+      asImported = nullptr;
+    }
+    if (stage.releaseDeadWeights)
+      releaseUnreferencedBlobs(module);
   }
 };
 
@@ -29,8 +74,8 @@ llvm::Error accuracyError(const llvm::Twine &message) {
 }
 } // namespace
 
-void driver::keepStageCopies(PassManager &pm, StageCopies &copies) {
-  pm.addInstrumentation(std::make_unique<CopyStages>(copies));
+void driver::addAfterQuantize(PassManager &pm, AfterQuantize &stage) {
+  pm.addInstrumentation(std::make_unique<AfterQuantizeInstrumentation>(stage));
 }
 
 llvm::Expected<driver::OutputAccuracy>

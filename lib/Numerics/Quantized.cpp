@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "escalate/Numerics/Numerics.h"
 #include "escalate/Support/FixedPoint.h"
+#include "escalate/Support/Vectorize.h"
 
 using namespace escalate;
 using namespace escalate::numerics;
@@ -34,22 +35,31 @@ struct Padded {
   }
 };
 
-/// acc[oy][ox] += weight * xp[oy*sh + ky*dh][ox*sw + kx*dw] over the plane.
+/// acc[oy][ox] += weight * xp[oy*sh + ky*dh][ox*sw + kx*dw] over output
+/// rows [oyBegin, oyEnd).
 template <typename Acc>
-void accumulateTap(Acc *acc, const int64_t *xp, int64_t xpW, int64_t weight,
-                   int64_t ky, int64_t kx, const Window &win, int64_t oh,
-                   int64_t ow) {
-  for (int64_t oy = 0; oy < oh; ++oy) {
-    const int64_t *row = xp +
-                         (oy * win.strides[0] + ky * win.dilations[0]) * xpW +
-                         kx * win.dilations[1];
-    Acc *dst = acc + oy * ow;
-    for (int64_t ox = 0; ox < ow; ++ox)
-      dst[ox] += Acc(weight) * row[ox * win.strides[1]];
+[[gnu::always_inline]] inline void
+accumulateTap(Acc *acc, const int64_t *xp, int64_t xpW, int64_t weight,
+              int64_t ky, int64_t kx, const Window &win, int64_t oyBegin,
+              int64_t oyEnd, int64_t ow) {
+  // Locals: the stores into `acc` could otherwise alias the window.
+  int64_t sy = win.strides[0], sx = win.strides[1];
+  int64_t dy = win.dilations[0], dx = win.dilations[1];
+  for (int64_t oy = oyBegin; oy < oyEnd; ++oy) {
+    const int64_t *__restrict row = xp + (oy * sy + ky * dy) * xpW + kx * dx;
+    Acc *__restrict dst = acc + oy * ow;
+    if (sx == 1) {
+      for (int64_t ox = 0; ox < ow; ++ox)
+        dst[ox] += Acc(weight) * row[ox];
+    } else {
+      for (int64_t ox = 0; ox < ow; ++ox)
+        dst[ox] += Acc(weight) * row[ox * sx];
+    }
   }
 }
 } // namespace
 
+ESCALATE_VECTORIZED
 void numerics::qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
                     const Window &win, int64_t group, unsigned accBits,
                     Tensor &out) {
@@ -57,17 +67,23 @@ void numerics::qconv(const Tensor &x, int64_t zeroPoint, const Tensor &w,
   int64_t cout = out.dim(1), oh = out.dim(2), ow = out.dim(3);
   int64_t cinG = w.dim(1), coutG = cout / group, kh = w.dim(2), kw = w.dim(3);
   std::vector<int64_t> acc(size_t(oh * ow));
+  // Output rows in bands of about 32 KB of sums, which stay in the cache
+  // while every input channel and tap adds into them (exact integers: the
+  // order is free).
+  int64_t band = std::max<int64_t>(1, 4096 / std::max<int64_t>(ow, 1));
   for (int64_t b = 0; b < xp.n; ++b)
     for (int64_t o = 0; o < cout; ++o) {
       std::fill(acc.begin(), acc.end(), 0);
       int64_t g = o / coutG;
-      for (int64_t i = 0; i < cinG; ++i) {
-        const int64_t *plane = xp.plane(b, g * cinG + i);
-        for (int64_t ky = 0; ky < kh; ++ky)
-          for (int64_t kx = 0; kx < kw; ++kx)
-            if (int64_t wt = w.i64()[((o * cinG + i) * kh + ky) * kw + kx])
-              accumulateTap(acc.data(), plane, xp.w, wt, ky, kx, win, oh, ow);
-      }
+      for (int64_t oy = 0; oy < oh; oy += band)
+        for (int64_t i = 0; i < cinG; ++i) {
+          const int64_t *plane = xp.plane(b, g * cinG + i);
+          for (int64_t ky = 0; ky < kh; ++ky)
+            for (int64_t kx = 0; kx < kw; ++kx)
+              if (int64_t wt = w.i64()[((o * cinG + i) * kh + ky) * kw + kx])
+                accumulateTap(acc.data(), plane, xp.w, wt, ky, kx, win, oy,
+                              std::min(oh, oy + band), ow);
+        }
       int64_t *dst = out.i64().data() + (b * cout + o) * oh * ow;
       for (int64_t p = 0; p < oh * ow; ++p)
         dst[p] = fixed::saturate(acc[p], accBits);
@@ -97,7 +113,7 @@ void numerics::qdecomposedConv(const Tensor &x, int64_t zeroPoint,
           for (int64_t kx = 0; kx < kw; ++kx)
             if (int64_t bv = bases.i64()[(basis * kh + ky) * kw + kx])
               accumulateTap(map.data(), xp.plane(b, i), xp.w, bv, ky, kx, win,
-                            oh, ow);
+                            0, oh, ow);
         for (int64_t p = 0; p < plane; ++p)
           sat[p] = fixed::saturate(map[p], mapBits);
         // Stage 2: every nonzero coefficient of this (input, basis) column.

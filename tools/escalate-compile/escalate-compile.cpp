@@ -216,14 +216,22 @@ int main(int argc, char **argv) {
     }
   }
   uint64_t floatBytes = 0;
-  driver::StageCopies copies;
+  // Two samples keep the measurement short next to the compile. This
+  // context holds only this model, so its float weights can go once
+  // quantized.
+  driver::AfterQuantize afterQuantize;
+  if (summary)
+    afterQuantize.measureWith = &options;
+  afterQuantize.releaseDeadWeights = true;
   bool unsupported = false;
   OwningOpRef<ModuleOp> module = driver::compileOnnx(
       ctx, (*file)->getBuffer(), modelPath, importOptions, options,
       [&](PassManager &pm, ModuleOp imported) {
         floatBytes = driver::floatWeightBytes(imported);
-        if (summary)
-          driver::keepStageCopies(pm, copies);
+        driver::addAfterQuantize(pm, afterQuantize);
+        // The model is imported (weights moved into the module): its file
+        // need not stay mapped through the compile.
+        file->reset();
         if (failed(applyPassManagerCLOptions(pm)))
           return;
         applyDefaultTimingPassManagerCLOptions(pm);
@@ -276,17 +284,9 @@ int main(int argc, char **argv) {
                           : llvm::toString(report.takeError())));
       return tool::kExitOk;
     }
-    // Two samples keep the measurement short next to the compile.
-    driver::OutputAccuracy accuracy;
-    if (!copies.asImported || !copies.quantized) {
+    driver::OutputAccuracy accuracy = afterQuantize.accuracy;
+    if (!afterQuantize.quantized)
       accuracy.problem = "no quantized stage";
-    } else if (llvm::Expected<driver::OutputAccuracy> measured =
-                   driver::measureAccuracy(*copies.asImported,
-                                           *copies.quantized, options, 2)) {
-      accuracy = *measured;
-    } else {
-      accuracy.problem = llvm::toString(measured.takeError());
-    }
     std::chrono::duration<double> took =
         std::chrono::steady_clock::now() - started;
     driver::printSummary(llvm::errs(), options, *report->getAsObject(),

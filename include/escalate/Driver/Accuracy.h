@@ -1,10 +1,12 @@
 //===- Accuracy.h - what quantization cost, measured at compile time -*- C++ -*-===//
 //
 // escalate-compile's summary states how close the compiled program is to the
-// float model: copies of the module as imported and as quantized are kept
-// while the pipeline runs, and both are run by the reference interpreter on
-// calibration samples (the quantized reference is bit-exact with the
-// simulator, so this is the binary's accuracy on those inputs).
+// float model: a copy of the module as imported is kept until
+// escalate-quantize has run, then it and the quantized module are run by the
+// reference interpreter on calibration samples (the quantized reference is
+// bit-exact with the simulator, so this is the binary's accuracy on those
+// inputs) and the copy is dropped, so the float weights need not outlive
+// quantization.
 //
 //===----------------------------------------------------------------------===//
 #ifndef ESCALATE_DRIVER_ACCURACY_H
@@ -18,13 +20,6 @@
 
 namespace escalate::driver {
 
-/// The module before the pipeline's first pass and after escalate-quantize.
-struct StageCopies {
-  mlir::OwningOpRef<mlir::ModuleOp> asImported, quantized;
-};
-/// Fills `copies` as `pm` runs (they must outlive the run).
-void keepStageCopies(mlir::PassManager &pm, StageCopies &copies);
-
 struct OutputAccuracy {
   double sqnrDb = 0, cosine = 0;
   unsigned samples = 0;
@@ -32,6 +27,23 @@ struct OutputAccuracy {
   /// Why it was not measured, if it was not.
   std::string problem;
 };
+
+/// What escalate-compile does right after escalate-quantize.
+struct AfterQuantize {
+  /// Measure the output accuracy on the first `samples` calibration samples
+  /// of these options.
+  const CompileOptions *measureWith = nullptr;
+  unsigned samples = 2;
+  /// Free the data of the float weights (resource blobs) the quantized
+  /// module no longer refers to. Only for a context in which no other
+  /// module refers to them (escalate-compile's).
+  bool releaseDeadWeights = false;
+  /// Set once escalate-quantize has run.
+  bool quantized = false;
+  OutputAccuracy accuracy;
+};
+/// Does `stage`'s work as `pm` runs (`stage` must outlive the run).
+void addAfterQuantize(mlir::PassManager &pm, AfterQuantize &stage);
 /// Output SQNR and cosine of `quantized` against `asImported` over their
 /// outputs on the first `limit` calibration samples the compile used
 /// (options' calib dir, else its synthetic ones).
