@@ -288,7 +288,8 @@ void escalate::sim::unpackSigned(const uint8_t *base, uint64_t n, unsigned bits,
     }
     return;
   default:
-    std::memcpy(out, base, 4 * n);
+    if (n)
+      std::memcpy(out, base, 4 * n);
     return;
   }
 }

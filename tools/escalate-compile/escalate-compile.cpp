@@ -218,11 +218,16 @@ int main(int argc, char **argv) {
   uint64_t floatBytes = 0;
   // Two samples keep the measurement short next to the compile. This
   // context holds only this model, so its float weights can go once
-  // quantized.
+  // quantized; unless MLIR's crash reproducer keeps a copy of the module
+  // as it was before the first pass.
   driver::AfterQuantize afterQuantize;
   if (summary)
     afterQuantize.measureWith = &options;
-  afterQuantize.releaseDeadWeights = true;
+  auto reproducer =
+      cl::getRegisteredOptions().find("mlir-pass-pipeline-crash-reproducer");
+  afterQuantize.releaseDeadWeights =
+      reproducer == cl::getRegisteredOptions().end() ||
+      !reproducer->second->getNumOccurrences();
   bool unsupported = false;
   OwningOpRef<ModuleOp> module = driver::compileOnnx(
       ctx, (*file)->getBuffer(), modelPath, importOptions, options,

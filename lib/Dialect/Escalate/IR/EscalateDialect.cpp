@@ -57,7 +57,22 @@ FailureOr<ArrayRef<float>> escalate::floatView(ElementsAttr attr) {
                          type.getNumElements());
 }
 
+/// Whether reading every element of `attr` (a splat in MLIR text expands
+/// to its full shape) stays within the bound on input-sized data.
+static bool readable(ElementsAttr attr, int64_t elementBytes) {
+  llvm::Expected<uint64_t> bytes =
+      checkAllocation("constant", cast<ShapedType>(attr.getType()).getShape(),
+                      elementBytes);
+  if (!bytes) {
+    llvm::consumeError(bytes.takeError());
+    return false;
+  }
+  return true;
+}
+
 FailureOr<int64_t> escalate::countNonzero(ElementsAttr attr) {
+  if (!readable(attr, 1))
+    return failure();
   auto count = [](auto values) {
     int64_t n = 0;
     for (auto v : values)
@@ -87,6 +102,8 @@ FailureOr<int64_t> escalate::countNonzero(ElementsAttr attr) {
 }
 
 FailureOr<std::vector<int32_t>> escalate::int32FromAttr(ElementsAttr attr) {
+  if (!readable(attr, sizeof(int32_t)))
+    return failure();
   auto dense = dyn_cast<DenseIntElementsAttr>(attr);
   Type elt = cast<ShapedType>(attr.getType()).getElementType();
   if (dense && elt.isSignlessInteger()) {

@@ -347,8 +347,8 @@ private:
                                    Value out);
   FailureOr<Value> lowerFullyConnected(Operation *op, Value a,
                                        ArrayRef<float> w, int64_t cout,
-                                       const Tensor *bias, Operation *act,
-                                       Value out);
+                                       int64_t k, const Tensor *bias,
+                                       Operation *act, Value out);
   FailureOr<Value> lowerEltwise(Operation *op, Operation *act, Value out);
   FailureOr<Value> lowerPool(Operation *op);
   FailureOr<Value> lowerLut(Operation *op);
@@ -523,7 +523,7 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
 
 FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
                                                 ArrayRef<float> w,
-                                                int64_t cout,
+                                                int64_t cout, int64_t k,
                                                 const Tensor *bias,
                                                 Operation *act, Value out) {
   FailureOr<Value> x = quantized(a);
@@ -531,7 +531,7 @@ FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
     return failure();
   QType xt = quantType(x->getType());
   QuantConfig layer = layerQuantConfig(op, config);
-  int64_t n = shapeOf(a)[0], k = int64_t(w.size()) / cout;
+  int64_t n = shapeOf(a)[0];
   // An N x K by K x C_out product is a 1 x 1 convolution of N x K x 1 x 1.
   Value x4 =
       ReshapeOp::create(b, op->getLoc(), *x, ArrayRef<int64_t>{n, k, 1, 1});
@@ -668,14 +668,14 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
     }
     // A fully connected layer's usual form: the weights as they are stored.
     if (g.getTransB() && alpha == 1.0f)
-      return lowerFullyConnected(op, g.getA(), bt.values, r,
+      return lowerFullyConnected(op, g.getA(), bt.values, r, c,
                                  bias ? &*bias : nullptr, act, out);
     Tensor w(DType::F32, {g.getTransB() ? r : c, g.getTransB() ? c : r});
     for (int64_t i = 0; i < r; ++i)
       for (int64_t j = 0; j < c; ++j)
         w.f32()[g.getTransB() ? i * c + j : j * r + i] =
             alpha * bt.values[i * c + j];
-    return lowerFullyConnected(op, g.getA(), w.f32(), w.dim(0),
+    return lowerFullyConnected(op, g.getA(), w.f32(), w.dim(0), w.dim(1),
                                bias ? &*bias : nullptr, act, out);
   }
   if (auto mm = dyn_cast<MatMulOp>(op)) {
@@ -685,7 +685,7 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < c; ++j)
         w.f32()[j * k + i] = bt.values[i * c + j];
-    return lowerFullyConnected(op, mm.getLhs(), w.f32(), c, nullptr, act,
+    return lowerFullyConnected(op, mm.getLhs(), w.f32(), c, k, nullptr, act,
                                out);
   }
   if (llvm::isa<AddOp, MulOp>(op))

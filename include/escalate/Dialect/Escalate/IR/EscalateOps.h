@@ -55,10 +55,12 @@ llvm::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr);
 mlir::ElementsAttr attrFromInts(llvm::ArrayRef<int32_t> values,
                                 mlir::ShapedType type);
 /// The nonzero elements of a float or integer constant, counted in place;
-/// failure for other element types.
+/// failure for other element types and constants larger than the bound on
+/// input-sized data.
 llvm::FailureOr<int64_t> countNonzero(mlir::ElementsAttr attr);
-/// The values of an integer constant of at most 32 bits (quantized
-/// weights), read without a 64-bit copy; failure for anything else.
+/// The values of an integer constant (quantized weights), read without a
+/// 64-bit copy; failure for a float constant, a value outside int32 or one
+/// larger than the bound on input-sized data.
 llvm::FailureOr<std::vector<int32_t>> int32FromAttr(mlir::ElementsAttr attr);
 /// The f32 values of a constant where its storage holds them in order (a
 /// resource blob, a non-splat dense literal): a view, no copy. Failure
