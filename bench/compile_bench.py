@@ -28,14 +28,20 @@ MODES = {
 COLORS = {"dense": "#7f7f7f", "pruned": "#1f77b4", "decomposed": "#d62728"}
 
 
-def peak_rss(cmd):
+def timed(cmd):
+    """Runs cmd under /usr/bin/time: (wall s, peak MB, its stderr)."""
     r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True)
     if r.returncode:
         sys.exit("%s failed:\n%s" % (" ".join(cmd), r.stderr))
-    wall, kb = r.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(kb) / 1024.0
+    lines = r.stderr.strip().splitlines()
+    wall, kb = lines[-1].split()
+    return float(wall), int(kb) / 1024.0, "\n".join(lines[:-1])
+
+
+def peak_rss(cmd):
+    return timed(cmd)[:2]
 
 
 def svg(path, model, layers, modes):
@@ -96,33 +102,44 @@ def write_layers(path, side_by_side):
             f.write("| %s | %s |\n" % (n, " | ".join(cells)))
 
 
-def main():
+def arguments(default_out, models=MODELS):
+    """The benchmarks' shared flags: (parsed, flags left for the compiler)."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--models", default=",".join(models))
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench",
-                                                  "compile"))
+                                                  default_out))
     ap.add_argument("--calib-samples", default="1")
     args, extra = ap.parse_known_args()
     os.makedirs(args.out, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    return args, extra
+
+
+def prepare(model, out, repeat):
+    """Builds `model` into out/<model>/ (once) with its seeded input, and
+    times ONNX Runtime on it (best of `repeat`, None if it fails):
+    (dir, model.onnx, input.npy, seconds)."""
+    d = os.path.join(out, model)
+    os.makedirs(d, exist_ok=True)
+    onnx_path = os.path.join(d, "model.onnx")
+    inp = os.path.join(d, "input.npy")
+    if not os.path.exists(onnx_path):
+        subprocess.run(["/usr/bin/python3", "-m", "escalate.models", model,
+                        "-o", onnx_path, "--save-input", inp], check=True,
+                       env=dict(os.environ,
+                                PYTHONPATH=os.path.join(ROOT, "python")))
+    r = subprocess.run(["node", os.path.join(ROOT, "scripts", "ort", "run.js"),
+                        onnx_path, os.path.join(d, "ort"), inp, "--repeat",
+                        str(repeat)], stdout=subprocess.PIPE, text=True)
+    ort = float(r.stdout.split("seconds=")[1]) if r.returncode == 0 else None
+    return d, onnx_path, inp, ort
+
+
+def main():
+    args, extra = arguments("compile")
     results = []
     for model in args.models.split(","):
-        d = os.path.join(args.out, model)
-        os.makedirs(d, exist_ok=True)
-        onnx_path = os.path.join(d, "model.onnx")
-        inp = os.path.join(d, "input.npy")
-        if not os.path.exists(onnx_path):
-            subprocess.run(["/usr/bin/python3", "-m", "escalate.models", model,
-                            "-o", onnx_path, "--save-input", inp], check=True,
-                           env=env)
-        r = subprocess.run(["node", os.path.join(ROOT, "scripts", "ort",
-                                                 "run.js"),
-                            onnx_path, os.path.join(d, "ort"), inp,
-                            "--repeat", "3"], stdout=subprocess.PIPE,
-                           text=True)
-        ort = float(r.stdout.split("seconds=")[1]) if r.returncode == 0 \
-            else None
+        d, onnx_path, inp, ort = prepare(model, args.out, 3)
         per_layer, side_by_side = {}, {}
         for mode in args.modes.split(","):
             p = os.path.join(d, mode)

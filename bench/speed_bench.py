@@ -9,34 +9,14 @@ simulating (machine set-up, inputs, run); the ratio to ONNX Runtime uses
 the simulation, the process wall time (start-up and loading included) is
 shown beside it. Simulated MAC/s counts the MACs the engines issue.
 """
-import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "bin")
+from compile_bench import BIN, MODES, arguments, prepare, timed
+
 MODELS = ["resnet18_cifar", "resnet18", "resnet50", "mobilenet_v2", "vgg16"]
-MODES = {
-    "dense": ["--mode", "dense"],
-    "pruned": ["--mode", "pruned", "--sparsity", "0.8"],
-    "decomposed": ["--mode", "decomposed", "--bases", "5", "--sparsity",
-                   "0.5"],
-}
-
-
-def timed(cmd):
-    """Runs cmd under /usr/bin/time: (wall s, peak MB, stderr)."""
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True)
-    if r.returncode:
-        sys.exit("%s failed:\n%s" % (" ".join(cmd), r.stderr))
-    lines = r.stderr.strip().splitlines()
-    wall, kb = lines[-1].split()
-    return float(wall), int(kb) / 1024.0, "\n".join(lines[:-1])
 
 
 def simulate(binary, inp, extra, runs=3):
@@ -52,34 +32,20 @@ def simulate(binary, inp, extra, runs=3):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--models", default=",".join(MODELS))
-    ap.add_argument("--modes", default=",".join(MODES))
-    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench",
-                                                  "speed"))
-    args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    args, extra = arguments("speed", MODELS)
+    if extra:
+        sys.exit("unknown flags: %s" % " ".join(extra))
     results = []
     for model in args.models.split(","):
-        d = os.path.join(args.out, model)
-        os.makedirs(d, exist_ok=True)
-        onnx_path, inp = os.path.join(d, "model.onnx"), os.path.join(
-            d, "input.npy")
-        if not os.path.exists(onnx_path):
-            subprocess.run(["/usr/bin/python3", "-m", "escalate.models", model,
-                            "-o", onnx_path, "--save-input", inp], check=True,
-                           env=env)
-        r = subprocess.run(["node", os.path.join(ROOT, "scripts", "ort",
-                                                 "run.js"), onnx_path,
-                            os.path.join(d, "ort"), inp, "--repeat", "5"],
-                           stdout=subprocess.PIPE, text=True, check=True)
-        ort = float(r.stdout.split("seconds=")[1])
+        d, onnx_path, inp, ort = prepare(model, args.out, 5)
+        if ort is None:
+            sys.exit("%s: ONNX Runtime failed" % model)
         for mode in args.modes.split(","):
             binary = os.path.join(d, mode + ".escb")
             compile_s, compile_mb, _ = timed(
                 [os.path.join(BIN, "escalate-compile"), onnx_path, "-o",
-                 binary, "--quiet", "-j", "1", "--calib-samples", "1"] +
+                 binary, "--quiet", "-j", "1", "--calib-samples",
+                 args.calib_samples] +
                 MODES[mode])
             func = simulate(binary, inp, ["--functional-only"])
             timing = simulate(binary, inp, ["--stats",

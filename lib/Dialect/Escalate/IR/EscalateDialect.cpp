@@ -70,6 +70,28 @@ static bool readable(ElementsAttr attr, int64_t elementBytes) {
   return true;
 }
 
+/// fn(values) over the typed values of a signless integer constant whose
+/// width has a C++ type (8, 16 or 32 bits); nothing for other constants.
+template <typename Fn>
+static auto withNarrowInts(ElementsAttr attr, Fn fn)
+    -> std::optional<decltype(fn(
+        std::declval<DenseIntElementsAttr>().getValues<int8_t>()))> {
+  auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+  Type elt = cast<ShapedType>(attr.getType()).getElementType();
+  if (!dense || !elt.isSignlessInteger())
+    return std::nullopt;
+  switch (elt.getIntOrFloatBitWidth()) {
+  case 8:
+    return fn(dense.getValues<int8_t>());
+  case 16:
+    return fn(dense.getValues<int16_t>());
+  case 32:
+    return fn(dense.getValues<int32_t>());
+  default:
+    return std::nullopt;
+  }
+}
+
 FailureOr<int64_t> escalate::countNonzero(ElementsAttr attr) {
   if (!readable(attr, 1))
     return failure();
@@ -81,20 +103,8 @@ FailureOr<int64_t> escalate::countNonzero(ElementsAttr attr) {
   };
   if (FailureOr<ArrayRef<float>> view = floatView(attr); succeeded(view))
     return count(*view);
-  Type elt = cast<ShapedType>(attr.getType()).getElementType();
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr);
-      dense && elt.isSignlessInteger()) {
-    switch (elt.getIntOrFloatBitWidth()) {
-    case 8:
-      return count(dense.getValues<int8_t>());
-    case 16:
-      return count(dense.getValues<int16_t>());
-    case 32:
-      return count(dense.getValues<int32_t>());
-    default:
-      break;
-    }
-  }
+  if (std::optional<int64_t> counted = withNarrowInts(attr, count))
+    return *counted;
   FailureOr<Tensor> t = tensorFromAttr(attr);
   if (failed(t))
     return failure();
@@ -104,23 +114,11 @@ FailureOr<int64_t> escalate::countNonzero(ElementsAttr attr) {
 FailureOr<std::vector<int32_t>> escalate::int32FromAttr(ElementsAttr attr) {
   if (!readable(attr, sizeof(int32_t)))
     return failure();
-  auto dense = dyn_cast<DenseIntElementsAttr>(attr);
-  Type elt = cast<ShapedType>(attr.getType()).getElementType();
-  if (dense && elt.isSignlessInteger()) {
-    auto widen = [&](auto values) {
-      return std::vector<int32_t>(values.begin(), values.end());
-    };
-    switch (elt.getIntOrFloatBitWidth()) {
-    case 8:
-      return widen(dense.getValues<int8_t>());
-    case 16:
-      return widen(dense.getValues<int16_t>());
-    case 32:
-      return widen(dense.getValues<int32_t>());
-    default:
-      break;
-    }
-  }
+  if (std::optional<std::vector<int32_t>> values =
+          withNarrowInts(attr, [](auto values) {
+            return std::vector<int32_t>(values.begin(), values.end());
+          }))
+    return std::move(*values);
   FailureOr<Tensor> t = tensorFromAttr(attr);
   if (failed(t) || t->dtype() != DType::I64 ||
       !llvm::all_of(t->i64(), [](int64_t v) {
@@ -156,20 +154,11 @@ FailureOr<Tensor> escalate::tensorFromAttr(ElementsAttr attr) {
     // go through APInt.
     auto widen = [&](auto values) {
       llvm::copy(values, t.i64().begin());
-      return std::move(t);
+      return true;
     };
-    if (unsignedByte)
-      return widen(dense.getValues<uint8_t>());
-    switch (elt.getIntOrFloatBitWidth()) {
-    case 8:
-      return widen(dense.getValues<int8_t>());
-    case 16:
-      return widen(dense.getValues<int16_t>());
-    case 32:
-      return widen(dense.getValues<int32_t>());
-    default:
-      break;
-    }
+    if (unsignedByte ? widen(dense.getValues<uint8_t>())
+                     : withNarrowInts(attr, widen).has_value())
+      return std::move(t);
     llvm::transform(dense.getValues<APInt>(), t.i64().begin(),
                     [&](const APInt &v) {
                       return unsignedByte ? int64_t(v.getZExtValue())
