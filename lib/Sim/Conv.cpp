@@ -27,7 +27,7 @@ using hw::Buffer;
 struct sim::ConvState {
   Matrix matrix;
   std::vector<int32_t> x, bases, maps, acc32;
-  std::vector<int64_t> acc64, mapMax, chanAbs, rowChan;
+  std::vector<int64_t> acc64, mapMax, chanAbs;
   std::vector<uint64_t> stored, nonzero, coefCycles;
   std::vector<__int128> increment;
 };
@@ -150,7 +150,6 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   st.stored.assign(s.groups * cols, matrix.dense ? outPerGroup : 0);
   st.nonzero.assign(s.groups * cols, 0);
   st.chanAbs.assign(s.inC, 0);
-  st.rowChan.assign(inPerGroup, 0);
   for (int64_t r = 0; r < s.outC; ++r) {
     uint64_t g = r / outPerGroup;
     uint64_t *stored = st.stored.data() + g * cols;
@@ -162,17 +161,22 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
       denseRowStats(v, inPerGroup, M, nonzero, chanAbs);
       continue;
     }
+    // Columns ascend, so a channel's entries are consecutive.
     const uint32_t *col = matrix.columns.data() + matrix.begin(r);
+    uint64_t channel = 0, channelEnd = 0;
+    int64_t sum = 0;
     for (uint64_t e = 0; e < n; ++e) {
       ++stored[col[e]];
       nonzero[col[e]] += v[e] != 0;
-      st.rowChan[col[e] / M] += std::abs(int64_t(v[e]));
+      if (col[e] >= channelEnd) {
+        chanAbs[channel] = std::max(chanAbs[channel], sum);
+        channel = col[e] / M;
+        channelEnd = (channel + 1) * M;
+        sum = 0;
+      }
+      sum += std::abs(int64_t(v[e]));
     }
-    for (uint64_t e = 0; e < n; ++e) {
-      int64_t &sum = st.rowChan[col[e] / M];
-      chanAbs[col[e] / M] = std::max(chanAbs[col[e] / M], sum);
-      sum = 0;
-    }
+    chanAbs[channel] = std::max(chanAbs[channel], sum);
   }
   uint64_t entries = 0, useful = 0;
   double coefBound = 0;

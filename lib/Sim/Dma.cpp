@@ -34,15 +34,18 @@ llvm::Error sim::executeDma(Machine &m, const Instruction &inst, Step &step) {
     for (uint64_t done = eb; done < total; done *= 2)
       std::memcpy(sram + done, sram, std::min(done, total - done));
   }
+  // A channel's rows are one block when neither side pads them apart.
+  bool whole = cols == w && uint64_t(inst[load::StrideH]) == rowBytes;
+  uint64_t rowsPerCopy = whole ? h : 1;
   for (uint64_t ci = 0; ci < c; ++ci)
-    for (uint64_t hi = 0; hi < h; ++hi) {
+    for (uint64_t hi = 0; hi < h; hi += rowsPerCopy) {
       uint8_t *d = m.dram.data() + dram + ci * inst[load::StrideC] +
                    hi * inst[load::StrideH];
       uint8_t *s = sram + ((ci * rows + hi + padT) * cols + padL) * eb;
       if (isLoad)
-        std::memcpy(s, d, rowBytes);
+        std::memcpy(s, d, rowsPerCopy * rowBytes);
       else
-        std::memcpy(d, s, rowBytes);
+        std::memcpy(d, s, rowsPerCopy * rowBytes);
     }
 
   const hw::HwDesc &hw = m.hw;
