@@ -6,7 +6,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Quantize.h"
-#include "escalate/Dialect/Escalate/Transforms/Decomposition.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
 #include "escalate/Support/FixedPoint.h"
