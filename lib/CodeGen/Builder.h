@@ -109,17 +109,14 @@ public:
   bool keepConstants = true;
 
 private:
-  uint64_t constantEnd = 0;
-
-public:
-
-private:
   void dma(const isa::Instruction &inst, const Transfer &t, bool isLoad,
            unsigned res);
 
   llvm::SmallVector<uint32_t, 2> writers[NumRes];
   llvm::SmallVector<uint32_t, 4> readers[NumRes];
   std::map<std::pair<unsigned, uint64_t>, uint64_t> regionBytes;
+  /// End of the constants placed so far.
+  uint64_t constantEnd = 0;
 };
 
 } // namespace escalate::codegen

@@ -283,10 +283,6 @@ QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
   }
   return q;
 }
-QuantizedWeights quantizeWeights(const Tensor &w, unsigned bits,
-                                 bool perChannel) {
-  return quantizeWeights(w.f32(), w.shape(), bits, perChannel);
-}
 
 /// Sum of each row (output channel) of integer weights.
 SmallVector<int64_t> rowSums(const QuantizedWeights &q) {
@@ -494,12 +490,14 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
   // Bases are scaled per basis (or together); each basis scale is folded
   // into its coefficients so one output channel has one accumulator scale.
   QuantizedWeights qb =
-      quantizeWeights(bases, layer.basisBits, config.perChannel);
+      quantizeWeights(bases.f32(), bases.shape(), layer.basisBits,
+                      config.perChannel);
   int64_t m = bases.dim(0), rows = coefs.dim(0), cols = coefs.dim(1);
   for (int64_t i = 0; i < coefs.numElements(); ++i)
     coefs.f32()[i] *= float(qb.scales[i % m]);
   QuantizedWeights qc =
-      quantizeWeights(coefs, layer.coefBits, config.perChannel);
+      quantizeWeights(coefs.f32(), coefs.shape(), layer.coefBits,
+                      config.perChannel);
   SmallVector<int64_t> basisSum = rowSums(qb);
   Value acc = QDecomposedConvOp::create(
       b, dec.getLoc(), *x, constant(dec, qb, layer.basisBits),
