@@ -1,5 +1,6 @@
 // Canonicalization: BatchNorm folds into Conv and Gemm, Identity/Dropout
-// vanish, constant subgraphs are evaluated, static shapes fold.
+// vanish, constant subgraphs are evaluated, static shapes fold, constant
+// Pads move into the conv or pool they feed.
 // RUN: escalate-opt %s --escalate-graph-opt --split-input-file | FileCheck %s
 
 // CHECK-LABEL: func.func @bn_into_gemm
@@ -42,9 +43,11 @@ func.func @bn_into_conv(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
 
 // -----
 
-// A BatchNorm whose Conv has another user stays (folding would change it).
+// A BatchNorm whose Conv has another user is not folded into it (that
+// would change the other user's value): it becomes its own depthwise conv.
 // CHECK-LABEL: func.func @bn_shared_conv
-// CHECK: escalate.batch_norm
+// CHECK: %[[C:.*]] = escalate.conv %arg0, {{.*}}group = 1
+// CHECK: escalate.conv %[[C]], {{.*}}group = 1
 func.func @bn_shared_conv(%x: tensor<1x1x2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {
   %w = escalate.constant dense<2.0> : tensor<1x1x1x1xf32>
   %c = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
@@ -135,4 +138,74 @@ func.func @max_pool_ceil_mode(%x: tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32> {
 func.func @max_pool_ceil_mode_dropped_window(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32> {
   %p = escalate.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 1, 1>, ceil_mode = true} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32>
   return %p : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// A zero Pad of the spatial axes becomes the padding of the conv and of
+// the average pool it feeds (the pool had none, so the zeros it averaged
+// are counted: count_include_pad); the Pad is gone.
+// CHECK-LABEL: func.func @pad_into_conv_and_avg_pool
+// CHECK-NOT: escalate.pad
+// CHECK: escalate.conv %arg0, %{{.*}} {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 2, 1, 3, 1>, strides = array<i64: 1, 1>}
+// CHECK: escalate.average_pool %arg0 {ceil_mode = false, count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 2, 1>, strides = array<i64: 1, 1>}
+func.func @pad_into_conv_and_avg_pool(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x8x6xf32>, tensor<1x2x7x6xf32>) {
+  %p = escalate.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 2, 1>, mode = #escalate<pad_mode constant>, value = 0.0 : f32} : tensor<1x2x6x6xf32>
+  %w = escalate.constant dense<1.0> : tensor<2x2x3x3xf32>
+  %c = escalate.conv %p, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 0, 1, 0>, group = 1} : (tensor<1x2x9x8xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x9x6xf32>
+  %a = escalate.average_pool %p {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false, count_include_pad = false} : (tensor<1x2x9x8xf32>) -> tensor<1x2x7x6xf32>
+  %cs = escalate.pad %c {pads = array<i64: 0, 0, 0, 0, 0, 0, -1, 0>, mode = #escalate<pad_mode constant>, value = 0.0 : f32} : tensor<1x2x9x6xf32>
+  return %cs, %a : tensor<1x2x8x6xf32>, tensor<1x2x7x6xf32>
+}
+
+// -----
+
+// What a Pad cannot move into: a nonzero value into a conv, zeros into a
+// max pool, zeros into an average pool that excludes its own padding, and
+// padding of the channel axis (three Pads, one of them shared).
+// CHECK-LABEL: func.func @pad_kept
+// CHECK-COUNT-3: escalate.pad
+func.func @pad_kept(%x: tensor<1x2x6x6xf32>) -> (tensor<1x2x8x8xf32>, tensor<1x2x6x6xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) {
+  %p1 = escalate.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #escalate<pad_mode constant>, value = 1.0 : f32} : tensor<1x2x6x6xf32>
+  %w = escalate.constant dense<1.0> : tensor<2x2x1x1xf32>
+  %c = escalate.conv %p1, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x2x8x8xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x8x8xf32>
+  %p2 = escalate.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #escalate<pad_mode constant>, value = 0.0 : f32} : tensor<1x2x6x6xf32>
+  %m = escalate.max_pool %p2 {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false} : (tensor<1x2x8x8xf32>) -> tensor<1x2x6x6xf32>
+  %a = escalate.average_pool %p2 {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, ceil_mode = false, count_include_pad = false} : (tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
+  %p3 = escalate.pad %x {pads = array<i64: 0, 1, 1, 1, 0, 1, 1, 1>, mode = #escalate<pad_mode constant>, value = 0.0 : f32} : tensor<1x2x6x6xf32>
+  %w4 = escalate.constant dense<1.0> : tensor<2x4x1x1xf32>
+  %c4 = escalate.conv %p3, %w4 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x4x8x8xf32>, tensor<2x4x1x1xf32>) -> tensor<1x2x8x8xf32>
+  return %c, %m, %a, %c4 : tensor<1x2x8x8xf32>, tensor<1x2x6x6xf32>, tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>
+}
+
+// -----
+
+// -inf padding into a max pool (padding never wins a max).
+// CHECK-LABEL: func.func @pad_into_max_pool
+// CHECK-NOT: escalate.pad
+// CHECK: escalate.max_pool %arg0 {{.*}}pads = array<i64: 1, 0, 1, 0>
+func.func @pad_into_max_pool(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x6x4xf32> {
+  %p = escalate.pad %x {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, 0>, mode = #escalate<pad_mode constant>, value = 0xFF800000 : f32} : tensor<1x2x6x6xf32>
+  %m = escalate.max_pool %p {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false} : (tensor<1x2x8x6xf32>) -> tensor<1x2x6x4xf32>
+  return %m : tensor<1x2x6x4xf32>
+}
+
+// -----
+
+// A batch_norm after a concat (DenseNet's pre-activation) has no conv to
+// fold into: it becomes a depthwise 1x1 conv, weight scale/sqrt(var + eps)
+// = [2, 0.5] and bias beta - mean * weight = [1 - 2, 0 - 0.5 * 4].
+// CHECK-LABEL: func.func @bn_as_depthwise_conv
+// CHECK-NOT: batch_norm
+// CHECK-DAG: %[[W:.*]] = escalate.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}5.000000e-01]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = escalate.constant dense<[-1.000000e+00, -2.000000e+00]> : tensor<2xf32>
+// CHECK: escalate.conv %{{.*}}, %[[W]], %[[B]] {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+func.func @bn_as_depthwise_conv(%x: tensor<1x1x4x4xf32>, %y: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %c = escalate.concat %x, %y {axis = 1} : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>
+  %s = escalate.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %t = escalate.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %m = escalate.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %v = escalate.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %bn = escalate.batch_norm %c, %s, %t, %m, %v {epsilon = 0.0 : f32} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %bn : tensor<1x2x4x4xf32>
 }

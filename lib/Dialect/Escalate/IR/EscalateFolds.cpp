@@ -2,14 +2,16 @@
 //
 // Canonicalization removes Identity/Dropout, folds static Shape chains (what
 // PyTorch exports around Reshape), evaluates ops whose operands are all
-// constants through EvaluateOpInterface, and folds BatchNormalization into a
-// preceding Conv or Gemm.
+// constants through EvaluateOpInterface, folds BatchNormalization into a
+// preceding Conv or Gemm (or makes it a depthwise 1x1 conv), and a constant
+// Pad into the conv or pool it feeds.
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
 #include "escalate/Numerics/Numerics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include <cmath>
 
 using namespace mlir;
 using namespace escalate;
@@ -189,6 +191,39 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// A batch_norm with no conv or Gemm to fold into (DenseNet's
+/// pre-activation after a Concat) is a per-channel affine map: a depthwise
+/// 1x1 conv with weight `s` and bias `shift`, which the accelerator runs and
+/// a following ReLU fuses into. Tried after the folds (lower benefit).
+struct BatchNormAsDepthwiseConv : public OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(bn.getInput().getType());
+    if (type.getRank() != 4 || type.isDynamicDim(1) || type.getDimSize(1) == 0)
+      return failure();
+    FailureOr<ChannelAffine> affine = constantAffine(bn);
+    if (failed(affine))
+      return failure();
+    int64_t c = type.getDimSize(1);
+    Tensor w(DType::F32, {c, 1, 1, 1}), bias(DType::F32, {c});
+    llvm::copy(affine->scale, w.f32().begin());
+    llvm::copy(affine->shift, bias.f32().begin());
+    Type f32 = rewriter.getF32Type();
+    Value newW = makeConstant(rewriter, bn, w,
+                              RankedTensorType::get({c, 1, 1, 1}, f32),
+                              ".weight");
+    Value newB = makeConstant(rewriter, bn, bias,
+                              RankedTensorType::get({c}, f32), ".bias");
+    rewriter.replaceOpWithNewOp<ConvOp>(
+        bn, bn.getInput(), newW, newB, rewriter.getDenseI64ArrayAttr({1, 1}),
+        rewriter.getDenseI64ArrayAttr({1, 1}),
+        rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        rewriter.getI64IntegerAttr(c));
+    return success();
+  }
+};
+
 /// batch_norm(gemm(A, B, C)) on [M, N] -> gemm with B's columns scaled and
 /// C = beta * C * s + shift.
 struct FoldBatchNormIntoGemm : public OpRewritePattern<BatchNormOp> {
@@ -279,7 +314,65 @@ struct MaxPoolCeilModeAsPadding : OpRewritePattern<MaxPoolOp> {
     return success();
   }
 };
+
+/// A constant Pad of the spatial axes feeding a conv or a pool becomes that
+/// op's own padding, which the accelerator's loads write for free: zeros
+/// into a conv or into an average pool that counts its padding (or has none
+/// of its own, so the Pad's zeros were counted as values), -inf into a max
+/// pool. PyTorch exports average pooling with count_include_pad this way
+/// (Inception v3), and explicit ZeroPad2d layers feed convs.
+struct FoldPadIntoWindowOp : OpRewritePattern<PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PadOp pad,
+                                PatternRewriter &rewriter) const override {
+    ArrayRef<int64_t> pads = pad.getPads();
+    int64_t rank = pad.getType().getRank();
+    if (pad.getMode() != PadMode::constant || rank < 3 ||
+        llvm::any_of(pads, [](int64_t p) { return p < 0; }) || pads[0] ||
+        pads[1] || pads[rank] || pads[rank + 1])
+      return failure();
+    double value = pad.getValue().convertToDouble();
+    bool changed = false;
+    for (OpOperand &use : llvm::make_early_inc_range(pad->getUses())) {
+      Operation *user = use.getOwner();
+      if (use.getOperandNumber() != 0 || !absorbs(user, value))
+        continue;
+      auto own = user->getAttrOfType<DenseI64ArrayAttr>("pads").asArrayRef();
+      int64_t nsp = rank - 2;
+      SmallVector<int64_t> sum(own);
+      for (int64_t i = 0; i < nsp; ++i) {
+        sum[i] += pads[2 + i];
+        sum[nsp + i] += pads[rank + 2 + i];
+      }
+      rewriter.modifyOpInPlace(user, [&] {
+        use.set(pad.getInput());
+        user->setAttr("pads", rewriter.getDenseI64ArrayAttr(sum));
+        if (auto avg = dyn_cast<AveragePoolOp>(user))
+          avg.setCountIncludePad(true);
+      });
+      changed = true;
+    }
+    return success(changed);
+  }
+
+  static bool absorbs(Operation *user, double value) {
+    if (isa<ConvOp>(user))
+      return value == 0;
+    if (auto avg = dyn_cast<AveragePoolOp>(user))
+      return value == 0 && !avg.getCeilMode() &&
+             (avg.getCountIncludePad() ||
+              llvm::all_of(avg.getPads(), [](int64_t p) { return p == 0; }));
+    if (auto max = dyn_cast<MaxPoolOp>(user))
+      return std::isinf(value) && value < 0 && !max.getCeilMode();
+    return false;
+  }
+};
 } // namespace
+
+void PadOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                        MLIRContext *ctx) {
+  patterns.add<FoldPadIntoWindowOp>(ctx);
+}
 
 void MaxPoolOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                             MLIRContext *ctx) {
@@ -288,7 +381,9 @@ void MaxPoolOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 
 void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                               MLIRContext *ctx) {
-  patterns.add<FoldBatchNormIntoConv, FoldBatchNormIntoGemm>(ctx);
+  patterns.add<FoldBatchNormIntoConv, FoldBatchNormIntoGemm>(ctx,
+                                                             /*benefit=*/2);
+  patterns.add<BatchNormAsDepthwiseConv>(ctx, /*benefit=*/1);
 }
 
 void EscalateDialect::getCanonicalizationPatterns(

@@ -11,6 +11,7 @@
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <cmath>
 
 using namespace mlir;
@@ -233,6 +234,9 @@ struct QuantizedWeights {
   std::vector<int32_t> values;
   SmallVector<int64_t, 4> shape;
   SmallVector<double> scales;
+  /// How many times coarser than its range the most coarsened row's scale
+  /// is (1: none raised by a floor).
+  double coarsened = 1;
 };
 
 /// Float weights, viewed in their constant's storage where it holds them
@@ -257,31 +261,69 @@ FloatWeights floatWeights(Value v) {
   return w;
 }
 
+/// Quantizes `w` (rows of `shape[0]`). A row's scale is at least
+/// `minScales[row]` when given (see biasScaleFloors).
 QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
-                                 unsigned bits, bool perChannel) {
+                                 unsigned bits, bool perChannel,
+                                 ArrayRef<double> minScales = {}) {
   int64_t rows = shape[0], cols = rows ? int64_t(w.size()) / rows : 0;
   double qmax = double(fixed::maxOf(bits));
   QuantizedWeights q{std::vector<int32_t>(w.size()),
                      SmallVector<int64_t, 4>(shape),
                      {}};
-  double global = 0;
+  double global = 0, globalFloor = 0;
   for (float v : w)
     global = std::max(global, double(std::fabs(v)));
+  for (double s : minScales)
+    globalFloor = std::max(globalFloor, s);
   for (int64_t r = 0; r < rows; ++r) {
     ArrayRef<float> row = w.slice(r * cols, cols);
-    double amax = global;
+    double amax = global, floor = globalFloor;
     if (perChannel) {
       amax = 0;
       for (float v : row)
         amax = std::max(amax, double(std::fabs(v)));
+      floor = minScales.empty() ? 0 : minScales[r];
     }
-    double scale = amax > 0 ? amax / qmax : 1;
+    double natural = amax > 0 ? amax / qmax : 1;
+    double scale = std::max(natural, floor);
+    q.coarsened = std::max(q.coarsened, scale / natural);
     q.scales.push_back(scale);
     for (int64_t c = 0; c < cols; ++c)
       q.values[r * cols + c] =
           int32_t(std::clamp(std::nearbyint(row[c] / scale), -qmax, qmax));
   }
   return q;
+}
+
+/// The smallest weight scale per output channel that keeps the integer
+/// bias (bias / (input scale x weight scale)) within 2^29, so that with
+/// the zero-point correction it fits the 32-bit bias field. A bias that
+/// large dwarfs anything the weights can add (at most K x 127 x 127 steps),
+/// so the coarser weights cost little; the layer is named in a warning.
+/// Empty when no channel needs it.
+SmallVector<double> biasScaleFloors(ArrayRef<double> bias,
+                                    double inputScale) {
+  SmallVector<double> floors;
+  double worst = 0;
+  for (double v : bias) {
+    floors.push_back(std::fabs(v) / (inputScale * double(1 << 29)));
+    worst = std::max(worst, floors.back());
+  }
+  if (worst == 0 || !std::isfinite(worst))
+    return {};
+  return floors;
+}
+
+/// Says when biasScaleFloors coarsened `what` weights of `op`.
+void warnIfCoarsened(Operation *op, const QuantizedWeights &q,
+                     StringRef what) {
+  if (q.coarsened > 1)
+    op->emitWarning("escalate-quantize: the bias is too large for the ")
+        << what << " scale: " << what
+        << "s quantized up to " << llvm::formatv("{0:e2}", q.coarsened).str()
+        << "x more coarsely than their range needs so the integer bias "
+           "fits 32 bits (the bias dominates this layer's output)";
 }
 
 /// Sum of each row (output channel) of integer weights.
@@ -460,21 +502,24 @@ FailureOr<Value> Quantizer::lowerConv(ConvOp conv, Operation *act, Value out) {
   QType xt = quantType(x->getType());
   QuantConfig layer = layerQuantConfig(conv, config);
   FloatWeights w = floatWeights(conv.getWeight());
+  SmallVector<double> bias;
+  if (conv.getBias())
+    llvm::append_range(bias, constantValue(conv.getBias())->f32());
   QuantizedWeights qw =
-      quantizeWeights(w.values, w.shape, layer.weightBits, config.perChannel);
+      quantizeWeights(w.values, w.shape, layer.weightBits, config.perChannel,
+                      biasScaleFloors(bias, xt.getScale()));
+  warnIfCoarsened(conv, qw, "weight");
   Value acc = QConvOp::create(b, conv.getLoc(), *x,
                               constant(conv, qw, layer.weightBits),
                               conv.getStrides(), conv.getDilations(),
                               conv.getPads(), conv.getGroup(), config.accBits);
   encodeLike(conv, acc.getDefiningOp(), qw.values);
-  SmallVector<double> accScale, bias;
+  SmallVector<double> accScale;
   SmallVector<int64_t> zp = rowSums(qw);
   for (auto [o, s] : llvm::enumerate(qw.scales)) {
     accScale.push_back(xt.getScale() * s);
     zp[o] *= xt.getZeroPoint();
   }
-  if (conv.getBias())
-    llvm::append_range(bias, constantValue(conv.getBias())->f32());
   return requant(conv, acc, accScale, bias, zp, act, out);
 }
 
@@ -495,9 +540,13 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
   int64_t m = bases.dim(0), rows = coefs.dim(0), cols = coefs.dim(1);
   for (int64_t i = 0; i < coefs.numElements(); ++i)
     coefs.f32()[i] *= float(qb.scales[i % m]);
+  SmallVector<double> bias;
+  if (dec.getBias())
+    llvm::append_range(bias, constantValue(dec.getBias())->f32());
   QuantizedWeights qc =
       quantizeWeights(coefs.f32(), coefs.shape(), layer.coefBits,
-                      config.perChannel);
+                      config.perChannel, biasScaleFloors(bias, xt.getScale()));
+  warnIfCoarsened(dec, qc, "coefficient");
   SmallVector<int64_t> basisSum = rowSums(qb);
   Value acc = QDecomposedConvOp::create(
       b, dec.getLoc(), *x, constant(dec, qb, layer.basisBits),
@@ -505,7 +554,7 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
       dec.getDilations(), dec.getPads(), dec.getGroup(), config.mapBits,
       config.accBits);
   encodeLike(dec, acc.getDefiningOp(), qc.values);
-  SmallVector<double> accScale, bias;
+  SmallVector<double> accScale;
   SmallVector<int64_t> zp(rows, 0);
   for (int64_t o = 0; o < rows; ++o) {
     accScale.push_back(xt.getScale() * qc.scales[o]);
@@ -513,8 +562,6 @@ FailureOr<Value> Quantizer::lowerDecomposed(DecomposedConvOp dec,
       zp[o] += qc.values[o * cols * m + j] * basisSum[j % m];
     zp[o] *= xt.getZeroPoint();
   }
-  if (dec.getBias())
-    llvm::append_range(bias, constantValue(dec.getBias())->f32());
   return requant(dec, acc, accScale, bias, zp, act, out);
 }
 
@@ -532,21 +579,24 @@ FailureOr<Value> Quantizer::lowerFullyConnected(Operation *op, Value a,
   // An N x K by K x C_out product is a 1 x 1 convolution of N x K x 1 x 1.
   Value x4 =
       ReshapeOp::create(b, op->getLoc(), *x, ArrayRef<int64_t>{n, k, 1, 1});
-  QuantizedWeights qw = quantizeWeights(w, {cout, k, 1, 1}, layer.weightBits,
-                                        config.perChannel);
+  SmallVector<double> biasValues;
+  if (bias)
+    for (int64_t o = 0; o < cout; ++o)
+      biasValues.push_back(bias->f32()[bias->numElements() == 1 ? 0 : o]);
+  QuantizedWeights qw =
+      quantizeWeights(w, {cout, k, 1, 1}, layer.weightBits, config.perChannel,
+                      biasScaleFloors(biasValues, xt.getScale()));
+  warnIfCoarsened(op, qw, "weight");
   Value acc = QConvOp::create(b, op->getLoc(), x4,
                               constant(op, qw, layer.weightBits),
                               ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{1, 1},
                               ArrayRef<int64_t>{0, 0, 0, 0}, 1, config.accBits);
-  SmallVector<double> accScale, biasValues;
+  SmallVector<double> accScale;
   SmallVector<int64_t> zp = rowSums(qw);
   for (auto [o, s] : llvm::enumerate(qw.scales)) {
     accScale.push_back(xt.getScale() * s);
     zp[o] *= xt.getZeroPoint();
   }
-  if (bias)
-    for (int64_t o = 0; o < cout; ++o)
-      biasValues.push_back(bias->f32()[bias->numElements() == 1 ? 0 : o]);
   FailureOr<Value> y = requant(op, acc, accScale, biasValues, zp, act, out);
   if (failed(y))
     return failure();

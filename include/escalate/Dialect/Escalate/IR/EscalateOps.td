@@ -199,7 +199,8 @@ def Escalate_BatchNormOp : Escalate_InferredOp<"batch_norm"> {
   let summary = "ONNX BatchNormalization in inference mode";
   let description = [{
     Canonicalization folds it into a preceding Conv or Gemm with constant
-    weights.
+    weights; on a 4-D input with nothing to fold into, it becomes a
+    depthwise 1x1 conv (a per-channel scale and shift).
   }];
   let arguments = (ins Escalate_FloatTensor:$input,
                        Escalate_FloatTensor:$scale, Escalate_FloatTensor:$bias,
@@ -334,12 +335,15 @@ def Escalate_PadOp : Escalate_InferredOp<"pad"> {
   let summary = "ONNX Pad with constant, reflect, edge or wrap mode";
   let description = [{
     `pads` holds the begin pads of every axis followed by the end pads;
-    negative entries crop.
+    negative entries crop. Canonicalization folds a constant Pad of the
+    spatial axes into the conv or pool it feeds (zeros into a conv or an
+    average pool that counts them, -inf into a max pool).
   }];
   let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$pads,
                        Escalate_PadModeAttr:$mode, F32Attr:$value);
   let results = (outs Escalate_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let hasCanonicalizer = 1;
 }
 
 include "escalate/Dialect/Escalate/IR/EscalateQuantOps.td"
