@@ -307,6 +307,52 @@ FailureOr<std::optional<SmallVector<int64_t>>> axesOf(NodeImporter &n) {
   return std::optional<SmallVector<int64_t>>(*v);
 }
 
+/// ReduceMean over every spatial axis of an N x C x spatial... tensor (what
+/// `x.mean([2, 3])` exports, MnasNet's head) is a global average pool, which
+/// the accelerator runs; other axes are not supported yet.
+LogicalResult importReduceMean(NodeImporter &n) {
+  if (failed(n.checkArity(1, 2)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  std::optional<SmallVector<int64_t>> axes;
+  if (n.opset < 18) {
+    axes = n.getInts("axes");
+  } else if (n.input(1)) {
+    FailureOr<SmallVector<int64_t>> v = n.constInts(1, "axes");
+    if (failed(v))
+      return failure();
+    axes = *v;
+  }
+  if (axes && axes->empty() && n.opset >= 18 &&
+      n.getInt("noop_with_empty_axes", 0))
+    return emit<IdentityOp>(n, {n.input(0)});
+  SmallVector<bool> reduced(x.getRank(), !axes || axes->empty());
+  for (int64_t a : axes.value_or(SmallVector<int64_t>())) {
+    FailureOr<int64_t> axis = axisIn(n, a, x.getRank());
+    if (failed(axis))
+      return failure();
+    reduced[*axis] = true;
+  }
+  int64_t rank = x.getRank();
+  bool spatial = rank >= 3 && !reduced[0] && !reduced[1] &&
+                 llvm::all_of(ArrayRef(reduced).drop_front(2),
+                              [](bool r) { return r; });
+  if (!spatial) {
+    n.unsupported() << "only the mean over every spatial axis of an N x C x "
+                       "spatial... tensor (a global average pool) is "
+                       "supported";
+    return failure();
+  }
+  FailureOr<Value> pooled = n.create<GlobalAveragePoolOp>({n.input(0)}, {});
+  if (failed(pooled))
+    return failure();
+  if (n.getInt("keepdims", 1)) {
+    n.setResult(0, *pooled);
+    return success();
+  }
+  return reshapeTo(n, *pooled, {x.getDimSize(0), x.getDimSize(1)});
+}
+
 LogicalResult importSqueeze(NodeImporter &n) {
   if (failed(n.checkArity(1, 2)))
     return failure();
@@ -609,6 +655,9 @@ const OpEntry kOps[] = {
     {{"QuantizeLinear", 10, kMax,
       "per-tensor constant scale and zero point; the model's scales are kept"},
      importQuantizeLinear},
+    {{"ReduceMean", kMin, kMax,
+      "over every spatial axis (imported as a global average pool)"},
+     importReduceMean},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},
