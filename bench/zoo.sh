@@ -7,7 +7,8 @@
 # compile time and peak memory on one core. Prints one JSON line per model
 # and opset, a Markdown table (bench/README.md, "Model zoo coverage") and
 # the issue's targets; writes build/bench/zoo/results.json.
-# Usage: bench/zoo.sh [--models a,b] [--opsets 13] [--modes dense] [flags...]
+# Usage: bench/zoo.sh [--models a,b] [--opsets 13] [--modes dense]
+#                     [--bin DIR] [escalate-compile flags...]
 # (about an hour on two cores; exported models are reused between runs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

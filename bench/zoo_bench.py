@@ -115,8 +115,8 @@ def prepare(model, opset, out):
     return d, None
 
 
-def float_reference(d):
-    status, _, _, err = run([os.path.join(BIN, "escalate-run"),
+def float_reference(tools, d):
+    status, _, _, err = run([os.path.join(tools, "escalate-run"),
                              os.path.join(d, "model.onnx"), "--input",
                              os.path.join(d, "input.npy"), "--expected",
                              os.path.join(d, "ort", "output.npy"), "--rtol",
@@ -124,19 +124,19 @@ def float_reference(d):
     return "ok" if status == 0 else first_error(err)
 
 
-def compile_and_simulate(d, mode, extra, timeout):
+def compile_and_simulate(tools, d, mode, extra, timeout):
     p = os.path.join(d, mode)
     row = {"mode": mode}
     status, wall, mb, err = run(
-        [os.path.join(BIN, "escalate-compile"), os.path.join(d, "model.onnx"),
-         "-o", p + ".escb", "--quiet", "--calib-samples", "1", "-j", "1"] +
+        [os.path.join(tools, "escalate-compile"),
+         os.path.join(d, "model.onnx"), "-o", p + ".escb", "--quiet", "--calib-samples", "1", "-j", "1"] +
         MODES[mode] + extra, timeout)
     row.update(compile_s=round(wall, 1), compile_mb=mb and round(mb))
     if status != 0:
         row["error"] = first_error(err)
         return row
     status, _, _, err = run(
-        [os.path.join(BIN, "escalate-sim"), p + ".escb", "--input",
+        [os.path.join(tools, "escalate-sim"), p + ".escb", "--input",
          os.path.join(d, "input.npy"), "--dequantize", "--output-dir",
          p + ".out", "--stats", p + ".stats.json", "--quiet"], timeout)
     if status != 0:
@@ -162,6 +162,9 @@ def main():
                     help="seconds per compile or simulation")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench",
                                                   "zoo"))
+    ap.add_argument("--bin", default=BIN,
+                    help="the tools to measure (a copy keeps a long run on "
+                         "one revision while the tree is rebuilt)")
     args, extra = ap.parse_known_args()
     os.makedirs(args.out, exist_ok=True)
     results = []
@@ -173,8 +176,8 @@ def main():
             if error:
                 entry.update(float_reference=error, modes=[])
             else:
-                entry["float_reference"] = float_reference(d)
-                entry["modes"] = [compile_and_simulate(d, m, extra,
+                entry["float_reference"] = float_reference(args.bin, d)
+                entry["modes"] = [compile_and_simulate(args.bin, d, m, extra,
                                                        args.timeout)
                                   for m in args.modes.split(",")]
             results.append(entry)

@@ -353,6 +353,96 @@ LogicalResult importReduceMean(NodeImporter &n) {
   return reshapeTo(n, *pooled, {x.getDimSize(0), x.getDimSize(1)});
 }
 
+/// Slice: starts, ends and axes as attributes before opset 10, constant
+/// inputs (with steps) from 10. Indices are resolved as ONNX does (negative
+/// counts from the end, then clamped to the axis) into one start, size and
+/// step per axis.
+LogicalResult importSlice(NodeImporter &n) {
+  bool asInputs = n.opset >= 10;
+  if (failed(n.checkArity(asInputs ? 3 : 1, asInputs ? 5 : 1)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  int64_t rank = x.getRank();
+  auto list = [&](size_t input,
+                  StringRef name) -> FailureOr<std::optional<SmallVector<int64_t>>> {
+    if (!asInputs)
+      return n.getInts(name);
+    if (!n.input(input))
+      return std::optional<SmallVector<int64_t>>();
+    FailureOr<SmallVector<int64_t>> v = n.constInts(input, name);
+    if (failed(v))
+      return failure();
+    return std::optional<SmallVector<int64_t>>(*v);
+  };
+  auto starts = list(1, "starts"), ends = list(2, "ends"),
+       axes = list(3, "axes"), steps = list(4, "steps");
+  if (failed(starts) || failed(ends) || failed(axes) || failed(steps))
+    return failure();
+  if (!*starts || !*ends || (*starts)->size() != (*ends)->size()) {
+    n.error() << "needs starts and ends of equal length";
+    return failure();
+  }
+  size_t count = (*starts)->size();
+  SmallVector<int64_t> axisList, stepList(count, 1);
+  if (*axes) {
+    axisList = **axes;
+  } else {
+    for (size_t i = 0; i < count; ++i)
+      axisList.push_back(i);
+  }
+  if (*steps)
+    stepList = **steps;
+  if (axisList.size() != count || stepList.size() != count) {
+    n.error() << "starts, ends, axes and steps must have equal lengths";
+    return failure();
+  }
+  SmallVector<int64_t> outStarts(rank, 0), sizes(x.getShape()),
+      outSteps(rank, 1);
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < count; ++i) {
+    FailureOr<int64_t> axis = axisIn(n, axisList[i], rank);
+    if (failed(axis))
+      return failure();
+    if (seen[*axis]) {
+      n.error() << "axis " << axisList[i] << " is sliced twice";
+      return failure();
+    }
+    seen[*axis] = true;
+    int64_t dim = x.getDimSize(*axis), step = stepList[i];
+    if (step == 0) {
+      n.error() << "step of axis " << axisList[i] << " is 0";
+      return failure();
+    }
+    // ONNX: negative indices count from the end; then starts clamp to
+    // [0, dim] ([0, dim - 1] walking backwards) and ends to [0, dim]
+    // ([-1, dim - 1]). Adding dim to a negative index cannot overflow, so
+    // PyTorch's open ends (+-2^63) resolve like any other.
+    auto resolve = [&](int64_t v) { return v < 0 ? v + dim : v; };
+    int64_t start = resolve((**starts)[i]), end = resolve((**ends)[i]);
+    // The span walked, and |step| (INT64_MIN's as INT64_MAX: any step
+    // beyond the axis takes one element).
+    int64_t span, magnitude = step > 0 ? step
+                              : step == INT64_MIN ? INT64_MAX
+                                                  : -step;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      span = end - start;
+    } else {
+      start = std::clamp<int64_t>(start, 0, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      span = start - end;
+    }
+    int64_t size = span > 0 ? 1 + (span - 1) / magnitude : 0;
+    outStarts[*axis] = size ? start : 0;
+    sizes[*axis] = size;
+    outSteps[*axis] = size > 1 ? step : 1;
+  }
+  return emit<SliceOp>(n, {n.input(0)},
+                       {ints(n, "starts", outStarts), ints(n, "sizes", sizes),
+                        ints(n, "steps", outSteps)});
+}
+
 LogicalResult importSqueeze(NodeImporter &n) {
   if (failed(n.checkArity(1, 2)))
     return failure();
@@ -663,6 +753,9 @@ const OpEntry kOps[] = {
      importReshape},
     {{"Shape", kMin, kMax, "start/end"}, importShape},
     {{"Sigmoid", kMin, kMax, ""}, importUnary<SigmoidOp>},
+    {{"Slice", kMin, kMax,
+      "constant starts, ends, axes and steps (attributes before opset 10)"},
+     importSlice},
     {{"Softmax", kMin, kMax, "opset < 13 2-D coercion imported as reshapes"},
      importSoftmax},
     {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},

@@ -1,4 +1,4 @@
-//===- DataMovement.cpp - transpose, concat, pad and gather ---------------===//
+//===- DataMovement.cpp - transpose, concat, slice, pad and gather --------===//
 #include "escalate/Numerics/Numerics.h"
 
 using namespace escalate;
@@ -57,6 +57,22 @@ void numerics::concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis,
     });
     offset += chunk;
   }
+}
+
+void numerics::slice(const Tensor &x, llvm::ArrayRef<int64_t> starts,
+                     llvm::ArrayRef<int64_t> steps, Tensor &out) {
+  llvm::SmallVector<int64_t, 4> inStrides = stridesOf(x.shape());
+  int64_t base = 0;
+  for (size_t d = 0; d < starts.size(); ++d)
+    base += starts[d] * inStrides[d];
+  withData(x, out, [&](auto in, auto o) {
+    forEachIndex(out.shape(), [&](int64_t i, llvm::ArrayRef<int64_t> idx) {
+      int64_t src = base;
+      for (size_t d = 0; d < idx.size(); ++d)
+        src += idx[d] * steps[d] * inStrides[d];
+      o[i] = in[src];
+    });
+  });
 }
 
 void numerics::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,

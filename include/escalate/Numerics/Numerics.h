@@ -62,6 +62,9 @@ void softmax(const Tensor &x, int64_t axis, Tensor &out);
 // Data movement: any dtype.
 void transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm, Tensor &out);
 void concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis, Tensor &out);
+/// Output index i of axis d reads input index starts[d] + i * steps[d].
+void slice(const Tensor &x, llvm::ArrayRef<int64_t> starts,
+           llvm::ArrayRef<int64_t> steps, Tensor &out);
 enum class PadKind { Constant, Reflect, Edge, Wrap };
 void pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
          float value, Tensor &out);

@@ -236,6 +236,13 @@ LogicalResult TransposeOp::evaluate(ArrayRef<const Tensor *> in,
                 [&](Tensor &out) { transpose(*in[0], getPerm(), out); });
 }
 
+LogicalResult SliceOp::evaluate(ArrayRef<const Tensor *> in,
+                                SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) {
+    slice(*in[0], getStarts(), getSteps(), out);
+  });
+}
+
 LogicalResult ConcatOp::evaluate(ArrayRef<const Tensor *> in,
                                  SmallVectorImpl<Tensor> &results) {
   return single(*this, results,

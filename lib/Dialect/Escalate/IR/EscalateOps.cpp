@@ -466,6 +466,39 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  auto x = ranked(adaptor.getInput().getType());
+  ArrayRef<int64_t> starts = adaptor.getStarts(), sizes = adaptor.getSizes(),
+                    steps = adaptor.getSteps();
+  int64_t rank = x.getRank();
+  if (int64_t(starts.size()) != rank || int64_t(sizes.size()) != rank ||
+      int64_t(steps.size()) != rank)
+    return fail(loc, "slice needs starts, sizes and steps for each of the " +
+                         Twine(rank) + " axes");
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = x.getDimSize(d);
+    if (steps[d] == 0 || std::abs(steps[d]) > kMaxWindowParam ||
+        sizes[d] < 0 || sizes[d] > dim)
+      return fail(loc, "slice of axis " + Twine(d) + " (size " + Twine(dim) +
+                           ") has step " + Twine(steps[d]) + " and size " +
+                           Twine(sizes[d]));
+    // With |step| < 2^31 and size <= dim the last index cannot overflow.
+    int64_t last = starts[d] + (sizes[d] - 1) * steps[d];
+    if (sizes[d] > 0 && (starts[d] < 0 || starts[d] >= dim || last < 0 ||
+                         last >= dim))
+      return fail(loc, "slice of axis " + Twine(d) + " reads indices " +
+                           Twine(starts[d]) + " to " + Twine(last) +
+                           " outside [0, " + Twine(dim) + ")");
+  }
+  types.push_back(RankedTensorType::get(sizes, x.getElementType()));
+  return success();
+}
+
 LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,

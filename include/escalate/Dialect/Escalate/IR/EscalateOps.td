@@ -317,6 +317,21 @@ def Escalate_ReshapeOp : Escalate_InferredOp<"reshape"> {
   let hasFolder = 1;
 }
 
+def Escalate_SliceOp : Escalate_InferredOp<"slice"> {
+  let summary = "ONNX Slice with every axis resolved";
+  let description = [{
+    Output axis d holds `sizes[d]` elements of input axis d, from index
+    `starts[d]` in steps of `steps[d]` (negative steps walk backwards). The
+    importer clamps ONNX's starts and ends, so every index read lies inside
+    the input.
+  }];
+  let arguments = (ins Escalate_AnyTensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$steps);
+  let results = (outs Escalate_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let hasFolder = 1;
+}
+
 def Escalate_TransposeOp : Escalate_InferredOp<"transpose"> {
   let summary = "Permute axes: output dim i is input dim perm[i]";
   let arguments = (ins Escalate_AnyTensor:$input, DenseI64ArrayAttr:$perm);
