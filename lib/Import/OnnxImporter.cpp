@@ -83,6 +83,11 @@ private:
                               ArrayRef<int64_t> shape);
   FailureOr<SmallVector<int64_t>> topologicalOrder(const onnx::GraphProto &g);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t index);
+  /// Every operator of `g` the importer has no handler for at this opset,
+  /// with its node count, for the first unsupported node's message: a user
+  /// sees the whole gap at once, not one operator per attempt. Empty when
+  /// at most one node is unsupported.
+  std::string unsupportedOperators(const onnx::GraphProto &g) const;
   Location nodeLoc(const onnx::NodeProto &node, int64_t index);
   /// ONNX names as locations, inside the model file so diagnostics lead
   /// with its path.
@@ -99,8 +104,42 @@ private:
   int64_t opset = 0;
   llvm::StringMap<Value> values;
   ImportFailure why = ImportFailure::Invalid;
+  std::string unsupportedList;
 };
 } // namespace
+
+std::string
+GraphImporter::unsupportedOperators(const onnx::GraphProto &g) const {
+  // In order of first use; a model has few distinct operators.
+  std::vector<std::pair<std::string, int64_t>> counts;
+  int64_t nodes = 0;
+  for (const onnx::NodeProto &node : g.node()) {
+    bool standard = node.domain().empty() || node.domain() == "ai.onnx";
+    const OpEntry *entry = standard ? lookupOp(node.op_type()) : nullptr;
+    if (entry && opset >= entry->info.minOpset &&
+        opset <= entry->info.maxOpset)
+      continue;
+    std::string name =
+        (standard ? "" : node.domain() + "::") + node.op_type();
+    auto it = llvm::find_if(counts, [&](auto &c) { return c.first == name; });
+    if (it == counts.end())
+      counts.emplace_back(name, 1);
+    else
+      ++it->second;
+    ++nodes;
+  }
+  if (nodes < 2)
+    return "";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << " (the model has " << nodes << " nodes of " << counts.size()
+     << " unsupported operator" << (counts.size() == 1 ? "" : "s") << ": ";
+  llvm::interleaveComma(counts, os, [&](const auto &kv) {
+    os << kv.first << " x" << kv.second;
+  });
+  os << ")";
+  return text;
+}
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int64_t index) {
   std::string name = node.name();
@@ -374,12 +413,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     if (standardDomain)
       if (std::optional<StringRef> why = unsupportedReason(node.op_type()))
         diag << ": " << *why;
+    diag << unsupportedList;
     return fail(ImportFailure::Unsupported);
   }
   if (opset < entry->info.minOpset || opset > entry->info.maxOpset) {
     importer.unsupported() << node.op_type() << " is supported for opsets "
                            << entry->info.minOpset << " to "
-                           << entry->info.maxOpset << ", not " << opset;
+                           << entry->info.maxOpset << ", not " << opset
+                           << unsupportedList;
     return fail(ImportFailure::Unsupported);
   }
   if (failed(entry->handler(importer)))
@@ -457,6 +498,7 @@ ImportResult GraphImporter::run(onnx::ModelProto &model) {
   FailureOr<SmallVector<int64_t>> order = topologicalOrder(graph);
   if (failed(order))
     return failWith(ImportFailure::Invalid);
+  unsupportedList = unsupportedOperators(graph);
   for (int64_t i : *order)
     if (failed(importNode(graph.node(i), i)))
       return failWith(why);
