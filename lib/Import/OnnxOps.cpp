@@ -353,6 +353,192 @@ LogicalResult importReduceMean(NodeImporter &n) {
   return reshapeTo(n, *pooled, {x.getDimSize(0), x.getDimSize(1)});
 }
 
+/// The scales of a Resize or Upsample: constant floats, one per axis.
+FailureOr<SmallVector<double>> constScales(NodeImporter &n, size_t input) {
+  FailureOr<Tensor> t = n.constInput(input, "scales");
+  if (failed(t))
+    return failure();
+  if (t->dtype() != DType::F32) {
+    n.error() << "scales (input #" << input << ") must be a float tensor";
+    return failure();
+  }
+  return SmallVector<double>(t->f32().begin(), t->f32().end());
+}
+
+/// Emits escalate.resize for per-axis `scales` or output `sizes` (one of
+/// them empty), ONNX `coordinateMode`, `mode` and `nearestMode`: each
+/// coordinate transformation is an affine map of the output index, whose
+/// slope and offset are computed here once.
+LogicalResult emitResize(NodeImporter &n, ArrayRef<double> scales,
+                         ArrayRef<int64_t> sizes, StringRef coordinateMode,
+                         StringRef mode, StringRef nearestMode) {
+  auto x = typeOf(n.input(0));
+  int64_t rank = x.getRank();
+  if (int64_t(scales.size() + sizes.size()) != rank) {
+    n.error() << "needs one scale or size for each of the " << rank
+              << " axes";
+    return failure();
+  }
+  if (mode != "nearest" && mode != "linear") {
+    n.unsupported() << "mode '" << mode << "' is not supported (nearest and "
+                    << "linear are)";
+    return failure();
+  }
+  SmallVector<int64_t> out;
+  SmallVector<double> slope, offset;
+  for (int64_t d = 0; d < rank; ++d) {
+    double in = double(x.getDimSize(d)), scale;
+    if (sizes.empty()) {
+      scale = scales[d];
+      if (!(scale > 0) || !std::isfinite(scale) ||
+          std::floor(in * scale) > double(INT32_MAX)) {
+        n.error() << "scale " << scale << " of axis " << d << " is invalid";
+        return failure();
+      }
+      out.push_back(int64_t(std::floor(in * scale)));
+    } else {
+      out.push_back(sizes[d]);
+      scale = in > 0 ? double(sizes[d]) / in : 1;
+    }
+    // The resized length in align_corners and half_pixel_symmetric is
+    // in * scale before flooring (ONNX's reference, ONNX Runtime).
+    double length = sizes.empty() ? in * scale : double(out.back());
+    if (coordinateMode == "half_pixel" ||
+        (coordinateMode == "pytorch_half_pixel" && out.back() > 1)) {
+      slope.push_back(1 / scale);
+      offset.push_back(0.5 / scale - 0.5);
+    } else if (coordinateMode == "pytorch_half_pixel") {
+      slope.push_back(0);
+      offset.push_back(0);
+    } else if (coordinateMode == "align_corners") {
+      slope.push_back(length > 1 ? (in - 1) / (length - 1) : 0);
+      offset.push_back(0);
+    } else if (coordinateMode == "asymmetric") {
+      slope.push_back(1 / scale);
+      offset.push_back(0);
+    } else if (coordinateMode == "tf_half_pixel_for_nn") {
+      slope.push_back(1 / scale);
+      offset.push_back(0.5 / scale);
+    } else if (coordinateMode == "half_pixel_symmetric") {
+      double adjustment = length / (scale * in);
+      slope.push_back(1 / scale);
+      offset.push_back(in / 2 * (1 - adjustment) + 0.5 / scale - 0.5);
+    } else {
+      n.unsupported() << "coordinate_transformation_mode '" << coordinateMode
+                      << "' is not supported";
+      return failure();
+    }
+  }
+  Builder &b = n.b;
+  return emit<ResizeOp>(
+      n, {n.input(0)},
+      {ints(n, "sizes", out),
+       named(n, "coord_scale", b.getDenseF64ArrayAttr(slope)),
+       named(n, "coord_offset", b.getDenseF64ArrayAttr(offset)),
+       named(n, "mode", b.getStringAttr(mode)),
+       named(n, "nearest_mode", b.getStringAttr(nearestMode))});
+}
+
+/// Upsample (opsets 7-9) and Resize before opset 11: scales only, the
+/// asymmetric map, and ONNX Runtime's nearest rounding for these opsets
+/// (truncation when enlarging, ceiling when shrinking).
+LogicalResult importScalesOnlyResize(NodeImporter &n, size_t scalesInput) {
+  SmallVector<double> scales;
+  if (n.opset < 9) {
+    if (failed(n.checkArity(1, 1)))
+      return failure();
+    if (const onnx::AttributeProto *a = n.attr("scales"))
+      scales.assign(a->floats().begin(), a->floats().end());
+  } else {
+    if (failed(n.checkArity(2, 2)))
+      return failure();
+    FailureOr<SmallVector<double>> s = constScales(n, scalesInput);
+    if (failed(s))
+      return failure();
+    scales = *s;
+  }
+  bool up = llvm::all_of(scales, [](double s) { return s >= 1; });
+  bool down = llvm::all_of(scales, [](double s) { return s <= 1; });
+  if (!up && !down) {
+    n.unsupported() << "nearest rounding differs between axes that enlarge "
+                       "and axes that shrink before opset 11";
+    return failure();
+  }
+  return emitResize(n, scales, {}, "asymmetric",
+                    n.getString("mode", "nearest"), up ? "floor" : "ceil");
+}
+
+LogicalResult importUpsample(NodeImporter &n) {
+  return importScalesOnlyResize(n, 1);
+}
+
+/// Resize from opset 11: X, roi, scales, sizes (constant scales or sizes),
+/// and from 18 the axes they cover. Cubic, tf_crop_and_resize, antialias
+/// and aspect-ratio policies other than stretch are not supported.
+LogicalResult importResize(NodeImporter &n) {
+  if (n.opset < 11)
+    return importScalesOnlyResize(n, 1);
+  if (failed(n.checkArity(1, 4)))
+    return failure();
+  if (n.getInt("antialias", 0) ||
+      n.getString("keep_aspect_ratio_policy", "stretch") != "stretch") {
+    n.unsupported() << "antialias and keep_aspect_ratio_policy other than "
+                       "stretch are not supported";
+    return failure();
+  }
+  auto x = typeOf(n.input(0));
+  int64_t rank = x.getRank();
+  SmallVector<int64_t> axes;
+  if (std::optional<SmallVector<int64_t>> given = n.getInts("axes")) {
+    for (int64_t a : *given) {
+      FailureOr<int64_t> axis = axisIn(n, a, rank);
+      if (failed(axis))
+        return failure();
+      axes.push_back(*axis);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  SmallVector<double> scales;
+  SmallVector<int64_t> sizes;
+  bool hasScales = false;
+  if (n.input(2)) {
+    FailureOr<SmallVector<double>> s = constScales(n, 2);
+    if (failed(s))
+      return failure();
+    hasScales = !s->empty();
+    scales = *s;
+  }
+  if (!hasScales) {
+    FailureOr<SmallVector<int64_t>> s = n.constInts(3, "sizes");
+    if (failed(s))
+      return failure();
+    sizes = *s;
+  }
+  size_t given = hasScales ? scales.size() : sizes.size();
+  if (given != axes.size()) {
+    n.error() << (hasScales ? "scales" : "sizes") << " has " << given
+              << " entries for " << axes.size() << " axes";
+    return failure();
+  }
+  // Axes not listed keep their size.
+  SmallVector<double> allScales(rank, 1);
+  SmallVector<int64_t> allSizes(x.getShape());
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (hasScales)
+      allScales[axis] = scales[i];
+    else
+      allSizes[axis] = sizes[i];
+  }
+  return emitResize(
+      n, hasScales ? ArrayRef<double>(allScales) : ArrayRef<double>(),
+      hasScales ? ArrayRef<int64_t>() : ArrayRef<int64_t>(allSizes),
+      n.getString("coordinate_transformation_mode", "half_pixel"),
+      n.getString("mode", "nearest"),
+      n.getString("nearest_mode", "round_prefer_floor"));
+}
+
 /// Slice: starts, ends and axes as attributes before opset 10, constant
 /// inputs (with steps) from 10. Indices are resolved as ONNX does (negative
 /// counts from the end, then clamped to the axis) into one start, size and
@@ -751,6 +937,10 @@ const OpEntry kOps[] = {
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},
+    {{"Resize", 10, kMax,
+      "constant scales or sizes; nearest and linear; every coordinate "
+      "transformation but tf_crop_and_resize; no antialias"},
+     importResize},
     {{"Shape", kMin, kMax, "start/end"}, importShape},
     {{"Sigmoid", kMin, kMax, ""}, importUnary<SigmoidOp>},
     {{"Slice", kMin, kMax,
@@ -764,6 +954,8 @@ const OpEntry kOps[] = {
     {{"Transpose", kMin, kMax, ""}, importTranspose},
     {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importUnsqueeze},
+    {{"Upsample", kMin, 9, "nearest and linear (imported as resize)"},
+     importUpsample},
 };
 } // namespace
 

@@ -1,4 +1,4 @@
-//===- DataMovement.cpp - transpose, concat, slice, pad and gather --------===//
+//===- DataMovement.cpp - transpose, concat, slice, resample, pad, gather -===//
 #include "escalate/Numerics/Numerics.h"
 
 using namespace escalate;
@@ -73,6 +73,62 @@ void numerics::slice(const Tensor &x, llvm::ArrayRef<int64_t> starts,
       o[i] = in[src];
     });
   });
+}
+
+namespace {
+/// Resamples axis `d` of `x` to `size` elements into `out`.
+void resampleAxis(const Tensor &x, size_t d, int64_t size, const Resample &how,
+                  Tensor &out) {
+  int64_t outer = product(x.shape().take_front(d)), in = x.dim(d);
+  int64_t inner = product(x.shape().drop_front(d + 1));
+  // Per output index: the two neighbours and the second one's weight.
+  std::vector<int64_t> lo(size), hi(size);
+  std::vector<float> w(size, 0);
+  for (int64_t i = 0; i < size; ++i) {
+    double c = double(i) * how.scale[d] + how.offset[d];
+    if (how.linear) {
+      c = std::clamp(c, 0.0, double(in - 1));
+      lo[i] = int64_t(std::floor(c));
+      hi[i] = std::min(lo[i] + 1, in - 1);
+      w[i] = float(c - double(lo[i]));
+      continue;
+    }
+    double f = std::floor(c);
+    double r = how.rounding == Resample::Floor  ? f
+               : how.rounding == Resample::Ceil ? std::ceil(c)
+               : c - f == 0.5 ? (how.rounding == Resample::PreferCeil ? f + 1 : f)
+                              : std::round(c);
+    lo[i] = hi[i] = int64_t(std::clamp(r, 0.0, double(in - 1)));
+  }
+  const float *src = x.f32().data();
+  float *dst = out.f32().data();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < size; ++i) {
+      const float *a = src + (o * in + lo[i]) * inner,
+                  *b = src + (o * in + hi[i]) * inner;
+      float *y = dst + (o * size + i) * inner;
+      for (int64_t k = 0; k < inner; ++k)
+        y[k] = w[i] == 0 ? a[k] : a[k] + (b[k] - a[k]) * w[i];
+    }
+}
+} // namespace
+
+void numerics::resample(const Tensor &x, const Resample &how, Tensor &out) {
+  // One axis at a time (nearest is separable; linear is, up to float
+  // rounding); axes that map every index to itself are skipped.
+  const Tensor *cur = &x;
+  Tensor held;
+  for (size_t d = 0; d < out.shape().size(); ++d) {
+    if (out.dim(d) == cur->dim(d) && how.scale[d] == 1 && how.offset[d] == 0)
+      continue;
+    llvm::SmallVector<int64_t, 4> shape(cur->shape());
+    shape[d] = out.dim(d);
+    Tensor next(DType::F32, shape);
+    resampleAxis(*cur, d, out.dim(d), how, next);
+    held = std::move(next);
+    cur = &held;
+  }
+  llvm::copy(cur->f32(), out.f32().begin());
 }
 
 void numerics::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,

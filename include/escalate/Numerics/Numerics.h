@@ -62,6 +62,15 @@ void softmax(const Tensor &x, int64_t axis, Tensor &out);
 // Data movement: any dtype.
 void transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm, Tensor &out);
 void concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis, Tensor &out);
+/// Resampling: output index i of axis d samples input coordinate
+/// i * scale[d] + offset[d], clamped to the axis.
+struct Resample {
+  enum Rounding { PreferFloor, PreferCeil, Floor, Ceil };
+  bool linear = false;
+  Rounding rounding = PreferFloor;
+  llvm::ArrayRef<double> scale, offset;
+};
+void resample(const Tensor &x, const Resample &how, Tensor &out);
 /// Output index i of axis d reads input index starts[d] + i * steps[d].
 void slice(const Tensor &x, llvm::ArrayRef<int64_t> starts,
            llvm::ArrayRef<int64_t> steps, Tensor &out);

@@ -236,6 +236,21 @@ LogicalResult TransposeOp::evaluate(ArrayRef<const Tensor *> in,
                 [&](Tensor &out) { transpose(*in[0], getPerm(), out); });
 }
 
+LogicalResult ResizeOp::evaluate(ArrayRef<const Tensor *> in,
+                                 SmallVectorImpl<Tensor> &results) {
+  Resample how;
+  how.linear = getMode() == "linear";
+  how.rounding = llvm::StringSwitch<Resample::Rounding>(getNearestMode())
+                     .Case("round_prefer_ceil", Resample::PreferCeil)
+                     .Case("floor", Resample::Floor)
+                     .Case("ceil", Resample::Ceil)
+                     .Default(Resample::PreferFloor);
+  how.scale = getCoordScale();
+  how.offset = getCoordOffset();
+  return single(*this, results,
+                [&](Tensor &out) { resample(*in[0], how, out); });
+}
+
 LogicalResult SliceOp::evaluate(ArrayRef<const Tensor *> in,
                                 SmallVectorImpl<Tensor> &results) {
   return single(*this, results, [&](Tensor &out) {

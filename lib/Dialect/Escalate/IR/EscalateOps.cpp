@@ -466,6 +466,41 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  auto x = ranked(adaptor.getInput().getType());
+  int64_t rank = x.getRank();
+  ArrayRef<int64_t> sizes = adaptor.getSizes();
+  if (int64_t(sizes.size()) != rank ||
+      int64_t(adaptor.getCoordScale().size()) != rank ||
+      int64_t(adaptor.getCoordOffset().size()) != rank)
+    return fail(loc, "resize needs sizes, coord_scale and coord_offset for "
+                     "each of the " + Twine(rank) + " axes");
+  for (int64_t d = 0; d < rank; ++d) {
+    if (sizes[d] < 0 || sizes[d] > kMaxWindowParam ||
+        (sizes[d] > 0 && x.getDimSize(d) == 0))
+      return fail(loc, "resize cannot make axis " + Twine(d) + " of size " +
+                           Twine(x.getDimSize(d)) + " " + Twine(sizes[d]) +
+                           " long");
+    if (!std::isfinite(adaptor.getCoordScale()[d]) ||
+        !std::isfinite(adaptor.getCoordOffset()[d]))
+      return fail(loc, "resize coordinates of axis " + Twine(d) +
+                           " are not finite");
+  }
+  StringRef mode = adaptor.getMode(), nearest = adaptor.getNearestMode();
+  if (mode != "nearest" && mode != "linear")
+    return fail(loc, "resize mode '" + mode + "' is not nearest or linear");
+  if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
+      nearest != "floor" && nearest != "ceil")
+    return fail(loc, "resize nearest_mode '" + nearest + "' is unknown");
+  types.push_back(RankedTensorType::get(sizes, x.getElementType()));
+  return success();
+}
+
 LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx,
                                         std::optional<Location> loc,
                                         Adaptor adaptor,

@@ -317,6 +317,26 @@ def Escalate_ReshapeOp : Escalate_InferredOp<"reshape"> {
   let hasFolder = 1;
 }
 
+def Escalate_ResizeOp : Escalate_InferredOp<"resize"> {
+  let summary = "Resampling with an affine coordinate map per axis (ONNX "
+                "Resize, Upsample)";
+  let description = [{
+    Output index i of axis d samples the input at coordinate
+    `i * coord_scale[d] + coord_offset[d]`: every ONNX coordinate
+    transformation mode is such a map, resolved by the importer. `mode`
+    `nearest` rounds the coordinate by `nearest_mode` (`round_prefer_floor`,
+    `round_prefer_ceil`, `floor`, `ceil`); `linear` interpolates between the
+    two neighbours along each axis in turn. Coordinates are clamped to the
+    input (edge values repeat).
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$sizes,
+                       DenseF64ArrayAttr:$coord_scale,
+                       DenseF64ArrayAttr:$coord_offset, StrAttr:$mode,
+                       StrAttr:$nearest_mode);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
 def Escalate_SliceOp : Escalate_InferredOp<"slice"> {
   let summary = "ONNX Slice with every axis resolved";
   let description = [{
