@@ -159,13 +159,9 @@ LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
   if (opset == 0 && model.opset_import_size() == 0)
     opset = 1; // IR v1 models omit opset_import and mean opset 1.
   if (opset < kMinOpset || opset > kMaxOpset) {
-    InFlightDiagnostic diag = emitError(loc);
-    if (model.opset_import_size() == 0)
-      diag << "model declares no opset (no opset_import), which ONNX reads "
-              "as opset 1";
-    else
-      diag << "model uses default-domain opset " << opset;
-    diag << "; supported opsets are " << kMinOpset << " to " << kMaxOpset;
+    emitError(loc) << "model uses default-domain opset " << opset
+                   << "; supported opsets are " << kMinOpset << " to "
+                   << kMaxOpset;
     return fail(ImportFailure::Unsupported);
   }
   return success();

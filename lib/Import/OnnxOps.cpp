@@ -177,10 +177,33 @@ template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
   return emit<OpTy>(n, {n.input(0)});
 }
 
+/// Before opset 7, Add/Sub/Mul/Div broadcast only with `broadcast` = 1, and
+/// then B's axes line up with A's from `axis` on (the trailing axes by
+/// default): B is reshaped so numpy broadcasting does the same.
 template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
   if (failed(n.checkArity(2, 2)))
     return failure();
-  return emit<OpTy>(n, {n.input(0), n.input(1)});
+  Value rhs = n.input(1);
+  if (n.opset < 7 && n.getInt("broadcast", 0)) {
+    auto a = typeOf(n.input(0)), bt = typeOf(rhs);
+    int64_t axis = n.getInt("axis", a.getRank() - bt.getRank());
+    if (axis < 0)
+      axis += a.getRank();
+    if (axis < 0 || axis + bt.getRank() > a.getRank()) {
+      n.error() << "broadcast axis " << n.getInt("axis", 0) << " does not fit "
+                << bt.getRank() << " axes of B into " << a.getRank();
+      return failure();
+    }
+    SmallVector<int64_t> shape(axis, 1);
+    llvm::append_range(shape, bt.getShape());
+    shape.resize(a.getRank(), 1);
+    FailureOr<Value> aligned =
+        n.create<ReshapeOp>({rhs}, {ints(n, "shape", shape)});
+    if (failed(aligned))
+      return failure();
+    rhs = *aligned;
+  }
+  return emit<OpTy>(n, {n.input(0), rhs});
 }
 
 LogicalResult importLeakyRelu(NodeImporter &n) {
@@ -242,9 +265,14 @@ LogicalResult importFlatten(NodeImporter &n) {
 }
 
 LogicalResult importReshape(NodeImporter &n) {
-  if (failed(n.checkArity(2, 2)))
+  // Before opset 5 the shape is an attribute.
+  bool attribute = n.opset < 5;
+  if (failed(n.checkArity(attribute ? 1 : 2, attribute ? 1 : 2)))
     return failure();
-  FailureOr<SmallVector<int64_t>> target = n.constInts(1, "shape");
+  FailureOr<SmallVector<int64_t>> target =
+      attribute ? FailureOr<SmallVector<int64_t>>(
+                      n.getInts("shape").value_or(SmallVector<int64_t>()))
+                : n.constInts(1, "shape");
   if (failed(target))
     return failure();
   auto x = typeOf(n.input(0));
@@ -709,7 +737,8 @@ LogicalResult importTranspose(NodeImporter &n) {
 LogicalResult importConcat(NodeImporter &n) {
   if (failed(n.checkArity(1, std::numeric_limits<int>::max())))
     return failure();
-  if (!n.attr("axis")) {
+  // The axis defaults to 1 before opset 4.
+  if (!n.attr("axis") && n.opset >= 4) {
     n.error() << "needs the axis attribute";
     return failure();
   }
@@ -722,7 +751,8 @@ LogicalResult importConcat(NodeImporter &n) {
     operands.push_back(v);
   }
   FailureOr<int64_t> axis =
-      axisIn(n, n.getInt("axis", 0), typeOf(operands.front()).getRank());
+      axisIn(n, n.getInt("axis", n.opset < 4 ? 1 : 0),
+             typeOf(operands.front()).getRank());
   if (failed(axis))
     return failure();
   return emit<ConcatOp>(n, operands, {i64(n, "axis", *axis)});
@@ -741,7 +771,9 @@ LogicalResult importPad(NodeImporter &n) {
   SmallVector<int64_t> pads;
   float value = 0.0f;
   if (n.opset < 11) {
-    pads = n.getInts("pads").value_or(SmallVector<int64_t>());
+    // Opset 1 names them paddings.
+    pads = n.getInts(n.opset < 2 ? "paddings" : "pads")
+               .value_or(SmallVector<int64_t>());
     value = n.getFloat("value", 0.0f);
   } else {
     FailureOr<SmallVector<int64_t>> p = n.constInts(1, "pads");
@@ -954,7 +986,7 @@ const OpEntry kOps[] = {
     {{"Transpose", kMin, kMax, ""}, importTranspose},
     {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importUnsqueeze},
-    {{"Upsample", kMin, 9, "nearest and linear (imported as resize)"},
+    {{"Upsample", 7, 9, "nearest and linear (imported as resize)"},
      importUpsample},
 };
 } // namespace

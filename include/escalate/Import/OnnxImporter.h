@@ -68,7 +68,7 @@ struct SupportedOp {
   llvm::StringRef notes;
 };
 std::vector<SupportedOp> supportedOnnxOps();
-constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+constexpr int64_t kMinOpset = 1, kMaxOpset = 21;
 
 } // namespace escalate
 

@@ -37,7 +37,7 @@ save("weight_input", [h.make_node("Conv", ["x", "w"], ["y"], name="cw")],
      [info("x", [1, 2, 8, 8]), info("w", [3, 2, 3, 3])],
      [info("y", [1, 3, 6, 6])])
 np.save(os.path.join(out, "w.npy"), ones((3, 2, 3, 3)))
-# No opset_import at all: "opset 1" alone did not say why.
+# No opset_import at all: ONNX reads it as opset 1, which is imported.
 save("no_opset", [h.make_node("Relu", ["x"], ["y"], name="r")],
      [info("x", [1, 2, 4, 4])], [info("y", [1, 2, 4, 4])], opset=None)
 # External data at offset -5.
