@@ -9,7 +9,12 @@ using namespace escalate::onnx_import;
 InFlightDiagnostic NodeImporter::error() {
   why = ImportFailure::Invalid;
   InFlightDiagnostic diag = emitError(loc);
-  diag << "node '" << node.name() << "' (" << node.op_type() << ", #" << index
+  // A nameless node is called what its location calls it (its first
+  // output), as every later message about its layer does.
+  StringRef name = node.name();
+  if (auto named = dyn_cast<NameLoc>(loc); named && name.empty())
+    name = named.getName().strref();
+  diag << "node '" << name << "' (" << node.op_type() << ", #" << index
        << "): ";
   return diag;
 }
