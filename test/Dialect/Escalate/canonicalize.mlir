@@ -209,3 +209,52 @@ func.func @bn_as_depthwise_conv(%x: tensor<1x1x4x4xf32>, %y: tensor<1x1x4x4xf32>
   %bn = escalate.batch_norm %c, %s, %t, %m, %v {epsilon = 0.0 : f32} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %bn : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// An activation plus, minus, times or over a per-channel constant becomes a
+// depthwise 1x1 conv: k - x is the map -x + k, x / k is x * (1 / k), and a
+// scale alone needs no bias.
+// CHECK-LABEL: func.func @channel_arithmetic
+// CHECK-DAG: %[[ONE:.*]] = escalate.constant dense<1.000000e+00> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[K:.*]] = escalate.constant dense<[2.000000e+00, 4.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: %[[NEG:.*]] = escalate.constant dense<-1.000000e+00> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[S:.*]] = escalate.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}4.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[INV:.*]] = escalate.constant dense<{{\[\[\[\[}}5.000000e-01]]], {{\[\[\[}}2.500000e-01]]]]> : tensor<2x1x1x1xf32>
+// CHECK: escalate.conv %arg0, %[[ONE]], %[[K]] {{.*}}group = 2
+// CHECK: escalate.conv %arg0, %[[NEG]], %[[K]] {{.*}}group = 2
+// CHECK: escalate.conv %arg0, %[[S]] {{.*}}group = 2
+// CHECK: escalate.conv %arg0, %[[INV]] {{.*}}group = 2
+// CHECK: escalate.div %{{.*}}, %arg0
+// CHECK: escalate.mul %arg0, %{{.*}} : tensor<1x2x3x4xf32>, tensor<4xf32>
+func.func @channel_arithmetic(%x: tensor<1x2x3x4xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) {
+  %k = escalate.constant dense<[[[2.0]], [[4.0]]]> : tensor<2x1x1xf32>
+  %row = escalate.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %a = escalate.add %x, %k : tensor<1x2x3x4xf32>, tensor<2x1x1xf32>
+  %s = escalate.sub %k, %x : tensor<2x1x1xf32>, tensor<1x2x3x4xf32>
+  %m = escalate.mul %k, %x : tensor<2x1x1xf32>, tensor<1x2x3x4xf32>
+  %d = escalate.div %x, %k : tensor<1x2x3x4xf32>, tensor<2x1x1xf32>
+  %r = escalate.div %k, %x : tensor<2x1x1xf32>, tensor<1x2x3x4xf32>
+  %w = escalate.mul %x, %row : tensor<1x2x3x4xf32>, tensor<4xf32>
+  return %a, %s, %m, %d, %r, %w : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
+}
+
+// -----
+
+// A per-channel affine map after a conv with no other user folds into it:
+// weights [1, 2] * [3, 0.5] and bias [1, 1] * [3, 0.5] + [-1, 2].
+// CHECK-LABEL: func.func @affine_into_conv
+// CHECK-DAG: %[[W:.*]] = escalate.constant dense<{{\[\[\[\[}}3.000000e+00]]], {{\[\[\[}}1.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = escalate.constant dense<[2.000000e+00, 2.500000e+00]> : tensor<2xf32>
+// CHECK: %[[C:.*]] = escalate.conv %arg0, %[[W]], %[[B]]
+// CHECK-NEXT: return %[[C]]
+func.func @affine_into_conv(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %w = escalate.constant dense<[[[[1.0]]], [[[2.0]]]]> : tensor<2x1x1x1xf32>
+  %b = escalate.constant dense<1.0> : tensor<2xf32>
+  %c = escalate.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x1x3x3xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  %s = escalate.constant dense<[[[3.0]], [[0.5]]]> : tensor<2x1x1xf32>
+  %m = escalate.mul %c, %s : tensor<1x2x3x3xf32>, tensor<2x1x1xf32>
+  %t = escalate.constant dense<[[[-1.0]], [[2.0]]]> : tensor<2x1x1xf32>
+  %y = escalate.add %m, %t : tensor<1x2x3x3xf32>, tensor<2x1x1xf32>
+  return %y : tensor<1x2x3x3xf32>
+}

@@ -3,8 +3,9 @@
 // Canonicalization removes Identity/Dropout, folds static Shape chains (what
 // PyTorch exports around Reshape), evaluates ops whose operands are all
 // constants through EvaluateOpInterface, folds BatchNormalization into a
-// preceding Conv or Gemm (or makes it a depthwise 1x1 conv), and a constant
-// Pad into the conv or pool it feeds.
+// preceding Conv or Gemm (or makes it a depthwise 1x1 conv, as it does an
+// activation plus, minus, times or over a per-channel constant), and a
+// constant Pad into the conv or pool it feeds.
 //
 //===----------------------------------------------------------------------===//
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
@@ -199,6 +200,56 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// An N x C x H x W activation with a known, nonzero channel count.
+bool isChannelMajor(Type t) {
+  auto type = cast<RankedTensorType>(t);
+  return type.getRank() == 4 && !type.isDynamicDim(1) &&
+         type.getDimSize(1) > 0 && type.getElementType().isF32();
+}
+
+/// Replaces `op` by x * scale + shift per channel of `x`: a depthwise 1x1
+/// conv (no bias when every shift is zero).
+void replaceWithDepthwiseConv(PatternRewriter &rewriter, Operation *op,
+                              Value x, const ChannelAffine &affine) {
+  int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+  Tensor w(DType::F32, {c, 1, 1, 1}), bias(DType::F32, {c});
+  llvm::copy(affine.scale, w.f32().begin());
+  llvm::copy(affine.shift, bias.f32().begin());
+  Type f32 = rewriter.getF32Type();
+  Value newW = makeConstant(rewriter, op, w,
+                            RankedTensorType::get({c, 1, 1, 1}, f32),
+                            ".weight");
+  Value newB;
+  if (llvm::any_of(affine.shift, [](float s) { return s != 0; }))
+    newB = makeConstant(rewriter, op, bias, RankedTensorType::get({c}, f32),
+                        ".bias");
+  rewriter.replaceOpWithNewOp<ConvOp>(
+      op, x, newW, newB, rewriter.getDenseI64ArrayAttr({1, 1}),
+      rewriter.getDenseI64ArrayAttr({1, 1}),
+      rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+      rewriter.getI64IntegerAttr(c));
+}
+
+/// The per-channel values of constant `v` broadcast against an N x C x H x
+/// W activation with `c` channels, if it varies over channels at most (a
+/// scalar, [C], [C, 1, 1], [1, C, 1, 1] and the like).
+std::optional<std::vector<float>> perChannel(Value v, int64_t c) {
+  FailureOr<Tensor> t = constantValue(v);
+  if (failed(t) || t->dtype() != DType::F32 || t->rank() > 4)
+    return std::nullopt;
+  ArrayRef<int64_t> shape = t->shape();
+  for (int64_t d = 0; d < t->rank(); ++d) {
+    // Axis d of the constant lines up with axis 4 - rank + d of x.
+    bool channel = 4 - t->rank() + d == 1;
+    if (shape[d] != 1 && !(channel && shape[d] == c))
+      return std::nullopt;
+  }
+  std::vector<float> values(c);
+  for (int64_t i = 0; i < c; ++i)
+    values[i] = t->f32()[t->numElements() == 1 ? 0 : i];
+  return values;
+}
+
 /// A batch_norm with no conv or Gemm to fold into (DenseNet's
 /// pre-activation after a Concat) is a per-channel affine map: a depthwise
 /// 1x1 conv with weight `s` and bias `shift`, which the accelerator runs and
@@ -207,28 +258,110 @@ struct BatchNormAsDepthwiseConv : public OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BatchNormOp bn,
                                 PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(bn.getInput().getType());
-    if (type.getRank() != 4 || type.isDynamicDim(1) || type.getDimSize(1) == 0)
+    if (!isChannelMajor(bn.getInput().getType()))
       return failure();
     FailureOr<ChannelAffine> affine = constantAffine(bn);
     if (failed(affine))
       return failure();
-    int64_t c = type.getDimSize(1);
-    Tensor w(DType::F32, {c, 1, 1, 1}), bias(DType::F32, {c});
-    llvm::copy(affine->scale, w.f32().begin());
-    llvm::copy(affine->shift, bias.f32().begin());
-    Type f32 = rewriter.getF32Type();
-    Value newW = makeConstant(rewriter, bn, w,
-                              RankedTensorType::get({c, 1, 1, 1}, f32),
-                              ".weight");
-    Value newB = makeConstant(rewriter, bn, bias,
-                              RankedTensorType::get({c}, f32), ".bias");
-    rewriter.replaceOpWithNewOp<ConvOp>(
-        bn, bn.getInput(), newW, newB, rewriter.getDenseI64ArrayAttr({1, 1}),
-        rewriter.getDenseI64ArrayAttr({1, 1}),
-        rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
-        rewriter.getI64IntegerAttr(c));
+    replaceWithDepthwiseConv(rewriter, bn, bn.getInput(), *affine);
     return success();
+  }
+};
+
+/// A per-channel affine map (a depthwise 1x1 conv with unit stride and no
+/// padding, as the patterns here make them) after a conv that has no other
+/// user folds into that conv's weights and bias, as BatchNormalization
+/// does: (x - mean) / std becomes one conv.
+struct FoldChannelAffineIntoConv : public OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvOp affine,
+                                PatternRewriter &rewriter) const override {
+    auto prev = affine.getInput().getDefiningOp<ConvOp>();
+    auto w = affine.getWeight().getType();
+    int64_t c = w.getDimSize(0);
+    auto isOne = [](ArrayRef<int64_t> v) {
+      return llvm::all_of(v, [](int64_t x) { return x == 1; });
+    };
+    if (!prev || !prev->hasOneUse() || w.getRank() != 4 ||
+        affine.getGroup() != c || w.getDimSize(1) != 1 || w.getDimSize(2) != 1 ||
+        w.getDimSize(3) != 1 || !isOne(affine.getStrides()) ||
+        llvm::any_of(affine.getPads(), [](int64_t p) { return p != 0; }))
+      return failure();
+    FailureOr<Tensor> scale = constantValue(affine.getWeight());
+    FailureOr<Tensor> pw = constantValue(prev.getWeight());
+    if (failed(scale) || failed(pw) || pw->dim(0) != c)
+      return failure();
+    Tensor shift(DType::F32, {c}), bias(DType::F32, {c});
+    for (auto [t, v] : {std::pair{&shift, affine.getBias()},
+                        std::pair{&bias, prev.getBias()}}) {
+      if (!v)
+        continue;
+      FailureOr<Tensor> b = constantValue(v);
+      if (failed(b))
+        return failure();
+      *t = std::move(*b);
+    }
+    int64_t per = pw->numElements() / c;
+    for (int64_t o = 0; o < c; ++o) {
+      float s = scale->f32()[o];
+      for (int64_t i = 0; i < per; ++i)
+        pw->f32()[o * per + i] *= s;
+      bias.f32()[o] = bias.f32()[o] * s + shift.f32()[o];
+    }
+    Value newW =
+        makeConstant(rewriter, prev, *pw, prev.getWeight().getType(), ".weight");
+    Value newB = makeConstant(rewriter, prev, bias,
+                              RankedTensorType::get({c}, rewriter.getF32Type()),
+                              ".bias");
+    auto folded =
+        ConvOp::create(rewriter, prev.getLoc(), prev.getInput(), newW, newB,
+                       prev.getStridesAttr(), prev.getDilationsAttr(),
+                       prev.getPadsAttr(), prev.getGroupAttr());
+    rewriter.replaceOp(affine, folded.getResult());
+    rewriter.eraseOp(prev);
+    return success();
+  }
+};
+
+/// An activation plus, minus, times or divided by a constant that varies
+/// over channels at most (input normalisation, HardSwish written as
+/// arithmetic) is a per-channel affine map: a depthwise 1x1 conv, which the
+/// accelerator runs, instead of a float op it cannot.
+template <typename OpTy>
+struct ChannelArithmeticAsDepthwiseConv : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    for (int side = 0; side < 2; ++side) {
+      Value x = op->getOperand(side), k = op->getOperand(1 - side);
+      if (!isChannelMajor(x.getType()) || x.getType() != op.getType() ||
+          matchPattern(x, m_Constant()))
+        continue;
+      int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
+      std::optional<std::vector<float>> v = perChannel(k, c);
+      if (!v)
+        continue;
+      ChannelAffine a{std::vector<float>(c, 1), std::vector<float>(c, 0)};
+      for (int64_t i = 0; i < c; ++i) {
+        float kv = (*v)[i];
+        if constexpr (std::is_same_v<OpTy, AddOp>) {
+          a.shift[i] = kv;
+        } else if constexpr (std::is_same_v<OpTy, SubOp>) {
+          a.scale[i] = side == 0 ? 1 : -1;
+          a.shift[i] = side == 0 ? -kv : kv;
+        } else if constexpr (std::is_same_v<OpTy, MulOp>) {
+          a.scale[i] = kv;
+        } else {
+          // k / x is not affine; x / k is x * (1 / k).
+          if (side == 1 || kv == 0)
+            return failure();
+          a.scale[i] = 1 / kv;
+        }
+      }
+      replaceWithDepthwiseConv(rewriter, op, x, a);
+      return success();
+    }
+    return failure();
   }
 };
 
@@ -396,5 +529,9 @@ void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 
 void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
-  patterns.add<EvaluateConstantOp>(getContext());
+  patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
+               ChannelArithmeticAsDepthwiseConv<AddOp>,
+               ChannelArithmeticAsDepthwiseConv<SubOp>,
+               ChannelArithmeticAsDepthwiseConv<MulOp>,
+               ChannelArithmeticAsDepthwiseConv<DivOp>>(getContext());
 }
