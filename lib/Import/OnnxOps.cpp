@@ -171,6 +171,26 @@ LogicalResult importBatchNorm(NodeImporter &n) {
                            {f32(n, "epsilon", n.getFloat("epsilon", 1e-5f))});
 }
 
+/// GlobalMaxPool is a max pool whose window is the whole map.
+LogicalResult importGlobalMaxPool(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  if (x.getRank() < 3) {
+    n.error() << "needs an N x C x spatial... input";
+    return failure();
+  }
+  int64_t nsp = x.getRank() - 2;
+  ArrayRef<int64_t> spatial = x.getShape().drop_front(2);
+  return emit<MaxPoolOp>(
+      n, {n.input(0)},
+      {ints(n, "kernel_shape", spatial),
+       ints(n, "strides", SmallVector<int64_t>(nsp, 1)),
+       ints(n, "dilations", SmallVector<int64_t>(nsp, 1)),
+       ints(n, "pads", SmallVector<int64_t>(2 * nsp, 0)),
+       boolean(n, "ceil_mode", false)});
+}
+
 template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
@@ -945,6 +965,8 @@ const OpEntry kOps[] = {
     {{"Gather", kMin, kMax, "INT64 indices"}, importGather},
     {{"Gemm", kMin, kMax, ""}, importGemm},
     {{"GlobalAveragePool", kMin, kMax, ""}, importUnary<GlobalAveragePoolOp>},
+    {{"GlobalMaxPool", kMin, kMax, "imported as max pooling over the map"},
+     importGlobalMaxPool},
     {{"HardSigmoid", kMin, kMax, ""}, importHardSigmoid},
     {{"HardSwish", 14, kMax, ""}, importUnary<HardSwishOp>},
     {{"Identity", kMin, kMax, "tensor inputs"}, importUnary<IdentityOp>},
