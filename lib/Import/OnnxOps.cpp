@@ -171,6 +171,75 @@ LogicalResult importBatchNorm(NodeImporter &n) {
                            {f32(n, "epsilon", n.getFloat("epsilon", 1e-5f))});
 }
 
+/// LayerNormalization (opset 17) as its definition: the mean and variance
+/// over the axes from `axis` on, (x - mean) / sqrt(var + epsilon), then
+/// scale and bias (broadcast over the leading axes); the optional Mean and
+/// InvStdDev outputs are those intermediate values.
+LogicalResult importLayerNorm(NodeImporter &n) {
+  if (failed(n.checkArity(2, 3, /*maxOutputs=*/3)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  FailureOr<int64_t> axis = axisIn(n, n.getInt("axis", -1), x.getRank());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < x.getRank(); ++d)
+    axes.push_back(d);
+  auto mean = [&](Value v) {
+    return n.create<ReduceMeanOp>(
+        {v}, {ints(n, "axes", axes), boolean(n, "keepdims", true)});
+  };
+  FailureOr<Value> mu = mean(n.input(0));
+  if (failed(mu))
+    return failure();
+  FailureOr<Value> centred = n.create<SubOp>({n.input(0), *mu}, {});
+  if (failed(centred))
+    return failure();
+  FailureOr<Value> squares = n.create<MulOp>({*centred, *centred}, {});
+  if (failed(squares))
+    return failure();
+  FailureOr<Value> var = mean(*squares);
+  if (failed(var))
+    return failure();
+  auto scalar = RankedTensorType::get({}, n.b.getF32Type());
+  FailureOr<Value> eps = n.create<ConstantOp>(
+      {}, {named(n, "value",
+                 DenseElementsAttr::get(scalar, n.getFloat("epsilon", 1e-5f)))});
+  if (failed(eps))
+    return failure();
+  FailureOr<Value> shifted = n.create<AddOp>({*var, *eps}, {});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> deviation = n.create<SqrtOp>({*shifted}, {});
+  if (failed(deviation))
+    return failure();
+  FailureOr<Value> y = n.create<DivOp>({*centred, *deviation}, {});
+  if (failed(y))
+    return failure();
+  y = n.create<MulOp>({*y, n.input(1)}, {});
+  if (failed(y))
+    return failure();
+  if (n.input(2)) {
+    y = n.create<AddOp>({*y, n.input(2)}, {});
+    if (failed(y))
+      return failure();
+  }
+  n.setResult(0, *y);
+  n.setResult(1, *mu);
+  if (n.node.output_size() > 2 && !n.node.output(2).empty()) {
+    auto one = RankedTensorType::get({}, n.b.getF32Type());
+    FailureOr<Value> k = n.create<ConstantOp>(
+        {}, {named(n, "value", DenseElementsAttr::get(one, 1.0f))});
+    if (failed(k))
+      return failure();
+    FailureOr<Value> inv = n.create<DivOp>({*k, *deviation}, {});
+    if (failed(inv))
+      return failure();
+    n.setResult(2, *inv);
+  }
+  return success();
+}
+
 /// GlobalMaxPool is a max pool whose window is the whole map.
 LogicalResult importGlobalMaxPool(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
@@ -357,7 +426,7 @@ FailureOr<std::optional<SmallVector<int64_t>>> axesOf(NodeImporter &n) {
 
 /// ReduceMean over every spatial axis of an N x C x spatial... tensor (what
 /// `x.mean([2, 3])` exports, MnasNet's head) is a global average pool, which
-/// the accelerator runs; other axes are not supported yet.
+/// the accelerator runs; other axes are a reduce_mean.
 LogicalResult importReduceMean(NodeImporter &n) {
   if (failed(n.checkArity(1, 2)))
     return failure();
@@ -385,16 +454,20 @@ LogicalResult importReduceMean(NodeImporter &n) {
   bool spatial = rank >= 3 && !reduced[0] && !reduced[1] &&
                  llvm::all_of(ArrayRef(reduced).drop_front(2),
                               [](bool r) { return r; });
+  bool keep = n.getInt("keepdims", 1);
   if (!spatial) {
-    n.unsupported() << "only the mean over every spatial axis of an N x C x "
-                       "spatial... tensor (a global average pool) is "
-                       "supported";
-    return failure();
+    SmallVector<int64_t> sorted;
+    for (int64_t d = 0; d < rank; ++d)
+      if (reduced[d])
+        sorted.push_back(d);
+    return emit<ReduceMeanOp>(
+        n, {n.input(0)},
+        {ints(n, "axes", sorted), boolean(n, "keepdims", keep)});
   }
   FailureOr<Value> pooled = n.create<GlobalAveragePoolOp>({n.input(0)}, {});
   if (failed(pooled))
     return failure();
-  if (n.getInt("keepdims", 1)) {
+  if (keep) {
     n.setResult(0, *pooled);
     return success();
   }
@@ -942,6 +1015,7 @@ LogicalResult importGather(NodeImporter &n) {
 
 constexpr int64_t kMin = kMinOpset, kMax = kMaxOpset;
 const OpEntry kOps[] = {
+    {{"Abs", kMin, kMax, ""}, importUnary<AbsOp>},
     {{"Add", kMin, kMax, "numpy broadcasting"}, importBinary<AddOp>},
     {{"AveragePool", kMin, kMax,
       "1-3 spatial axes, count_include_pad, ceil_mode, dilations"},
@@ -961,6 +1035,8 @@ const OpEntry kOps[] = {
      importDequantizeLinear},
     {{"Dropout", kMin, kMax, "inference (identity); mask output unsupported"},
      importDropout},
+    {{"Erf", 9, kMax, ""}, importUnary<ErfOp>},
+    {{"Exp", kMin, kMax, ""}, importUnary<ExpOp>},
     {{"Flatten", kMin, kMax, "imported as reshape"}, importFlatten},
     {{"Gather", kMin, kMax, "INT64 indices"}, importGather},
     {{"Gemm", kMin, kMax, ""}, importGemm},
@@ -970,14 +1046,19 @@ const OpEntry kOps[] = {
     {{"HardSigmoid", kMin, kMax, ""}, importHardSigmoid},
     {{"HardSwish", 14, kMax, ""}, importUnary<HardSwishOp>},
     {{"Identity", kMin, kMax, "tensor inputs"}, importUnary<IdentityOp>},
+    {{"LayerNormalization", 17, kMax,
+      "imported as its mean, variance and normalisation"},
+     importLayerNorm},
     {{"LeakyRelu", kMin, kMax, ""}, importLeakyRelu},
     {{"MatMul", kMin, kMax, "numpy batch broadcasting"},
      importBinary<MatMulOp>},
     {{"MaxPool", kMin, kMax, "1-3 spatial axes; Indices output unsupported"},
      importPool<MaxPoolOp>},
     {{"Mul", kMin, kMax, "numpy broadcasting"}, importBinary<MulOp>},
+    {{"Neg", kMin, kMax, ""}, importUnary<NegOp>},
     {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"},
      importPad},
+    {{"Pow", kMin, kMax, "float, numpy broadcasting"}, importBinary<PowOp>},
     {{"QLinearConv", 10, kMax, "constant weights, scales and zero points"},
      importQLinearConv},
     {{"QLinearMatMul", 10, kMax, "constant B, scales and zero points"},
@@ -986,7 +1067,7 @@ const OpEntry kOps[] = {
       "per-tensor constant scale and zero point; the model's scales are kept"},
      importQuantizeLinear},
     {{"ReduceMean", kMin, kMax,
-      "over every spatial axis (imported as a global average pool)"},
+      "over every spatial axis as a global average pool; any other axes"},
      importReduceMean},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
@@ -1004,7 +1085,9 @@ const OpEntry kOps[] = {
      importSoftmax},
     {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importSqueeze},
+    {{"Sqrt", kMin, kMax, ""}, importUnary<SqrtOp>},
     {{"Sub", kMin, kMax, "numpy broadcasting"}, importBinary<SubOp>},
+    {{"Tanh", kMin, kMax, ""}, importUnary<TanhOp>},
     {{"Transpose", kMin, kMax, ""}, importTranspose},
     {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importUnsqueeze},

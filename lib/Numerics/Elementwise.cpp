@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - broadcasting binary ops and softmax --------------===//
+//===- Elementwise.cpp - broadcasting binary ops, reductions, softmax -----===//
 #include "Broadcast.h"
 #include "escalate/Numerics/Numerics.h"
 
@@ -21,6 +21,17 @@ template <typename T> T apply(BinaryKind kind, T a, T b) {
       return b == 0 ? 0 : a / b;
     else
       return a / b;
+  case BinaryKind::Pow:
+    // Squares (variances) exactly as a product, as ONNX Runtime computes
+    // them; integer powers by repeated multiplication.
+    if constexpr (std::is_integral_v<T>) {
+      T r = 1;
+      for (T i = 0; i < b && i < 64; ++i)
+        r *= a;
+      return b < 0 ? 0 : r;
+    } else {
+      return b == 2 ? a * a : std::pow(a, b);
+    }
   }
   return T();
 }
@@ -54,6 +65,36 @@ void numerics::binary(BinaryKind kind, const Tensor &a, const Tensor &b,
   else
     binaryTyped<int64_t>(kind, a.i64(), b.i64(), out.i64(), a.shape(),
                          b.shape(), out.shape());
+}
+
+void numerics::reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes,
+                          Tensor &out) {
+  // Output index of each input element: reduced axes contribute nothing.
+  llvm::SmallVector<int64_t, 4> kept(x.shape());
+  int64_t count = 1;
+  for (int64_t a : axes) {
+    count *= kept[a];
+    kept[a] = 1;
+  }
+  llvm::SmallVector<int64_t, 4> outStrides = stridesOf(kept);
+  for (int64_t a : axes)
+    outStrides[a] = 0;
+  std::vector<double> sums(out.numElements(), 0.0);
+  llvm::SmallVector<int64_t, 4> idx(x.rank(), 0);
+  llvm::ArrayRef<float> in = x.f32();
+  for (int64_t i = 0, n = x.numElements(); i < n; ++i) {
+    int64_t o = 0;
+    for (int64_t d = 0; d < x.rank(); ++d)
+      o += idx[d] * outStrides[d];
+    sums[o] += in[i];
+    for (int64_t d = x.rank(); d-- > 0;) {
+      if (++idx[d] < x.dim(d))
+        break;
+      idx[d] = 0;
+    }
+  }
+  for (size_t o = 0; o < sums.size(); ++o)
+    out.f32()[o] = float(sums[o] / double(std::max<int64_t>(count, 1)));
 }
 
 void numerics::softmax(const Tensor &x, int64_t axis, Tensor &out) {

@@ -37,6 +37,9 @@ void maxPool(const Tensor &x, const Window &win, Tensor &out);
 void averagePool(const Tensor &x, const Window &win, bool countIncludePad,
                  Tensor &out);
 void globalAveragePool(const Tensor &x, Tensor &out);
+/// Mean over `axes` (sorted, distinct), accumulated in double; `out` holds
+/// the result with or without the reduced axes (same elements).
+void reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes, Tensor &out);
 
 void gemm(const Tensor &a, const Tensor &b, const Tensor *c, float alpha,
           float beta, bool transA, bool transB, Tensor &out);
@@ -45,7 +48,7 @@ void batchNorm(const Tensor &x, const Tensor &scale, const Tensor &bias,
                const Tensor &mean, const Tensor &var, float epsilon,
                Tensor &out);
 
-enum class BinaryKind { Add, Sub, Mul, Div };
+enum class BinaryKind { Add, Sub, Mul, Div, Pow };
 /// Numpy-broadcasting element-wise op on f32 or i64 tensors.
 void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 

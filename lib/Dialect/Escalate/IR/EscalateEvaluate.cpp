@@ -178,6 +178,31 @@ LogicalResult HardSwishOp::evaluate(ArrayRef<const Tensor *> in,
   });
 }
 
+LogicalResult TanhOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) { return std::tanh(x); });
+}
+LogicalResult ExpOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) { return std::exp(x); });
+}
+LogicalResult SqrtOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) { return std::sqrt(x); });
+}
+LogicalResult ErfOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) { return std::erf(x); });
+}
+LogicalResult NegOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) { return -x; });
+}
+LogicalResult AbsOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, in, results, [](float x) { return std::fabs(x); });
+}
+
 LogicalResult AddOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   return evaluateBinary(*this, BinaryKind::Add, in, results);
@@ -193,6 +218,16 @@ LogicalResult MulOp::evaluate(ArrayRef<const Tensor *> in,
 LogicalResult DivOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   return evaluateBinary(*this, BinaryKind::Div, in, results);
+}
+LogicalResult PowOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Pow, in, results);
+}
+
+LogicalResult ReduceMeanOp::evaluate(ArrayRef<const Tensor *> in,
+                                     SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { reduceMean(*in[0], getAxes(), out); });
 }
 
 LogicalResult MaxPoolOp::evaluate(ArrayRef<const Tensor *> in,

@@ -466,6 +466,33 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *ctx,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  auto x = ranked(adaptor.getInput().getType());
+  ArrayRef<int64_t> axes = adaptor.getAxes();
+  SmallVector<int64_t> shape;
+  size_t next = 0;
+  for (int64_t d = 0; d < x.getRank(); ++d) {
+    if (next < axes.size() && axes[next] == d) {
+      ++next;
+      if (adaptor.getKeepdims())
+        shape.push_back(1);
+      continue;
+    }
+    shape.push_back(x.getDimSize(d));
+  }
+  if (next != axes.size())
+    return fail(loc, "reduce_mean axes " + shapeStr(axes) +
+                         " are not sorted, distinct axes of rank " +
+                         Twine(x.getRank()));
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
 LogicalResult ResizeOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

@@ -234,11 +234,23 @@ def Escalate_HardSwishOp : Escalate_UnaryOp<"hard_swish"> {
   let summary = "x * max(0, min(1, x / 6 + 1 / 2))";
 }
 
+def Escalate_TanhOp : Escalate_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
+def Escalate_ExpOp : Escalate_UnaryOp<"exp"> { let summary = "e^x"; }
+def Escalate_SqrtOp : Escalate_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
+def Escalate_ErfOp : Escalate_UnaryOp<"erf"> {
+  let summary = "The error function (GELU's exact form uses it)";
+}
+def Escalate_NegOp : Escalate_UnaryOp<"neg"> { let summary = "-x"; }
+def Escalate_AbsOp : Escalate_UnaryOp<"abs"> { let summary = "|x|"; }
+
 def Escalate_AddOp : Escalate_BinaryOp<"add"> { let summary = "lhs + rhs"; }
 def Escalate_SubOp : Escalate_BinaryOp<"sub"> { let summary = "lhs - rhs"; }
 def Escalate_MulOp : Escalate_BinaryOp<"mul"> { let summary = "lhs * rhs"; }
 def Escalate_DivOp : Escalate_BinaryOp<"div"> {
   let summary = "lhs / rhs (integer division truncates)";
+}
+def Escalate_PowOp : Escalate_BinaryOp<"pow"> {
+  let summary = "lhs ^ rhs (float; x^2 exactly x * x)";
 }
 
 class Escalate_PoolOp<string mnemonic, dag extra = (ins)>
@@ -289,6 +301,20 @@ def Escalate_AveragePoolOp
 def Escalate_GlobalAveragePoolOp : Escalate_InferredOp<"global_average_pool"> {
   let summary = "Mean over all spatial axes, keeping them as size 1";
   let arguments = (ins Escalate_FloatTensor:$input);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+def Escalate_ReduceMeanOp : Escalate_InferredOp<"reduce_mean"> {
+  let summary = "Mean over `axes` (sorted, distinct), kept as size 1 or "
+                "dropped";
+  let description = [{
+    The importer turns a mean over every spatial axis into
+    global_average_pool, which the accelerator runs; this op holds the
+    others (LayerNormalization's statistics).
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
   let results = (outs Escalate_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
 }
