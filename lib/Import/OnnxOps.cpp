@@ -240,6 +240,84 @@ LogicalResult importLayerNorm(NodeImporter &n) {
   return success();
 }
 
+/// PRelu: from opset 7 the slope broadcasts to X as numpy does; before, a
+/// slope of C values is per channel (axis 1).
+LogicalResult importPRelu(NodeImporter &n) {
+  if (failed(n.checkArity(2, 2)))
+    return failure();
+  Value slope = n.input(1);
+  auto x = typeOf(n.input(0)), s = typeOf(slope);
+  if (n.opset < 7 && s.getRank() == 1 && x.getRank() > 2 &&
+      s.getDimSize(0) > 1 && s.getDimSize(0) == x.getDimSize(1)) {
+    SmallVector<int64_t> shape(x.getRank() - 1, 1);
+    shape[0] = s.getDimSize(0);
+    FailureOr<Value> perChannel =
+        n.create<ReshapeOp>({slope}, {ints(n, "shape", shape)});
+    if (failed(perChannel))
+      return failure();
+    slope = *perChannel;
+  }
+  return emit<PReluOp>(n, {n.input(0), slope});
+}
+
+/// Split into consecutive slices along `axis`: sizes from the `split`
+/// attribute (before opset 13) or input, else equal parts (the last one
+/// smaller from opset 18, with num_outputs).
+LogicalResult importSplit(NodeImporter &n) {
+  if (failed(n.checkArity(1, 2, std::numeric_limits<int>::max())))
+    return failure();
+  auto x = typeOf(n.input(0));
+  FailureOr<int64_t> axis = axisIn(n, n.getInt("axis", 0), x.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t dim = x.getDimSize(*axis), parts = n.node.output_size();
+  SmallVector<int64_t> sizes;
+  if (n.opset < 13) {
+    sizes = n.getInts("split").value_or(SmallVector<int64_t>());
+  } else if (n.input(1)) {
+    FailureOr<SmallVector<int64_t>> given = n.constInts(1, "split");
+    if (failed(given))
+      return failure();
+    sizes = *given;
+  }
+  if (sizes.empty()) {
+    int64_t each = parts ? (dim + parts - 1) / parts : 0;
+    if (n.opset < 18 && parts && dim % parts) {
+      n.error() << "axis of size " << dim << " does not split into " << parts
+                << " equal parts";
+      return failure();
+    }
+    for (int64_t i = 0, left = dim; i < parts; ++i, left -= each)
+      sizes.push_back(std::max<int64_t>(0, std::min(each, left)));
+  }
+  int64_t total = 0;
+  bool negative = false;
+  for (int64_t s : sizes) {
+    negative |= s < 0;
+    total += s;
+  }
+  if (negative || int64_t(sizes.size()) != parts || total != dim) {
+    n.error() << "split sizes do not cover the axis of size " << dim
+              << " in " << parts << " outputs";
+    return failure();
+  }
+  int64_t start = 0;
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    SmallVector<int64_t> starts(x.getRank(), 0), shape(x.getShape()),
+        steps(x.getRank(), 1);
+    starts[*axis] = size ? start : 0;
+    shape[*axis] = size;
+    FailureOr<Value> part = n.create<SliceOp>(
+        {n.input(0)}, {ints(n, "starts", starts), ints(n, "sizes", shape),
+                       ints(n, "steps", steps)});
+    if (failed(part))
+      return failure();
+    n.setResult(i, *part);
+    start += size;
+  }
+  return success();
+}
+
 /// GlobalMaxPool is a max pool whose window is the whole map.
 LogicalResult importGlobalMaxPool(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
@@ -1059,6 +1137,8 @@ const OpEntry kOps[] = {
     {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"},
      importPad},
     {{"Pow", kMin, kMax, "float, numpy broadcasting"}, importBinary<PowOp>},
+    {{"PRelu", kMin, kMax, "a constant scalar slope runs as leaky_relu"},
+     importPRelu},
     {{"QLinearConv", 10, kMax, "constant weights, scales and zero points"},
      importQLinearConv},
     {{"QLinearMatMul", 10, kMax, "constant B, scales and zero points"},
@@ -1085,6 +1165,9 @@ const OpEntry kOps[] = {
      importSoftmax},
     {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importSqueeze},
+    {{"Split", kMin, kMax, "sizes as attribute or constant input, or equal "
+                           "parts; imported as slices"},
+     importSplit},
     {{"Sqrt", kMin, kMax, ""}, importUnary<SqrtOp>},
     {{"Sub", kMin, kMax, "numpy broadcasting"}, importBinary<SubOp>},
     {{"Tanh", kMin, kMax, ""}, importUnary<TanhOp>},

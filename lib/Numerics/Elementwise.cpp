@@ -32,6 +32,8 @@ template <typename T> T apply(BinaryKind kind, T a, T b) {
     } else {
       return b == 2 ? a * a : std::pow(a, b);
     }
+  case BinaryKind::PRelu:
+    return a < 0 ? a * b : a;
   }
   return T();
 }

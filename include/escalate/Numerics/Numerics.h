@@ -48,7 +48,7 @@ void batchNorm(const Tensor &x, const Tensor &scale, const Tensor &bias,
                const Tensor &mean, const Tensor &var, float epsilon,
                Tensor &out);
 
-enum class BinaryKind { Add, Sub, Mul, Div, Pow };
+enum class BinaryKind { Add, Sub, Mul, Div, Pow, PRelu };
 /// Numpy-broadcasting element-wise op on f32 or i64 tensors.
 void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 

@@ -258,3 +258,18 @@ func.func @affine_into_conv(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %y = escalate.add %m, %t : tensor<1x2x3x3xf32>, tensor<2x1x1xf32>
   return %y : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A PRelu with one slope is a LeakyRelu (which fuses into a conv); a
+// per-channel slope stays.
+// CHECK-LABEL: func.func @prelu
+// CHECK: escalate.leaky_relu %arg0 {alpha = 2.500000e-01 : f32}
+// CHECK: escalate.prelu %arg0
+func.func @prelu(%x: tensor<1x2x3x3xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) {
+  %s = escalate.constant dense<0.25> : tensor<1xf32>
+  %c = escalate.constant dense<[[[0.25]], [[0.5]]]> : tensor<2x1x1xf32>
+  %a = escalate.prelu %x, %s : tensor<1x2x3x3xf32>, tensor<1xf32>
+  %b = escalate.prelu %x, %c : tensor<1x2x3x3xf32>, tensor<2x1x1xf32>
+  return %a, %b : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+}

@@ -219,6 +219,10 @@ LogicalResult DivOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   return evaluateBinary(*this, BinaryKind::Div, in, results);
 }
+LogicalResult PReluOp::evaluate(ArrayRef<const Tensor *> in,
+                                SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::PRelu, in, results);
+}
 LogicalResult PowOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   return evaluateBinary(*this, BinaryKind::Pow, in, results);

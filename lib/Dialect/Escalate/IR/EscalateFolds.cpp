@@ -508,7 +508,29 @@ struct FoldPadIntoWindowOp : OpRewritePattern<PadOp> {
     return false;
   }
 };
+
+/// PRelu with one slope for every element is LeakyRelu.
+struct PReluAsLeakyRelu : OpRewritePattern<PReluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PReluOp op,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<Tensor> slope = constantValue(op.getRhs());
+    if (op.getLhs().getType() != op.getType() || failed(slope) ||
+        slope->dtype() != DType::F32 || slope->numElements() == 0 ||
+        llvm::any_of(slope->f32(),
+                      [&](float s) { return s != slope->f32()[0]; }))
+      return failure();
+    rewriter.replaceOpWithNewOp<LeakyReluOp>(
+        op, op.getLhs(), rewriter.getF32FloatAttr(slope->f32()[0]));
+    return success();
+  }
+};
 } // namespace
+
+void PReluOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                          MLIRContext *ctx) {
+  patterns.add<PReluAsLeakyRelu>(ctx);
+}
 
 void PadOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                         MLIRContext *ctx) {

@@ -249,6 +249,14 @@ def Escalate_MulOp : Escalate_BinaryOp<"mul"> { let summary = "lhs * rhs"; }
 def Escalate_DivOp : Escalate_BinaryOp<"div"> {
   let summary = "lhs / rhs (integer division truncates)";
 }
+def Escalate_PReluOp : Escalate_BinaryOp<"prelu"> {
+  let summary = "lhs if lhs >= 0, else lhs * rhs (the slope)";
+  let description = [{
+    Canonicalization makes a PRelu with one constant slope a leaky_relu,
+    which fuses into the conv before it.
+  }];
+  let hasCanonicalizer = 1;
+}
 def Escalate_PowOp : Escalate_BinaryOp<"pow"> {
   let summary = "lhs ^ rhs (float; x^2 exactly x * x)";
 }
