@@ -188,25 +188,39 @@ def main():
 
 
 def report(results):
-    print("| model | opset | float vs ORT | mode | cosine | SQNR dB | cycles "
-          "| host % | compile s | peak MB |")
-    print("|" + "---|" * 10)
+    """One row per model and opset: each mode's cosine (dense with SQNR)
+    and Mcycles, the host's share, the slowest compile and largest peak,
+    or the first failure."""
+    modes = list(MODES)
+    print("| model | opset | float vs ORT | " +
+          " | ".join("%s cosine" % m for m in modes) + " | " +
+          " / ".join(modes) + " Mcycles | host % | compile s (max) | "
+          "peak MB (max) | first failure |")
+    print("|" + "---|" * (len(modes) + 8))
     for e in results:
+        by = {r["mode"]: r for r in e["modes"]}
+        ok = [by[m] for m in modes if m in by and "error" not in by[m]]
+        failed = [by[m] for m in modes if m in by and "error" in by[m]]
+        cos = []
+        for m in modes:
+            r = by.get(m, {})
+            cell = "" if "cosine" not in r else str(r["cosine"])
+            if cell and m == "dense":
+                cell += " (%s dB)" % r["sqnr_db"]
+            cos.append(cell)
+        cycles = " / ".join("%.2f" % (by[m]["cycles"] / 1e6)
+                            if m in by and "cycles" in by[m] else "-"
+                            for m in modes)
+        host = max((r["host_share"] for r in ok), default=None)
+        runs = e["modes"]
         ref = e["float_reference"]
-        if not e["modes"]:
-            print("| %s | %d | %s | | | | | | | |" % (e["model"], e["opset"],
-                                                     ref))
-        for r in e["modes"]:
-            if "error" in r:
-                cells = ["fails: " + r["error"][:160], "", "", ""]
-            else:
-                cells = [str(r["cosine"]), str(r["sqnr_db"]),
-                         "{:,}".format(r["cycles"]),
-                         "%.1f" % (100 * r["host_share"])]
-            print("| %s | %d | %s | %s | %s | %s | %s |" % (
-                e["model"], e["opset"],
-                ref if ref == "ok" else "fails: " + ref[:120], r["mode"],
-                " | ".join(cells), r["compile_s"], r["compile_mb"] or ""))
+        print("| %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+            e["model"], e["opset"], "ok" if ref == "ok" else "fails: " +
+            ref[:100], " | ".join(cos), cycles,
+            "" if host is None else "%.1f" % (100 * host),
+            max((r["compile_s"] for r in runs), default=""),
+            max((r["compile_mb"] or 0 for r in runs), default=""),
+            failed[0]["error"][:140] if failed else ""))
     runs = [(e, r) for e in results for r in e["modes"]]
     floats = sum(e["float_reference"] == "ok" for e in results)
     compiled = sum("error" not in r for _, r in runs)
