@@ -157,6 +157,44 @@ Value makeConstant(PatternRewriter &rewriter, Operation *anchor,
       .getResult();
 }
 
+/// Replaces `op`, which computes `affine` of `conv`'s output channels, by
+/// `conv` with its weight rows scaled and its bias b * scale + shift; `conv`
+/// (which has no other user) is erased.
+LogicalResult foldAffineIntoConv(PatternRewriter &rewriter, ConvOp conv,
+                                 const ChannelAffine &affine, Operation *op) {
+  FailureOr<Tensor> w = constantValue(conv.getWeight());
+  if (failed(w))
+    return failure();
+  int64_t cout = w->dim(0);
+  if (cout == 0 || int64_t(affine.scale.size()) != cout)
+    return failure();
+  int64_t per = w->numElements() / cout;
+  Tensor bias(DType::F32, {cout});
+  if (conv.getBias()) {
+    FailureOr<Tensor> b = constantValue(conv.getBias());
+    if (failed(b))
+      return failure();
+    bias = std::move(*b);
+  }
+  for (int64_t o = 0; o < cout; ++o) {
+    for (int64_t i = 0; i < per; ++i)
+      w->f32()[o * per + i] *= affine.scale[o];
+    bias.f32()[o] = bias.f32()[o] * affine.scale[o] + affine.shift[o];
+  }
+  Value newW =
+      makeConstant(rewriter, conv, *w, conv.getWeight().getType(), ".weight");
+  Value newB = makeConstant(
+      rewriter, conv, bias,
+      RankedTensorType::get({cout}, rewriter.getF32Type()), ".bias");
+  auto folded =
+      ConvOp::create(rewriter, conv.getLoc(), conv.getInput(), newW, newB,
+                     conv.getStridesAttr(), conv.getDilationsAttr(),
+                     conv.getPadsAttr(), conv.getGroupAttr());
+  rewriter.replaceOp(op, folded.getResult());
+  rewriter.eraseOp(conv);
+  return success();
+}
+
 /// batch_norm(conv(x, W, b)) -> conv(x, W * s, (b - mean) * s + beta).
 struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -166,37 +204,9 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
     if (!conv || !conv->hasOneUse())
       return failure();
     FailureOr<ChannelAffine> affine = constantAffine(bn);
-    FailureOr<Tensor> w = constantValue(conv.getWeight());
-    if (failed(affine) || failed(w))
+    if (failed(affine))
       return failure();
-    int64_t cout = w->dim(0);
-    if (cout == 0)
-      return failure();
-    int64_t per = w->numElements() / cout;
-    Tensor bias(DType::F32, {cout});
-    if (conv.getBias()) {
-      FailureOr<Tensor> b = constantValue(conv.getBias());
-      if (failed(b))
-        return failure();
-      bias = std::move(*b);
-    }
-    for (int64_t o = 0; o < cout; ++o) {
-      for (int64_t i = 0; i < per; ++i)
-        w->f32()[o * per + i] *= affine->scale[o];
-      bias.f32()[o] = bias.f32()[o] * affine->scale[o] + affine->shift[o];
-    }
-    Value newW =
-        makeConstant(rewriter, conv, *w, conv.getWeight().getType(), ".weight");
-    Value newB = makeConstant(
-        rewriter, conv, bias,
-        RankedTensorType::get({cout}, rewriter.getF32Type()), ".bias");
-    auto folded =
-        ConvOp::create(rewriter, conv.getLoc(), conv.getInput(), newW, newB,
-                       conv.getStridesAttr(), conv.getDilationsAttr(),
-                       conv.getPadsAttr(), conv.getGroupAttr());
-    rewriter.replaceOp(bn, folded.getResult());
-    rewriter.eraseOp(conv);
-    return success();
+    return foldAffineIntoConv(rewriter, conv, *affine, bn);
   }
 };
 
@@ -288,38 +298,18 @@ struct FoldChannelAffineIntoConv : public OpRewritePattern<ConvOp> {
         llvm::any_of(affine.getPads(), [](int64_t p) { return p != 0; }))
       return failure();
     FailureOr<Tensor> scale = constantValue(affine.getWeight());
-    FailureOr<Tensor> pw = constantValue(prev.getWeight());
-    if (failed(scale) || failed(pw) || pw->dim(0) != c)
+    if (failed(scale))
       return failure();
-    Tensor shift(DType::F32, {c}), bias(DType::F32, {c});
-    for (auto [t, v] : {std::pair{&shift, affine.getBias()},
-                        std::pair{&bias, prev.getBias()}}) {
-      if (!v)
-        continue;
-      FailureOr<Tensor> b = constantValue(v);
-      if (failed(b))
+    ChannelAffine a{std::vector<float>(scale->f32().begin(),
+                                       scale->f32().end()),
+                    std::vector<float>(c, 0)};
+    if (affine.getBias()) {
+      FailureOr<Tensor> shift = constantValue(affine.getBias());
+      if (failed(shift))
         return failure();
-      *t = std::move(*b);
+      llvm::copy(shift->f32(), a.shift.begin());
     }
-    int64_t per = pw->numElements() / c;
-    for (int64_t o = 0; o < c; ++o) {
-      float s = scale->f32()[o];
-      for (int64_t i = 0; i < per; ++i)
-        pw->f32()[o * per + i] *= s;
-      bias.f32()[o] = bias.f32()[o] * s + shift.f32()[o];
-    }
-    Value newW =
-        makeConstant(rewriter, prev, *pw, prev.getWeight().getType(), ".weight");
-    Value newB = makeConstant(rewriter, prev, bias,
-                              RankedTensorType::get({c}, rewriter.getF32Type()),
-                              ".bias");
-    auto folded =
-        ConvOp::create(rewriter, prev.getLoc(), prev.getInput(), newW, newB,
-                       prev.getStridesAttr(), prev.getDilationsAttr(),
-                       prev.getPadsAttr(), prev.getGroupAttr());
-    rewriter.replaceOp(affine, folded.getResult());
-    rewriter.eraseOp(prev);
-    return success();
+    return foldAffineIntoConv(rewriter, prev, a, affine);
   }
 };
 
