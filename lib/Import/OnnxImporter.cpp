@@ -110,8 +110,10 @@ private:
 
 std::string
 GraphImporter::unsupportedOperators(const onnx::GraphProto &g) const {
-  // In order of first use; a model has few distinct operators.
+  // In order of first use, indexed by name (a hostile model may name a
+  // million distinct operators).
   std::vector<std::pair<std::string, int64_t>> counts;
+  llvm::StringMap<size_t> index;
   int64_t nodes = 0;
   for (const onnx::NodeProto &node : g.node()) {
     bool standard = node.domain().empty() || node.domain() == "ai.onnx";
@@ -121,11 +123,10 @@ GraphImporter::unsupportedOperators(const onnx::GraphProto &g) const {
       continue;
     std::string name =
         (standard ? "" : node.domain() + "::") + node.op_type();
-    auto it = llvm::find_if(counts, [&](auto &c) { return c.first == name; });
-    if (it == counts.end())
-      counts.emplace_back(name, 1);
-    else
-      ++it->second;
+    auto [it, added] = index.try_emplace(name, counts.size());
+    if (added)
+      counts.emplace_back(name, 0);
+    ++counts[it->second].second;
     ++nodes;
   }
   if (nodes < 2)

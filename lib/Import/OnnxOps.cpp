@@ -272,7 +272,9 @@ LogicalResult importSplit(NodeImporter &n) {
     return failure();
   int64_t dim = x.getDimSize(*axis), parts = n.node.output_size();
   SmallVector<int64_t> sizes;
-  if (n.opset < 13) {
+  // Opset 1 took the sizes as an attribute or an input; 2 to 12 as an
+  // attribute; 13 on as an input.
+  if (n.opset < 13 && !(n.opset == 1 && n.input(1))) {
     sizes = n.getInts("split").value_or(SmallVector<int64_t>());
   } else if (n.input(1)) {
     FailureOr<SmallVector<int64_t>> given = n.constInts(1, "split");
@@ -290,13 +292,16 @@ LogicalResult importSplit(NodeImporter &n) {
     for (int64_t i = 0, left = dim; i < parts; ++i, left -= each)
       sizes.push_back(std::max<int64_t>(0, std::min(each, left)));
   }
+  // Each size is checked before it is added, so the sum cannot overflow.
   int64_t total = 0;
-  bool negative = false;
+  bool outside = false;
   for (int64_t s : sizes) {
-    negative |= s < 0;
+    outside |= s < 0 || s > dim - total;
+    if (outside)
+      break;
     total += s;
   }
-  if (negative || int64_t(sizes.size()) != parts || total != dim) {
+  if (outside || int64_t(sizes.size()) != parts || total != dim) {
     n.error() << "split sizes do not cover the axis of size " << dim
               << " in " << parts << " outputs";
     return failure();
@@ -353,11 +358,10 @@ template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
   Value rhs = n.input(1);
   if (n.opset < 7 && n.getInt("broadcast", 0)) {
     auto a = typeOf(n.input(0)), bt = typeOf(rhs);
-    int64_t axis = n.getInt("axis", a.getRank() - bt.getRank());
-    if (axis < 0)
-      axis += a.getRank();
-    if (axis < 0 || axis + bt.getRank() > a.getRank()) {
-      n.error() << "broadcast axis " << n.getInt("axis", 0) << " does not fit "
+    int64_t given = n.getInt("axis", a.getRank() - bt.getRank());
+    int64_t axis = given < 0 ? given + a.getRank() : given;
+    if (axis < 0 || axis > a.getRank() - bt.getRank()) {
+      n.error() << "broadcast axis " << given << " does not fit "
                 << bt.getRank() << " axes of B into " << a.getRank();
       return failure();
     }
@@ -518,7 +522,7 @@ LogicalResult importReduceMean(NodeImporter &n) {
       return failure();
     axes = *v;
   }
-  if (axes && axes->empty() && n.opset >= 18 &&
+  if ((!axes || axes->empty()) && n.opset >= 18 &&
       n.getInt("noop_with_empty_axes", 0))
     return emit<IdentityOp>(n, {n.input(0)});
   SmallVector<bool> reduced(x.getRank(), !axes || axes->empty());
@@ -599,8 +603,9 @@ LogicalResult emitResize(NodeImporter &n, ArrayRef<double> scales,
       out.push_back(sizes[d]);
       scale = in > 0 ? double(sizes[d]) / in : 1;
     }
-    // The resized length in align_corners and half_pixel_symmetric is
-    // in * scale before flooring (ONNX's reference, ONNX Runtime).
+    // align_corners divides by the resized length before flooring, in *
+    // scale (ONNX's reference, ONNX Runtime); half_pixel_symmetric corrects
+    // by the floored length over that one.
     double length = sizes.empty() ? in * scale : double(out.back());
     if (coordinateMode == "half_pixel" ||
         (coordinateMode == "pytorch_half_pixel" && out.back() > 1)) {
@@ -619,7 +624,7 @@ LogicalResult emitResize(NodeImporter &n, ArrayRef<double> scales,
       slope.push_back(1 / scale);
       offset.push_back(0.5 / scale);
     } else if (coordinateMode == "half_pixel_symmetric") {
-      double adjustment = length / (scale * in);
+      double adjustment = double(out.back()) / (scale * in);
       slope.push_back(1 / scale);
       offset.push_back(in / 2 * (1 - adjustment) + 0.5 / scale - 0.5);
     } else {

@@ -23,12 +23,21 @@ template <typename T> T apply(BinaryKind kind, T a, T b) {
       return a / b;
   case BinaryKind::Pow:
     // Squares (variances) exactly as a product, as ONNX Runtime computes
-    // them; integer powers by repeated multiplication.
+    // them. Integer powers multiply in wrapping (unsigned) arithmetic, so
+    // an overflowing model gets a defined value rather than undefined
+    // behaviour; a negative exponent truncates 1 / a^|b| toward zero.
     if constexpr (std::is_integral_v<T>) {
-      T r = 1;
+      if (a == 1 || a == 0)
+        return b == 0 ? 1 : a;
+      if (a == -1)
+        return (b % 2) ? -1 : 1;
+      if (b < 0)
+        return 0;
+      uint64_t r = 1;
+      // |a| >= 2: after 64 factors every bit has left the word.
       for (T i = 0; i < b && i < 64; ++i)
-        r *= a;
-      return b < 0 ? 0 : r;
+        r *= uint64_t(a);
+      return T(r);
     } else {
       return b == 2 ? a * a : std::pow(a, b);
     }

@@ -273,3 +273,36 @@ func.func @prelu(%x: tensor<1x2x3x3xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x
   %b = escalate.prelu %x, %c : tensor<1x2x3x3xf32>, tensor<2x1x1xf32>
   return %a, %b : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2 (PyTorch's Hardswish
+// before opset 14) is hard_swish; a gate of another tensor (a
+// squeeze-excite scale) or other constants stays a product.
+// CHECK-LABEL: func.func @hard_swish_from_product
+// CHECK: %[[HS:.*]] = escalate.hard_swish %arg0
+// CHECK: %[[G:.*]] = escalate.hard_sigmoid %arg1
+// CHECK: escalate.mul %arg0, %[[G]]
+// CHECK: %[[G2:.*]] = escalate.hard_sigmoid %arg0 {alpha = 2.000000e-01 : f32
+// CHECK: escalate.mul %[[G2]], %arg0
+func.func @hard_swish_from_product(%x: tensor<1x2x3x3xf32>, %y: tensor<1x2x3x3xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) {
+  %g = escalate.hard_sigmoid %x {alpha = 0.1666666716337204 : f32, beta = 0.5 : f32} : tensor<1x2x3x3xf32>
+  %a = escalate.mul %g, %x : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+  %h = escalate.hard_sigmoid %y {alpha = 0.1666666716337204 : f32, beta = 0.5 : f32} : tensor<1x2x3x3xf32>
+  %b = escalate.mul %x, %h : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+  %k = escalate.hard_sigmoid %x {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<1x2x3x3xf32>
+  %c = escalate.mul %k, %x : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+  return %a, %b, %c : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// An empty map is no conv input: the product stays (building a conv for it
+// would fail type inference).
+// CHECK-LABEL: func.func @empty_map_arithmetic
+// CHECK: escalate.mul
+func.func @empty_map_arithmetic(%x: tensor<1x2x0x4xf32>) -> tensor<1x2x0x4xf32> {
+  %k = escalate.constant dense<[[[2.0]], [[4.0]]]> : tensor<2x1x1xf32>
+  %m = escalate.mul %x, %k : tensor<1x2x0x4xf32>, tensor<2x1x1xf32>
+  return %m : tensor<1x2x0x4xf32>
+}

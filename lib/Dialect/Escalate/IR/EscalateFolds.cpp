@@ -210,11 +210,13 @@ struct FoldBatchNormIntoConv : public OpRewritePattern<BatchNormOp> {
   }
 };
 
-/// An N x C x H x W activation with a known, nonzero channel count.
+/// A static N x C x H x W float activation with no empty axis and maps a
+/// conv accepts (so building the depthwise conv's type cannot fail).
 bool isChannelMajor(Type t) {
   auto type = cast<RankedTensorType>(t);
-  return type.getRank() == 4 && !type.isDynamicDim(1) &&
-         type.getDimSize(1) > 0 && type.getElementType().isF32();
+  return type.getRank() == 4 && type.hasStaticShape() &&
+         type.getNumElements() > 0 && type.getDimSize(2) <= INT32_MAX &&
+         type.getDimSize(3) <= INT32_MAX && type.getElementType().isF32();
 }
 
 /// Replaces `op` by x * scale + shift per channel of `x`: a depthwise 1x1
@@ -342,8 +344,8 @@ struct ChannelArithmeticAsDepthwiseConv : public OpRewritePattern<OpTy> {
         } else if constexpr (std::is_same_v<OpTy, MulOp>) {
           a.scale[i] = kv;
         } else {
-          // k / x is not affine; x / k is x * (1 / k).
-          if (side == 1 || kv == 0)
+          // k / x is not affine; x / k is x * (1 / k) when that is finite.
+          if (side == 1 || !std::isfinite(1 / kv))
             return failure();
           a.scale[i] = 1 / kv;
         }
@@ -499,6 +501,27 @@ struct FoldPadIntoWindowOp : OpRewritePattern<PadOp> {
   }
 };
 
+/// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2 is hard_swish(x): what
+/// PyTorch exports for Hardswish before opset 14 (MobileNetV3). One lookup
+/// table on the accelerator instead of a table and a multiply.
+struct HardSwishFromProduct : OpRewritePattern<MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp mul,
+                                PatternRewriter &rewriter) const override {
+    for (int side = 0; side < 2; ++side) {
+      Value x = mul->getOperand(side);
+      auto gate = mul->getOperand(1 - side).getDefiningOp<HardSigmoidOp>();
+      if (!gate || gate.getInput() != x || x.getType() != mul.getType() ||
+          gate.getAlpha().convertToFloat() != 1.0f / 6.0f ||
+          gate.getBeta().convertToFloat() != 0.5f)
+        continue;
+      rewriter.replaceOpWithNewOp<HardSwishOp>(mul, x);
+      return success();
+    }
+    return failure();
+  }
+};
+
 /// PRelu with one slope for every element is LeakyRelu.
 struct PReluAsLeakyRelu : OpRewritePattern<PReluOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -542,6 +565,7 @@ void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
+               HardSwishFromProduct,
                ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,

@@ -544,15 +544,25 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx,
                          Twine(rank) + " axes");
   for (int64_t d = 0; d < rank; ++d) {
     int64_t dim = x.getDimSize(d);
-    if (steps[d] == 0 || std::abs(steps[d]) > kMaxWindowParam ||
-        sizes[d] < 0 || sizes[d] > dim)
+    if (steps[d] == 0 || steps[d] < -kMaxWindowParam ||
+        steps[d] > kMaxWindowParam || sizes[d] < 0 || sizes[d] > dim)
       return fail(loc, "slice of axis " + Twine(d) + " (size " + Twine(dim) +
                            ") has step " + Twine(steps[d]) + " and size " +
                            Twine(sizes[d]));
-    // With |step| < 2^31 and size <= dim the last index cannot overflow.
-    int64_t last = starts[d] + (sizes[d] - 1) * steps[d];
-    if (sizes[d] > 0 && (starts[d] < 0 || starts[d] >= dim || last < 0 ||
-                         last >= dim))
+    if (sizes[d] == 0)
+      continue;
+    if (starts[d] < 0 || starts[d] >= dim)
+      return fail(loc, "slice of axis " + Twine(d) + " starts at " +
+                           Twine(starts[d]) + ", outside [0, " + Twine(dim) +
+                           ")");
+    // The walk (size - 1) * |step| is bounded before it is added to the
+    // checked start, so nothing overflows.
+    std::optional<int64_t> walk = checkedProduct(
+        {sizes[d] - 1, steps[d] < 0 ? -steps[d] : steps[d]}, dim);
+    int64_t last = !walk           ? -1
+                   : steps[d] > 0 ? starts[d] + *walk
+                                  : starts[d] - *walk;
+    if (last < 0 || last >= dim)
       return fail(loc, "slice of axis " + Twine(d) + " reads indices " +
                            Twine(starts[d]) + " to " + Twine(last) +
                            " outside [0, " + Twine(dim) + ")");

@@ -287,7 +287,9 @@ QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
     }
     double natural = amax > 0 ? amax / qmax : 1;
     double scale = std::max(natural, floor);
-    q.coarsened = std::max(q.coarsened, scale / natural);
+    // An all-zero row loses nothing to a coarser scale.
+    if (amax > 0)
+      q.coarsened = std::max(q.coarsened, scale / natural);
     q.scales.push_back(scale);
     for (int64_t c = 0; c < cols; ++c)
       q.values[r * cols + c] =
@@ -297,11 +299,13 @@ QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
 }
 
 /// The smallest weight scale per output channel that keeps the integer
-/// bias (bias / (input scale x weight scale)) within 2^29, so that with
-/// the zero-point correction it fits the 32-bit bias field. A bias that
-/// large dwarfs anything the weights can add (at most K x 127 x 127 steps),
-/// so the coarser weights cost little; the layer is named in a warning.
-/// Empty when no channel needs it.
+/// bias (bias / (input scale x weight scale)) within 2^29, leaving the rest
+/// of the 32-bit bias field to the zero-point correction (at most K x 127 x
+/// 128 with 8-bit operands: room for K up to about 99,000; requant reports
+/// a larger one). The layer is named in a warning: its weights lose
+/// precision, which matters little when, as in untrained classifiers with
+/// tiny inputs, the bias dominates the accumulated products. Empty when no
+/// channel has a bias.
 SmallVector<double> biasScaleFloors(ArrayRef<double> bias,
                                     double inputScale) {
   SmallVector<double> floors;
