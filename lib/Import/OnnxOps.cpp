@@ -120,6 +120,79 @@ LogicalResult importConv(NodeImporter &n) {
   return emit<ConvOp>(n, operands, *attrs);
 }
 
+/// ConvTranspose: output_shape and auto_pad become explicit pads (ONNX's
+/// rule: SAME_UPPER puts the smaller half first, the others the larger).
+LogicalResult importConvTranspose(NodeImporter &n) {
+  if (failed(n.checkArity(2, 3)))
+    return failure();
+  auto x = typeOf(n.input(0)), w = typeOf(n.input(1));
+  if (x.getRank() < 3 || w.getRank() != x.getRank()) {
+    n.error() << "input and weight must be N x C x spatial... of equal rank";
+    return failure();
+  }
+  size_t nsp = x.getRank() - 2;
+  ArrayRef<int64_t> in = x.getShape().drop_front(2),
+                    kernel = w.getShape().drop_front(2);
+  auto list = [&](StringRef name, int64_t dflt) {
+    return n.getInts(name).value_or(SmallVector<int64_t>(nsp, dflt));
+  };
+  SmallVector<int64_t> strides = list("strides", 1),
+                       dilations = list("dilations", 1),
+                       extra = list("output_padding", 0),
+                       pads = n.getInts("pads").value_or(
+                           SmallVector<int64_t>(2 * nsp, 0));
+  if (strides.size() != nsp || dilations.size() != nsp ||
+      extra.size() != nsp || pads.size() != 2 * nsp) {
+    n.error() << "strides, dilations, output_padding and pads must cover the "
+              << nsp << " spatial axes";
+    return failure();
+  }
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  std::optional<SmallVector<int64_t>> outShape = n.getInts("output_shape");
+  if (outShape && outShape->size() == nsp + 2)
+    outShape->erase(outShape->begin(), outShape->begin() + 2);
+  if (!outShape && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")) {
+    outShape.emplace();
+    for (size_t i = 0; i < nsp; ++i)
+      outShape->push_back(in[i] * strides[i]);
+  }
+  if (autoPad == "VALID")
+    pads.assign(2 * nsp, 0);
+  if (outShape) {
+    if (outShape->size() != nsp) {
+      n.error() << "output_shape must give the " << nsp << " spatial sizes";
+      return failure();
+    }
+    for (size_t i = 0; i < nsp; ++i) {
+      for (int64_t v : {in[i], kernel[i], strides[i], dilations[i], extra[i],
+                        (*outShape)[i]})
+        if (v < 0 || v > INT32_MAX) {
+          n.error() << "sizes and window parameters must be in [0, 2^31)";
+          return failure();
+        }
+      int64_t total = strides[i] * (in[i] - 1) + extra[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - (*outShape)[i];
+      if (total < 0) {
+        // A longer output than the full transposed conv: the extra end
+        // positions hold the bias alone (as ONNX Runtime computes it).
+        extra[i] -= total;
+        total = 0;
+      }
+      bool upper = autoPad == "SAME_UPPER";
+      pads[i] = upper ? total / 2 : total - total / 2;
+      pads[nsp + i] = upper ? total - total / 2 : total / 2;
+    }
+  }
+  SmallVector<Value> operands = {n.input(0), n.input(1)};
+  if (n.input(2))
+    operands.push_back(n.input(2));
+  return emit<ConvTransposeOp>(
+      n, operands,
+      {ints(n, "strides", strides), ints(n, "dilations", dilations),
+       ints(n, "pads", pads), ints(n, "output_padding", extra),
+       i64(n, "group", n.getInt("group", 1))});
+}
+
 template <typename PoolOp> LogicalResult importPool(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
@@ -1112,6 +1185,9 @@ const OpEntry kOps[] = {
     {{"Constant", kMin, kMax, "value, value_float(s), value_int(s)"},
      importConstant},
     {{"Conv", kMin, kMax, "1-3 spatial axes, groups, auto_pad"}, importConv},
+    {{"ConvTranspose", kMin, kMax,
+      "1-3 spatial axes, groups, output_shape, output_padding, auto_pad"},
+     importConvTranspose},
     {{"Div", kMin, kMax, "numpy broadcasting"}, importBinary<DivOp>},
     {{"DequantizeLinear", 10, kMax,
       "constant weights folded to float; activations after QuantizeLinear"},

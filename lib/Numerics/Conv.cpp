@@ -127,6 +127,64 @@ void numerics::averagePool(const Tensor &x, const Window &win,
       });
 }
 
+void numerics::convTranspose(const Tensor &x, const Tensor &w,
+                             const Tensor *bias,
+                             llvm::ArrayRef<int64_t> strides,
+                             llvm::ArrayRef<int64_t> dilations,
+                             llvm::ArrayRef<int64_t> pads, int64_t group,
+                             Tensor &out) {
+  size_t nsp = strides.size();
+  int64_t n = x.dim(0), cin = x.dim(1), cout = out.dim(1);
+  int64_t cinG = cin / group, coutG = cout / group;
+  llvm::ArrayRef<int64_t> inSp = x.shape().drop_front(2),
+                          kSp = w.shape().drop_front(2),
+                          outSp = out.shape().drop_front(2);
+  int64_t inSize = product(inSp), kSize = product(kSp),
+          outSize = product(outSp);
+  // Per (input position, tap): the output position it adds into, or -1.
+  std::vector<int64_t> target(inSize * kSize, -1);
+  llvm::SmallVector<int64_t, 3> ip(nsp, 0), kp(nsp, 0);
+  for (int64_t i = 0; i < inSize; ++i) {
+    for (int64_t k = 0; k < kSize; ++k) {
+      int64_t o = 0;
+      bool inside = true;
+      for (size_t d = 0; d < nsp && inside; ++d) {
+        int64_t pos = ip[d] * strides[d] + kp[d] * dilations[d] - pads[d];
+        inside = pos >= 0 && pos < outSp[d];
+        o = o * outSp[d] + pos;
+      }
+      if (inside)
+        target[i * kSize + k] = o;
+      for (size_t d = nsp; d-- > 0;)
+        if (++kp[d] < kSp[d])
+          break;
+        else
+          kp[d] = 0;
+    }
+    for (size_t d = nsp; d-- > 0;)
+      if (++ip[d] < inSp[d])
+        break;
+      else
+        ip[d] = 0;
+  }
+  llvm::MutableArrayRef<float> y = out.f32();
+  llvm::ArrayRef<float> xs = x.f32(), ws = w.f32();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < cout; ++oc) {
+      float *dst = y.data() + (b * cout + oc) * outSize;
+      std::fill(dst, dst + outSize, bias ? bias->f32()[oc] : 0.0f);
+      int64_t g = oc / coutG, o = oc % coutG;
+      for (int64_t ic = g * cinG; ic < (g + 1) * cinG; ++ic) {
+        const float *src = xs.data() + (b * cin + ic) * inSize;
+        const float *taps = ws.data() + (ic * coutG + o) * kSize;
+        for (int64_t i = 0; i < inSize; ++i)
+          for (int64_t k = 0; k < kSize; ++k)
+            if (int64_t t = target[i * kSize + k]; t >= 0)
+              dst[t] += src[i] * taps[k];
+      }
+    }
+}
+
 void numerics::globalAveragePool(const Tensor &x, Tensor &out) {
   int64_t planes = x.dim(0) * x.dim(1);
   int64_t size = x.numElements() / std::max<int64_t>(planes, 1);

@@ -37,6 +37,12 @@ void maxPool(const Tensor &x, const Window &win, Tensor &out);
 void averagePool(const Tensor &x, const Window &win, bool countIncludePad,
                  Tensor &out);
 void globalAveragePool(const Tensor &x, Tensor &out);
+/// Transposed convolution: input position i of an axis adds into output
+/// i * stride + k * dilation - pads[begin]; weight C_in x C_out/group x k.
+void convTranspose(const Tensor &x, const Tensor &w, const Tensor *bias,
+                   llvm::ArrayRef<int64_t> strides,
+                   llvm::ArrayRef<int64_t> dilations,
+                   llvm::ArrayRef<int64_t> pads, int64_t group, Tensor &out);
 /// Mean over `axes` (sorted, distinct), accumulated in double; `out` holds
 /// the result with or without the reduced axes (same elements).
 void reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes, Tensor &out);

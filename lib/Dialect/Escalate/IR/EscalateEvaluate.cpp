@@ -78,6 +78,22 @@ LogicalResult ConvOp::evaluate(ArrayRef<const Tensor *> in,
   });
 }
 
+LogicalResult ConvTransposeOp::evaluate(ArrayRef<const Tensor *> in,
+                                        SmallVectorImpl<Tensor> &results) {
+  const Tensor *bias = in.size() > 2 ? in[2] : nullptr;
+  // The kernel's table of targets: one entry per input position and tap.
+  SmallVector<int64_t> taps = {product(in[0]->shape().drop_front(2)),
+                               product(in[1]->shape().drop_front(2))};
+  if (llvm::Error e = checkAllocation("transposed-conv taps", taps,
+                                      sizeof(int64_t))
+                          .takeError())
+    return emitOpError(llvm::toString(std::move(e)));
+  return single(*this, results, [&](Tensor &out) {
+    convTranspose(*in[0], *in[1], bias, getStrides(), getDilations(),
+                  getPads(), getGroup(), out);
+  });
+}
+
 LogicalResult DecomposedConvOp::evaluate(ArrayRef<const Tensor *> in,
                                          SmallVectorImpl<Tensor> &results) {
   Window win = window(getBases().getType().getShape().drop_front(),

@@ -278,6 +278,64 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
                    x.getElementType(), types);
 }
 
+LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *ctx,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  auto x = ranked(adaptor.getInput().getType());
+  auto w = ranked(adaptor.getWeight().getType());
+  int64_t nsp = x.getRank() - 2, group = adaptor.getGroup();
+  ArrayRef<int64_t> strides = adaptor.getStrides(),
+                    dilations = adaptor.getDilations(),
+                    pads = adaptor.getPads(),
+                    extra = adaptor.getOutputPadding();
+  if (nsp < 1 || nsp > 3 || w.getRank() != x.getRank())
+    return fail(loc, "conv_transpose needs N x C x (1 to 3 spatial axes) "
+                     "input and a weight of the same rank");
+  if (int64_t(strides.size()) != nsp || int64_t(dilations.size()) != nsp ||
+      int64_t(pads.size()) != 2 * nsp || int64_t(extra.size()) != nsp)
+    return fail(loc, "conv_transpose: strides, dilations and output_padding "
+                     "need " + Twine(nsp) + " entries and pads " +
+                     Twine(2 * nsp));
+  if (group < 1 || x.getDimSize(1) != w.getDimSize(0) ||
+      x.getDimSize(1) % group ||
+      w.getDimSize(1) > kMaxWindowParam / group)
+    return fail(loc, "conv_transpose weight " + shapeStr(w.getShape()) +
+                         " does not match input channels " +
+                         Twine(x.getDimSize(1)) + " in " + Twine(group) +
+                         " groups");
+  int64_t cout = w.getDimSize(1) * group;
+  if (auto bias = adaptor.getBias()) {
+    auto b = ranked(bias.getType());
+    if (b.getRank() != 1 || b.getDimSize(0) != cout)
+      return fail(loc, "conv_transpose bias must hold " + Twine(cout) +
+                           " values");
+  }
+  SmallVector<int64_t> shape = {x.getDimSize(0), cout};
+  for (int64_t i = 0; i < nsp; ++i) {
+    int64_t in = x.getDimSize(2 + i), k = w.getDimSize(2 + i);
+    for (int64_t v : {in, k, strides[i], dilations[i], pads[i],
+                      pads[nsp + i], extra[i]})
+      if (v < 0 || v > kMaxWindowParam)
+        return fail(loc, "conv_transpose: sizes and window parameters must "
+                         "be in [0, 2^31)");
+    if (in < 1 || k < 1 || strides[i] < 1 || dilations[i] < 1)
+      return fail(loc, "conv_transpose: sizes, kernel, strides and "
+                       "dilations must be >= 1");
+    // Each term is below 2^31, so the sum of their products fits.
+    int64_t len = strides[i] * (in - 1) + extra[i] + (k - 1) * dilations[i] +
+                  1 - pads[i] - pads[nsp + i];
+    if (len < 1)
+      return fail(loc, "conv_transpose: the pads leave axis " + Twine(i) +
+                           " empty");
+    shape.push_back(len);
+  }
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
 LogicalResult DecomposedConvOp::inferReturnTypes(MLIRContext *ctx,
                                                  std::optional<Location> loc,
                                                  Adaptor adaptor,

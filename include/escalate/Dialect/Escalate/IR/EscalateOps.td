@@ -143,6 +143,30 @@ def Escalate_ConvOp : Escalate_InferredOp<"conv"> {
   }];
 }
 
+def Escalate_ConvTransposeOp : Escalate_InferredOp<"conv_transpose"> {
+  let summary = "N-d grouped transposed convolution (ONNX ConvTranspose)";
+  let description = [{
+    The weight is C_in x C_out/group x kernel. Input position i of an axis
+    adds into output position i * stride + k * dilation - pads[begin];
+    output length stride * (in - 1) + output_padding + (kernel - 1) *
+    dilation + 1 - pads[begin] - pads[end] (output positions no input
+    reaches hold the bias). The importer resolves output_shape and auto_pad
+    into pads and output_padding.
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input,
+                       Escalate_FloatTensor:$weight,
+                       Optional<Escalate_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output_padding, I64Attr:$group);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
 def Escalate_DecomposedConvOp : Escalate_InferredOp<"decomposed_conv"> {
   let summary = "Convolution as layer-shared basis kernels times coefficients";
   let description = [{
