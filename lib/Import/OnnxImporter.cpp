@@ -118,11 +118,9 @@ GraphImporter::unsupportedOperators(const onnx::GraphProto &g) const {
   for (const onnx::NodeProto &node : g.node()) {
     bool standard = node.domain().empty() || node.domain() == "ai.onnx";
     const OpEntry *entry = standard ? lookupOp(node.op_type()) : nullptr;
-    if (entry && opset >= entry->info.minOpset &&
-        opset <= entry->info.maxOpset)
+    if (entry && opset >= entry->info.minOpset && opset <= entry->info.maxOpset)
       continue;
-    std::string name =
-        (standard ? "" : node.domain() + "::") + node.op_type();
+    std::string name = (standard ? "" : node.domain() + "::") + node.op_type();
     auto [it, added] = index.try_emplace(name, counts.size());
     if (added)
       counts.emplace_back(name, 0);
@@ -135,9 +133,8 @@ GraphImporter::unsupportedOperators(const onnx::GraphProto &g) const {
   llvm::raw_string_ostream os(text);
   os << " (the model has " << nodes << " nodes of " << counts.size()
      << " unsupported operator" << (counts.size() == 1 ? "" : "s") << ": ";
-  llvm::interleaveComma(counts, os, [&](const auto &kv) {
-    os << kv.first << " x" << kv.second;
-  });
+  llvm::interleaveComma(
+      counts, os, [&](const auto &kv) { os << kv.first << " x" << kv.second; });
   os << ")";
   return text;
 }

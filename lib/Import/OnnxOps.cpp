@@ -141,8 +141,8 @@ LogicalResult importConvTranspose(NodeImporter &n) {
                        extra = list("output_padding", 0),
                        pads = n.getInts("pads").value_or(
                            SmallVector<int64_t>(2 * nsp, 0));
-  if (strides.size() != nsp || dilations.size() != nsp ||
-      extra.size() != nsp || pads.size() != 2 * nsp) {
+  if (strides.size() != nsp || dilations.size() != nsp || extra.size() != nsp ||
+      pads.size() != 2 * nsp) {
     n.error() << "strides, dilations, output_padding and pads must cover the "
               << nsp << " spatial axes";
     return failure();
@@ -276,8 +276,9 @@ LogicalResult importLayerNorm(NodeImporter &n) {
     return failure();
   auto scalar = RankedTensorType::get({}, n.b.getF32Type());
   FailureOr<Value> eps = n.create<ConstantOp>(
-      {}, {named(n, "value",
-                 DenseElementsAttr::get(scalar, n.getFloat("epsilon", 1e-5f)))});
+      {},
+      {named(n, "value",
+             DenseElementsAttr::get(scalar, n.getFloat("epsilon", 1e-5f)))});
   if (failed(eps))
     return failure();
   FailureOr<Value> shifted = n.create<AddOp>({*var, *eps}, {});
@@ -375,8 +376,8 @@ LogicalResult importSplit(NodeImporter &n) {
     total += s;
   }
   if (outside || int64_t(sizes.size()) != parts || total != dim) {
-    n.error() << "split sizes do not cover the axis of size " << dim
-              << " in " << parts << " outputs";
+    n.error() << "split sizes do not cover the axis of size " << dim << " in "
+              << parts << " outputs";
     return failure();
   }
   int64_t start = 0;
@@ -407,13 +408,12 @@ LogicalResult importGlobalMaxPool(NodeImporter &n) {
   }
   int64_t nsp = x.getRank() - 2;
   ArrayRef<int64_t> spatial = x.getShape().drop_front(2);
-  return emit<MaxPoolOp>(
-      n, {n.input(0)},
-      {ints(n, "kernel_shape", spatial),
-       ints(n, "strides", SmallVector<int64_t>(nsp, 1)),
-       ints(n, "dilations", SmallVector<int64_t>(nsp, 1)),
-       ints(n, "pads", SmallVector<int64_t>(2 * nsp, 0)),
-       boolean(n, "ceil_mode", false)});
+  return emit<MaxPoolOp>(n, {n.input(0)},
+                         {ints(n, "kernel_shape", spatial),
+                          ints(n, "strides", SmallVector<int64_t>(nsp, 1)),
+                          ints(n, "dilations", SmallVector<int64_t>(nsp, 1)),
+                          ints(n, "pads", SmallVector<int64_t>(2 * nsp, 0)),
+                          boolean(n, "ceil_mode", false)});
 }
 
 template <typename OpTy> LogicalResult importUnary(NodeImporter &n) {
@@ -606,9 +606,9 @@ LogicalResult importReduceMean(NodeImporter &n) {
     reduced[*axis] = true;
   }
   int64_t rank = x.getRank();
-  bool spatial = rank >= 3 && !reduced[0] && !reduced[1] &&
-                 llvm::all_of(ArrayRef(reduced).drop_front(2),
-                              [](bool r) { return r; });
+  bool spatial =
+      rank >= 3 && !reduced[0] && !reduced[1] &&
+      llvm::all_of(ArrayRef(reduced).drop_front(2), [](bool r) { return r; });
   bool keep = n.getInt("keepdims", 1);
   if (!spatial) {
     SmallVector<int64_t> sorted;
@@ -651,8 +651,7 @@ LogicalResult emitResize(NodeImporter &n, ArrayRef<double> scales,
   auto x = typeOf(n.input(0));
   int64_t rank = x.getRank();
   if (int64_t(scales.size() + sizes.size()) != rank) {
-    n.error() << "needs one scale or size for each of the " << rank
-              << " axes";
+    n.error() << "needs one scale or size for each of the " << rank << " axes";
     return failure();
   }
   if (mode != "nearest" && mode != "linear") {
@@ -741,8 +740,8 @@ LogicalResult importScalesOnlyResize(NodeImporter &n, size_t scalesInput) {
                        "and axes that shrink before opset 11";
     return failure();
   }
-  return emitResize(n, scales, {}, "asymmetric",
-                    n.getString("mode", "nearest"), up ? "floor" : "ceil");
+  return emitResize(n, scales, {}, "asymmetric", n.getString("mode", "nearest"),
+                    up ? "floor" : "ceil");
 }
 
 LogicalResult importUpsample(NodeImporter &n) {
@@ -826,8 +825,9 @@ LogicalResult importSlice(NodeImporter &n) {
     return failure();
   auto x = typeOf(n.input(0));
   int64_t rank = x.getRank();
-  auto list = [&](size_t input,
-                  StringRef name) -> FailureOr<std::optional<SmallVector<int64_t>>> {
+  auto list =
+      [&](size_t input,
+          StringRef name) -> FailureOr<std::optional<SmallVector<int64_t>>> {
     if (!asInputs)
       return n.getInts(name);
     if (!n.input(input))
@@ -884,7 +884,7 @@ LogicalResult importSlice(NodeImporter &n) {
     int64_t start = resolve((**starts)[i]), end = resolve((**ends)[i]);
     // The span walked, and |step| (INT64_MIN's as INT64_MAX: any step
     // beyond the axis takes one element).
-    int64_t span, magnitude = step > 0 ? step
+    int64_t span, magnitude = step > 0            ? step
                               : step == INT64_MIN ? INT64_MAX
                                                   : -step;
     if (step > 0) {
@@ -999,9 +999,8 @@ LogicalResult importConcat(NodeImporter &n) {
     }
     operands.push_back(v);
   }
-  FailureOr<int64_t> axis =
-      axisIn(n, n.getInt("axis", n.opset < 4 ? 1 : 0),
-             typeOf(operands.front()).getRank());
+  FailureOr<int64_t> axis = axisIn(n, n.getInt("axis", n.opset < 4 ? 1 : 0),
+                                   typeOf(operands.front()).getRank());
   if (failed(axis))
     return failure();
   return emit<ConcatOp>(n, operands, {i64(n, "axis", *axis)});
@@ -1246,8 +1245,9 @@ const OpEntry kOps[] = {
      importSoftmax},
     {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importSqueeze},
-    {{"Split", kMin, kMax, "sizes as attribute or constant input, or equal "
-                           "parts; imported as slices"},
+    {{"Split", kMin, kMax,
+      "sizes as attribute or constant input, or equal "
+      "parts; imported as slices"},
      importSplit},
     {{"Sqrt", kMin, kMax, ""}, importUnary<SqrtOp>},
     {{"Sub", kMin, kMax, "numpy broadcasting"}, importBinary<SubOp>},

@@ -96,8 +96,9 @@ void resampleAxis(const Tensor &x, size_t d, int64_t size, const Resample &how,
     double f = std::floor(c);
     double r = how.rounding == Resample::Floor  ? f
                : how.rounding == Resample::Ceil ? std::ceil(c)
-               : c - f == 0.5 ? (how.rounding == Resample::PreferCeil ? f + 1 : f)
-                              : std::round(c);
+               : c - f == 0.5
+                   ? (how.rounding == Resample::PreferCeil ? f + 1 : f)
+                   : std::round(c);
     lo[i] = hi[i] = int64_t(std::clamp(r, 0.0, double(in - 1)));
   }
   const float *src = x.f32().data();

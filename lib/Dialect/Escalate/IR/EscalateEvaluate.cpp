@@ -84,13 +84,13 @@ LogicalResult ConvTransposeOp::evaluate(ArrayRef<const Tensor *> in,
   // The kernel's table of targets: one entry per input position and tap.
   SmallVector<int64_t> taps = {product(in[0]->shape().drop_front(2)),
                                product(in[1]->shape().drop_front(2))};
-  if (llvm::Error e = checkAllocation("transposed-conv taps", taps,
-                                      sizeof(int64_t))
-                          .takeError())
+  if (llvm::Error e =
+          checkAllocation("transposed-conv taps", taps, sizeof(int64_t))
+              .takeError())
     return emitOpError(llvm::toString(std::move(e)));
   return single(*this, results, [&](Tensor &out) {
-    convTranspose(*in[0], *in[1], bias, getStrides(), getDilations(),
-                  getPads(), getGroup(), out);
+    convTranspose(*in[0], *in[1], bias, getStrides(), getDilations(), getPads(),
+                  getGroup(), out);
   });
 }
 
@@ -196,7 +196,8 @@ LogicalResult HardSwishOp::evaluate(ArrayRef<const Tensor *> in,
 
 LogicalResult TanhOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) { return std::tanh(x); });
+  return evaluateUnary(*this, in, results,
+                       [](float x) { return std::tanh(x); });
 }
 LogicalResult ExpOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
@@ -204,7 +205,8 @@ LogicalResult ExpOp::evaluate(ArrayRef<const Tensor *> in,
 }
 LogicalResult SqrtOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) { return std::sqrt(x); });
+  return evaluateUnary(*this, in, results,
+                       [](float x) { return std::sqrt(x); });
 }
 LogicalResult ErfOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
@@ -216,7 +218,8 @@ LogicalResult NegOp::evaluate(ArrayRef<const Tensor *> in,
 }
 LogicalResult AbsOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) { return std::fabs(x); });
+  return evaluateUnary(*this, in, results,
+                       [](float x) { return std::fabs(x); });
 }
 
 LogicalResult AddOp::evaluate(ArrayRef<const Tensor *> in,

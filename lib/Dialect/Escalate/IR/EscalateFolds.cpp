@@ -221,16 +221,15 @@ bool isChannelMajor(Type t) {
 
 /// Replaces `op` by x * scale + shift per channel of `x`: a depthwise 1x1
 /// conv (no bias when every shift is zero).
-void replaceWithDepthwiseConv(PatternRewriter &rewriter, Operation *op,
-                              Value x, const ChannelAffine &affine) {
+void replaceWithDepthwiseConv(PatternRewriter &rewriter, Operation *op, Value x,
+                              const ChannelAffine &affine) {
   int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
   Tensor w(DType::F32, {c, 1, 1, 1}), bias(DType::F32, {c});
   llvm::copy(affine.scale, w.f32().begin());
   llvm::copy(affine.shift, bias.f32().begin());
   Type f32 = rewriter.getF32Type();
-  Value newW = makeConstant(rewriter, op, w,
-                            RankedTensorType::get({c, 1, 1, 1}, f32),
-                            ".weight");
+  Value newW = makeConstant(
+      rewriter, op, w, RankedTensorType::get({c, 1, 1, 1}, f32), ".weight");
   Value newB;
   if (llvm::any_of(affine.shift, [](float s) { return s != 0; }))
     newB = makeConstant(rewriter, op, bias, RankedTensorType::get({c}, f32),
@@ -295,16 +294,17 @@ struct FoldChannelAffineIntoConv : public OpRewritePattern<ConvOp> {
       return llvm::all_of(v, [](int64_t x) { return x == 1; });
     };
     if (!prev || !prev->hasOneUse() || w.getRank() != 4 ||
-        affine.getGroup() != c || w.getDimSize(1) != 1 || w.getDimSize(2) != 1 ||
-        w.getDimSize(3) != 1 || !isOne(affine.getStrides()) ||
+        int64_t(affine.getGroup()) != c || w.getDimSize(1) != 1 ||
+        w.getDimSize(2) != 1 || w.getDimSize(3) != 1 ||
+        !isOne(affine.getStrides()) ||
         llvm::any_of(affine.getPads(), [](int64_t p) { return p != 0; }))
       return failure();
     FailureOr<Tensor> scale = constantValue(affine.getWeight());
     if (failed(scale))
       return failure();
-    ChannelAffine a{std::vector<float>(scale->f32().begin(),
-                                       scale->f32().end()),
-                    std::vector<float>(c, 0)};
+    ChannelAffine a{
+        std::vector<float>(scale->f32().begin(), scale->f32().end()),
+        std::vector<float>(c, 0)};
     if (affine.getBias()) {
       FailureOr<Tensor> shift = constantValue(affine.getBias());
       if (failed(shift))
@@ -531,7 +531,7 @@ struct PReluAsLeakyRelu : OpRewritePattern<PReluOp> {
     if (op.getLhs().getType() != op.getType() || failed(slope) ||
         slope->dtype() != DType::F32 || slope->numElements() == 0 ||
         llvm::any_of(slope->f32(),
-                      [&](float s) { return s != slope->f32()[0]; }))
+                     [&](float s) { return s != slope->f32()[0]; }))
       return failure();
     rewriter.replaceOpWithNewOp<LeakyReluOp>(
         op, op.getLhs(), rewriter.getF32FloatAttr(slope->f32()[0]));
@@ -565,8 +565,7 @@ void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
-               HardSwishFromProduct,
-               ChannelArithmeticAsDepthwiseConv<AddOp>,
+               HardSwishFromProduct, ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,
                ChannelArithmeticAsDepthwiseConv<DivOp>>(getContext());

@@ -297,11 +297,10 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *ctx,
   if (int64_t(strides.size()) != nsp || int64_t(dilations.size()) != nsp ||
       int64_t(pads.size()) != 2 * nsp || int64_t(extra.size()) != nsp)
     return fail(loc, "conv_transpose: strides, dilations and output_padding "
-                     "need " + Twine(nsp) + " entries and pads " +
-                     Twine(2 * nsp));
+                     "need " +
+                         Twine(nsp) + " entries and pads " + Twine(2 * nsp));
   if (group < 1 || x.getDimSize(1) != w.getDimSize(0) ||
-      x.getDimSize(1) % group ||
-      w.getDimSize(1) > kMaxWindowParam / group)
+      x.getDimSize(1) % group || w.getDimSize(1) > kMaxWindowParam / group)
     return fail(loc, "conv_transpose weight " + shapeStr(w.getShape()) +
                          " does not match input channels " +
                          Twine(x.getDimSize(1)) + " in " + Twine(group) +
@@ -310,14 +309,14 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *ctx,
   if (auto bias = adaptor.getBias()) {
     auto b = ranked(bias.getType());
     if (b.getRank() != 1 || b.getDimSize(0) != cout)
-      return fail(loc, "conv_transpose bias must hold " + Twine(cout) +
-                           " values");
+      return fail(loc,
+                  "conv_transpose bias must hold " + Twine(cout) + " values");
   }
   SmallVector<int64_t> shape = {x.getDimSize(0), cout};
   for (int64_t i = 0; i < nsp; ++i) {
     int64_t in = x.getDimSize(2 + i), k = w.getDimSize(2 + i);
-    for (int64_t v : {in, k, strides[i], dilations[i], pads[i],
-                      pads[nsp + i], extra[i]})
+    for (int64_t v :
+         {in, k, strides[i], dilations[i], pads[i], pads[nsp + i], extra[i]})
       if (v < 0 || v > kMaxWindowParam)
         return fail(loc, "conv_transpose: sizes and window parameters must "
                          "be in [0, 2^31)");
@@ -328,8 +327,8 @@ LogicalResult ConvTransposeOp::inferReturnTypes(MLIRContext *ctx,
     int64_t len = strides[i] * (in - 1) + extra[i] + (k - 1) * dilations[i] +
                   1 - pads[i] - pads[nsp + i];
     if (len < 1)
-      return fail(loc, "conv_transpose: the pads leave axis " + Twine(i) +
-                           " empty");
+      return fail(loc,
+                  "conv_transpose: the pads leave axis " + Twine(i) + " empty");
     shape.push_back(len);
   }
   types.push_back(RankedTensorType::get(shape, x.getElementType()));
@@ -564,7 +563,8 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *ctx,
       int64_t(adaptor.getCoordScale().size()) != rank ||
       int64_t(adaptor.getCoordOffset().size()) != rank)
     return fail(loc, "resize needs sizes, coord_scale and coord_offset for "
-                     "each of the " + Twine(rank) + " axes");
+                     "each of the " +
+                         Twine(rank) + " axes");
   for (int64_t d = 0; d < rank; ++d) {
     if (sizes[d] < 0 || sizes[d] > kMaxWindowParam ||
         (sizes[d] > 0 && x.getDimSize(d) == 0))
@@ -573,8 +573,8 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *ctx,
                            " long");
     if (!std::isfinite(adaptor.getCoordScale()[d]) ||
         !std::isfinite(adaptor.getCoordOffset()[d]))
-      return fail(loc, "resize coordinates of axis " + Twine(d) +
-                           " are not finite");
+      return fail(loc,
+                  "resize coordinates of axis " + Twine(d) + " are not finite");
   }
   StringRef mode = adaptor.getMode(), nearest = adaptor.getNearestMode();
   if (mode != "nearest" && mode != "linear")
@@ -617,7 +617,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *ctx,
     // checked start, so nothing overflows.
     std::optional<int64_t> walk = checkedProduct(
         {sizes[d] - 1, steps[d] < 0 ? -steps[d] : steps[d]}, dim);
-    int64_t last = !walk           ? -1
+    int64_t last = !walk          ? -1
                    : steps[d] > 0 ? starts[d] + *walk
                                   : starts[d] - *walk;
     if (last < 0 || last >= dim)

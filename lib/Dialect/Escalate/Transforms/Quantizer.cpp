@@ -306,8 +306,7 @@ QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
 /// precision, which matters little when, as in untrained classifiers with
 /// tiny inputs, the bias dominates the accumulated products. Empty when no
 /// channel has a bias.
-SmallVector<double> biasScaleFloors(ArrayRef<double> bias,
-                                    double inputScale) {
+SmallVector<double> biasScaleFloors(ArrayRef<double> bias, double inputScale) {
   SmallVector<double> floors;
   double worst = 0;
   for (double v : bias) {
@@ -320,12 +319,11 @@ SmallVector<double> biasScaleFloors(ArrayRef<double> bias,
 }
 
 /// Says when biasScaleFloors coarsened `what` weights of `op`.
-void warnIfCoarsened(Operation *op, const QuantizedWeights &q,
-                     StringRef what) {
+void warnIfCoarsened(Operation *op, const QuantizedWeights &q, StringRef what) {
   if (q.coarsened > 1)
     op->emitWarning("escalate-quantize: the bias is too large for the ")
-        << what << " scale: " << what
-        << "s quantized up to " << llvm::formatv("{0:e2}", q.coarsened).str()
+        << what << " scale: " << what << "s quantized up to "
+        << llvm::formatv("{0:e2}", q.coarsened).str()
         << "x more coarsely than their range needs so the integer bias "
            "fits 32 bits (the bias dominates this layer's output)";
 }
