@@ -147,6 +147,13 @@ LogicalResult importConvTranspose(NodeImporter &n) {
               << nsp << " spatial axes";
     return failure();
   }
+  // Bounded first, so the pad arithmetic below cannot overflow.
+  for (size_t i = 0; i < nsp; ++i)
+    for (int64_t v : {in[i], kernel[i], strides[i], dilations[i], extra[i]})
+      if (v < 0 || v > INT32_MAX) {
+        n.error() << "sizes and window parameters must be in [0, 2^31)";
+        return failure();
+      }
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   std::optional<SmallVector<int64_t>> outShape = n.getInts("output_shape");
   if (outShape && outShape->size() == nsp + 2)
@@ -164,12 +171,11 @@ LogicalResult importConvTranspose(NodeImporter &n) {
       return failure();
     }
     for (size_t i = 0; i < nsp; ++i) {
-      for (int64_t v : {in[i], kernel[i], strides[i], dilations[i], extra[i],
-                        (*outShape)[i]})
-        if (v < 0 || v > INT32_MAX) {
-          n.error() << "sizes and window parameters must be in [0, 2^31)";
-          return failure();
-        }
+      if ((*outShape)[i] < 0 || (*outShape)[i] > INT32_MAX) {
+        n.error() << "output_shape " << (*outShape)[i]
+                  << " is outside [0, 2^31)";
+        return failure();
+      }
       int64_t total = strides[i] * (in[i] - 1) + extra[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - (*outShape)[i];
       if (total < 0) {
