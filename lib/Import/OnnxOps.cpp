@@ -42,6 +42,17 @@ LogicalResult emit(NodeImporter &n, ValueRange operands,
 }
 
 /// Normalises a possibly negative axis into [0, rank).
+/// `v` reshaped to `rank` axes with its own starting at `axis` and ones
+/// around them, so numpy broadcasting lines it up as the forms before
+/// opset 7 did (legacy broadcast, PRelu's per-channel slope).
+FailureOr<Value> alignAxes(NodeImporter &n, Value v, int64_t axis,
+                           int64_t rank) {
+  SmallVector<int64_t> shape(axis, 1);
+  llvm::append_range(shape, typeOf(v).getShape());
+  shape.resize(rank, 1);
+  return n.create<ReshapeOp>({v}, {ints(n, "shape", shape)});
+}
+
 FailureOr<int64_t> axisIn(NodeImporter &n, int64_t axis, int64_t rank,
                           StringRef what = "axis") {
   int64_t a = axis < 0 ? axis + rank : axis;
@@ -329,10 +340,7 @@ LogicalResult importPRelu(NodeImporter &n) {
   auto x = typeOf(n.input(0)), s = typeOf(slope);
   if (n.opset < 7 && s.getRank() == 1 && x.getRank() > 2 &&
       s.getDimSize(0) > 1 && s.getDimSize(0) == x.getDimSize(1)) {
-    SmallVector<int64_t> shape(x.getRank() - 1, 1);
-    shape[0] = s.getDimSize(0);
-    FailureOr<Value> perChannel =
-        n.create<ReshapeOp>({slope}, {ints(n, "shape", shape)});
+    FailureOr<Value> perChannel = alignAxes(n, slope, 1, x.getRank());
     if (failed(perChannel))
       return failure();
     slope = *perChannel;
@@ -444,11 +452,7 @@ template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
                 << bt.getRank() << " axes of B into " << a.getRank();
       return failure();
     }
-    SmallVector<int64_t> shape(axis, 1);
-    llvm::append_range(shape, bt.getShape());
-    shape.resize(a.getRank(), 1);
-    FailureOr<Value> aligned =
-        n.create<ReshapeOp>({rhs}, {ints(n, "shape", shape)});
+    FailureOr<Value> aligned = alignAxes(n, rhs, axis, a.getRank());
     if (failed(aligned))
       return failure();
     rhs = *aligned;
