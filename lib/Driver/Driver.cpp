@@ -85,7 +85,7 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
                       options.mode, report.getString("hw").value_or("?"),
                       seconds);
   const llvm::json::Array *layers = report.getArray("layers");
-  uint64_t cycles = 0, constants = 0;
+  uint64_t cycles = 0, constants = 0, hostCycles = 0, hostLayers = 0;
   os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n", "layer",
                       "kind", "weights", "est. cycles", "bytes");
   for (const llvm::json::Value &v : layers ? *layers : llvm::json::Array()) {
@@ -96,6 +96,10 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
     uint64_t b = l->getInteger("constant_bytes").value_or(0);
     cycles += c;
     constants += b;
+    if (l->getString("unit") == "host") {
+      hostCycles += c;
+      ++hostLayers;
+    }
     os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n",
                         tool::elideMiddle(l->getString("name").value_or("?"),
                                           32),
@@ -108,6 +112,12 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
   if (const llvm::json::Object *dram = report.getObject("dram"))
     if (std::optional<int64_t> total = dram->getInteger("total_bytes"))
       os << ", " << grouped(*total) << " bytes of DRAM";
+  if (hostLayers)
+    os << llvm::formatv("\n  host: {0} layer{1} on the host core, {2} "
+                        "estimated cycles ({3:P1} of the total)",
+                        hostLayers, hostLayers == 1 ? "" : "s",
+                        grouped(hostCycles),
+                        cycles ? double(hostCycles) / cycles : 0.0);
   os << "\n  weights: " << grouped(floatBytes) << " bytes as float, "
      << grouped(constants) << " bytes encoded";
   if (constants)

@@ -1,5 +1,6 @@
 //===- Binary.cpp - .escb serialization and validation --------------------===//
 #include "escalate/Hardware/Binary.h"
+#include "escalate/Hardware/HostOps.h"
 #include "escalate/Support/Digest.h"
 #include "escb.pb.h"
 #include "llvm/ADT/StringExtras.h"
@@ -121,23 +122,21 @@ llvm::Error isa::validateProgram(const Program &p) {
                   segs[i]->name + "' overlap");
   for (auto [i, op] : llvm::enumerate(p.hostOps)) {
     std::string name = llvm::formatv("host op {0} ('{1}')", i, op.kind);
-    llvm::ArrayRef<const char *> kinds = isa::hostKinds().keywords;
-    if (!llvm::is_contained(kinds, llvm::StringRef(op.kind)))
-      return fail(name + ": unknown kind (known: " + llvm::join(kinds, ", ") +
-                  ")");
-    if (llvm::Error err = checkTensor(op.input, name + " input", p.dramBytes))
-      return err;
+    for (auto [j, t] : llvm::enumerate(op.inputs)) {
+      if (llvm::Error err =
+              checkTensor(t, name + " input " + std::to_string(j), p.dramBytes))
+        return err;
+      if (t.scale <= 0 && t.bits != 32)
+        return fail(name + ": input " + llvm::Twine(j) +
+                    " has no scale, so it must be 32-bit floats");
+    }
     if (llvm::Error err = checkTensor(op.output, name + " output", p.dramBytes))
       return err;
-    if (op.input.scale <= 0 || op.output.scale <= 0)
-      return fail(name + ": the host dequantizes, so both tensors need a "
+    if (op.output.scale <= 0)
+      return fail(name + ": the host quantizes its output, which needs a "
                          "positive scale");
-    if (op.input.shape != op.output.shape)
-      return fail(name + ": input and output shapes differ");
-    int64_t rank = op.input.shape.size();
-    if (op.axis < -rank || op.axis >= rank)
-      return fail(name + llvm::formatv(": axis {0} is outside rank {1}",
-                                       op.axis, rank));
+    if (llvm::Error err = checkHostOp(op))
+      return fail(name + ": " + llvm::toString(std::move(err)));
   }
   if (p.code.empty() || p.code.back().opcode != Opcode::Halt)
     return fail("the code section must end with a halt instruction");
@@ -227,9 +226,14 @@ llvm::Expected<std::string> isa::writeBinary(const Program &p) {
   for (const HostOp &op : p.hostOps) {
     escb::HostOp *h = proto.add_host_ops();
     h->set_kind(op.kind);
-    toProto(op.input, h->mutable_input());
+    for (const TensorDesc &t : op.inputs)
+      toProto(t, h->add_inputs());
     toProto(op.output, h->mutable_output());
     h->set_axis(op.axis);
+    for (int64_t v : op.ints)
+      h->add_ints(v);
+    for (double v : op.reals)
+      h->add_reals(v);
   }
   for (uint64_t sum : sectionChecksums(proto))
     proto.add_section_xxh3(sum);
@@ -300,9 +304,16 @@ llvm::Expected<Program> isa::readBinary(StringRef bytes,
   }
   for (const escb::DebugRange &r : proto.debug())
     p.debug.push_back({r.begin(), r.end(), r.name()});
-  for (const escb::HostOp &h : proto.host_ops())
-    p.hostOps.push_back(
-        {h.kind(), fromProto(h.input()), fromProto(h.output()), h.axis()});
+  for (const escb::HostOp &h : proto.host_ops()) {
+    HostOp &op = p.hostOps.emplace_back();
+    op.kind = h.kind();
+    for (const escb::Tensor &t : h.inputs())
+      op.inputs.push_back(fromProto(t));
+    op.output = fromProto(h.output());
+    op.axis = h.axis();
+    op.ints.assign(h.ints().begin(), h.ints().end());
+    op.reals.assign(h.reals().begin(), h.reals().end());
+  }
   if (llvm::Error err = validateProgram(p))
     return std::move(err);
   return p;

@@ -78,6 +78,23 @@ void numerics::binary(BinaryKind kind, const Tensor &a, const Tensor &b,
                          b.shape(), out.shape());
 }
 
+void numerics::unary(UnaryKind kind, const Tensor &x, Tensor &out) {
+  switch (kind) {
+  case UnaryKind::Tanh:
+    return mapF32(x, out, [](float v) { return std::tanh(v); });
+  case UnaryKind::Exp:
+    return mapF32(x, out, [](float v) { return std::exp(v); });
+  case UnaryKind::Sqrt:
+    return mapF32(x, out, [](float v) { return std::sqrt(v); });
+  case UnaryKind::Erf:
+    return mapF32(x, out, [](float v) { return std::erf(v); });
+  case UnaryKind::Neg:
+    return mapF32(x, out, [](float v) { return -v; });
+  case UnaryKind::Abs:
+    return mapF32(x, out, [](float v) { return std::fabs(v); });
+  }
+}
+
 void numerics::reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes,
                           Tensor &out) {
   // Output index of each input element: reduced axes contribute nothing.

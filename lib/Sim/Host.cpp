@@ -1,20 +1,26 @@
 //===- Host.cpp - ops the accelerator lacks, run on the host model -------===//
 //
-// The host is a CPU: it dequantizes, computes in double precision and
-// requantizes (round half to even). It is reported apart from the
-// accelerator, whose path stays integer.
+// The host is a CPU. Softmax runs on the integers in double precision
+// (fixed::softmaxRow); every other kind dequantizes its inputs, computes in
+// single precision with the float reference's own kernels (Numerics), and
+// requantizes (round half to even), which is what the quantized IR's
+// dequantize -> float op -> quantize computes, so the two agree bit for
+// bit. It is reported apart from the accelerator, whose path stays integer.
 //
 //===----------------------------------------------------------------------===//
 #include "Machine.h"
 #include "Memory.h"
+#include "escalate/Hardware/HostOps.h"
+#include "escalate/Numerics/Numerics.h"
+#include "llvm/ADT/bit.h"
 
 using namespace escalate;
 using namespace escalate::sim;
 using namespace escalate::isa;
 
-llvm::Error sim::executeHost(Machine &m, const Instruction &inst, Step &step) {
-  const HostOp &op = m.program.hostOps[inst[host::Index]];
-  const TensorDesc &in = op.input, &out = op.output;
+namespace {
+void softmax(Machine &m, const HostOp &op) {
+  const TensorDesc &in = op.inputs[0], &out = op.output;
   int64_t rank = in.shape.size();
   int64_t axis = op.axis < 0 ? op.axis + rank : op.axis;
   uint64_t outer = 1, len = in.shape[axis], inner = 1;
@@ -35,11 +41,109 @@ llvm::Error sim::executeHost(Machine &m, const Instruction &inst, Step &step) {
       for (uint64_t k = 0; k < len; ++k)
         storeElem(dst, (o * len + k) * inner + i, out.bits, result[k]);
     }
-  uint64_t n = in.numElements();
-  step.counts.hostElements = n;
-  step.counts.dramRead = in.bytes();
-  step.counts.dramWrite = out.bytes();
-  uint64_t instructions = hostCycles(m.hw, n);
+}
+
+numerics::QuantInfo quantInfo(const TensorDesc &t) {
+  return {t.scale, t.zeroPoint, t.bits};
+}
+
+/// A host-op input as the float op sees it: dequantized, or the IEEE
+/// values of a float constant (scale 0).
+Tensor loadFloat(const Machine &m, const TensorDesc &t) {
+  const uint8_t *src = m.dram.data() + t.dram;
+  Tensor out(DType::F32, t.shape);
+  uint64_t n = t.numElements();
+  if (t.scale <= 0) {
+    for (uint64_t i = 0; i < n; ++i)
+      out.f32()[i] = llvm::bit_cast<float>(uint32_t(loadElem(src, i, 32)));
+    return out;
+  }
+  Tensor q(DType::I64, t.shape);
+  for (uint64_t i = 0; i < n; ++i)
+    q.i64()[i] = loadElem(src, i, t.bits);
+  numerics::dequantize(q, quantInfo(t), out);
+  return out;
+}
+
+/// The float op of `kind`, with the kernel (and parameters) the escalate
+/// op's `evaluate` uses.
+void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
+             Tensor &out) {
+  using namespace numerics;
+  llvm::ArrayRef<int64_t> ints = op.ints;
+  auto binaryOf = [&](BinaryKind k) { binary(k, in[0], in[1], out); };
+  switch (kind) {
+  case host::Softmax:
+    return; // on the integers, above
+  case host::Transpose:
+    return transpose(in[0], ints, out);
+  case host::Slice:
+    return slice(in[0], ints.take_front(ints.size() / 2),
+                 ints.drop_front(ints.size() / 2), out);
+  case host::Resize: {
+    Resample how;
+    how.linear = ints[0] == 1;
+    how.rounding = Resample::Rounding(ints[1]);
+    llvm::ArrayRef<double> reals = op.reals;
+    how.scale = reals.take_front(reals.size() / 2);
+    how.offset = reals.drop_front(reals.size() / 2);
+    return resample(in[0], how, out);
+  }
+  case host::Add:
+    return binaryOf(BinaryKind::Add);
+  case host::Sub:
+    return binaryOf(BinaryKind::Sub);
+  case host::Mul:
+    return binaryOf(BinaryKind::Mul);
+  case host::Div:
+    return binaryOf(BinaryKind::Div);
+  case host::Pow:
+    return binaryOf(BinaryKind::Pow);
+  case host::Sqrt:
+    return unary(UnaryKind::Sqrt, in[0], out);
+  case host::Erf:
+    return unary(UnaryKind::Erf, in[0], out);
+  case host::Exp:
+    return unary(UnaryKind::Exp, in[0], out);
+  case host::Tanh:
+    return unary(UnaryKind::Tanh, in[0], out);
+  case host::Neg:
+    return unary(UnaryKind::Neg, in[0], out);
+  case host::Abs:
+    return unary(UnaryKind::Abs, in[0], out);
+  case host::ReduceMean:
+    return reduceMean(in[0], ints, out);
+  case host::MatMul:
+    return matmul(in[0], in[1], out);
+  }
+}
+} // namespace
+
+llvm::Error sim::executeHost(Machine &m, const Instruction &inst, Step &step) {
+  const HostOp &op = m.program.hostOps[inst[host::Index]];
+  // The loader checked the entry (checkHostOp): its kind is known and its
+  // shapes agree.
+  host::Kind kind = *hostKind(op);
+  if (kind == host::Softmax) {
+    softmax(m, op);
+  } else {
+    llvm::SmallVector<Tensor, 2> in;
+    for (const TensorDesc &t : op.inputs)
+      in.push_back(loadFloat(m, t));
+    Tensor result(DType::F32, op.output.shape);
+    compute(kind, op, in, result);
+    Tensor q(DType::I64, op.output.shape);
+    numerics::quantize(result, quantInfo(op.output), q);
+    uint8_t *dst = m.dram.data() + op.output.dram;
+    for (uint64_t i = 0, n = op.output.numElements(); i < n; ++i)
+      storeElem(dst, i, op.output.bits, q.i64()[i]);
+  }
+  uint64_t work = hostWork(op);
+  step.counts.hostElements = work;
+  for (const TensorDesc &t : op.inputs)
+    step.counts.dramRead += t.bytes();
+  step.counts.dramWrite = op.output.bytes();
+  uint64_t instructions = hostCycles(m.hw, work);
   step.counts.energyPj[unsigned(EnergyKind::Host)] =
       instructions * m.hw.hostInstructionPj;
   step.unitMask = 1u << unsigned(Unit::Host);

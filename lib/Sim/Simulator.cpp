@@ -125,8 +125,8 @@ struct Simulator::Impl {
     llvm::SmallVector<Access, 6> acc = accesses(inst, hw, step.coefBytes);
     if (inst.opcode == Opcode::Host) {
       const HostOp &op = machine.program.hostOps[inst[host::Index]];
-      acc.push_back({Space::Dram, op.input.dram,
-                     op.input.dram + op.input.bytes(), false});
+      for (const TensorDesc &in : op.inputs)
+        acc.push_back({Space::Dram, in.dram, in.dram + in.bytes(), false});
       acc.push_back({Space::Dram, op.output.dram,
                      op.output.dram + op.output.bytes(), true});
     }

@@ -9,6 +9,7 @@ import subprocess
 
 import numpy as np
 import onnx
+import onnx.numpy_helper
 import pytest
 
 import escalate
@@ -195,16 +196,18 @@ def test_errors_carry_the_compilers_message(tiny, tmp_path):
         escalate.compile(path, mode="fast")
     with pytest.raises(escalate.CompileError, match="cannot read"):
         escalate.compile(str(tmp_path / "missing.onnx"))
-    # An op the accelerator has no lowering for, named by its node.
-    add = onnx.helper.make_model(onnx.helper.make_graph(
-        [onnx.helper.make_node("Sub", ["a", "b"], ["c"], name="minus")], "g",
-        [onnx.helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, [1, 4])
-         for n in "ab"],
+    # An op neither the accelerator nor the host runs, named by its node.
+    gather = onnx.helper.make_model(onnx.helper.make_graph(
+        [onnx.helper.make_node("Gather", ["a", "i"], ["c"], name="pick",
+                               axis=1)], "g",
+        [onnx.helper.make_tensor_value_info("a", onnx.TensorProto.FLOAT,
+                                            [1, 4])],
         [onnx.helper.make_tensor_value_info("c", onnx.TensorProto.FLOAT,
-                                            [1, 4])]),
+                                            [1, 2])],
+        [onnx.numpy_helper.from_array(np.array([0, 2], np.int64), "i")]),
         opset_imports=[onnx.helper.make_opsetid("", 13)])
-    with pytest.raises(escalate.CompileError, match="node 'minus'"):
-        escalate.compile(add.SerializeToString(), calib_samples=1)
+    with pytest.raises(escalate.CompileError, match="node 'pick'"):
+        escalate.compile(gather.SerializeToString(), calib_samples=1)
     with pytest.raises(escalate.InputError, match="not an ESCALATE binary"):
         escalate.Program(b"junk")
     program = escalate.compile(path, calib_samples=1)

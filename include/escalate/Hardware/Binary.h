@@ -41,10 +41,17 @@ struct DebugRange {
   std::string name;
 };
 
+/// An op the host core runs (docs/isa.md, "Host ops"): it dequantizes its
+/// inputs, computes `kind` in single precision as the float reference does,
+/// and requantizes the output. An input with scale 0 holds IEEE-754 binary32
+/// values (a float constant). `ints` and `reals` are the kind's parameters.
 struct HostOp {
   std::string kind;
-  TensorDesc input, output;
+  std::vector<TensorDesc> inputs;
+  TensorDesc output;
   int64_t axis = -1;
+  std::vector<int64_t> ints;
+  std::vector<double> reals;
 };
 
 struct Program {

@@ -58,6 +58,11 @@ enum class BinaryKind { Add, Sub, Mul, Div, Pow, PRelu };
 /// Numpy-broadcasting element-wise op on f32 or i64 tensors.
 void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 
+/// Element-wise functions the float reference and the simulator's host
+/// share (so a host op is bit-exact with the quantized reference).
+enum class UnaryKind { Tanh, Exp, Sqrt, Erf, Neg, Abs };
+void unary(UnaryKind kind, const Tensor &x, Tensor &out);
+
 /// Applies `fn` element-wise to a float tensor.
 template <typename Fn> void mapF32(const Tensor &x, Tensor &out, Fn fn) {
   llvm::ArrayRef<float> in = x.f32();

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ProgramBuilder.h"
+#include "escalate/Dialect/Escalate/Utils/HostPlacement.h"
 #include "escalate/Dialect/Escalate/Utils/Reports.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -19,10 +20,14 @@ struct DeclareInput : LoweringPattern<QuantizeOp> {
   using LoweringPattern::LoweringPattern;
   LogicalResult lower(QuantizeOp q, RewriterBase &r) const override {
     auto arg = dyn_cast<BlockArgument>(q.getInput());
-    if (!arg)
+    if (!arg) {
+      // A host op's result: the host writes it (HostPatterns.cpp).
+      if (hostForm(q.getInput().getDefiningOp()))
+        return success();
       return q.emitOpError(
           "quantizes a float result computed in the graph: the op before "
-          "it has no accelerator lowering");
+          "it has no accelerator or host lowering");
+    }
     auto f = cast<func::FuncOp>(arg.getOwner()->getParentOp());
     auto name =
         f.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "escalate.name");
@@ -35,12 +40,13 @@ struct DeclareInput : LoweringPattern<QuantizeOp> {
   }
 };
 
-/// A dequantize may only hand a graph output back in float.
+/// A dequantize may only hand a graph output back in float, or an integer
+/// tensor to a host op.
 struct CheckDequantize : LoweringPattern<DequantizeOp> {
   using LoweringPattern::LoweringPattern;
   LogicalResult lower(DequantizeOp op, RewriterBase &) const override {
     for (Operation *user : op->getUsers())
-      if (!llvm::isa<func::ReturnOp>(user))
+      if (!llvm::isa<func::ReturnOp>(user) && !hostForm(user))
         return op->emitOpError()
                << "feeds float op '" << user->getName() << "' (layer '"
                << layerName(user) << "'), which the accelerator cannot run";

@@ -50,6 +50,7 @@ struct ConvertEscalateToEscIsaPass
     RewritePatternSet patterns(&getContext());
     conversion::populateDataPatterns(patterns, builder);
     conversion::populateLayerPatterns(patterns, builder);
+    conversion::populateHostPatterns(patterns, builder);
     // Everything inside the function is lowered; the function itself stays
     // until the program is complete and is then erased as a whole.
     ConversionTarget target(getContext());

@@ -2,8 +2,8 @@
 //
 // A convolution (with its requant) or a post-processing layer becomes the
 // instruction stream the code generator builds for its #escalate.tile at
-// the planned DRAM addresses; Softmax becomes a host op. Anything else in
-// the function has no lowering.
+// the planned DRAM addresses (host ops are HostPatterns.cpp's). Anything
+// else in the function has no lowering.
 //
 //===----------------------------------------------------------------------===//
 #include "ProgramBuilder.h"
@@ -85,21 +85,6 @@ template <typename Op> struct LowerPpuLayer : LoweringPattern<Op> {
   }
 };
 
-/// Softmax runs on the host, between the accelerator's instructions.
-struct LowerSoftmax : LoweringPattern<QSoftmaxOp> {
-  using LoweringPattern::LoweringPattern;
-  LogicalResult lower(QSoftmaxOp sm, RewriterBase &r) const override {
-    if (failed(ProgramBuilder::needContiguous(sm, sm.getInput())) ||
-        failed(ProgramBuilder::needContiguous(sm, sm.getOutput())))
-      return failure();
-    isa::HostOp entry{"softmax",
-                      ProgramBuilder::describe("input", sm.getInput()),
-                      ProgramBuilder::describe("output", sm.getOutput()),
-                      sm.getAxisAttr().getInt()};
-    return program.appendHost(r, sm, entry);
-  }
-};
-
 /// Every other op of the function (float ops escalate-quantize left, ops of
 /// other dialects): reported, at a lower benefit than the real lowerings.
 struct RefuseUnlowered : ConversionPattern {
@@ -115,7 +100,8 @@ struct RefuseUnlowered : ConversionPattern {
           << (reason ? reason.getValue()
                      : StringRef("escalate-quantize leaves it in floating "
                                  "point, see docs/quantization.md"))
-          << ") and the accelerator has no floating-point unit";
+          << ") and the host core has no form of it (docs/compile.md, "
+             "\"Where each ONNX operator runs\")";
       program.failed = true;
     }
     r.eraseOp(op);
@@ -127,9 +113,8 @@ struct RefuseUnlowered : ConversionPattern {
 
 void conversion::populateLayerPatterns(RewritePatternSet &patterns,
                                        ProgramBuilder &program) {
-  patterns
-      .add<LowerConv<QConvOp>, LowerConv<QDecomposedConvOp>,
-           LowerPpuLayer<QPoolOp>, LowerPpuLayer<QAddOp>, LowerPpuLayer<QMulOp>,
-           LowerPpuLayer<QLutOp>, LowerSoftmax, RefuseUnlowered>(
-          patterns.getContext(), program);
+  patterns.add<LowerConv<QConvOp>, LowerConv<QDecomposedConvOp>,
+               LowerPpuLayer<QPoolOp>, LowerPpuLayer<QAddOp>,
+               LowerPpuLayer<QMulOp>, LowerPpuLayer<QLutOp>, RefuseUnlowered>(
+      patterns.getContext(), program);
 }

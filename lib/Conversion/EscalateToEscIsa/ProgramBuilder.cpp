@@ -1,8 +1,11 @@
 //===- ProgramBuilder.cpp - the program the conversion patterns fill ------===//
 #include "ProgramBuilder.h"
 #include "escalate/Dialect/Escalate/Utils/Reports.h"
+#include "escalate/Hardware/HostOps.h"
+#include "escalate/Hardware/Timing.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/bit.h"
 
 using namespace mlir;
 using namespace escalate;
@@ -88,12 +91,8 @@ LogicalResult ProgramBuilder::appendLayer(RewriterBase &r, Operation *op,
                                           TileAttr tile) {
   OpBuilder::InsertionGuard guard(r);
   std::string name = layerName(op);
-  if (!code.constants.empty()) {
-    insertAfterFirst(r, {lastSegment, lastOutput, lastInput});
-    lastSegment = escisa::createSegment(r, program.getLoc(), name, cursor,
-                                        code.constants);
-    cursor = align(cursor + code.constants.size());
-  }
+  if (!code.constants.empty())
+    appendSegment(r, name, code.constants);
   r.setInsertionPointToEnd(&program.getBody().front());
   Location loc = NameLoc::get(r.getStringAttr(name));
   for (const codegen::Step &s : code.steps)
@@ -156,6 +155,33 @@ DictionaryAttr ProgramBuilder::weightRecord(Builder &b, Operation *op) {
   return o.getDictionary(b.getContext());
 }
 
+uint64_t ProgramBuilder::appendSegment(RewriterBase &r, StringRef name,
+                                       StringRef bytes) {
+  OpBuilder::InsertionGuard guard(r);
+  insertAfterFirst(r, {lastSegment, lastOutput, lastInput});
+  uint64_t at = cursor;
+  lastSegment = escisa::createSegment(r, program.getLoc(), name, at, bytes);
+  cursor = align(cursor + bytes.size());
+  return at;
+}
+
+uint64_t ProgramBuilder::hostConstant(RewriterBase &r, Value v,
+                                      StringRef name) {
+  auto [it, inserted] = hostConstants.try_emplace(v, 0);
+  if (!inserted)
+    return it->second;
+  // The host pattern checked that `v` is a float constant.
+  FailureOr<Tensor> value = constantValue(v);
+  std::string bytes;
+  for (float f : value->f32()) {
+    uint32_t word = llvm::bit_cast<uint32_t>(f);
+    for (unsigned i = 0; i < 4; ++i)
+      bytes.push_back(char(word >> (8 * i)));
+  }
+  hostConstantBytes += bytes.size();
+  return it->second = appendSegment(r, name, bytes);
+}
+
 LogicalResult ProgramBuilder::appendHost(RewriterBase &r, Operation *op,
                                          const isa::HostOp &entry) {
   OpBuilder::InsertionGuard guard(r);
@@ -163,9 +189,25 @@ LogicalResult ProgramBuilder::appendHost(RewriterBase &r, Operation *op,
   isa::Instruction inst;
   inst.opcode = isa::Opcode::Host;
   inst.f[isa::host::Index] = hostOps++;
-  escisa::createInstruction(r, NameLoc::get(r.getStringAttr(layerName(op))),
-                            inst, &entry);
+  std::string name = layerName(op);
+  escisa::createInstruction(r, NameLoc::get(r.getStringAttr(name)), inst,
+                            &entry);
   ++instructions;
+  uint64_t bytes = entry.output.bytes();
+  for (const isa::TensorDesc &t : entry.inputs)
+    bytes += t.bytes();
+  auto i64 = [&](int64_t v) { return r.getI64IntegerAttr(v); };
+  NamedAttrList record;
+  record.append("name", r.getStringAttr(name));
+  record.append("kind", r.getStringAttr("host " + entry.kind));
+  record.append("unit", r.getStringAttr("host"));
+  record.append("instructions", i64(1));
+  record.append("estimated_cycles",
+                i64(isa::hostCycles(hw, isa::hostWork(entry))));
+  record.append("estimated_dram_bytes", i64(bytes));
+  record.append("constant_bytes", i64(hostConstantBytes));
+  hostConstantBytes = 0;
+  layers.push_back(record.getDictionary(r.getContext()));
   return checkLength(op);
 }
 

@@ -48,14 +48,22 @@ public:
                                   llvm::StringRef kind,
                                   const codegen::LayerCode &code,
                                   TileAttr tile);
-  /// Appends a host instruction with a new host-op table entry.
+  /// Appends a host instruction with a new host-op table entry, and its
+  /// record (kind "host <kind>", the host's cycles as the estimate).
   mlir::LogicalResult appendHost(mlir::RewriterBase &r, mlir::Operation *op,
                                  const isa::HostOp &entry);
+  /// The DRAM address of float constant `v` as IEEE binary32 bytes, placed
+  /// as a segment named `name` the first time a host op reads it.
+  uint64_t hostConstant(mlir::RewriterBase &r, mlir::Value v,
+                        llvm::StringRef name);
   /// Ends the program: halt, dram_bytes, and the records for escisa-report.
   void finish(mlir::RewriterBase &r, DramPlanAttr plan);
 
 private:
   mlir::LogicalResult checkLength(mlir::Operation *op);
+  /// Places `bytes` as a segment named `name` at the constant cursor.
+  uint64_t appendSegment(mlir::RewriterBase &r, llvm::StringRef name,
+                         llvm::StringRef bytes);
   /// What a convolution keeps of its weights, as compiled: M and the
   /// coefficient sparsity of a decomposed layer, the weight sparsity of a
   /// dense or pruned one (empty for other layers).
@@ -73,14 +81,19 @@ private:
   mlir::Operation *lastInput = nullptr, *lastOutput = nullptr,
                   *lastSegment = nullptr;
   llvm::SmallVector<mlir::Attribute> layers;
+  llvm::DenseMap<mlir::Value, uint64_t> hostConstants;
+  uint64_t hostConstantBytes = 0;
 };
 
 /// The patterns, in families: declarations and placement-only ops
-/// (DataPatterns.cpp), layers (LayerPatterns.cpp).
+/// (DataPatterns.cpp), layers (LayerPatterns.cpp), host ops
+/// (HostPatterns.cpp).
 void populateDataPatterns(mlir::RewritePatternSet &patterns,
                           ProgramBuilder &program);
 void populateLayerPatterns(mlir::RewritePatternSet &patterns,
                            ProgramBuilder &program);
+void populateHostPatterns(mlir::RewritePatternSet &patterns,
+                          ProgramBuilder &program);
 
 /// Base of every pattern: lowers one op through `lower` unless an earlier
 /// pattern failed, and erases it either way (the function is replaced as a

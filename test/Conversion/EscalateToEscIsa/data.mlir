@@ -55,7 +55,7 @@ func.func @main(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> attributes {esca
 // Float ops have no lowering.
 !a = !quant.uniform<i8:f32, 0.5:-3>
 func.func @main(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5x!a> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 64, unshared_bytes = 64, buffers = 1>} {
-  // expected-error @+1 {{'escalate.relu' op has no accelerator lowering: it is not quantized (escalate-quantize leaves it in floating point, see docs/quantization.md) and the accelerator has no floating-point unit}}
+  // expected-error @+1 {{'escalate.relu' op has no accelerator lowering: it is not quantized (escalate-quantize leaves it in floating point, see docs/quantization.md) and the host core has no form of it (docs/compile.md, "Where each ONNX operator runs")}}
   %r = escalate.relu %x : tensor<1x2x5x5xf32>
   %q = escalate.quantize %r {escalate.dram = #escalate.dram<base = 0, image_stride = 50>} : tensor<1x2x5x5xf32> -> tensor<1x2x5x5x!a>
   return %q : tensor<1x2x5x5x!a>

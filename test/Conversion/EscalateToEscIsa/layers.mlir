@@ -42,7 +42,7 @@ func.func @main(%x: tensor<1x2x5x5xf32> {escalate.name = "x"}) -> (tensor<1x4x3x
 // CHECK: escisa.load buf = act, {{.*}}dram = 0, c = 3, h = 4, w = 4, {{.*}}loc("pool")
 // CHECK: escisa.pool kind = max, {{.*}}c = 3, in_h = 4, in_w = 4, kernel_h = 2, kernel_w = 2, stride_h = 2, stride_w = 2, {{.*}}loc("pool")
 // CHECK: escisa.store buf = act, {{.*}}dram = 64, c = 3, h = 2, w = 2, {{.*}}loc("pool")
-// CHECK-NEXT: escisa.host index = 0 {axis = 1 : i64, input = #escisa.tensor<dram = 64, {{.*}}>, kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 96, {{.*}}>} loc("softmax")
+// CHECK-NEXT: escisa.host index = 0 {axis = 1 : i64, inputs = [#escisa.tensor<dram = 64, {{.*}}>], kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 96, {{.*}}>} loc("softmax")
 // CHECK-NEXT: escisa.halt
 // The pool's three instructions fit a limit of three; the host op does not.
 // LIMIT: error: loc("softmax"): 'escalate.qsoftmax' op brings the program past the limit of 3 instructions

@@ -124,7 +124,43 @@ escisa.program attributes {dram_bytes = 4096} {
 
 escisa.program attributes {dram_bytes = 4096} {
   // expected-error @+1 {{index 1 skips 0; indices are numbered by first use}}
-  escisa.host index = 1 {axis = 1, input = #escisa.tensor<dram = 0, shape = [1, 10], bits = 8, scale = 0.1, zero_point = 0>, kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 64, shape = [1, 10], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.host index = 1 {axis = 1, inputs = [#escisa.tensor<dram = 0, shape = [1, 10], bits = 8, scale = 0.1, zero_point = 0>], kind = #escisa<host_kind softmax>, output = #escisa.tensor<dram = 64, shape = [1, 10], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// Host-op entries are checked kind by kind (lib/Hardware/HostOps.cpp): a
+// transpose's ints must permute the input's axes, a slice may not read
+// outside its input, a binary op's inputs must broadcast to its output, and
+// an input without a scale must be 32-bit floats.
+// expected-error @+1 {{host op 0 ('transpose'): ints must be a permutation of the input's axes}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [2, 3], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 0, 0>, kind = #escisa<host_kind transpose>, output = #escisa.tensor<dram = 64, shape = [2, 2], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('slice'): axis 1: start 1, step 2 and 3 outputs leave the input's 4}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [2, 4], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 0, 1, 1, 2>, kind = #escisa<host_kind slice>, output = #escisa.tensor<dram = 64, shape = [2, 3], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('add'): the output's shape is not the one its inputs and parameters give}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [2, 4], bits = 8, scale = 0.1, zero_point = 0>, #escisa.tensor<dram = 64, shape = [4], bits = 8, scale = 0.1, zero_point = 0>], kind = #escisa<host_kind add>, output = #escisa.tensor<dram = 128, shape = [4, 4], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('mul'): input 1 has no scale, so it must be 32-bit floats}}
+escisa.program attributes {dram_bytes = 4096} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [2, 4], bits = 8, scale = 0.1, zero_point = 0>, #escisa.tensor<dram = 64, shape = [4], bits = 8, scale = 0.0, zero_point = 0>], kind = #escisa<host_kind mul>, output = #escisa.tensor<dram = 128, shape = [2, 4], bits = 8, scale = 0.1, zero_point = 0>}
   escisa.halt
 }
 

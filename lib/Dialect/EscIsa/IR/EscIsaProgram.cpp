@@ -76,10 +76,19 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
           {s.getSymName().str(), uint64_t(dram), std::move(bytes)});
     } else if (std::optional<isa::Instruction> inst = toInstruction(&nested)) {
       if (auto host = dyn_cast<HostOp>(nested)) {
-        isa::HostOp entry{stringifyHostKind(host.getKind()).str(),
-                          tensorFrom("input", host.getInput()),
-                          tensorFrom("output", host.getOutput()),
-                          host.getAxisAttr().getInt()};
+        isa::HostOp entry;
+        entry.kind = stringifyHostKind(host.getKind()).str();
+        for (auto [j, t] : llvm::enumerate(host.getInputs()))
+          entry.inputs.push_back(tensorFrom(host.getInputs().size() == 1
+                                                ? "input"
+                                                : "input" + std::to_string(j),
+                                            cast<TensorAttr>(t)));
+        entry.output = tensorFrom("output", host.getOutput());
+        entry.axis = host.getAxisAttr().getInt();
+        if (std::optional<ArrayRef<int64_t>> ints = host.getInts())
+          entry.ints.assign(ints->begin(), ints->end());
+        if (std::optional<ArrayRef<double>> reals = host.getReals())
+          entry.reals.assign(reals->begin(), reals->end());
         uint64_t index = host.getIndex();
         if (index > p.hostOps.size())
           return host.emitOpError()
@@ -89,10 +98,17 @@ FailureOr<isa::Program> escisa::toProgram(ProgramOp op) {
           p.hostOps.push_back(entry);
         } else {
           const isa::HostOp &prev = p.hostOps[index];
+          auto same = [](const isa::TensorDesc &a, const isa::TensorDesc &b) {
+            return a.dram == b.dram && a.shape == b.shape && a.bits == b.bits;
+          };
           if (prev.kind != entry.kind || prev.axis != entry.axis ||
-              prev.input.dram != entry.input.dram ||
-              prev.output.dram != entry.output.dram ||
-              prev.input.shape != entry.input.shape)
+              prev.inputs.size() != entry.inputs.size() ||
+              !llvm::all_of(llvm::zip_equal(prev.inputs, entry.inputs),
+                            [&](auto p) {
+                              return same(std::get<0>(p), std::get<1>(p));
+                            }) ||
+              !same(prev.output, entry.output) || prev.ints != entry.ints ||
+              prev.reals != entry.reals)
             return host.emitOpError()
                    << "reuses index " << index << " with a different entry";
         }
@@ -161,8 +177,15 @@ Operation *escisa::createInstruction(OpBuilder &b, Location loc,
     state.addAttribute("kind", HostKindAttr::get(b.getContext(),
                                                  kind.value_or(HostKind{})));
     state.addAttribute("axis", b.getI64IntegerAttr(host->axis));
-    state.addAttribute("input", tensorAttr(b, host->input));
+    llvm::SmallVector<Attribute> inputs;
+    for (const isa::TensorDesc &t : host->inputs)
+      inputs.push_back(tensorAttr(b, t));
+    state.addAttribute("inputs", b.getArrayAttr(inputs));
     state.addAttribute("output", tensorAttr(b, host->output));
+    if (!host->ints.empty())
+      state.addAttribute("ints", b.getDenseI64ArrayAttr(host->ints));
+    if (!host->reals.empty())
+      state.addAttribute("reals", b.getDenseF64ArrayAttr(host->reals));
   }
   return b.create(state);
 }

@@ -20,6 +20,12 @@ LogicalResult evaluateBinary(Op op, BinaryKind kind,
                 [&](Tensor &out) { binary(kind, *in[0], *in[1], out); });
 }
 
+template <typename Op>
+LogicalResult evaluateUnary(Op op, UnaryKind kind, ArrayRef<const Tensor *> in,
+                            SmallVectorImpl<Tensor> &results) {
+  return single(op, results, [&](Tensor &out) { unary(kind, *in[0], out); });
+}
+
 template <typename Op, typename Fn>
 LogicalResult evaluateUnary(Op op, ArrayRef<const Tensor *> in,
                             SmallVectorImpl<Tensor> &results, Fn fn) {
@@ -196,30 +202,27 @@ LogicalResult HardSwishOp::evaluate(ArrayRef<const Tensor *> in,
 
 LogicalResult TanhOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results,
-                       [](float x) { return std::tanh(x); });
+  return evaluateUnary(*this, UnaryKind::Tanh, in, results);
 }
 LogicalResult ExpOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) { return std::exp(x); });
+  return evaluateUnary(*this, UnaryKind::Exp, in, results);
 }
 LogicalResult SqrtOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results,
-                       [](float x) { return std::sqrt(x); });
+  return evaluateUnary(*this, UnaryKind::Sqrt, in, results);
 }
 LogicalResult ErfOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) { return std::erf(x); });
+  return evaluateUnary(*this, UnaryKind::Erf, in, results);
 }
 LogicalResult NegOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) { return -x; });
+  return evaluateUnary(*this, UnaryKind::Neg, in, results);
 }
 LogicalResult AbsOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results,
-                       [](float x) { return std::fabs(x); });
+  return evaluateUnary(*this, UnaryKind::Abs, in, results);
 }
 
 LogicalResult AddOp::evaluate(ArrayRef<const Tensor *> in,

@@ -190,11 +190,11 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
       Operation *user = use.getOwner();
       last =
           std::max(last, llvm::isa<func::ReturnOp>(user) ? end : index[user]);
-      // A graph output's dequantize keeps its operand alive to the end.
+      // A dequantize hands the tensor to a graph output (alive to the
+      // end) or to a host op, which reads the integers themselves.
       if (llvm::isa<DequantizeOp>(user))
         for (Operation *u : user->getUsers())
-          if (llvm::isa<func::ReturnOp>(u))
-            last = end;
+          last = std::max(last, llvm::isa<func::ReturnOp>(u) ? end : index[u]);
     }
   };
   for (Value v : values) {
@@ -208,11 +208,14 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
       plan.unsharedBytes += r.bytes;
     }
     Operation *def = v.getDefiningOp();
-    // Graph inputs are written before the program starts.
-    int64_t first = llvm::isa<QuantizeOp>(def) &&
-                            llvm::isa<BlockArgument>(def->getOperand(0))
-                        ? 0
-                        : index[def];
+    // Graph inputs are written before the program starts; a host op's
+    // result (its quantize) is written by the host op, while its inputs
+    // are still being read.
+    int64_t first = index[def];
+    if (llvm::isa<QuantizeOp>(def)) {
+      Operation *host = def->getOperand(0).getDefiningOp();
+      first = host ? index[host] : 0;
+    }
     r.first = std::min(r.first, first);
     users(v, r.last);
   }

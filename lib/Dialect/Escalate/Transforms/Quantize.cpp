@@ -245,6 +245,23 @@ void QuantizePass::runOnOperation() {
       types[value] = activationType(&getContext(), it->second.min,
                                     it->second.max, *config);
   }
+  // A value the host writes and only the host reads (not tied to others by
+  // a shared scale) is kHostValueBits wide whatever the activation width.
+  DenseMap<unsigned, unsigned> classSize;
+  for (auto &[value, id] : classes.members())
+    ++classSize[classes.find(id)];
+  auto onHost = [&](Operation *op) { return runsOnHost(op, *config); };
+  for (auto &[value, id] : classes.members()) {
+    unsigned root = classes.find(id);
+    Operation *def = value.getDefiningOp();
+    auto range = merged.find(root);
+    if (!def || classSize[root] != 1 || range == merged.end() ||
+        modelTypes.count(root) || !onHost(def) || value.use_empty() ||
+        !llvm::all_of(value.getUsers(), onHost))
+      continue;
+    types[value] = activationType(&getContext(), range->second.min,
+                                  range->second.max, *config, kHostValueBits);
+  }
   auto nameOf = [&](Value v) {
     auto it = names.find(v);
     return it != names.end() ? it->second : std::string("<unnamed>");

@@ -32,10 +32,19 @@ inline bool isQuantizable(mlir::Operation *op, const QuantConfig &config) {
 /// its operands and results must share one quantization (pooling, reshape,
 /// concat).
 bool sharesScale(mlir::Operation *op);
-/// The quantized type of an activation with range [min, max].
+/// The quantized type of an activation with range [min, max], `bits` wide
+/// (0: the configured activation width).
 mlir::quant::UniformQuantizedType activationType(mlir::MLIRContext *ctx,
                                                  double min, double max,
-                                                 const QuantConfig &config);
+                                                 const QuantConfig &config,
+                                                 unsigned bits = 0);
+/// Whether the host core runs `op` under `config`: it has no integer form
+/// but has a host form (HostPlacement.h).
+bool runsOnHost(mlir::Operation *op, const QuantConfig &config);
+/// Width of a value the host both writes and alone reads: the host is not
+/// bound by the accelerator's activation width, so the steps of a host
+/// chain (a LayerNorm, a GELU) keep the widest activation storage.
+constexpr unsigned kHostValueBits = 16;
 
 /// Rewrites every quantizable op of `f`, using `types` for the float values
 /// it needs to quantize (by value). Values without a type are reported by

@@ -8,6 +8,7 @@
 #include "Quantize.h"
 #include "escalate/Dialect/Escalate/Transforms/LayerConfig.h"
 #include "escalate/Dialect/Escalate/Utils/AcceleratorLayers.h"
+#include "escalate/Dialect/Escalate/Utils/HostPlacement.h"
 #include "escalate/Support/FixedPoint.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -199,9 +200,14 @@ bool escalate::sharesScale(Operation *op) {
              FakeQuantOp>(op);
 }
 
+bool escalate::runsOnHost(Operation *op, const QuantConfig &config) {
+  return !isQuantizable(op, config) && hostForm(op);
+}
+
 QType escalate::activationType(MLIRContext *ctx, double min, double max,
-                               const QuantConfig &config) {
-  unsigned bits = config.actBits;
+                               const QuantConfig &config, unsigned bits) {
+  if (!bits)
+    bits = config.actBits;
   int64_t qmin = fixed::minOf(bits), qmax = fixed::maxOf(bits);
   double scale = 1;
   int64_t zp = 0;
@@ -392,6 +398,10 @@ private:
   FailureOr<Value> lowerPool(Operation *op);
   FailureOr<Value> lowerLut(Operation *op);
   FailureOr<Value> lower(Operation *op, Operation *act, Value out);
+  /// Brackets a host op: its activation operands become dequantizations
+  /// of integer tensors and its result is quantized (float constants stay:
+  /// the host reads their IEEE values).
+  LogicalResult bracketHostOp(Operation *op);
 
   func::FuncOp f;
   const QuantConfig &config;
@@ -770,11 +780,36 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
       .getResult();
 }
 
+LogicalResult Quantizer::bracketHostOp(Operation *op) {
+  for (OpOperand &use : op->getOpOperands()) {
+    Value v = use.get();
+    if (isConstant(v) || v.getDefiningOp<DequantizeOp>())
+      continue;
+    // A graph input (or a float op's result) read by the host.
+    FailureOr<Value> q = quantized(v);
+    if (failed(q))
+      return failure();
+    b.setInsertionPointAfter(q->getDefiningOp());
+    use.set(DequantizeOp::create(b, op->getLoc(), v.getType(), *q));
+  }
+  Value out = op->getResult(0);
+  FailureOr<Value> q = quantized(out);
+  if (failed(q))
+    return failure();
+  b.setInsertionPointAfter(q->getDefiningOp());
+  Value dq = DequantizeOp::create(b, op->getLoc(), out.getType(), *q);
+  out.replaceAllUsesExcept(dq, q->getDefiningOp());
+  return success();
+}
+
 LogicalResult Quantizer::run() {
   SmallVector<Operation *> ops;
+  DenseSet<Operation *> onHost;
   for (Operation &op : f.getBody().front()) {
     std::optional<std::string> reason = unquantizableReason(&op, config);
     if (!reason)
+      ops.push_back(&op);
+    else if (hostForm(&op) && onHost.insert(&op).second)
       ops.push_back(&op);
     else if (llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp, AddOp,
                        MulOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(
@@ -786,6 +821,11 @@ LogicalResult Quantizer::run() {
   for (Operation *op : ops) {
     if (fused.contains(op))
       continue;
+    if (onHost.contains(op)) {
+      if (failed(bracketHostOp(op)))
+        return failure();
+      continue;
+    }
     bool producesAcc = llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp>(op);
     Operation *act = nullptr;
     if (producesAcc || llvm::isa<AddOp, MulOp>(op))

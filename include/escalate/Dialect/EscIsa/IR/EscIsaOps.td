@@ -94,12 +94,15 @@ def EscIsa_SegmentOp : Op<EscIsa_Dialect, "segment", [
 // What an opcode's op adds to its fields: only `host` has more, the entry
 // of the binary's host-op table it selects.
 defvar EscIsa_HostEntry = (ins EscIsa_HostKindEnumAttr:$kind, I64Attr:$axis,
-                           EscIsa_TensorAttr:$input, EscIsa_TensorAttr:$output);
+    TypedArrayAttrBase<EscIsa_TensorAttr, "tensor descriptors">:$inputs,
+    EscIsa_TensorAttr:$output, OptionalAttr<DenseI64ArrayAttr>:$ints,
+    OptionalAttr<DenseF64ArrayAttr>:$reals);
 class EscIsa_InstDoc<string opcode> {
   string text = !if(!eq(opcode, "Host"), [{
     `index` selects the binary's host-op table entry; `kind`, `axis`,
-    `input` and `output` are that entry. Indices must be 0, 1, ... in order
-    of first use; an index used again must repeat its entry.
+    `inputs`, `output`, `ints` and `reals` are that entry (docs/isa.md,
+    "Host ops"). Indices must be 0, 1, ... in order of first use; an index
+    used again must repeat its entry.
   }], "");
 }
 
