@@ -3,6 +3,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include <climits>
 #include <cmath>
 
 using namespace escalate;
@@ -63,7 +64,7 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
     for (int64_t d = 0; d < rank; ++d) {
       int64_t start = op.ints[d], step = op.ints[rank + d];
       int64_t last = out[d] - 1;
-      if (step == 0 || start < 0 || start >= in[d] || std::abs(step) > in[d] ||
+      if (step == 0 || step == INT64_MIN || start < 0 || start >= in[d] ||
           (step > 0 ? last > (in[d] - 1 - start) / step : last > start / -step))
         return fail(llvm::formatv("axis {0}: start {1}, step {2} and {3} "
                                   "outputs leave the input's {4}",

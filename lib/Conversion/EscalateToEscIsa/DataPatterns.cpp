@@ -1,7 +1,8 @@
 //===- DataPatterns.cpp - declarations and placement-only ops -------------===//
 //
 // Graph inputs and outputs become escisa.tensor declarations; constants,
-// reshapes and concats emit nothing (DRAM planning put them in place), and
+// reshapes, channel slices and concats emit nothing (DRAM planning put them
+// in place), and
 // a requant is emitted with the convolution whose accumulators it reads.
 //
 //===----------------------------------------------------------------------===//
@@ -89,6 +90,6 @@ void conversion::populateDataPatterns(RewritePatternSet &patterns,
                                       ProgramBuilder &program) {
   patterns.add<DeclareInput, CheckDequantize, DeclareOutputs,
                PlacementOnly<ConstantOp>, PlacementOnly<ReshapeOp>,
-               PlacementOnly<ConcatOp>, PlacementOnly<RequantOp>>(
-      patterns.getContext(), program);
+               PlacementOnly<SliceOp>, PlacementOnly<ConcatOp>,
+               PlacementOnly<RequantOp>>(patterns.getContext(), program);
 }

@@ -54,3 +54,45 @@ func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
   %d = escalate.dequantize %c : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
   return %d : tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// A slice of whole channels is a view of its input: channels 1 and 2 of a
+// 2 x 4 x 4 x 4 tensor start 16 bytes into each 64-byte image, with the
+// input's image stride; the input stays alive while the view is read.
+// CHECK-LABEL: func.func @main
+// CHECK: escalate.quantize {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.slice {{.*}}escalate.dram = #escalate.dram<base = 16, image_stride = 64>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 128, image_stride = 32>
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<2x4x4x4xf32>) -> tensor<2x2x4x4xf32> {
+  %q = escalate.quantize %x : tensor<2x4x4x4xf32> -> tensor<2x4x4x4x!a>
+  %s = escalate.slice %q {starts = array<i64: 0, 1, 0, 0>, sizes = array<i64: 2, 2, 4, 4>, steps = array<i64: 1, 1, 1, 1>} : tensor<2x4x4x4x!a>
+  %o = escalate.qpool %s {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x2x4x4x!a>) -> tensor<2x2x4x4x!a>
+  %d = escalate.dequantize %o : tensor<2x2x4x4x!a> -> tensor<2x2x4x4xf32>
+  return %d : tensor<2x2x4x4xf32>
+}
+
+// -----
+
+// A host op reads its input through a dequantize and writes its quantize:
+// the input lives until the host op and the output from it, so the output
+// takes fresh bytes (128), not the input's (64), although nothing reads the
+// input after the host op. The graph input stays alive to the end.
+// CHECK-LABEL: func.func @main
+// CHECK: escalate.quantize {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 64, image_stride = 64>
+// CHECK: escalate.quantize {{.*}}escalate.dram = #escalate.dram<base = 128, image_stride = 64>
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x4x4x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
+  %q = escalate.quantize %x : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!a>
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %pd = escalate.dequantize %p : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  %t = escalate.transpose %pd {perm = array<i64: 0, 1, 3, 2>} : tensor<1x4x4x4xf32>
+  %tq = escalate.quantize %t : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!a>
+  %o = escalate.qpool %tq {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %o2 = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %d = escalate.dequantize %o : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  %d2 = escalate.dequantize %o2 : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  return %d, %d2 : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
+}

@@ -41,10 +41,11 @@ Value reshapeBase(Value v) {
 
 /// Placement of channel concats inside their results. A tensor lives in
 /// one place, so an operand can be placed inside its concat only if it is
-/// not a graph input (written before the program, outside the arena), not
-/// repeated in the concat, and not already inside another concat, except
-/// when that concat's whole operand list recurs here in order (DenseNet's
-/// growing concats): then the earlier concat is placed inside this one.
+/// not a graph input (written before the program, outside the arena) or a
+/// channel slice (a view of another tensor), not repeated in the concat, and
+/// not already inside another concat, except when that concat's whole operand
+/// list recurs here in order (DenseNet's growing concats): then the earlier
+/// concat is placed inside this one.
 struct ConcatPlacer {
   Aliases alias;
   /// The concat each placed tensor (reshape base) was put in directly.
@@ -96,8 +97,11 @@ struct ConcatPlacer {
           continue;
         }
       }
+      // A channel slice is a view into a larger tensor, which cannot move
+      // into the concat as a whole.
       if (heldBy.count(base) || llvm::isa<BlockArgument>(base) ||
-          base.getDefiningOp<QuantizeOp>() || !seen.insert(base).second) {
+          base.getDefiningOp<QuantizeOp>() || base.getDefiningOp<SliceOp>() ||
+          !seen.insert(base).second) {
         unplaceable.push_back(&concat->getOpOperand(i));
         withCopies.insert(concat);
       } else {
@@ -159,6 +163,19 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
     if (auto reshape = dyn_cast<ReshapeOp>(op)) {
       if (quantType(reshape.getType()))
         alias.parent[reshape.getResult()] = {reshape->getOperand(0), 0};
+      continue;
+    }
+    if (auto slice = dyn_cast<SliceOp>(op)) {
+      if (!quantType(slice.getType()))
+        continue;
+      if (!isChannelSlice(slice))
+        return slice.emitOpError("runs on the accelerator only as a slice of "
+                                 "whole channels");
+      Value in = slice.getInput();
+      uint64_t plane =
+          imageBytes(in) / cast<RankedTensorType>(in.getType()).getDimSize(1);
+      alias.parent[slice.getResult()] = {in,
+                                         int64_t(slice.getStarts()[1] * plane)};
       continue;
     }
     auto concat = dyn_cast<ConcatOp>(op);

@@ -75,9 +75,11 @@ std::pair<Value, Value> eltwiseOperands(Operation *op) {
   return {a, b};
 }
 
+/// Element-wise functions of one activation: a 256-entry table of 8-bit
+/// inputs computes any of them exactly as the float op rounds.
 bool isActivationFunction(Operation *op) {
   return llvm::isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
-             HardSwishOp>(op);
+                   HardSwishOp, TanhOp, ExpOp, ErfOp, SqrtOp, NegOp, AbsOp>(op);
 }
 
 bool gemmQuantizable(GemmOp g) {
@@ -185,6 +187,13 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
   }
   if (llvm::isa<SoftmaxOp>(op))
     return std::nullopt;
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    if (!isChannelSlice(slice))
+      return Reason("only a slice of whole channels (axis 1, step 1) of a "
+                    "4-D activation runs on the accelerator (as DRAM "
+                    "placement)");
+    return std::nullopt;
+  }
   if (llvm::isa<ReshapeOp, ConcatOp, FakeQuantOp>(op)) {
     if (llvm::any_of(op->getOperands(), isConstant))
       return Reason("an operand is a constant");
@@ -196,8 +205,8 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
 }
 
 bool escalate::sharesScale(Operation *op) {
-  return llvm::isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp, ConcatOp,
-             FakeQuantOp>(op);
+  return llvm::isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
+                   ConcatOp, SliceOp, FakeQuantOp>(op);
 }
 
 bool escalate::runsOnHost(Operation *op, const QuantConfig &config) {
@@ -771,6 +780,10 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
   }
   if (auto r = dyn_cast<ReshapeOp>(op))
     return ReshapeOp::create(b, op->getLoc(), inputs[0], r.getShape())
+        .getResult();
+  if (auto s = dyn_cast<SliceOp>(op))
+    return SliceOp::create(b, op->getLoc(), inputs[0], s.getStarts(),
+                           s.getSizes(), s.getSteps())
         .getResult();
   // The model's own quantization: its operand already has exactly this
   // scale and zero point (they share a scale class).

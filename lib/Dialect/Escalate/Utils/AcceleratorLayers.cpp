@@ -256,3 +256,15 @@ Operation *escalate::fusedActivation(Value v, bool allowLeaky) {
     return user;
   return nullptr;
 }
+
+bool escalate::isChannelSlice(SliceOp slice) {
+  auto in = cast<RankedTensorType>(slice.getInput().getType());
+  if (in.getRank() != 4)
+    return false;
+  for (int64_t d = 0; d < 4; ++d)
+    if (slice.getSteps()[d] != 1 ||
+        (d != 1 && (slice.getStarts()[d] != 0 ||
+                    slice.getSizes()[d] != in.getDimSize(d))))
+      return false;
+  return true;
+}

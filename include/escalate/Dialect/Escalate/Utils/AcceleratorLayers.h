@@ -29,6 +29,9 @@ mlir::FailureOr<codegen::ActShape> actShape(mlir::Operation *where,
 
 mlir::FailureOr<codegen::ConvLayer> convLayer(mlir::Operation *conv);
 mlir::FailureOr<codegen::PpuLayer> ppuLayer(mlir::Operation *op);
+/// A slice of whole channels (axis 1, step 1, every other axis whole) of a
+/// 4-D tensor: a view into its input's DRAM, no instruction.
+bool isChannelSlice(SliceOp slice);
 
 /// The hardware description in `file`, or the built-in one when empty;
 /// errors are reported at `loc` prefixed with the pass name.
