@@ -459,11 +459,12 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       b.use(Buffer::Act, R.out[p.out].base, och.size * P * ob);
       b.add(rq, Unit::Ppu, ppuCycles(hw, och.size * P),
             {Acc0 + p.acc, Par0 + p.par}, {Out0 + p.out});
-      uint64_t dram = out.base + n * out.imageStride +
-                      ((och.begin * OH + rows.begin) * OW + cols.begin) * ob;
+      uint64_t cs = out.channelStride ? out.channelStride : OH * OW * ob;
+      uint64_t dram = out.base + n * out.imageStride + och.begin * cs +
+                      (rows.begin * OW + cols.begin) * ob;
       b.store({Buffer::Act, R.out[p.out].base, dram, och.size, rows.size,
-               cols.size, int64_t(OH * OW * ob), int64_t(OW * ob), 0, 0, 0, 0,
-               0, int64_t(ob)},
+               cols.size, int64_t(cs), int64_t(OW * ob), 0, 0, 0, 0, 0,
+               int64_t(ob)},
               Out0 + p.out);
     };
 

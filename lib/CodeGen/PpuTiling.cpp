@@ -217,11 +217,11 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
   };
   auto store = [&](const Job &j, unsigned slot) {
     uint64_t ob = l.out.elemBytes();
+    uint64_t cs = out.channelStride ? out.channelStride : OH * OW * ob;
     uint64_t dram =
-        out.base + j.n * out.imageStride + ((j.c0 * OH + j.r0) * OW) * ob;
-    b.store({Buffer::Act, R.out[slot].base, dram, j.ch, j.rows, OW,
-             int64_t(OH * OW * ob), int64_t(OW * ob), 0, 0, 0, 0, 0,
-             int64_t(ob)},
+        out.base + j.n * out.imageStride + j.c0 * cs + j.r0 * OW * ob;
+    b.store({Buffer::Act, R.out[slot].base, dram, j.ch, j.rows, OW, int64_t(cs),
+             int64_t(OW * ob), 0, 0, 0, 0, 0, int64_t(ob)},
             Out0 + slot);
   };
 

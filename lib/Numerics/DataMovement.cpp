@@ -59,6 +59,19 @@ void numerics::concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis,
   }
 }
 
+void numerics::interleave(llvm::ArrayRef<const Tensor *> inputs, Tensor &out) {
+  int64_t n = inputs.size(), batch = out.dim(0);
+  int64_t channels = inputs.front()->dim(1);
+  int64_t plane = product(out.shape().drop_front(2));
+  for (auto [j, t] : llvm::enumerate(inputs))
+    withData(*t, out, [&](auto in, auto o) {
+      for (int64_t b = 0; b < batch; ++b)
+        for (int64_t k = 0; k < channels; ++k)
+          std::copy_n(in.begin() + (b * channels + k) * plane, plane,
+                      o.begin() + ((b * channels + k) * n + j) * plane);
+    });
+}
+
 void numerics::slice(const Tensor &x, llvm::ArrayRef<int64_t> starts,
                      llvm::ArrayRef<int64_t> steps, Tensor &out) {
   llvm::SmallVector<int64_t, 4> inStrides = stridesOf(x.shape());

@@ -42,6 +42,9 @@ Regions bufferRegions(const hw::HwDesc &hw, bool doubleBuffer);
 /// so the stride can exceed the image).
 struct DramView {
   uint64_t base = 0, imageStride = 0;
+  /// Bytes between channels, or 0 for contiguous channels (a tensor placed
+  /// inside an interleave is every n-th channel of it).
+  uint64_t channelStride = 0;
 };
 
 /// A unit of the machine, for the list schedule.

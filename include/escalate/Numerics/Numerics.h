@@ -76,6 +76,8 @@ void softmax(const Tensor &x, int64_t axis, Tensor &out);
 // Data movement: any dtype.
 void transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm, Tensor &out);
 void concat(llvm::ArrayRef<const Tensor *> inputs, int64_t axis, Tensor &out);
+/// Output channel k * n + j is channel k of input j (n inputs).
+void interleave(llvm::ArrayRef<const Tensor *> inputs, Tensor &out);
 /// Resampling: output index i of axis d samples input coordinate
 /// i * scale[d] + offset[d], clamped to the axis.
 struct Resample {

@@ -1,8 +1,8 @@
 //===- DataPatterns.cpp - declarations and placement-only ops -------------===//
 //
 // Graph inputs and outputs become escisa.tensor declarations; constants,
-// reshapes, channel slices and concats emit nothing (DRAM planning put them
-// in place), and
+// reshapes, channel slices, concats and interleaves emit nothing (DRAM
+// planning put them in place), and
 // a requant is emitted with the convolution whose accumulators it reads.
 //
 //===----------------------------------------------------------------------===//
@@ -91,5 +91,6 @@ void conversion::populateDataPatterns(RewritePatternSet &patterns,
   patterns.add<DeclareInput, CheckDequantize, DeclareOutputs,
                PlacementOnly<ConstantOp>, PlacementOnly<ReshapeOp>,
                PlacementOnly<SliceOp>, PlacementOnly<ConcatOp>,
-               PlacementOnly<RequantOp>>(patterns.getContext(), program);
+               PlacementOnly<InterleaveOp>, PlacementOnly<RequantOp>>(
+      patterns.getContext(), program);
 }

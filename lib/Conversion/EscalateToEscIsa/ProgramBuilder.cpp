@@ -31,14 +31,18 @@ codegen::DramView ProgramBuilder::view(Value v) {
   auto dram = def ? def->getAttrOfType<DramAttr>(kDramAttr) : DramAttr();
   if (!dram)
     return {};
-  return {dram.getBase(), dram.getImageStride()};
+  return {dram.getBase(), dram.getImageStride(), dram.getChannelStride()};
 }
 
 LogicalResult ProgramBuilder::needContiguous(Operation *op, Value v) {
   auto t = cast<RankedTensorType>(v.getType());
   Operation *def = v.getDefiningOp();
+  codegen::DramView at = view(v);
+  if (at.channelStride)
+    return op->emitOpError("needs a contiguous tensor, but its operand is "
+                           "placed inside an interleave");
   if (!def || !def->hasAttr(kDramAttr) || t.getDimSize(0) <= 1 ||
-      view(v).imageStride == imageBytes(t))
+      at.imageStride == imageBytes(t))
     return success();
   return op->emitOpError("needs a contiguous tensor, but its operand lives "
                          "inside a concat with batch > 1");

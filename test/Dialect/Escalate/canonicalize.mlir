@@ -306,3 +306,46 @@ func.func @empty_map_arithmetic(%x: tensor<1x2x0x4xf32>) -> tensor<1x2x0x4xf32> 
   %m = escalate.mul %x, %k : tensor<1x2x0x4xf32>, tensor<2x1x1xf32>
   return %m : tensor<1x2x0x4xf32>
 }
+
+// -----
+
+// Kernel taps that only read the zero padding are dropped: with dilation 6
+// and padding 6 on a 4 x 4 map, every output's off-center taps fall outside
+// the input, so the 3x3 conv is its center column and row, a 1x1 conv
+// without padding. With dilation 3 the outer taps still reach the map and
+// the conv stays as it is.
+// CHECK-LABEL: func.func @aspp
+// CHECK: %[[W:.*]] = escalate.constant dense<5.000000e+00> : tensor<1x1x1x1xf32>
+// CHECK: escalate.conv %arg0, %[[W]] {{.*}}dilations = array<i64: 6, 6>{{.*}}pads = array<i64: 0, 0, 0, 0>{{.*}} -> tensor<1x1x4x4xf32>
+// CHECK: escalate.conv %arg0, %{{.*}} {{.*}}dilations = array<i64: 3, 3>{{.*}}pads = array<i64: 3, 3, 3, 3>{{.*}} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+func.func @aspp(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>) {
+  %w = escalate.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]]]> : tensor<1x1x3x3xf32>
+  %a = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 6, 6>, pads = array<i64: 6, 6, 6, 6>, group = 1} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+  %b = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 3, 3>, pads = array<i64: 3, 3, 3, 3>, group = 1} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+  return %a, %b : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// A channel shuffle (reshape to N x g x C/g x H x W, swap axes 1 and 2,
+// reshape back) is an interleave of the g channel groups: the concat's own
+// operands when it concatenates g equal groups, channel slices otherwise.
+// CHECK-LABEL: func.func @shuffle
+// CHECK: %[[C:.*]] = escalate.conv
+// CHECK: %[[I:.*]] = escalate.interleave %arg0, %[[C]] : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+// CHECK: %[[S0:.*]] = escalate.slice %[[I]] {sizes = array<i64: 1, 2, 3, 3>, starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>}
+// CHECK: %[[S1:.*]] = escalate.slice %[[I]] {sizes = array<i64: 1, 2, 3, 3>, starts = array<i64: 0, 2, 0, 0>, steps = array<i64: 1, 1, 1, 1>}
+// CHECK: %[[J:.*]] = escalate.interleave %[[S0]], %[[S1]]
+// CHECK: return %[[J]]
+func.func @shuffle(%x: tensor<1x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %w = escalate.constant dense<1.0> : tensor<2x2x1x1xf32>
+  %c = escalate.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1} : (tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  %cat = escalate.concat %x, %c {axis = 1} : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+  %g = escalate.reshape %cat {shape = array<i64: 1, 2, 2, 3, 3>} : tensor<1x4x3x3xf32>
+  %t = escalate.transpose %g {perm = array<i64: 0, 2, 1, 3, 4>} : tensor<1x2x2x3x3xf32>
+  %s = escalate.reshape %t {shape = array<i64: 1, 4, 3, 3>} : tensor<1x2x2x3x3xf32>
+  %g2 = escalate.reshape %s {shape = array<i64: 1, 2, 2, 3, 3>} : tensor<1x4x3x3xf32>
+  %t2 = escalate.transpose %g2 {perm = array<i64: 0, 2, 1, 3, 4>} : tensor<1x2x2x3x3xf32>
+  %s2 = escalate.reshape %t2 {shape = array<i64: 1, 4, 3, 3>} : tensor<1x2x2x3x3xf32>
+  return %s2 : tensor<1x4x3x3xf32>
+}

@@ -96,3 +96,35 @@ func.func @main(%x: tensor<1x4x4x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4
   %d2 = escalate.dequantize %o2 : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
   return %d, %d2 : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// An interleave holds its operands at every other channel: each pool's two
+// channels (16-byte planes) lie 32 bytes apart, and the second pool's start
+// one plane after the first's. A graph input cannot be
+// written strided, so it is refused (escalate-tile copies it first).
+// CHECK-LABEL: func.func @main
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = [[B:[0-9]+]], image_stride = 64, channel_stride = 32>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = {{[0-9]+}}, image_stride = 64, channel_stride = 32>
+// CHECK: escalate.interleave {{.*}}escalate.dram = #escalate.dram<base = [[B]], image_stride = 64>
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %q = escalate.quantize %x : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!a>
+  %p1 = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  %p2 = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  %i = escalate.interleave %p1, %p2 : tensor<1x2x4x4x!a>, tensor<1x2x4x4x!a>
+  %d = escalate.dequantize %i : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  return %d : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %q = escalate.quantize %x : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!a>
+  %p = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  // expected-error @+1 {{cannot place operand 0 inside its result (not a layer's output, or read by another op too): escalate-tile copies such operands first}}
+  %i = escalate.interleave %q, %p : tensor<1x2x4x4x!a>, tensor<1x2x4x4x!a>
+  %d = escalate.dequantize %i : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  return %d : tensor<1x4x4x4xf32>
+}

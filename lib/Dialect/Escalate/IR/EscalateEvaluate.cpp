@@ -325,6 +325,11 @@ LogicalResult ConcatOp::evaluate(ArrayRef<const Tensor *> in,
                 [&](Tensor &out) { concat(in, getAxis(), out); });
 }
 
+LogicalResult InterleaveOp::evaluate(ArrayRef<const Tensor *> in,
+                                     SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) { interleave(in, out); });
+}
+
 LogicalResult PadOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   PadKind kind = static_cast<PadKind>(getMode());

@@ -501,6 +501,136 @@ struct FoldPadIntoWindowOp : OpRewritePattern<PadOp> {
   }
 };
 
+/// Kernel rows (or columns) that only ever read the zero padding add
+/// nothing: a conv keeps the span of taps some output reads inside the
+/// input, with its padding reduced by what it dropped. DeepLabV3's ASPP
+/// convs (dilation 24 and 36 over a 14 x 14 map) become 1x1 convs without
+/// padding, exactly, instead of needing more padding than a load holds.
+struct DropPaddingOnlyTaps : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// The first and last taps of a kernel axis that read the input for some
+  /// output index, if any does.
+  static std::optional<std::pair<int64_t, int64_t>>
+  liveTaps(int64_t kernel, int64_t dilation, int64_t stride, int64_t pad,
+           int64_t in, int64_t out) {
+    std::optional<std::pair<int64_t, int64_t>> live;
+    for (int64_t k = 0; k < kernel; ++k) {
+      // Input index o * stride - pad + k * dilation for o in [0, out).
+      int64_t lo = k * dilation - pad, hi = lo + (out - 1) * stride;
+      if (hi < 0 || lo >= in)
+        continue;
+      // Strided reads may step over [0, in): look for one inside.
+      int64_t first = lo >= 0 ? 0 : (-lo + stride - 1) / stride;
+      if (lo + first * stride >= in)
+        continue;
+      live = {live ? live->first : k, k};
+    }
+    return live;
+  }
+
+  LogicalResult matchAndRewrite(ConvOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto w = conv.getWeight().getType();
+    auto x = cast<RankedTensorType>(conv.getInput().getType());
+    auto y = cast<RankedTensorType>(conv.getType());
+    if (w.getRank() != 4 || !x.hasStaticShape() || !y.hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> pads = conv.getPads(), strides = conv.getStrides(),
+                      dilations = conv.getDilations();
+    SmallVector<int64_t> begin(2), end(2), newPads(pads);
+    for (int64_t a = 0; a < 2; ++a) {
+      int64_t k = w.getDimSize(2 + a);
+      std::optional<std::pair<int64_t, int64_t>> live =
+          liveTaps(k, dilations[a], strides[a], pads[a], x.getDimSize(2 + a),
+                   y.getDimSize(2 + a));
+      // An all-padding conv is its bias; leave it to the general folds.
+      if (!live)
+        return failure();
+      begin[a] = live->first;
+      end[a] = live->second + 1;
+      newPads[a] = pads[a] - begin[a] * dilations[a];
+      newPads[2 + a] = pads[2 + a] - (k - end[a]) * dilations[a];
+      if (newPads[a] < 0 || newPads[2 + a] < 0)
+        return failure();
+    }
+    if (begin[0] == 0 && begin[1] == 0 && end[0] == w.getDimSize(2) &&
+        end[1] == w.getDimSize(3))
+      return failure();
+    FailureOr<Tensor> weight = constantValue(conv.getWeight());
+    if (failed(weight))
+      return failure();
+    int64_t o = w.getDimSize(0), i = w.getDimSize(1), kh = w.getDimSize(2),
+            kw = w.getDimSize(3);
+    int64_t nh = end[0] - begin[0], nw = end[1] - begin[1];
+    Tensor kept(DType::F32, {o, i, nh, nw});
+    for (int64_t c = 0; c < o * i; ++c)
+      for (int64_t r = 0; r < nh; ++r)
+        for (int64_t q = 0; q < nw; ++q)
+          kept.f32()[(c * nh + r) * nw + q] =
+              weight->f32()[(c * kh + begin[0] + r) * kw + begin[1] + q];
+    Value newW = makeConstant(
+        rewriter, conv, kept,
+        RankedTensorType::get({o, i, nh, nw}, w.getElementType()), ".weight");
+    rewriter.replaceOpWithNewOp<ConvOp>(
+        conv, conv.getInput(), newW, conv.getBias(), conv.getStridesAttr(),
+        conv.getDilationsAttr(), rewriter.getDenseI64ArrayAttr(newPads),
+        conv.getGroupAttr());
+    return success();
+  }
+};
+
+/// ShuffleNet's channel shuffle, reshape(transpose(reshape(x, N x g x C/g
+/// x ...), swapping axes 1 and 2), N x C x ...), is an interleave of x's g
+/// channel groups: of the concat's operands when x concatenates g equal
+/// groups, of channel slices (views) of x otherwise. DRAM placement then
+/// writes the groups with channel-strided stores; no op moves the data.
+struct ChannelShuffleAsInterleave : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp back,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = back->getOperand(0).getDefiningOp<TransposeOp>();
+    auto split = transpose ? transpose.getInput().getDefiningOp<ReshapeOp>()
+                           : ReshapeOp();
+    if (!split)
+      return failure();
+    Value x = split->getOperand(0);
+    auto xt = dyn_cast<RankedTensorType>(x.getType());
+    auto st = cast<RankedTensorType>(split.getType());
+    if (!xt || !xt.hasStaticShape() || xt.getRank() < 2 ||
+        back.getType() != xt || st.getRank() != xt.getRank() + 1)
+      return failure();
+    int64_t g = st.getDimSize(1), c = xt.getDimSize(1);
+    if (g < 2 || st.getDimSize(0) != xt.getDimSize(0) ||
+        st.getDimSize(2) * g != c ||
+        st.getShape().drop_front(3) != xt.getShape().drop_front(2))
+      return failure();
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    for (int64_t d = 0, e = perm.size(); d < e; ++d)
+      if (perm[d] != (d == 1 ? 2 : d == 2 ? 1 : d))
+        return failure();
+    SmallVector<Value> groups;
+    auto cat = x.getDefiningOp<ConcatOp>();
+    if (cat && cat.getAxis() == 1 && int64_t(cat.getNumOperands()) == g &&
+        llvm::all_of(cat.getOperands(), [&](Value v) {
+          return cast<RankedTensorType>(v.getType()).getDimSize(1) == c / g;
+        })) {
+      llvm::append_range(groups, cat.getOperands());
+    } else {
+      SmallVector<int64_t> starts(xt.getRank(), 0), steps(xt.getRank(), 1);
+      SmallVector<int64_t> sizes(xt.getShape());
+      sizes[1] = c / g;
+      for (int64_t j = 0; j < g; ++j) {
+        starts[1] = j * (c / g);
+        groups.push_back(
+            SliceOp::create(rewriter, back.getLoc(), x, starts, sizes, steps));
+      }
+    }
+    rewriter.replaceOpWithNewOp<InterleaveOp>(back, groups);
+    return success();
+  }
+};
+
 /// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2 is hard_swish(x): what
 /// PyTorch exports for Hardswish before opset 14 (MobileNetV3). One lookup
 /// table on the accelerator instead of a table and a multiply.
@@ -565,6 +695,7 @@ void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
+               DropPaddingOnlyTaps, ChannelShuffleAsInterleave,
                HardSwishFromProduct, ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,

@@ -491,6 +491,27 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult InterleaveOp::inferReturnTypes(MLIRContext *ctx,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return fail(loc, "interleave needs at least one input");
+  auto first = ranked(inputs.front().getType());
+  if (first.getRank() < 2)
+    return fail(loc, "interleave inputs need a channel axis (rank >= 2)");
+  for (Value v : inputs)
+    if (v.getType() != first)
+      return fail(loc, "interleave inputs must share one type");
+  SmallVector<int64_t> shape(first.getShape());
+  shape[1] *= int64_t(inputs.size());
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

@@ -55,6 +55,30 @@ struct ConcatPlacer {
   /// recurring prefix (planning after the copies must agree).
   llvm::DenseSet<Operation *> withCopies;
 
+  /// Bytes between the channels of tensors placed inside an interleave.
+  llvm::DenseMap<Value, uint64_t> channelStride;
+
+  /// Places `op`'s operand j at channel j of its result, every n-th
+  /// channel (n operands). Only a layer's own output that nothing else
+  /// reads can be: the layer writes it with channel-strided stores, and no
+  /// op reads a strided view. `unplaceable` collects the others.
+  void placeInterleave(InterleaveOp op, uint64_t plane,
+                       llvm::SmallVectorImpl<OpOperand *> &unplaceable) {
+    uint64_t n = op.getNumOperands();
+    for (OpOperand &use : op->getOpOperands()) {
+      Value v = use.get();
+      Operation *def = v.getDefiningOp();
+      if (!def || !llvm::isa<RequantOp, QPoolOp, QAddOp, QMulOp, QLutOp>(def) ||
+          !v.hasOneUse() || alias.parent.count(v)) {
+        unplaceable.push_back(&use);
+        continue;
+      }
+      alias.parent[v] = {op.getResult(),
+                         int64_t(use.getOperandNumber() * plane)};
+      channelStride[v] = n * plane;
+    }
+  }
+
   static int64_t channels(Value v) {
     return cast<RankedTensorType>(v.getType()).getDimSize(1);
   }
@@ -116,9 +140,10 @@ struct ConcatPlacer {
   }
 };
 
-uint64_t concatPlane(ConcatOp concat) {
-  auto type = cast<RankedTensorType>(concat.getType());
-  return imageBytes(concat.getResult()) / type.getDimSize(1);
+/// Bytes of one channel of one image of a concat's or interleave's result.
+uint64_t channelPlane(Value result) {
+  auto type = cast<RankedTensorType>(result.getType());
+  return imageBytes(result) / type.getDimSize(1);
 }
 
 bool isChannelConcat(ConcatOp concat) {
@@ -133,10 +158,13 @@ llvm::SmallVector<OpOperand *>
 escalate::unplaceableConcatOperands(func::FuncOp f) {
   ConcatPlacer placer;
   llvm::SmallVector<OpOperand *> unplaceable;
-  for (Operation &op : f.getBody().front())
+  for (Operation &op : f.getBody().front()) {
     if (auto concat = dyn_cast<ConcatOp>(op);
         concat && quantType(concat.getType()) && isChannelConcat(concat))
-      placer.place(concat, concatPlane(concat), unplaceable);
+      placer.place(concat, channelPlane(concat.getResult()), unplaceable);
+    if (auto mix = dyn_cast<InterleaveOp>(op); mix && quantType(mix.getType()))
+      placer.placeInterleave(mix, channelPlane(mix.getResult()), unplaceable);
+  }
   return unplaceable;
 }
 
@@ -178,6 +206,19 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
                                          int64_t(slice.getStarts()[1] * plane)};
       continue;
     }
+    if (auto mix = dyn_cast<InterleaveOp>(op)) {
+      if (!quantType(mix.getType()))
+        continue;
+      llvm::SmallVector<OpOperand *> unplaceable;
+      placer.placeInterleave(mix, channelPlane(mix.getResult()), unplaceable);
+      if (!unplaceable.empty())
+        return mix.emitOpError()
+               << "cannot place operand "
+               << unplaceable.front()->getOperandNumber()
+               << " inside its result (not a layer's output, or read by "
+                  "another op too): escalate-tile copies such operands first";
+      continue;
+    }
     auto concat = dyn_cast<ConcatOp>(op);
     if (!concat || !quantType(concat.getType()))
       continue;
@@ -185,7 +226,7 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
       return concat.emitOpError(
           "runs on the accelerator only along channels (axis 1)");
     llvm::SmallVector<OpOperand *> unplaceable;
-    placer.place(concat, concatPlane(concat), unplaceable);
+    placer.place(concat, channelPlane(concat.getResult()), unplaceable);
     if (!unplaceable.empty())
       return concat.emitOpError()
              << "cannot place operand " << unplaceable.front()->getOperandNumber()
@@ -265,7 +306,8 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
   for (Value v : values) {
     auto [root, off] = alias.find(v);
     const Root &r = roots.find(root)->second;
-    plan.views[v] = {r.addr + uint64_t(off), imageBytes(root)};
+    plan.views[v] = {r.addr + uint64_t(off), imageBytes(root),
+                     placer.channelStride.lookup(v)};
   }
   return plan;
 }

@@ -28,7 +28,8 @@ struct PlanDramPass : public escalate::impl::PlanDramBase<PlanDramPass> {
                          "planning cannot annotate");
         return signalPassFailure();
       }
-      def->setAttr(kDramAttr, DramAttr::get(ctx, view.base, view.imageStride));
+      def->setAttr(kDramAttr, DramAttr::get(ctx, view.base, view.imageStride,
+                                            view.channelStride));
     }
     f->setAttr(kDramPlanAttr,
                DramPlanAttr::get(ctx, plan->arenaBytes, plan->unsharedBytes,

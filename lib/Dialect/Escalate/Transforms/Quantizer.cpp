@@ -194,6 +194,13 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
                     "placement)");
     return std::nullopt;
   }
+  if (llvm::isa<InterleaveOp>(op)) {
+    if (rankOf(op->getResult(0)) != 4)
+      return Reason("only a 4-D interleave runs on the accelerator");
+    if (llvm::any_of(op->getOperands(), isConstant))
+      return Reason("an operand is a constant");
+    return std::nullopt;
+  }
   if (llvm::isa<ReshapeOp, ConcatOp, FakeQuantOp>(op)) {
     if (llvm::any_of(op->getOperands(), isConstant))
       return Reason("an operand is a constant");
@@ -206,7 +213,7 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
 
 bool escalate::sharesScale(Operation *op) {
   return llvm::isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, ReshapeOp,
-                   ConcatOp, SliceOp, FakeQuantOp>(op);
+                   ConcatOp, InterleaveOp, SliceOp, FakeQuantOp>(op);
 }
 
 bool escalate::runsOnHost(Operation *op, const QuantConfig &config) {
@@ -781,6 +788,8 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
   if (auto r = dyn_cast<ReshapeOp>(op))
     return ReshapeOp::create(b, op->getLoc(), inputs[0], r.getShape())
         .getResult();
+  if (llvm::isa<InterleaveOp>(op))
+    return InterleaveOp::create(b, op->getLoc(), inputs).getResult();
   if (auto s = dyn_cast<SliceOp>(op))
     return SliceOp::create(b, op->getLoc(), inputs[0], s.getStarts(),
                            s.getSizes(), s.getSteps())

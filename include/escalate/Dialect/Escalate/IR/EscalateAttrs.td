@@ -121,9 +121,12 @@ def Escalate_DramAttr : AttrDef<Escalate_Dialect, "Dram"> {
     `n` of the tensor starts at byte `base + n * image_stride`; within an
     image the tensor is row-major and contiguous. `image_stride` exceeds
     the image's size when the tensor lives inside a channel concat's
-    result with batch > 1.
+    result with batch > 1. `channel_stride` (omitted when 0) is the bytes
+    between channels of a tensor placed inside an interleave's result,
+    which its producer writes with channel-strided stores.
   }];
-  let parameters = (ins "uint64_t":$base, "uint64_t":$image_stride);
+  let parameters = (ins "uint64_t":$base, "uint64_t":$image_stride,
+                    DefaultValuedParameter<"uint64_t", "0">:$channel_stride);
   let assemblyFormat = "`<` struct(params) `>`";
 }
 

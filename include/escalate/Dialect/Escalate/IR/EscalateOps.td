@@ -424,6 +424,20 @@ def Escalate_ConcatOp : Escalate_InferredOp<"concat"> {
   let assemblyFormat = "$inputs attr-dict `:` qualified(type($inputs))";
 }
 
+def Escalate_InterleaveOp : Escalate_InferredOp<"interleave"> {
+  let summary = "Channel interleave: ShuffleNet's channel shuffle";
+  let description = [{
+    `n` inputs of one shape `N x C x ...`; output channel `k * n + j` is
+    channel `k` of input `j`. Canonicalization writes ShuffleNet's channel
+    shuffle (Reshape to `N x g x C/g x ...`, Transpose of axes 1 and 2,
+    Reshape back) as this op over the `g` channel groups, which DRAM
+    planning places with channel-strided stores instead of a transpose.
+  }];
+  let arguments = (ins Variadic<Escalate_AnyTensor>:$inputs);
+  let results = (outs Escalate_AnyTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` qualified(type($inputs))";
+}
+
 def Escalate_PadOp : Escalate_InferredOp<"pad"> {
   let summary = "ONNX Pad with constant, reflect, edge or wrap mode";
   let description = [{
