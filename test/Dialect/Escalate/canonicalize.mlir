@@ -349,3 +349,18 @@ func.func @shuffle(%x: tensor<1x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %s2 = escalate.reshape %t2 {shape = array<i64: 1, 4, 3, 3>} : tensor<1x2x2x3x3xf32>
   return %s2 : tensor<1x4x3x3xf32>
 }
+
+// -----
+
+// x ^ 2 is x * x, which the PPU runs; other exponents stay.
+// CHECK-LABEL: func.func @square
+// CHECK: %[[S:.*]] = escalate.mul %arg0, %arg0 : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+// CHECK: %[[C:.*]] = escalate.pow %arg0, %{{.*}} : tensor<1x2x3x3xf32>, tensor<f32>
+// CHECK: return %[[S]], %[[C]]
+func.func @square(%x: tensor<1x2x3x3xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) {
+  %two = escalate.constant dense<2.0> : tensor<f32>
+  %three = escalate.constant dense<3.0> : tensor<f32>
+  %s = escalate.pow %x, %two : tensor<1x2x3x3xf32>, tensor<f32>
+  %c = escalate.pow %x, %three : tensor<1x2x3x3xf32>, tensor<f32>
+  return %s, %c : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+}

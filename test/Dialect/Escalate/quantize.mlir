@@ -6,7 +6,6 @@
 
 // Asymmetric 8-bit x: scale 2/255, zero point round(-128 + 1/scale) = -1.
 // CHECK: %[[X:.*]] = escalate.quantize %arg0 : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.0078431372549019607:-1>>
-// CHECK: %[[XD:.*]] = escalate.dequantize %[[X]]
 // Weights symmetric per output channel: 0.5/127 and 1/127, so
 // [0.5, -0.25] -> [127, -64] and [1, 0.125] -> [127, 16] (half away from 0).
 // CHECK: %[[W:.*]] = escalate.constant dense<{{\[\[\[\[}}127]], {{\[\[}}-64]]], {{\[\[\[}}127]], {{\[\[}}16]]]]> : tensor<2x2x1x1xi8>
@@ -16,13 +15,11 @@
 // -3095.5 -> -3096. sx*sw/sy = 0.5/127 and 1/127 as multiplier * 2^-shift;
 // the ReLU is the clamp at the output zero point (-128 is real 0).
 // CHECK: %[[Y:.*]] = escalate.requant %[[ACC]] {bias = array<i32: 3302, -3096>, clamp_hi = 127 : i64, clamp_lo = -128 : i64, multiplier = array<i32: 1082196484, 1082196484>, shift = array<i32: 38, 37>} : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.0078431372549019607:-128>>
-// The Sub has no integer form: it runs on the host, between dequantizations
-// of integer tensors and a quantize of its result ([-3, 3]: scale 6/255,
-// zero point -1; 8-bit, since a graph output reads it).
+// The Sub of two activations is an element-wise add with the subtrahend's
+// multiplier negated: scales (2/255) / (6/255) = 1/3 -> 2^31/3 at shift 31.
 // CHECK: %[[D:.*]] = escalate.dequantize %[[Y]]
-// CHECK: %[[S:.*]] = escalate.sub %[[D]], %[[XD]]
-// CHECK: %[[SQ:.*]] = escalate.quantize %[[S]] : {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.023529411764705882:-1>>
-// CHECK: %[[SD:.*]] = escalate.dequantize %[[SQ]]
+// CHECK: %[[S:.*]] = escalate.qadd %[[Y]], %[[X]] {clamp_hi = 127 : i64, clamp_lo = -128 : i64, lhs_multiplier = 715827883 : i32, rhs_multiplier = -715827883 : i32, shift = 31 : i32}
+// CHECK: %[[SD:.*]] = escalate.dequantize %[[S]]
 // CHECK: return %[[D]], %[[SD]]
 
 // Per tensor and symmetric: one weight scale 1/127 ([0.5, -0.25] -> [64,

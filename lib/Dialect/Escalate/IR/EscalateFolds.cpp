@@ -631,6 +631,22 @@ struct ChannelShuffleAsInterleave : OpRewritePattern<ReshapeOp> {
   }
 };
 
+/// x ^ 2 is x * x (a LayerNorm's variance written out): a product of two
+/// activations runs on the PPU, a power only on the host.
+struct SquareAsProduct : OpRewritePattern<PowOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PowOp pow,
+                                PatternRewriter &rewriter) const override {
+    Value x = pow->getOperand(0);
+    FailureOr<Tensor> e = constantValue(pow->getOperand(1));
+    if (failed(e) || e->dtype() != DType::F32 || x.getType() != pow.getType() ||
+        !llvm::all_of(e->f32(), [](float v) { return v == 2.0f; }))
+      return failure();
+    rewriter.replaceOpWithNewOp<MulOp>(pow, x, x);
+    return success();
+  }
+};
+
 /// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2 is hard_swish(x): what
 /// PyTorch exports for Hardswish before opset 14 (MobileNetV3). One lookup
 /// table on the accelerator instead of a table and a multiply.
@@ -695,7 +711,7 @@ void BatchNormOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
 void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
-               DropPaddingOnlyTaps, ChannelShuffleAsInterleave,
+               DropPaddingOnlyTaps, ChannelShuffleAsInterleave, SquareAsProduct,
                HardSwishFromProduct, ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,

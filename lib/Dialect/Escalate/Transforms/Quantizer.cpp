@@ -148,7 +148,7 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
       return Reason("only 2-D MatMul runs on the accelerator");
     return constant(mm.getRhs(), "right operand");
   }
-  if (llvm::isa<AddOp, MulOp>(op)) {
+  if (llvm::isa<AddOp, SubOp, MulOp>(op)) {
     if (isConstant(op->getOperand(0)) || isConstant(op->getOperand(1)))
       return Reason("an operand is a constant (the accelerator adds and "
                     "multiplies activations, not constants)");
@@ -643,6 +643,12 @@ FailureOr<Value> Quantizer::lowerEltwise(Operation *op, Operation *act,
   double sb = quantType(qb->getType()).getScale();
   double so = outType->getScale();
   bool isMul = llvm::isa<MulOp>(op);
+  // A subtraction is an add with the subtrahend's multiplier negated
+  // (eltwiseOperands puts the full-shaped operand first, which may be it).
+  bool minuendFirst = lhs == op->getOperand(0);
+  double signA = 1, signB = 1;
+  if (llvm::isa<SubOp>(op))
+    (minuendFirst ? signB : signA) = -1;
   // Multipliers stay below 2^30 so the (a - za) * m products keep headroom.
   double largest = isMul ? sa * sb / so : std::max(sa, sb) / so;
   std::optional<int32_t> shift = fixedShift(largest, int64_t(1) << 30, 63);
@@ -658,8 +664,9 @@ FailureOr<Value> Quantizer::lowerEltwise(Operation *op, Operation *act,
     return QMulOp::create(b, op->getLoc(), type, *qa, *qb,
                           fixedOf(sa * sb / so), *shift, lo, hi)
         .getResult();
-  return QAddOp::create(b, op->getLoc(), type, *qa, *qb, fixedOf(sa / so),
-                        fixedOf(sb / so), *shift, lo, hi)
+  return QAddOp::create(b, op->getLoc(), type, *qa, *qb,
+                        fixedOf(signA * sa / so), fixedOf(signB * sb / so),
+                        *shift, lo, hi)
       .getResult();
 }
 
@@ -763,7 +770,7 @@ FailureOr<Value> Quantizer::lower(Operation *op, Operation *act, Value out) {
     return lowerFullyConnected(op, mm.getLhs(), w.f32(), c, k, nullptr, act,
                                out);
   }
-  if (llvm::isa<AddOp, MulOp>(op))
+  if (llvm::isa<AddOp, SubOp, MulOp>(op))
     return lowerEltwise(op, act, out);
   if (llvm::isa<MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(op))
     return lowerPool(op);
@@ -833,7 +840,7 @@ LogicalResult Quantizer::run() {
       ops.push_back(&op);
     else if (hostForm(&op) && onHost.insert(&op).second)
       ops.push_back(&op);
-    else if (llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp, AddOp,
+    else if (llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp, AddOp, SubOp,
                        MulOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp>(
                  op) ||
              isActivationFunction(&op))
@@ -850,7 +857,7 @@ LogicalResult Quantizer::run() {
     }
     bool producesAcc = llvm::isa<ConvOp, DecomposedConvOp, GemmOp, MatMulOp>(op);
     Operation *act = nullptr;
-    if (producesAcc || llvm::isa<AddOp, MulOp>(op))
+    if (producesAcc || llvm::isa<AddOp, SubOp, MulOp>(op))
       act = fusedActivation(op->getResult(0), /*allowLeaky=*/producesAcc);
     Value out = act ? act->getResult(0) : op->getResult(0);
     b.setInsertionPoint(act ? act : op);
