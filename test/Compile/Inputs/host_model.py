@@ -1,13 +1,15 @@
 """Writes a model whose middle runs on the host core (issue 17).
 
-host_model.py OUT.onnx INPUT.npy
+host_model.py OUT.onnx INPUT.npy [nhwc]
 
-conv -> Transpose to NHWC -> LayerNorm written out (ReduceMean, Sub, Pow,
-Add, Sqrt, Div, Mul, Add) -> MatMul by a constant -> GELU (Div, Erf, Add,
-Mul, Mul) -> Transpose back -> bilinear Resize x2 -> Slice of channels ->
-Tanh -> conv. Every op between the convs has a host form and none an
-accelerator form, so the host chain carries kHostValueBits values, float
-constants and two-input ops.
+conv -> Transpose to N x W x H x C -> LayerNorm written out (ReduceMean,
+Sub, Pow, Add, Sqrt, Div, Mul, Add) -> MatMul by a constant -> GELU (Div,
+Erf, Add, Mul, Mul) -> Transpose back -> bilinear Resize x2 -> Slice of
+channels -> Tanh -> conv. The transposes swap H and W as well, so
+canonicalization does not compute the block channels-first (as it does
+ConvNeXt's NHWC block) and the host runs a chain with kHostValueBits
+values, float constants and two-input ops. With `nhwc` the transposes are
+ConvNeXt's (to N x H x W x C and back), which canonicalization removes.
 """
 import sys
 
@@ -16,6 +18,9 @@ import onnx
 from onnx import TensorProto as T, helper as h, numpy_helper as nh
 
 out, inp = sys.argv[1:3]
+nhwc = sys.argv[3:] == ["nhwc"]
+to_last, to_first = ([0, 2, 3, 1], [0, 3, 1, 2]) if nhwc else \
+    ([0, 3, 2, 1], [0, 3, 2, 1])
 r = np.random.default_rng(0)
 
 
@@ -38,7 +43,7 @@ inits = [
 n = h.make_node
 nodes = [
     n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
-    n("Transpose", ["c0"], ["t0"], name="to_nhwc", perm=[0, 2, 3, 1]),
+    n("Transpose", ["c0"], ["t0"], name="to_nhwc", perm=to_last),
     n("ReduceMean", ["t0"], ["m"], name="mean", axes=[-1]),
     n("Sub", ["t0", "m"], ["d"], name="center"),
     n("Pow", ["d", "two"], ["d2"], name="square"),
@@ -54,7 +59,7 @@ nodes = [
     n("Add", ["e", "one"], ["e1"], name="gelu_add"),
     n("Mul", ["p", "e1"], ["pe"], name="gelu_mul"),
     n("Mul", ["pe", "half"], ["gl"], name="gelu_half"),
-    n("Transpose", ["gl"], ["t1"], name="to_nchw", perm=[0, 3, 1, 2]),
+    n("Transpose", ["gl"], ["t1"], name="to_nchw", perm=to_first),
     n("Resize", ["t1", "", "scales"], ["up"], name="upsample", mode="linear"),
     n("Slice", ["up", "s0", "s1", "ax"], ["sl"], name="channels"),
     n("Tanh", ["sl"], ["th"], name="squash"),

@@ -364,3 +364,35 @@ func.func @square(%x: tensor<1x2x3x3xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3
   %c = escalate.pow %x, %three : tensor<1x2x3x3xf32>, tensor<f32>
   return %s, %c : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// A channels-last block (ConvNeXt: NHWC LayerNorm statistics, a Linear
+// layer, GELU's erf) is computed channels-first: the transpose sinks below
+// each op until it meets its inverse. The mean over the last axis becomes
+// a 1x1 conv with weights 1/C over channels, the MatMul by a [C, D]
+// constant a 1x1 conv with its transpose as weights, the last-axis
+// constant a per-channel one (here a depthwise 1x1 conv).
+// CHECK-LABEL: func.func @channels_last
+// CHECK-NOT: escalate.transpose
+// CHECK-DAG: %[[MW:.*]] = escalate.constant dense<2.500000e-01> : tensor<1x4x1x1xf32>
+// CHECK-DAG: %[[LW:.*]] = escalate.constant dense<{{\[\[\[\[}}1.000000e+00]], {{\[\[}}3.000000e+00]], {{\[\[}}5.000000e+00]], {{\[\[}}7.000000e+00]]], {{\[\[\[}}2.000000e+00]], {{\[\[}}4.000000e+00]], {{\[\[}}6.000000e+00]], {{\[\[}}8.000000e+00]]]]> : tensor<2x4x1x1xf32>
+// CHECK-DAG: %[[K:.*]] = escalate.constant dense<{{\[\[\[\[}}1.000000e+00]]], {{\[\[\[}}2.000000e+00]]], {{\[\[\[}}3.000000e+00]]], {{\[\[\[}}4.000000e+00]]]]> : tensor<4x1x1x1xf32>
+// CHECK: %[[M:.*]] = escalate.conv %arg0, %[[MW]] {{.*}} -> tensor<1x1x3x3xf32>
+// CHECK: %[[D:.*]] = escalate.sub %arg0, %[[M]] : tensor<1x4x3x3xf32>, tensor<1x1x3x3xf32>
+// CHECK: %[[S:.*]] = escalate.conv %[[D]], %[[K]] {{.*}}group = 4{{.*}} -> tensor<1x4x3x3xf32>
+// CHECK: %[[L:.*]] = escalate.conv %[[S]], %[[LW]] {{.*}} -> tensor<1x2x3x3xf32>
+// CHECK: %[[E:.*]] = escalate.erf %[[L]] : tensor<1x2x3x3xf32>
+// CHECK: return %[[E]]
+func.func @channels_last(%x: tensor<1x4x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %t = escalate.transpose %x {perm = array<i64: 0, 2, 3, 1>} : tensor<1x4x3x3xf32>
+  %m = escalate.reduce_mean %t {axes = array<i64: 3>, keepdims = true} : tensor<1x3x3x4xf32>
+  %d = escalate.sub %t, %m : tensor<1x3x3x4xf32>, tensor<1x3x3x1xf32>
+  %k = escalate.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %s = escalate.mul %d, %k : tensor<1x3x3x4xf32>, tensor<4xf32>
+  %w = escalate.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>
+  %l = escalate.matmul %s, %w : (tensor<1x3x3x4xf32>, tensor<4x2xf32>) -> tensor<1x3x3x2xf32>
+  %e = escalate.erf %l : tensor<1x3x3x2xf32>
+  %b = escalate.transpose %e {perm = array<i64: 0, 3, 1, 2>} : tensor<1x3x3x2xf32>
+  return %b : tensor<1x2x3x3xf32>
+}

@@ -319,6 +319,35 @@ struct FoldChannelAffineIntoConv : public OpRewritePattern<ConvOp> {
 /// over channels at most (input normalisation, HardSwish written as
 /// arithmetic) is a per-channel affine map: a depthwise 1x1 conv, which the
 /// accelerator runs, instead of a float op it cannot.
+/// NCHW -> NHWC (perm 0, 2, 3, 1) and back (0, 3, 1, 2).
+constexpr int64_t kToChannelsLast[] = {0, 2, 3, 1};
+constexpr int64_t kToChannelsFirst[] = {0, 3, 1, 2};
+
+/// `v` = transpose(x) to channels-last of a 4-D x: returns x.
+Value channelsFirstOf(Value v) {
+  auto t = v.getDefiningOp<TransposeOp>();
+  if (!t || t.getPerm() != ArrayRef<int64_t>(kToChannelsLast))
+    return nullptr;
+  return t.getInput();
+}
+
+/// Whether `v` is computed from a channels-last transpose through ops that
+/// SinkChannelsLastTranspose moves it below: its axis 1 is not channels
+/// yet, so per-channel rewrites must wait until the transpose has sunk.
+bool derivesFromChannelsLast(Value v, int depth = 8) {
+  if (channelsFirstOf(v))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth == 0 ||
+      !isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
+           NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
+           LeakyReluOp, ClipOp, ReduceMeanOp, MatMulOp>(def))
+    return false;
+  return llvm::any_of(def->getOperands(), [&](Value o) {
+    return derivesFromChannelsLast(o, depth - 1);
+  });
+}
+
 template <typename OpTy>
 struct ChannelArithmeticAsDepthwiseConv : public OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
@@ -327,7 +356,7 @@ struct ChannelArithmeticAsDepthwiseConv : public OpRewritePattern<OpTy> {
     for (int side = 0; side < 2; ++side) {
       Value x = op->getOperand(side), k = op->getOperand(1 - side);
       if (!isChannelMajor(x.getType()) || x.getType() != op.getType() ||
-          matchPattern(x, m_Constant()))
+          matchPattern(x, m_Constant()) || derivesFromChannelsLast(x))
         continue;
       int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
       std::optional<std::vector<float>> v = perChannel(k, c);
@@ -647,6 +676,147 @@ struct SquareAsProduct : OpRewritePattern<PowOp> {
   }
 };
 
+RankedTensorType toChannelsFirst(RankedTensorType t) {
+  ArrayRef<int64_t> s = t.getShape();
+  return RankedTensorType::get({s[0], s[3], s[1], s[2]}, t.getElementType());
+}
+
+/// A channels-last block (ConvNeXt: transpose to NHWC, LayerNorm over the
+/// last axis, Linear layers, GELU, transpose back) computed channels-first
+/// instead: the transpose to NHWC sinks below each op that reads it, so the
+/// pair meets and cancels. Element-wise ops take their constants permuted,
+/// a mean over the last axis becomes one over channels, and a MatMul by a
+/// constant [C, D] over the last axis becomes a 1x1 conv, which the
+/// accelerator runs, instead of a host matmul.
+struct SinkChannelsLastTranspose : RewritePattern {
+  SinkChannelsLastTranspose(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  static bool isElementwise(Operation *op) {
+    return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
+               NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
+               LeakyReluOp, ClipOp>(op);
+  }
+
+  /// `c` broadcast against a channels-last 4-D operand, as a channels-first
+  /// constant.
+  static FailureOr<Value> permuteConstant(PatternRewriter &rewriter,
+                                          Operation *anchor, Value c) {
+    FailureOr<Tensor> t = constantValue(c);
+    if (failed(t) || t->dtype() != DType::F32 || t->rank() > 4)
+      return failure();
+    SmallVector<int64_t> shape(4 - t->rank(), 1);
+    llvm::append_range(shape, t->shape());
+    Tensor four = t->reshaped(shape);
+    Tensor out(DType::F32, {shape[0], shape[3], shape[1], shape[2]});
+    numerics::transpose(four, kToChannelsFirst, out);
+    return makeConstant(
+        rewriter, anchor, out,
+        RankedTensorType::get(out.shape(), rewriter.getF32Type()), ".nchw");
+  }
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1)
+      return failure();
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type || type.getRank() != 4 || !type.hasStaticShape())
+      return failure();
+    // The pair meets: transpose back of a transpose to channels-last.
+    if (auto back = dyn_cast<TransposeOp>(op)) {
+      Value x = channelsFirstOf(back.getInput());
+      if (!x || back.getPerm() != ArrayRef<int64_t>(kToChannelsFirst))
+        return failure();
+      rewriter.replaceOp(op, x);
+      return success();
+    }
+    auto sunk = [&](Value channelsFirst) {
+      rewriter.replaceOpWithNewOp<TransposeOp>(
+          op, op->getResult(0).getType(), channelsFirst,
+          rewriter.getDenseI64ArrayAttr(kToChannelsLast));
+      return success();
+    };
+    if (auto mean = dyn_cast<ReduceMeanOp>(op)) {
+      Value x = channelsFirstOf(mean.getInput());
+      if (!x || !mean.getKeepdims() || mean.getAxes() != ArrayRef<int64_t>{3})
+        return failure();
+      return sunk(ReduceMeanOp::create(rewriter, op->getLoc(), x,
+                                       rewriter.getDenseI64ArrayAttr({1}),
+                                       rewriter.getBoolAttr(true)));
+    }
+    if (auto mm = dyn_cast<MatMulOp>(op)) {
+      Value x = channelsFirstOf(mm.getLhs());
+      FailureOr<Tensor> w = constantValue(mm.getRhs());
+      if (!x || failed(w) || w->rank() != 2 || w->dtype() != DType::F32)
+        return failure();
+      int64_t c = w->dim(0), d = w->dim(1);
+      Tensor kernel(DType::F32, {d, c, 1, 1});
+      for (int64_t i = 0; i < c; ++i)
+        for (int64_t o = 0; o < d; ++o)
+          kernel.f32()[o * c + i] = w->f32()[i * d + o];
+      Value weight = makeConstant(
+          rewriter, op, kernel,
+          RankedTensorType::get({d, c, 1, 1}, rewriter.getF32Type()),
+          ".weight");
+      return sunk(ConvOp::create(rewriter, op->getLoc(), toChannelsFirst(type),
+                                 x, weight, Value(),
+                                 rewriter.getDenseI64ArrayAttr({1, 1}),
+                                 rewriter.getDenseI64ArrayAttr({1, 1}),
+                                 rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                                 rewriter.getI64IntegerAttr(1)));
+    }
+    if (!isElementwise(op))
+      return failure();
+    // Every operand channels-last: a transposed 4-D tensor or a constant.
+    SmallVector<Value> operands;
+    bool transposed = false;
+    for (Value v : op->getOperands()) {
+      if (Value x = channelsFirstOf(v)) {
+        operands.push_back(x);
+        transposed = true;
+        continue;
+      }
+      FailureOr<Value> c = permuteConstant(rewriter, op, v);
+      if (failed(c))
+        return failure();
+      operands.push_back(*c);
+    }
+    if (!transposed)
+      return failure();
+    Operation *first = rewriter.clone(*op);
+    first->setOperands(operands);
+    first->getResult(0).setType(toChannelsFirst(type));
+    return sunk(first->getResult(0));
+  }
+};
+
+/// A mean over the channels of a 4-D activation is a 1x1 conv with weights
+/// 1/C, which the accelerator runs (a LayerNorm's statistics).
+struct ChannelMeanAsConv : OpRewritePattern<ReduceMeanOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceMeanOp mean,
+                                PatternRewriter &rewriter) const override {
+    auto x = cast<RankedTensorType>(mean.getInput().getType());
+    if (x.getRank() != 4 || !x.hasStaticShape() || !mean.getKeepdims() ||
+        mean.getAxes() != ArrayRef<int64_t>{1})
+      return failure();
+    int64_t c = x.getDimSize(1);
+    Tensor w(DType::F32, {1, c, 1, 1});
+    for (float &v : w.f32())
+      v = 1.0f / float(c);
+    Value weight = makeConstant(
+        rewriter, mean, w,
+        RankedTensorType::get({1, c, 1, 1}, rewriter.getF32Type()), ".weight");
+    rewriter.replaceOpWithNewOp<ConvOp>(
+        mean, mean.getType(), mean.getInput(), weight, Value(),
+        rewriter.getDenseI64ArrayAttr({1, 1}),
+        rewriter.getDenseI64ArrayAttr({1, 1}),
+        rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        rewriter.getI64IntegerAttr(1));
+    return success();
+  }
+};
+
 /// x * hard_sigmoid(x) with alpha 1/6 and beta 1/2 is hard_swish(x): what
 /// PyTorch exports for Hardswish before opset 14 (MobileNetV3). One lookup
 /// table on the accelerator instead of a table and a multiply.
@@ -712,6 +882,7 @@ void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
                DropPaddingOnlyTaps, ChannelShuffleAsInterleave, SquareAsProduct,
+               SinkChannelsLastTranspose, ChannelMeanAsConv,
                HardSwishFromProduct, ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,
