@@ -43,6 +43,8 @@ uint64_t otherElements(const PpuLayer &l, int64_t channels, int64_t rows) {
     return uint64_t(channels) * rows * l.in.w;
   case eltwise::Channel:
     return channels;
+  case eltwise::Pixel:
+    return uint64_t(rows) * l.in.w;
   default:
     return 1;
   }
@@ -151,6 +153,11 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
     else if (l.broadcast == eltwise::Channel)
       b.load({Buffer::Act, bAt, odram + j.c0 * eb, 1, 1, j.ch, 0, 0, 0, 0, 0, 0,
               0, int64_t(eb), /*joins=*/true},
+             In0 + slot);
+    else if (l.broadcast == eltwise::Pixel)
+      b.load({Buffer::Act, bAt, odram + j.r0 * inW * eb, 1, j.rows, inW,
+              int64_t(inH * inW * eb), int64_t(inW * eb), 0, 0, 0, 0, 0,
+              int64_t(eb), /*joins=*/true},
              In0 + slot);
     else
       b.load(

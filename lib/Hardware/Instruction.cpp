@@ -277,6 +277,7 @@ llvm::SmallVector<Access, 4> isa::accesses(const Instruction &inst,
     uint64_t n = uint64_t(inst[C]) * inst[H] * inst[W];
     uint64_t nb = inst[Broadcast] == None      ? n
                   : inst[Broadcast] == Channel ? uint64_t(inst[C])
+                  : inst[Broadcast] == Pixel   ? uint64_t(inst[H]) * inst[W]
                                                : 1;
     out.push_back(range(Buffer::Act, inst[A], n * eb, false));
     out.push_back(range(Buffer::Act, inst[B], nb * eb, false));

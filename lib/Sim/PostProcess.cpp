@@ -129,7 +129,10 @@ llvm::Error eltwiseOp(Machine &m, const Instruction &inst, Step &step) {
   int64_t bcast = inst[Broadcast];
   bool isAdd = inst[Op] == Add;
   for (uint64_t i = 0; i < n; ++i) {
-    uint64_t bi = bcast == None ? i : bcast == Channel ? i / plane : 0;
+    uint64_t bi = bcast == None      ? i
+                  : bcast == Channel ? i / plane
+                  : bcast == Pixel   ? i % plane
+                                     : 0;
     int64_t va = loadElem(a, i, bits), vb = loadElem(b, bi, bits);
     storeElem(dst, i, bits,
               isAdd ? fixed::eltwiseAdd(va, vb, p, bits)
@@ -139,6 +142,7 @@ llvm::Error eltwiseOp(Machine &m, const Instruction &inst, Step &step) {
   step.counts.bufRead[unsigned(Buffer::Act)] =
       (n + (bcast == None      ? n
             : bcast == Channel ? inst[C]
+            : bcast == Pixel   ? plane
                                : 1)) *
       eb;
   step.counts.bufRead[unsigned(Buffer::Coef)] = kEltwiseParamBytes;

@@ -69,7 +69,7 @@ func.func @conv_zero_point(%x: tensor<1x1x4x4x!quant.uniform<i8:f32, 0.1:200>>, 
 
 !q = !quant.uniform<i8:f32, 0.1>
 func.func @eltwise_broadcast(%a: tensor<1x4x2x2x!q>, %b: tensor<1x4x2x1x!q>) -> tensor<1x4x2x2x!q> {
-  // expected-error@+1 {{rhs [1,4,2,1] is neither lhs's shape [1,4,2,2], one value per channel, nor a scalar}}
+  // expected-error@+1 {{rhs [1,4,2,1] is neither lhs's shape [1,4,2,2], one value per channel, one per pixel, nor a scalar}}
   %c = escalate.qadd %a, %b {lhs_multiplier = 1 : i32, rhs_multiplier = 1 : i32, shift = 0 : i32, clamp_lo = -128, clamp_hi = 127} : (tensor<1x4x2x2x!q>, tensor<1x4x2x1x!q>) -> tensor<1x4x2x2x!q>
   return %c : tensor<1x4x2x2x!q>
 }

@@ -660,6 +660,29 @@ struct ChannelShuffleAsInterleave : OpRewritePattern<ReshapeOp> {
   }
 };
 
+/// x / sqrt(v) is x * v^(-1/2) (a LayerNorm's normalisation): the power is
+/// a lookup table and the product runs on the PPU, also when v holds one
+/// value per pixel, where a division would need the host.
+struct DivBySqrtAsProduct : OpRewritePattern<DivOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DivOp div,
+                                PatternRewriter &rewriter) const override {
+    auto sqrt = div->getOperand(1).getDefiningOp<SqrtOp>();
+    if (!sqrt || matchPattern(sqrt.getInput(), m_Constant()))
+      return failure();
+    Value half = ConstantOp::create(
+        rewriter, div.getLoc(),
+        DenseElementsAttr::get(RankedTensorType::get({}, rewriter.getF32Type()),
+                               -0.5f));
+    // A layer of its own: the table and the product are two instructions.
+    Location loc =
+        NameLoc::get(rewriter.getStringAttr(blobName(div, "/rsqrt")));
+    Value rsqrt = PowOp::create(rewriter, loc, sqrt.getInput(), half);
+    rewriter.replaceOpWithNewOp<MulOp>(div, div->getOperand(0), rsqrt);
+    return success();
+  }
+};
+
 /// x ^ 2 is x * x (a LayerNorm's variance written out): a product of two
 /// activations runs on the PPU, a power only on the host.
 struct SquareAsProduct : OpRewritePattern<PowOp> {
@@ -882,7 +905,7 @@ void EscalateDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   patterns.add<EvaluateConstantOp, FoldChannelAffineIntoConv,
                DropPaddingOnlyTaps, ChannelShuffleAsInterleave, SquareAsProduct,
-               SinkChannelsLastTranspose, ChannelMeanAsConv,
+               DivBySqrtAsProduct, SinkChannelsLastTranspose, ChannelMeanAsConv,
                HardSwishFromProduct, ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,

@@ -177,7 +177,7 @@ LogicalResult RequantOp::verify() {
 
 /// Shared by qadd and qmul: one storage width for all three tensors (the
 /// ISA's `bits`), the result shaped like lhs, rhs broadcast per element,
-/// per channel or as a scalar.
+/// per channel, per pixel (4-D) or as a scalar.
 template <typename Op> static LogicalResult verifyEltwise(Op op) {
   Location loc = op.getLoc();
   Type a = op.getLhs().getType(), b = op.getRhs().getType(), y = op.getType();
@@ -198,10 +198,12 @@ template <typename Op> static LogicalResult verifyEltwise(Op op) {
   bool same = sb.drop_front() == sa.drop_front();
   bool channel = sb[1] == sa[1] && restOnes;
   bool scalar = sb[1] == 1 && restOnes;
-  if (!same && !channel && !scalar)
+  bool pixel =
+      sa.size() == 4 && sb[1] == 1 && sb.drop_front(2) == sa.drop_front(2);
+  if (!same && !channel && !scalar && !pixel)
     return op.emitOpError("rhs ")
            << shapeStr(sb) << " is neither lhs's shape " << shapeStr(sa)
-           << ", one value per channel, nor a scalar";
+           << ", one value per channel, one per pixel, nor a scalar";
   if (failed(checkRange(loc, "shift", op.getShift(), 0, 63)))
     return failure();
   return checkClamp(loc, op.getClampLoAttr().getInt(),

@@ -52,14 +52,17 @@ bool allZeros(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v == 0; });
 }
 
-/// qadd/qmul's broadcast: `small` is `big`'s shape, one value per channel or
-/// one value, with batch N or 1.
+/// qadd/qmul's broadcast: `small` is `big`'s shape, one value per channel,
+/// one per pixel (4-D) or one value, with batch N or 1.
 bool eltwiseBroadcastable(ArrayRef<int64_t> big, ArrayRef<int64_t> small) {
   if (big.size() < 2 || small.size() != big.size() ||
       (small[0] != big[0] && small[0] != 1))
     return false;
   bool restOnes = allOnes(small.drop_front(2));
-  return small.drop_front() == big.drop_front() ||
+  // Per pixel: one value per position, the same for every channel.
+  bool perPixel = big.size() == 4 && small[1] == 1 &&
+                  small.drop_front(2) == big.drop_front(2);
+  return small.drop_front() == big.drop_front() || perPixel ||
          (restOnes && (small[1] == big[1] || small[1] == 1));
 }
 
@@ -78,6 +81,13 @@ std::pair<Value, Value> eltwiseOperands(Operation *op) {
 /// Element-wise functions of one activation: a 256-entry table of 8-bit
 /// inputs computes any of them exactly as the float op rounds.
 bool isActivationFunction(Operation *op) {
+  // A power by one constant is a function of its base alone.
+  if (auto pow = dyn_cast<PowOp>(op)) {
+    FailureOr<Tensor> e = constantValue(pow->getOperand(1));
+    return !isConstant(pow->getOperand(0)) && succeeded(e) &&
+           e->numElements() == 1 &&
+           pow.getType() == pow->getOperand(0).getType();
+  }
   return llvm::isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
                    HardSwishOp, TanhOp, ExpOp, ErfOp, SqrtOp, NegOp, AbsOp>(op);
 }
@@ -713,13 +723,24 @@ FailureOr<Value> Quantizer::lowerLut(Operation *op) {
   for (int j = 0; j < 256; ++j)
     grid.f32()[j] =
         float(xt.getScale() * double(int8_t(j) - xt.getZeroPoint()));
+  // Operands after the first are constants (a power's exponent).
+  SmallVector<Tensor> constants;
+  for (Value v : op->getOperands().drop_front()) {
+    FailureOr<Tensor> c = constantValue(v);
+    if (failed(c))
+      return op->emitError("escalate-quantize: a table's operand ")
+             << "other than its input is not a constant";
+    constants.push_back(std::move(*c));
+  }
   OperationState state(op->getLoc(), op->getName());
-  state.addOperands(in);
+  state.addOperands(op->getOperands());
   state.addTypes(RankedTensorType::get({256}, b.getF32Type()));
   state.addAttributes(op->getAttrs());
   Operation *probe = Operation::create(state);
   SmallVector<Tensor> results;
-  const Tensor *operands[] = {&grid};
+  SmallVector<const Tensor *> operands = {&grid};
+  for (const Tensor &c : constants)
+    operands.push_back(&c);
   LogicalResult ok =
       cast<EvaluateOpInterface>(probe).evaluate(operands, results);
   probe->destroy();

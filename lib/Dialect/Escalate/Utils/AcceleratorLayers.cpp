@@ -211,9 +211,11 @@ FailureOr<PpuLayer> escalate::ppuLayer(Operation *op) {
     l.broadcast = isa::eltwise::Channel;
   else if (l.other.c == 1 && l.other.h == 1 && l.other.w == 1)
     l.broadcast = isa::eltwise::Scalar;
+  else if (l.other.c == 1 && l.other.h == l.in.h && l.other.w == l.in.w)
+    l.broadcast = isa::eltwise::Pixel;
   else
-    return op->emitOpError("rhs must match lhs, hold one value per channel "
-                           "or a single value");
+    return op->emitOpError("rhs must match lhs, hold one value per channel, "
+                           "one per pixel or a single value");
   if (l.other.n != l.in.n && l.other.n != 1)
     return op->emitOpError("rhs batch must match lhs or be 1");
   int32_t za = zeroPoint(op->getOperand(0)), zb = zeroPoint(rhs),
