@@ -42,6 +42,14 @@ struct DecomposeKernelsPass
     // 1x1 and depthwise layers have nothing to share a basis across.
     if (k <= 1 || cinG <= 1 || rows == 0)
       return;
+    // A grouped conv stays dense unless its configuration asks for bases:
+    // the basis stage convolves every input channel with each of the M
+    // bases, so with C_in/group input channels per output the maps alone
+    // cost M/(C_in/group) of the dense grouped conv, more whenever M is at
+    // least C_in/group (ResNeXt-50: 4 per group; its decomposed 3x3 layers
+    // took 3.6-3.9x their dense cycles).
+    if (conv.getGroup() > 1 && !layerSetting(conv, "bases"))
+      return;
     // The basis comes from the eigenvectors of a k x k Gram matrix: cubic in
     // k, so a kernel far beyond any the hardware runs (the ISA's kernel
     // fields stop at 15 x 15) stays a dense conv rather than stall here.
