@@ -331,17 +331,29 @@ Value channelsFirstOf(Value v) {
   return t.getInput();
 }
 
-/// Whether `v` is computed from a channels-last transpose through ops that
-/// SinkChannelsLastTranspose moves it below: its axis 1 is not channels
-/// yet, so per-channel rewrites must wait until the transpose has sunk.
+/// Whether SinkChannelsLastTranspose moves a transpose below `op` (the
+/// transpose itself aside): element-wise ops, a mean over the last axis
+/// kept as size 1, a MatMul by a 2-D constant.
+bool sinksChannelsLast(Operation *op) {
+  if (auto mean = dyn_cast<ReduceMeanOp>(op))
+    return mean.getKeepdims() && mean.getAxes() == ArrayRef<int64_t>{3};
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    FailureOr<Tensor> w = constantValue(mm.getRhs());
+    return succeeded(w) && w->rank() == 2;
+  }
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
+             NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
+             LeakyReluOp, ClipOp>(op);
+}
+
+/// Whether `v` is computed from a channels-last transpose through ops the
+/// transpose will sink below: its axis 1 is not channels yet, so
+/// per-channel rewrites must wait until the transpose has sunk.
 bool derivesFromChannelsLast(Value v, int depth = 8) {
   if (channelsFirstOf(v))
     return true;
   Operation *def = v.getDefiningOp();
-  if (!def || depth == 0 ||
-      !isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
-           NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
-           LeakyReluOp, ClipOp, ReduceMeanOp, MatMulOp>(def))
+  if (!def || depth == 0 || !sinksChannelsLast(def))
     return false;
   return llvm::any_of(def->getOperands(), [&](Value o) {
     return derivesFromChannelsLast(o, depth - 1);
@@ -356,7 +368,8 @@ struct ChannelArithmeticAsDepthwiseConv : public OpRewritePattern<OpTy> {
     for (int side = 0; side < 2; ++side) {
       Value x = op->getOperand(side), k = op->getOperand(1 - side);
       if (!isChannelMajor(x.getType()) || x.getType() != op.getType() ||
-          matchPattern(x, m_Constant()) || derivesFromChannelsLast(x))
+          matchPattern(x, m_Constant()) || derivesFromChannelsLast(x) ||
+          x.getDefiningOp<DequantizeOp>())
         continue;
       int64_t c = cast<RankedTensorType>(x.getType()).getDimSize(1);
       std::optional<std::vector<float>> v = perChannel(k, c);
@@ -626,8 +639,10 @@ struct ChannelShuffleAsInterleave : OpRewritePattern<ReshapeOp> {
     Value x = split->getOperand(0);
     auto xt = dyn_cast<RankedTensorType>(x.getType());
     auto st = cast<RankedTensorType>(split.getType());
-    if (!xt || !xt.hasStaticShape() || xt.getRank() < 2 ||
-        back.getType() != xt || st.getRank() != xt.getRank() + 1)
+    // 4-D only: the accelerator places a 4-D interleave, and nothing runs
+    // one of another rank (a transpose does, on the host).
+    if (!xt || !xt.hasStaticShape() || xt.getRank() != 4 ||
+        back.getType() != xt || st.getRank() != 5)
       return failure();
     int64_t g = st.getDimSize(1), c = xt.getDimSize(1);
     if (g < 2 || st.getDimSize(0) != xt.getDimSize(0) ||

@@ -18,6 +18,11 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
   if (op->getNumResults() != 1 || !isF32(op->getResult(0)) ||
       !llvm::all_of(op->getOperands(), isF32))
     return std::nullopt;
+  // A DRAM tensor has rank >= 1 and no empty dimension (the loader's rule).
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  if (result.getRank() == 0 || !result.hasStaticShape() ||
+      llvm::any_of(result.getShape(), [](int64_t d) { return d < 1; }))
+    return std::nullopt;
   auto simple = [](host::Kind kind) -> std::optional<HostForm> {
     return HostForm{kind, {}, {}};
   };
