@@ -85,7 +85,8 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
                       options.mode, report.getString("hw").value_or("?"),
                       seconds);
   const llvm::json::Array *layers = report.getArray("layers");
-  uint64_t cycles = 0, constants = 0, hostCycles = 0, hostLayers = 0;
+  uint64_t cycles = 0, constants = 0, hostCycles = 0, hostLayers = 0,
+           hostConstants = 0;
   os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n", "layer",
                       "kind", "weights", "est. cycles", "bytes");
   for (const llvm::json::Value &v : layers ? *layers : llvm::json::Array()) {
@@ -95,10 +96,13 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
     uint64_t c = l->getInteger("estimated_cycles").value_or(0);
     uint64_t b = l->getInteger("constant_bytes").value_or(0);
     cycles += c;
-    constants += b;
+    // The host's float constants are not encoded accelerator weights.
     if (l->getString("unit") == "host") {
       hostCycles += c;
+      hostConstants += b;
       ++hostLayers;
+    } else {
+      constants += b;
     }
     os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n",
                         tool::elideMiddle(l->getString("name").value_or("?"),
@@ -122,6 +126,9 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
      << grouped(constants) << " bytes encoded";
   if (constants)
     os << llvm::formatv(" ({0:f1}x smaller)", double(floatBytes) / constants);
+  if (hostConstants)
+    os << ", " << grouped(hostConstants)
+       << " bytes of float constants for the host";
   os << "\n";
   if (accuracy.problem.empty())
     os << llvm::formatv("  accuracy: output SQNR {0:f1} dB, cosine {1:f4} "
