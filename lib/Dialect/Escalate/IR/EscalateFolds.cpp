@@ -331,6 +331,25 @@ Value channelsFirstOf(Value v) {
   return t.getInput();
 }
 
+/// The element-wise ops a channels-last transpose sinks below (constant
+/// operands permuted, the others transposed too).
+bool isSinkableElementwise(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
+             NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
+             LeakyReluOp, ClipOp>(op);
+}
+
+/// A 1x1 conv of `x` by constant `weight`, no bias, with result `type`.
+Value conv1x1(PatternRewriter &rewriter, Location loc, Type type, Value x,
+              Value weight) {
+  return ConvOp::create(rewriter, loc, type, x, weight, Value(),
+                        rewriter.getDenseI64ArrayAttr({1, 1}),
+                        rewriter.getDenseI64ArrayAttr({1, 1}),
+                        rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                        rewriter.getI64IntegerAttr(1))
+      .getResult();
+}
+
 /// Whether SinkChannelsLastTranspose moves a transpose below `op` (the
 /// transpose itself aside): element-wise ops, a mean over the last axis
 /// kept as size 1, a MatMul by a 2-D constant.
@@ -341,9 +360,7 @@ bool sinksChannelsLast(Operation *op) {
     FailureOr<Tensor> w = constantValue(mm.getRhs());
     return succeeded(w) && w->rank() == 2;
   }
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
-             NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
-             LeakyReluOp, ClipOp>(op);
+  return isSinkableElementwise(op);
 }
 
 /// Whether `v` is computed from a channels-last transpose through ops the
@@ -730,12 +747,6 @@ struct SinkChannelsLastTranspose : RewritePattern {
   SinkChannelsLastTranspose(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
 
-  static bool isElementwise(Operation *op) {
-    return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
-               NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
-               LeakyReluOp, ClipOp>(op);
-  }
-
   /// `c` broadcast against a channels-last 4-D operand, as a channels-first
   /// constant.
   static FailureOr<Value> permuteConstant(PatternRewriter &rewriter,
@@ -796,14 +807,10 @@ struct SinkChannelsLastTranspose : RewritePattern {
           rewriter, op, kernel,
           RankedTensorType::get({d, c, 1, 1}, rewriter.getF32Type()),
           ".weight");
-      return sunk(ConvOp::create(rewriter, op->getLoc(), toChannelsFirst(type),
-                                 x, weight, Value(),
-                                 rewriter.getDenseI64ArrayAttr({1, 1}),
-                                 rewriter.getDenseI64ArrayAttr({1, 1}),
-                                 rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
-                                 rewriter.getI64IntegerAttr(1)));
+      return sunk(
+          conv1x1(rewriter, op->getLoc(), toChannelsFirst(type), x, weight));
     }
-    if (!isElementwise(op))
+    if (!isSinkableElementwise(op))
       return failure();
     // Every operand channels-last: a transposed 4-D tensor or a constant.
     SmallVector<Value> operands;
@@ -845,12 +852,8 @@ struct ChannelMeanAsConv : OpRewritePattern<ReduceMeanOp> {
     Value weight = makeConstant(
         rewriter, mean, w,
         RankedTensorType::get({1, c, 1, 1}, rewriter.getF32Type()), ".weight");
-    rewriter.replaceOpWithNewOp<ConvOp>(
-        mean, mean.getType(), mean.getInput(), weight, Value(),
-        rewriter.getDenseI64ArrayAttr({1, 1}),
-        rewriter.getDenseI64ArrayAttr({1, 1}),
-        rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}),
-        rewriter.getI64IntegerAttr(1));
+    rewriter.replaceOp(mean, conv1x1(rewriter, mean.getLoc(), mean.getType(),
+                                     mean.getInput(), weight));
     return success();
   }
 };
