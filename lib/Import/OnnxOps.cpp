@@ -460,6 +460,47 @@ template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
   return emit<OpTy>(n, {n.input(0), rhs});
 }
 
+/// Max, Min and Sum of any number of inputs (numpy broadcasting since
+/// opset 8, equal shapes before): a chain of the binary op, left to right;
+/// of one input, that input. The last op carries the node's name, the
+/// others "NAME/1", "NAME/2", ... (each is a layer of its own).
+template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
+  if (failed(n.checkArity(1, std::numeric_limits<int>::max())))
+    return failure();
+  Value acc = n.input(0);
+  Location nodeLoc = n.loc;
+  size_t e = n.node.input_size();
+  for (size_t i = 1; i < e; ++i) {
+    if (!n.input(i)) {
+      n.error() << "input #" << i << " has an empty name";
+      return failure();
+    }
+    n.loc = i + 1 == e ? nodeLoc
+                       : NameLoc::get(n.b.getStringAttr(n.node.name() + "/" +
+                                                        std::to_string(i)),
+                                      nodeLoc);
+    FailureOr<Value> next = n.create<OpTy>({acc, n.input(i)}, {});
+    n.loc = nodeLoc;
+    if (failed(next))
+      return failure();
+    acc = *next;
+  }
+  n.setResult(0, acc);
+  return success();
+}
+
+/// Reciprocal(x) = 1 / x.
+LogicalResult importReciprocal(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  auto scalar = RankedTensorType::get({}, n.b.getF32Type());
+  FailureOr<Value> one = n.create<ConstantOp>(
+      {}, {named(n, "value", DenseElementsAttr::get(scalar, 1.0f))});
+  if (failed(one))
+    return failure();
+  return emit<DivOp>(n, {*one, n.input(0)});
+}
+
 LogicalResult importLeakyRelu(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
@@ -1220,8 +1261,12 @@ const OpEntry kOps[] = {
     {{"LeakyRelu", kMin, kMax, ""}, importLeakyRelu},
     {{"MatMul", kMin, kMax, "numpy batch broadcasting"},
      importBinary<MatMulOp>},
+    {{"Max", kMin, kMax, "any number of inputs; a constant scalar is a clip"},
+     importVariadic<MaxOp>},
     {{"MaxPool", kMin, kMax, "1-3 spatial axes; Indices output unsupported"},
      importPool<MaxPoolOp>},
+    {{"Min", kMin, kMax, "any number of inputs; a constant scalar is a clip"},
+     importVariadic<MinOp>},
     {{"Mul", kMin, kMax, "numpy broadcasting"}, importBinary<MulOp>},
     {{"Neg", kMin, kMax, ""}, importUnary<NegOp>},
     {{"Pad", kMin, kMax, "constant pads; constant/reflect/edge/wrap"},
@@ -1239,6 +1284,7 @@ const OpEntry kOps[] = {
     {{"ReduceMean", kMin, kMax,
       "over every spatial axis as a global average pool; any other axes"},
      importReduceMean},
+    {{"Reciprocal", kMin, kMax, "imported as 1 / x"}, importReciprocal},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},
@@ -1261,6 +1307,8 @@ const OpEntry kOps[] = {
      importSplit},
     {{"Sqrt", kMin, kMax, ""}, importUnary<SqrtOp>},
     {{"Sub", kMin, kMax, "numpy broadcasting"}, importBinary<SubOp>},
+    {{"Sum", kMin, kMax, "any number of inputs, as adds"},
+     importVariadic<AddOp>},
     {{"Tanh", kMin, kMax, ""}, importUnary<TanhOp>},
     {{"Transpose", kMin, kMax, ""}, importTranspose},
     {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},

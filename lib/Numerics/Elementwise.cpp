@@ -43,6 +43,13 @@ template <typename T> T apply(BinaryKind kind, T a, T b) {
     }
   case BinaryKind::PRelu:
     return a < 0 ? a * b : a;
+  case BinaryKind::Max:
+  case BinaryKind::Min:
+    // NaN propagates, as in numpy and ONNX Runtime.
+    if constexpr (!std::is_integral_v<T>)
+      if (std::isnan(a) || std::isnan(b))
+        return a + b;
+    return (kind == BinaryKind::Max) == (a < b) ? b : a;
   }
   return T();
 }
@@ -92,6 +99,29 @@ void numerics::unary(UnaryKind kind, const Tensor &x, Tensor &out) {
     return mapF32(x, out, [](float v) { return -v; });
   case UnaryKind::Abs:
     return mapF32(x, out, [](float v) { return std::fabs(v); });
+  }
+}
+
+void numerics::activation(ActivationKind kind, float a, float b,
+                          const Tensor &x, Tensor &out) {
+  switch (kind) {
+  case ActivationKind::Relu:
+    return mapF32(x, out, [](float v) { return v < 0.0f ? 0.0f : v; });
+  case ActivationKind::LeakyRelu:
+    return mapF32(x, out, [a](float v) { return v >= 0.0f ? v : a * v; });
+  case ActivationKind::Clip:
+    return mapF32(x, out,
+                  [a, b](float v) { return std::min(std::max(v, a), b); });
+  case ActivationKind::Sigmoid:
+    return mapF32(x, out, [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
+  case ActivationKind::HardSigmoid:
+    return mapF32(x, out, [a, b](float v) {
+      return std::max(0.0f, std::min(1.0f, a * v + b));
+    });
+  case ActivationKind::HardSwish:
+    return mapF32(x, out, [](float v) {
+      return v * std::max(0.0f, std::min(1.0f, v / 6.0f + 0.5f));
+    });
   }
 }
 

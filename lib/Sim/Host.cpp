@@ -65,6 +65,24 @@ Tensor loadFloat(const Machine &m, const TensorDesc &t) {
   return out;
 }
 
+/// The window of a checked conv or pool entry: ints from `first` hold the
+/// kernel (unless the weight gives it), strides, dilations and pads.
+numerics::Window windowOf(const HostOp &op, size_t first,
+                          llvm::ArrayRef<int64_t> kernel) {
+  size_t nsp = op.inputs[0].shape.size() - 2;
+  llvm::ArrayRef<int64_t> p = llvm::ArrayRef(op.ints).drop_front(first);
+  numerics::Window win;
+  if (kernel.empty()) {
+    kernel = p.take_front(nsp);
+    p = p.drop_front(nsp);
+  }
+  win.kernel.assign(kernel.begin(), kernel.end());
+  win.strides.assign(p.begin(), p.begin() + nsp);
+  win.dilations.assign(p.begin() + nsp, p.begin() + 2 * nsp);
+  win.pads.assign(p.begin() + 2 * nsp, p.end());
+  return win;
+}
+
 /// The float op of `kind`, with the kernel (and parameters) the escalate
 /// op's `evaluate` uses.
 void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
@@ -115,6 +133,56 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
     return reduceMean(in[0], ints, out);
   case host::MatMul:
     return matmul(in[0], in[1], out);
+  case host::Conv: {
+    Window win = windowOf(op, 1, in[1].shape().drop_front(2));
+    return numerics::conv(in[0], in[1], in.size() > 2 ? &in[2] : nullptr, win,
+                          ints[0], out);
+  }
+  case host::ConvTranspose: {
+    Window win = windowOf(op, 1, in[1].shape().drop_front(2));
+    return convTranspose(in[0], in[1], in.size() > 2 ? &in[2] : nullptr,
+                         win.strides, win.dilations, win.pads, ints[0], out);
+  }
+  case host::MaxPool:
+    return maxPool(in[0], windowOf(op, 0, {}), out);
+  case host::AveragePool:
+    return averagePool(in[0], windowOf(op, 1, {}), ints[0] == 1, out);
+  case host::Pad:
+    return pad(in[0], ints.drop_front(), PadKind(ints[0]), float(op.reals[0]),
+               out);
+  case host::Gather: {
+    llvm::ArrayRef<int64_t> shape = ints.slice(2, ints[1]);
+    Tensor indices(DType::I64, shape);
+    llvm::copy(ints.drop_front(2 + shape.size()), indices.i64().begin());
+    return gather(in[0], indices, ints[0], out);
+  }
+  case host::PRelu:
+    return binaryOf(BinaryKind::PRelu);
+  case host::Max:
+    return binaryOf(BinaryKind::Max);
+  case host::Min:
+    return binaryOf(BinaryKind::Min);
+  case host::GlobalAveragePool:
+    return globalAveragePool(in[0], out);
+  case host::Relu:
+    return activation(ActivationKind::Relu, 0, 0, in[0], out);
+  case host::LeakyRelu:
+    return activation(ActivationKind::LeakyRelu, float(op.reals[0]), 0, in[0],
+                      out);
+  case host::Clip:
+    return activation(ActivationKind::Clip, float(op.reals[0]),
+                      float(op.reals[1]), in[0], out);
+  case host::Sigmoid:
+    return activation(ActivationKind::Sigmoid, 0, 0, in[0], out);
+  case host::HardSigmoid:
+    return activation(ActivationKind::HardSigmoid, float(op.reals[0]),
+                      float(op.reals[1]), in[0], out);
+  case host::HardSwish:
+    return activation(ActivationKind::HardSwish, 0, 0, in[0], out);
+  case host::Gemm:
+    return gemm(in[0], in[1], in.size() > 2 ? &in[2] : nullptr,
+                float(op.reals[0]), float(op.reals[1]), ints[0] == 1,
+                ints[1] == 1, out);
   }
 }
 } // namespace

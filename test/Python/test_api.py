@@ -197,14 +197,16 @@ def test_errors_carry_the_compilers_message(tiny, tmp_path):
     with pytest.raises(escalate.CompileError, match="cannot read"):
         escalate.compile(str(tmp_path / "missing.onnx"))
     # An op neither the accelerator nor the host runs, named by its node.
+    # (A gather by indices the model computes: the host's takes constants.)
     gather = onnx.helper.make_model(onnx.helper.make_graph(
         [onnx.helper.make_node("Gather", ["a", "i"], ["c"], name="pick",
                                axis=1)], "g",
         [onnx.helper.make_tensor_value_info("a", onnx.TensorProto.FLOAT,
-                                            [1, 4])],
+                                            [1, 4]),
+         onnx.helper.make_tensor_value_info("i", onnx.TensorProto.INT64,
+                                            [2])],
         [onnx.helper.make_tensor_value_info("c", onnx.TensorProto.FLOAT,
-                                            [1, 2])],
-        [onnx.numpy_helper.from_array(np.array([0, 2], np.int64), "i")]),
+                                            [1, 2])]),
         opset_imports=[onnx.helper.make_opsetid("", 13)])
     with pytest.raises(escalate.CompileError, match="node 'pick'"):
         escalate.compile(gather.SerializeToString(), calib_samples=1)

@@ -43,5 +43,6 @@ TEST(EscIsaTable, TypedEnumsMatchTheTable) {
   EXPECT_EQ(int64_t(escisa::Broadcast::Scalar), isa::eltwise::Scalar);
   EXPECT_EQ(escisa::symbolizeHostKind("softmax"), escisa::HostKind::Softmax);
   EXPECT_EQ(escisa::symbolizeHostKind("matmul"), escisa::HostKind::MatMul);
-  EXPECT_EQ(isa::hostKinds().keywords.size(), size_t(isa::host::MatMul) + 1);
+  EXPECT_EQ(escisa::symbolizeHostKind("gemm"), escisa::HostKind::Gemm);
+  EXPECT_EQ(isa::hostKinds().keywords.size(), size_t(isa::host::Min) + 1);
 }

@@ -54,7 +54,7 @@ void batchNorm(const Tensor &x, const Tensor &scale, const Tensor &bias,
                const Tensor &mean, const Tensor &var, float epsilon,
                Tensor &out);
 
-enum class BinaryKind { Add, Sub, Mul, Div, Pow, PRelu };
+enum class BinaryKind { Add, Sub, Mul, Div, Pow, PRelu, Max, Min };
 /// Numpy-broadcasting element-wise op on f32 or i64 tensors.
 void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 
@@ -62,6 +62,20 @@ void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 /// share (so a host op is bit-exact with the quantized reference).
 enum class UnaryKind { Tanh, Exp, Sqrt, Erf, Neg, Abs };
 void unary(UnaryKind kind, const Tensor &x, Tensor &out);
+
+/// Activation functions with their parameters: `a` is LeakyRelu's and
+/// HardSigmoid's alpha and Clip's min, `b` HardSigmoid's beta and Clip's
+/// max. Shared like `unary`.
+enum class ActivationKind {
+  Relu,
+  LeakyRelu,
+  Clip,
+  Sigmoid,
+  HardSigmoid,
+  HardSwish
+};
+void activation(ActivationKind kind, float a, float b, const Tensor &x,
+                Tensor &out);
 
 /// Applies `fn` element-wise to a float tensor.
 template <typename Fn> void mapF32(const Tensor &x, Tensor &out, Fn fn) {

@@ -33,10 +33,12 @@ struct LowerSoftmax : LoweringPattern<QSoftmaxOp> {
   }
 };
 
-/// A float op with a host form, bracketed by escalate-quantize.
+/// A float op with a host form, bracketed by escalate-quantize. It outranks
+/// the placement-only patterns (benefit 2), which are for the quantized
+/// forms of the same ops: a float slice is a host op, not a view.
 struct LowerHostOp : ConversionPattern {
   LowerHostOp(MLIRContext *ctx, ProgramBuilder &program)
-      : ConversionPattern(MatchAnyOpTypeTag(), /*benefit=*/2, ctx),
+      : ConversionPattern(MatchAnyOpTypeTag(), /*benefit=*/3, ctx),
         program(program) {}
 
   LogicalResult matchAndRewrite(Operation *op, ArrayRef<Value>,
@@ -57,10 +59,10 @@ struct LowerHostOp : ConversionPattern {
     entry.ints.assign(form.ints.begin(), form.ints.end());
     entry.reals.assign(form.reals.begin(), form.reals.end());
     std::string layer = layerName(op);
-    for (auto [i, v] : llvm::enumerate(op->getOperands())) {
-      std::string name = op->getNumOperands() == 1
-                             ? std::string("input")
-                             : "input" + std::to_string(i);
+    ValueRange inputs = hostInputs(op);
+    for (auto [i, v] : llvm::enumerate(inputs)) {
+      std::string name = inputs.size() == 1 ? std::string("input")
+                                            : "input" + std::to_string(i);
       if (auto dq = v.getDefiningOp<DequantizeOp>()) {
         if (failed(ProgramBuilder::needContiguous(op, dq.getInput())))
           return failure();

@@ -40,13 +40,15 @@ func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!a> {
 // -----
 
 // A dequantize may only hand an output back in float; the first failure is
-// the only one reported (the relu after it would be another).
+// the only one reported (the batch norm after it would be another: it has
+// no host form).
 !a = !quant.uniform<i8:f32, 0.5:-3>
 func.func @main(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 64, unshared_bytes = 64, buffers = 1>} {
   %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 50>} : tensor<1x2x5x5xf32> -> tensor<1x2x5x5x!a>
-  // expected-error @+1 {{feeds float op 'escalate.relu' (layer 'relu'), which the accelerator cannot run}}
+  // expected-error @+1 {{feeds float op 'escalate.batch_norm' (layer 'bn'), which the accelerator cannot run}}
   %d = escalate.dequantize %q : tensor<1x2x5x5x!a> -> tensor<1x2x5x5xf32>
-  %r = escalate.relu %d : tensor<1x2x5x5xf32>
+  %s = escalate.constant dense<1.0> : tensor<2xf32>
+  %r = escalate.batch_norm %d, %s, %s, %s, %s {epsilon = 1.0e-5 : f32} : (tensor<1x2x5x5xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x5x5xf32> loc("bn")
   return %r : tensor<1x2x5x5xf32>
 }
 
@@ -55,8 +57,9 @@ func.func @main(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> attributes {esca
 // Float ops have no lowering.
 !a = !quant.uniform<i8:f32, 0.5:-3>
 func.func @main(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5x!a> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 64, unshared_bytes = 64, buffers = 1>} {
-  // expected-error @+1 {{'escalate.relu' op has no accelerator lowering: it is not quantized (escalate-quantize leaves it in floating point, see docs/quantization.md) and the host core has no form of it (docs/compile.md, "Where each ONNX operator runs")}}
-  %r = escalate.relu %x : tensor<1x2x5x5xf32>
+  %s = escalate.constant dense<1.0> : tensor<2xf32>
+  // expected-error @+1 {{'escalate.batch_norm' op has no accelerator lowering: it is not quantized (escalate-quantize leaves it in floating point, see docs/quantization.md) and the host core has no form of it (docs/compile.md, "Where each ONNX operator runs")}}
+  %r = escalate.batch_norm %x, %s, %s, %s, %s {epsilon = 1.0e-5 : f32} : (tensor<1x2x5x5xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x5x5xf32>
   %q = escalate.quantize %r {escalate.dram = #escalate.dram<base = 0, image_stride = 50>} : tensor<1x2x5x5xf32> -> tensor<1x2x5x5x!a>
   return %q : tensor<1x2x5x5x!a>
 }

@@ -166,6 +166,74 @@ escisa.program attributes {dram_bytes = 4096} {
 
 // -----
 
+// Conv, transposed conv and pool entries: the weight's channels must match
+// the input's and the group, the output must be the window's, an output
+// padding must stay below the stride, and a gather's indices inside the
+// axis.
+// expected-error @+1 {{host op 0 ('conv'): the weight's channels do not match the input's and group}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>, #escisa.tensor<dram = 4096, shape = [8, 3, 3, 3], bits = 32, scale = 0.0, zero_point = 0>], ints = array<i64: 1, 1, 1, 1, 1, 0, 0, 0, 0>, kind = #escisa<host_kind conv>, output = #escisa.tensor<dram = 8192, shape = [1, 8, 4, 4], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('conv'): the output's shape is not the one its inputs and parameters give}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>, #escisa.tensor<dram = 4096, shape = [8, 2, 3, 3], bits = 32, scale = 0.0, zero_point = 0>], ints = array<i64: 2, 1, 1, 1, 1, 0, 0, 0, 0>, kind = #escisa<host_kind conv>, output = #escisa.tensor<dram = 8192, shape = [1, 8, 6, 6], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('conv_transpose'): axis 2: the output's extent is not the transposed conv's 12 plus an output padding below the stride}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>, #escisa.tensor<dram = 4096, shape = [4, 2, 4, 4], bits = 32, scale = 0.0, zero_point = 0>], ints = array<i64: 1, 2, 2, 1, 1, 1, 1, 1, 1>, kind = #escisa<host_kind conv_transpose>, output = #escisa.tensor<dram = 8192, shape = [1, 2, 14, 12], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('max_pool'): axis 3: the window gives 3 to 4 outputs, not 5}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 7], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 2, 2, 2, 2, 1, 1, 0, 0, 0, 0>, kind = #escisa<host_kind max_pool>, output = #escisa.tensor<dram = 8192, shape = [1, 4, 3, 5], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('average_pool'): ints[0] (count_include_pad) must be 0 or 1}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 2, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0>, kind = #escisa<host_kind average_pool>, output = #escisa.tensor<dram = 8192, shape = [1, 4, 3, 3], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('gather'): index 4 is outside axis 1 of size 4}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 1, 1, 2, 0, 4>, kind = #escisa<host_kind gather>, output = #escisa.tensor<dram = 8192, shape = [1, 2, 6, 6], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('pad'): reals must be [the constant]}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 0, 0, 0, 1, 1, 0, 0, 1, 1>, kind = #escisa<host_kind pad>, output = #escisa.tensor<dram = 8192, shape = [1, 4, 8, 8], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
+// expected-error @+1 {{host op 0 ('prelu'): the slope must broadcast to the input's shape}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>, #escisa.tensor<dram = 4096, shape = [6, 1, 1], bits = 32, scale = 0.0, zero_point = 0>], kind = #escisa<host_kind prelu>, output = #escisa.tensor<dram = 8192, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
 escisa.program attributes {dram_bytes = 4096} {
   // expected-error @+1 {{dram and bits must be non-negative}}
   escisa.tensor input "x" <dram = -64, shape = [1, 3], bits = 8, scale = 1.0, zero_point = 0>

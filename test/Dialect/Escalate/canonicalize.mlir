@@ -396,3 +396,22 @@ func.func @channels_last(%x: tensor<1x4x3x3xf32>) -> tensor<1x2x3x3xf32> {
   %b = escalate.transpose %e {perm = array<i64: 0, 3, 1, 2>} : tensor<1x3x3x2xf32>
   return %b : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// max and min with one constant value are clips with the other bound
+// infinite (either operand order); with a constant of more values they
+// stay.
+// CHECK-LABEL: func.func @extremum_as_clip
+// CHECK: %[[A:.*]] = escalate.clip %arg0 {max = 0x7F800000 : f32, min = 5.000000e-01 : f32} : tensor<1x2x2x2xf32>
+// CHECK: %[[B:.*]] = escalate.clip %[[A]] {max = 6.000000e+00 : f32, min = 0xFF800000 : f32} : tensor<1x2x2x2xf32>
+// CHECK: escalate.max %[[B]], %{{.*}} : tensor<1x2x2x2xf32>, tensor<2x1x1xf32>
+func.func @extremum_as_clip(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %half = escalate.constant dense<0.5> : tensor<f32>
+  %six = escalate.constant dense<6.0> : tensor<1xf32>
+  %v = escalate.constant dense<[[[1.0]], [[2.0]]]> : tensor<2x1x1xf32>
+  %a = escalate.max %x, %half : tensor<1x2x2x2xf32>, tensor<f32>
+  %b = escalate.min %six, %a : tensor<1xf32>, tensor<1x2x2x2xf32>
+  %c = escalate.max %b, %v : tensor<1x2x2x2xf32>, tensor<2x1x1xf32>
+  return %c : tensor<1x2x2x2xf32>
+}

@@ -28,10 +28,16 @@ def info(name, shape):
 
 ones = lambda shape: np.ones(shape, np.float32)
 
-# A 1-D convolution: "not quantized" without the reason.
+# A 1-D convolution (it compiles: a 1 x k window).
 save("conv1d", [h.make_node("Conv", ["x", "w"], ["y"], name="c1")],
      [info("x", [1, 2, 8])], [info("y", [1, 3, 6])],
      [numpy_helper.from_array(ones((3, 2, 3)), "w")])
+# A Gather whose indices are a graph input: neither the accelerator nor the
+# host (whose gather takes constant indices) runs it.
+save("dynamic_gather", [h.make_node("Gather", ["x", "i"], ["y"], name="pick",
+                                    axis=1)],
+     [info("x", [1, 4, 3, 3]),
+      h.make_tensor_value_info("i", T.INT64, [2])], [info("y", [1, 2, 3, 3])])
 # A conv whose weight is a graph input: --freeze-input is the way out.
 save("weight_input", [h.make_node("Conv", ["x", "w"], ["y"], name="cw")],
      [info("x", [1, 2, 8, 8]), info("w", [3, 2, 3, 3])],

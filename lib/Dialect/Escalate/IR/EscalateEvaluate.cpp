@@ -31,6 +31,14 @@ LogicalResult evaluateUnary(Op op, ArrayRef<const Tensor *> in,
                             SmallVectorImpl<Tensor> &results, Fn fn) {
   return single(op, results, [&](Tensor &out) { mapF32(*in[0], out, fn); });
 }
+
+template <typename Op>
+LogicalResult evaluateActivation(Op op, ActivationKind kind, float a, float b,
+                                 ArrayRef<const Tensor *> in,
+                                 SmallVectorImpl<Tensor> &results) {
+  return single(op, results,
+                [&](Tensor &out) { activation(kind, a, b, *in[0], out); });
+}
 } // namespace
 
 LogicalResult ConstantOp::evaluate(ArrayRef<const Tensor *>,
@@ -148,23 +156,21 @@ LogicalResult BatchNormOp::evaluate(ArrayRef<const Tensor *> in,
 
 LogicalResult ReluOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results,
-                       [](float x) { return x < 0.0f ? 0.0f : x; });
+  return evaluateActivation(*this, ActivationKind::Relu, 0.0f, 0.0f, in,
+                            results);
 }
 
 LogicalResult LeakyReluOp::evaluate(ArrayRef<const Tensor *> in,
                                     SmallVectorImpl<Tensor> &results) {
-  float alpha = getAlpha().convertToFloat();
-  return evaluateUnary(*this, in, results,
-                       [alpha](float x) { return x >= 0.0f ? x : alpha * x; });
+  return evaluateActivation(*this, ActivationKind::LeakyRelu,
+                            getAlpha().convertToFloat(), 0.0f, in, results);
 }
 
 LogicalResult ClipOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
-  float lo = getMin().convertToFloat(), hi = getMax().convertToFloat();
-  return evaluateUnary(*this, in, results, [lo, hi](float x) {
-    return std::min(std::max(x, lo), hi);
-  });
+  return evaluateActivation(*this, ActivationKind::Clip,
+                            getMin().convertToFloat(),
+                            getMax().convertToFloat(), in, results);
 }
 
 LogicalResult FakeQuantOp::evaluate(ArrayRef<const Tensor *> in,
@@ -181,23 +187,21 @@ LogicalResult FakeQuantOp::evaluate(ArrayRef<const Tensor *> in,
 
 LogicalResult SigmoidOp::evaluate(ArrayRef<const Tensor *> in,
                                   SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results,
-                       [](float x) { return 1.0f / (1.0f + std::exp(-x)); });
+  return evaluateActivation(*this, ActivationKind::Sigmoid, 0.0f, 0.0f, in,
+                            results);
 }
 
 LogicalResult HardSigmoidOp::evaluate(ArrayRef<const Tensor *> in,
                                       SmallVectorImpl<Tensor> &results) {
-  float alpha = getAlpha().convertToFloat(), beta = getBeta().convertToFloat();
-  return evaluateUnary(*this, in, results, [alpha, beta](float x) {
-    return std::max(0.0f, std::min(1.0f, alpha * x + beta));
-  });
+  return evaluateActivation(*this, ActivationKind::HardSigmoid,
+                            getAlpha().convertToFloat(),
+                            getBeta().convertToFloat(), in, results);
 }
 
 LogicalResult HardSwishOp::evaluate(ArrayRef<const Tensor *> in,
                                     SmallVectorImpl<Tensor> &results) {
-  return evaluateUnary(*this, in, results, [](float x) {
-    return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f));
-  });
+  return evaluateActivation(*this, ActivationKind::HardSwish, 0.0f, 0.0f, in,
+                            results);
 }
 
 LogicalResult TanhOp::evaluate(ArrayRef<const Tensor *> in,
@@ -240,6 +244,14 @@ LogicalResult MulOp::evaluate(ArrayRef<const Tensor *> in,
 LogicalResult DivOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   return evaluateBinary(*this, BinaryKind::Div, in, results);
+}
+LogicalResult MaxOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Max, in, results);
+}
+LogicalResult MinOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateBinary(*this, BinaryKind::Min, in, results);
 }
 LogicalResult PReluOp::evaluate(ArrayRef<const Tensor *> in,
                                 SmallVectorImpl<Tensor> &results) {

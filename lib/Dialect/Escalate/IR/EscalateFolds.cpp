@@ -13,6 +13,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace escalate;
@@ -40,6 +41,11 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
     return getInput();
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
     return dense.reshape(getType());
+  // A reshape of a reshape is one reshape of the first's input.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
   return {};
 }
 
@@ -880,6 +886,31 @@ struct HardSwishFromProduct : OpRewritePattern<MulOp> {
 };
 
 /// PRelu with one slope for every element is LeakyRelu.
+/// max(x, c) and min(x, c) of one constant value c are a clip of x with
+/// the other bound infinite (NaN propagates through both), which fuses
+/// into the conv before it or is a lookup table.
+template <typename OpTy, bool isMax>
+struct ExtremumWithConstantAsClip : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    for (auto [x, c] : {std::pair(op.getLhs(), op.getRhs()),
+                        std::pair(op.getRhs(), op.getLhs())}) {
+      FailureOr<Tensor> bound = constantValue(c);
+      if (x.getType() != op.getType() || failed(bound) ||
+          bound->dtype() != DType::F32 || bound->numElements() != 1)
+        continue;
+      float inf = std::numeric_limits<float>::infinity();
+      float v = bound->f32()[0];
+      rewriter.replaceOpWithNewOp<ClipOp>(
+          op, x, rewriter.getF32FloatAttr(isMax ? v : -inf),
+          rewriter.getF32FloatAttr(isMax ? inf : v));
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct PReluAsLeakyRelu : OpRewritePattern<PReluOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(PReluOp op,
@@ -927,5 +958,8 @@ void EscalateDialect::getCanonicalizationPatterns(
                HardSwishFromProduct, ChannelArithmeticAsDepthwiseConv<AddOp>,
                ChannelArithmeticAsDepthwiseConv<SubOp>,
                ChannelArithmeticAsDepthwiseConv<MulOp>,
-               ChannelArithmeticAsDepthwiseConv<DivOp>>(getContext());
+               ChannelArithmeticAsDepthwiseConv<DivOp>,
+               ExtremumWithConstantAsClip<MaxOp, true>,
+               ExtremumWithConstantAsClip<MinOp, false>>(getContext());
+  populateWindowFolds(patterns);
 }

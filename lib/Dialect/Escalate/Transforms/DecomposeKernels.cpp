@@ -39,8 +39,10 @@ struct DecomposeKernelsPass
     ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
     int64_t cout = wType.getDimSize(0), cinG = wType.getDimSize(1);
     int64_t k = product(kernel), rows = cout * cinG;
-    // 1x1 and depthwise layers have nothing to share a basis across.
-    if (k <= 1 || cinG <= 1 || rows == 0)
+    // 1x1 and depthwise layers have nothing to share a basis across. The
+    // basis engine slides 2-D windows (canonicalization makes 1-D convs
+    // 2-D); a 3-D conv stays dense, on the host.
+    if (k <= 1 || cinG <= 1 || rows == 0 || kernel.size() != 2)
       return;
     // A grouped conv stays dense unless its configuration asks for bases:
     // the basis stage convolves every input channel with each of the M

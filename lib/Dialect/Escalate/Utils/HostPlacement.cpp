@@ -1,6 +1,7 @@
 //===- HostPlacement.cpp - which float ops the host core runs -------------===//
 #include "escalate/Dialect/Escalate/Utils/HostPlacement.h"
 #include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -12,11 +13,45 @@ bool isF32(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
   return t && t.getElementType().isF32();
 }
+
+/// Whether a conv's or gemm's weights (and bias) are constants: the host
+/// runs a layer of the model, not a product of two computed tensors (a
+/// weight that is a graph input is an error that suggests
+/// --freeze-input).
+bool constantWeights(Operation *op) {
+  return llvm::all_of(op->getOperands().drop_front(),
+                      [](Value v) { return matchPattern(v, m_Constant()); });
+}
+
+int64_t rankOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getRank();
+}
+
+/// The window parameters the host's conv and pool kernels take, in the
+/// order docs/isa.md gives; 1 to 3 spatial axes (the kernels' limit).
+std::optional<HostForm>
+windowForm(host::Kind kind, Value input, ArrayRef<int64_t> lead,
+           std::initializer_list<ArrayRef<int64_t>> rest) {
+  int64_t nsp = rankOf(input) - 2;
+  if (nsp < 1 || nsp > 3)
+    return std::nullopt;
+  HostForm form{kind, llvm::to_vector(lead), {}};
+  for (ArrayRef<int64_t> part : rest)
+    llvm::append_range(form.ints, part);
+  return form;
+}
 } // namespace
+
+ValueRange escalate::hostInputs(Operation *op) {
+  // Gather's indices are constant integers: they travel as parameters.
+  if (llvm::isa<GatherOp>(op))
+    return op->getOperands().take_front();
+  return op->getOperands();
+}
 
 std::optional<HostForm> escalate::hostForm(Operation *op) {
   if (op->getNumResults() != 1 || !isF32(op->getResult(0)) ||
-      !llvm::all_of(op->getOperands(), isF32))
+      !llvm::all_of(hostInputs(op), isF32))
     return std::nullopt;
   // A DRAM tensor has rank >= 1 and no empty dimension (the loader's rule).
   auto result = cast<RankedTensorType>(op->getResult(0).getType());
@@ -60,6 +95,83 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
           return std::nullopt;
         return HostForm{host::MatMul, {}, {}};
       })
+      .Case([](ConvOp c) -> std::optional<HostForm> {
+        if (!constantWeights(c))
+          return std::nullopt;
+        return windowForm(host::Conv, c.getInput(), {int64_t(c.getGroup())},
+                          {c.getStrides(), c.getDilations(), c.getPads()});
+      })
+      .Case([](ConvTransposeOp c) -> std::optional<HostForm> {
+        if (!constantWeights(c))
+          return std::nullopt;
+        return windowForm(host::ConvTranspose, c.getInput(),
+                          {int64_t(c.getGroup())},
+                          {c.getStrides(), c.getDilations(), c.getPads()});
+      })
+      .Case([](MaxPoolOp p) {
+        return windowForm(host::MaxPool, p.getInput(), {},
+                          {p.getKernelShape(), p.getStrides(), p.getDilations(),
+                           p.getPads()});
+      })
+      .Case([](AveragePoolOp p) {
+        return windowForm(host::AveragePool, p.getInput(),
+                          {int64_t(p.getCountIncludePad())},
+                          {p.getKernelShape(), p.getStrides(), p.getDilations(),
+                           p.getPads()});
+      })
+      .Case([](PadOp p) -> std::optional<HostForm> {
+        HostForm form{host::Pad,
+                      {int64_t(p.getMode())},
+                      {p.getValue().convertToDouble()}};
+        llvm::append_range(form.ints, p.getPads());
+        return form;
+      })
+      .Case([](GatherOp g) -> std::optional<HostForm> {
+        DenseElementsAttr indices;
+        if (!matchPattern(g.getIndices(), m_Constant(&indices)))
+          return std::nullopt;
+        int64_t rank = rankOf(g.getData());
+        int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
+        HostForm form{host::Gather, {axis, indices.getType().getRank()}, {}};
+        llvm::append_range(form.ints, indices.getType().getShape());
+        for (const APInt &i : indices.getValues<APInt>())
+          form.ints.push_back(i.getSExtValue());
+        return form;
+      })
+      .Case([](GemmOp g) -> std::optional<HostForm> {
+        if (!constantWeights(g))
+          return std::nullopt;
+        return HostForm{
+            host::Gemm,
+            {int64_t(g.getTransA()), int64_t(g.getTransB())},
+            {g.getAlpha().convertToDouble(), g.getBeta().convertToDouble()}};
+      })
+      .Case([&](PReluOp) { return simple(host::PRelu); })
+      .Case([&](MaxOp) { return simple(host::Max); })
+      .Case([&](MinOp) { return simple(host::Min); })
+      .Case([](GlobalAveragePoolOp p) -> std::optional<HostForm> {
+        if (rankOf(p.getInput()) < 3)
+          return std::nullopt;
+        return HostForm{host::GlobalAveragePool, {}, {}};
+      })
+      .Case([&](ReluOp) { return simple(host::Relu); })
+      .Case([](LeakyReluOp r) -> std::optional<HostForm> {
+        return HostForm{host::LeakyRelu, {}, {r.getAlpha().convertToDouble()}};
+      })
+      .Case([](ClipOp c) -> std::optional<HostForm> {
+        return HostForm{
+            host::Clip,
+            {},
+            {c.getMin().convertToDouble(), c.getMax().convertToDouble()}};
+      })
+      .Case([&](SigmoidOp) { return simple(host::Sigmoid); })
+      .Case([](HardSigmoidOp h) -> std::optional<HostForm> {
+        return HostForm{
+            host::HardSigmoid,
+            {},
+            {h.getAlpha().convertToDouble(), h.getBeta().convertToDouble()}};
+      })
+      .Case([&](HardSwishOp) { return simple(host::HardSwish); })
       .Case([&](AddOp) { return simple(host::Add); })
       .Case([&](SubOp) { return simple(host::Sub); })
       .Case([&](MulOp) { return simple(host::Mul); })

@@ -106,6 +106,11 @@ SparseEncodingAttr chooseEncoding(mlir::MLIRContext *ctx,
 /// per result.
 llvm::FailureOr<llvm::SmallVector<mlir::ElementsAttr>>
 foldByEvaluation(mlir::Operation *op, int64_t maxElements);
+
+/// Canonicalizations that rewrite conv and pool windows over one spatial
+/// axis as 2-D ones (WindowFolds.cpp).
+void populateWindowFolds(mlir::RewritePatternSet &patterns);
+
 } // namespace escalate
 
 #define GET_OP_CLASSES

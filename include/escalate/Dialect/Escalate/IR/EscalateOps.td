@@ -273,6 +273,18 @@ def Escalate_MulOp : Escalate_BinaryOp<"mul"> { let summary = "lhs * rhs"; }
 def Escalate_DivOp : Escalate_BinaryOp<"div"> {
   let summary = "lhs / rhs (integer division truncates)";
 }
+def Escalate_MaxOp : Escalate_BinaryOp<"max"> {
+  let summary = "element-wise maximum (NaN propagates)";
+  let description = [{
+    Canonicalization makes the maximum with one constant value a clip.
+  }];
+}
+def Escalate_MinOp : Escalate_BinaryOp<"min"> {
+  let summary = "element-wise minimum (NaN propagates)";
+  let description = [{
+    Canonicalization makes the minimum with one constant value a clip.
+  }];
+}
 def Escalate_PReluOp : Escalate_BinaryOp<"prelu"> {
   let summary = "lhs if lhs >= 0, else lhs * rhs (the slope)";
   let description = [{

@@ -24,6 +24,10 @@ struct HostForm {
   llvm::SmallVector<double> reals;
 };
 
+/// The operands of a host op that the host reads as tensors; the others
+/// (gather's indices) are parameters of its form.
+mlir::ValueRange hostInputs(mlir::Operation *op);
+
 /// The host form of `op`, if the host core runs it: a float op with one
 /// float result whose kind the host-op table has (Softmax excepted: it has
 /// its own integer op, escalate.qsoftmax).

@@ -1,0 +1,153 @@
+"""Writes a model of the windows and data movement the host runs (issue 17).
+
+window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema]
+
+conv -> ConvTranspose (stride 2, bias, output padding) -> AveragePool
+excluding its padding -> reflect Pad -> a Slice of rows and columns -> dilated MaxPool -> AveragePool with
+ceil_mode -> Gather of channels -> PRelu with a slope per channel -> conv.
+With `1d`: a 1-D CNN (Conv1d, BatchNorm, Relu, a residual Add, MaxPool1d,
+AveragePool1d, GlobalAveragePool, Gemm), which canonicalization rewrites
+as 2-D windows over a 1 x W plane, all on the accelerator. With `3d`:
+Conv3d -> Relu -> MaxPool3d -> GlobalAveragePool -> Gemm. With `act`:
+conv -> max pool -> Sigmoid, HardSigmoid, HardSwish, LeakyRelu, Clip, Relu
+(not fused into a conv) -> conv. With `extrema`: Max and Min with
+constants (clips), Max of two activations, Sum of three, Reciprocal.
+"""
+import sys
+
+import numpy as np
+from onnx import TensorProto as T, helper as h, numpy_helper as nh
+import onnx
+
+out, inp = sys.argv[1:3]
+variant = sys.argv[3] if len(sys.argv) > 3 else "2d"
+r = np.random.default_rng(0)
+
+
+def const(name, a, dtype=np.float32):
+    return nh.from_array(np.asarray(a, dtype), name)
+
+
+n = h.make_node
+if variant == "3d":
+    shape_in, shape_out = [1, 2, 6, 6, 6], [1, 3]
+    inits = [
+        const("w0", r.standard_normal((4, 2, 3, 3, 3)) * 0.3),
+        const("b0", r.standard_normal(4) * 0.1),
+        const("fc", r.standard_normal((3, 4)) * 0.5),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0", "b0"], ["c0"], name="conv3d", pads=[1] * 6),
+        n("Relu", ["c0"], ["r0"], name="relu"),
+        n("MaxPool", ["r0"], ["p0"], name="pool3d", kernel_shape=[2, 2, 2],
+          strides=[2, 2, 2]),
+        n("GlobalAveragePool", ["p0"], ["gap"], name="gap3d"),
+        n("Flatten", ["gap"], ["flat"], name="flatten"),
+        n("Gemm", ["flat", "fc"], ["y"], name="fc", transB=1),
+    ]
+elif variant == "act":
+    shape_in, shape_out = [1, 3, 8, 8], [1, 4, 4, 4]
+    inits = [
+        const("w0", r.standard_normal((6, 3, 3, 3)) * 0.5),
+        const("w1", r.standard_normal((4, 6, 1, 1)) * 0.5),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("MaxPool", ["c0"], ["p0"], name="pool", kernel_shape=[2, 2],
+          strides=[2, 2]),
+        n("Sigmoid", ["p0"], ["a0"], name="sigmoid"),
+        n("HardSigmoid", ["a0"], ["a1"], name="hard_sigmoid", alpha=0.3,
+          beta=0.4),
+        n("HardSwish", ["a1"], ["a2"], name="hard_swish"),
+        n("Sub", ["a2", "half"], ["a3"], name="center"),
+        n("LeakyRelu", ["a3"], ["a4"], name="leaky", alpha=0.2),
+        n("Clip", ["a4", "lo", "hi"], ["a5"], name="clip"),
+        n("Relu", ["a5"], ["a6"], name="relu"),
+        n("Conv", ["a6", "w1"], ["y"], name="conv1"),
+    ]
+    inits += [const("half", 0.33), const("lo", -0.02), const("hi", 0.08)]
+elif variant == "extrema":
+    shape_in, shape_out = [1, 3, 8, 8], [1, 4, 8, 8]
+    inits = [
+        const("w0", r.standard_normal((6, 3, 3, 3)) * 0.5),
+        const("w1", r.standard_normal((6, 6, 1, 1)) * 0.4),
+        const("w2", r.standard_normal((4, 6, 1, 1)) * 0.4),
+        const("zero", 0.0), const("six", [6.0]), const("one", 1.0),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("Max", ["c0", "zero"], ["r0"], name="relu_as_max"),
+        n("Conv", ["r0", "w1"], ["c1"], name="conv1"),
+        n("Min", ["six", "c1"], ["r1"], name="cap"),
+        n("Max", ["r0", "r1"], ["m"], name="larger"),
+        n("Sum", ["m", "r0", "r1"], ["s"], name="sum"),
+        n("Abs", ["s"], ["a"], name="abs"),
+        n("Add", ["a", "one"], ["a1"], name="plus_one"),
+        n("Reciprocal", ["a1"], ["inv"], name="inverse"),
+        n("Conv", ["inv", "w2"], ["y"], name="conv2"),
+    ]
+elif variant == "1d":
+    shape_in, shape_out = [1, 3, 32], [1, 5]
+    inits = [
+        const("w0", r.standard_normal((8, 3, 5)) * 0.3),
+        const("b0", r.standard_normal(8) * 0.1),
+        const("g", r.uniform(0.5, 1.5, 8)), const("be", r.standard_normal(8) * 0.1),
+        const("mu", r.standard_normal(8) * 0.1), const("var", r.uniform(0.5, 1.5, 8)),
+        const("w1", r.standard_normal((8, 8, 3)) * 0.2),
+        const("w2", r.standard_normal((8, 8, 3)) * 0.2),
+        const("fc", r.standard_normal((5, 8)) * 0.3),
+        const("fcb", r.standard_normal(5) * 0.1),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0", "b0"], ["c0"], name="conv0", pads=[2, 2]),
+        n("BatchNormalization", ["c0", "g", "be", "mu", "var"], ["bn"], name="bn0"),
+        n("Relu", ["bn"], ["r0"], name="relu0"),
+        n("Conv", ["r0", "w1"], ["c1"], name="conv1", pads=[1, 1]),
+        n("Relu", ["c1"], ["r1"], name="relu1"),
+        n("Conv", ["r1", "w2"], ["c2"], name="conv2", pads=[1, 1]),
+        n("Add", ["c2", "r0"], ["res"], name="residual"),
+        n("Relu", ["res"], ["r2"], name="relu2"),
+        n("MaxPool", ["r2"], ["p0"], name="pool0", kernel_shape=[2], strides=[2]),
+        n("AveragePool", ["p0"], ["p1"], name="pool1", kernel_shape=[3],
+          strides=[2], pads=[1, 1], count_include_pad=1),
+        n("GlobalAveragePool", ["p1"], ["gap"], name="gap"),
+        n("Flatten", ["gap"], ["flat"], name="flatten"),
+        n("Gemm", ["flat", "fc", "fcb"], ["y"], name="fc", transB=1),
+    ]
+else:
+    shape_in, shape_out = [1, 3, 9, 9], [1, 4, 9, 9]
+    inits = [
+        const("w0", r.standard_normal((8, 3, 3, 3)) * 0.3),
+        const("wt", r.standard_normal((8, 6, 3, 3)) * 0.2),
+        const("bt", r.standard_normal(6) * 0.1),
+        const("idx", [0, 5, 2, 3], np.int64),
+        const("slope", r.uniform(0.05, 0.3, (4, 1, 1))),
+        const("w1", r.standard_normal((4, 4, 1, 1)) * 0.4),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("ConvTranspose", ["c0", "wt", "bt"], ["up"], name="deconv",
+          strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
+        n("AveragePool", ["up"], ["a0"], name="avg_exclude", kernel_shape=[3, 3],
+          pads=[1, 1, 1, 1], count_include_pad=0),
+        n("Pad", ["a0", "pads"], ["pd"], name="reflect", mode="reflect"),
+        n("Slice", ["pd", "s_start", "s_end", "s_axes"], ["cr"], name="crop"),
+        n("MaxPool", ["cr"], ["m0"], name="dilated_max", kernel_shape=[2, 2],
+          dilations=[2, 2]),
+        n("AveragePool", ["m0"], ["a1"], name="avg_ceil", kernel_shape=[2, 2],
+          strides=[2, 2], ceil_mode=1),
+        n("Gather", ["a1", "idx"], ["sel"], name="pick", axis=1),
+        n("PRelu", ["sel", "slope"], ["pr"], name="prelu"),
+        n("Conv", ["pr", "w1"], ["y"], name="conv1"),
+    ]
+    inits += [const("pads", [0, 0, 1, 1, 0, 0, 1, 1], np.int64),
+              const("s_start", [1, 1], np.int64),
+              const("s_end", [20, 20], np.int64),
+              const("s_axes", [2, 3], np.int64)]
+g = h.make_graph(nodes, "windows",
+                 [h.make_tensor_value_info("x", T.FLOAT, shape_in)],
+                 [h.make_tensor_value_info("y", T.FLOAT, shape_out)], inits)
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 14 if variant == "act" else 13)])
+onnx.checker.check_model(m, full_check=True)
+onnx.save(m, out)
+np.save(inp, r.standard_normal(shape_in).astype(np.float32))
