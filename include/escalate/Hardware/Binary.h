@@ -17,7 +17,7 @@
 namespace escalate::isa {
 
 constexpr uint32_t kBinaryMagic = 0x42435345; // "ESCB"
-constexpr uint32_t kBinaryVersion = 2;
+constexpr uint32_t kBinaryVersion = 3;
 
 struct TensorDesc {
   std::string name;

@@ -1,6 +1,6 @@
 """Writes a model of the windows and data movement the host runs (issue 17).
 
-window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema]
+window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated]
 
 conv -> ConvTranspose (stride 2, bias, output padding) -> AveragePool
 excluding its padding -> reflect Pad -> a Slice of rows and columns -> dilated MaxPool -> AveragePool with
@@ -12,6 +12,8 @@ Conv3d -> Relu -> MaxPool3d -> GlobalAveragePool -> Gemm. With `act`:
 conv -> max pool -> Sigmoid, HardSigmoid, HardSwish, LeakyRelu, Clip, Relu
 (not fused into a conv) -> conv. With `extrema`: Max and Min with
 constants (clips), Max of two activations, Sum of three, Reciprocal.
+With `dilated`: DeepLabV3's ASPP rates on a 16 x 16 map (3 x 3 convs with
+dilation and padding 6 and 12 beside a 1x1 conv, concatenated).
 """
 import sys
 
@@ -85,6 +87,24 @@ elif variant == "extrema":
         n("Add", ["a", "one"], ["a1"], name="plus_one"),
         n("Reciprocal", ["a1"], ["inv"], name="inverse"),
         n("Conv", ["inv", "w2"], ["y"], name="conv2"),
+    ]
+elif variant == "dilated":
+    shape_in, shape_out = [1, 4, 16, 16], [1, 4, 16, 16]
+    inits = [
+        const("w1", r.standard_normal((4, 4, 1, 1)) * 0.4),
+        const("w6", r.standard_normal((4, 4, 3, 3)) * 0.3),
+        const("w12", r.standard_normal((4, 4, 3, 3)) * 0.3),
+        const("wp", r.standard_normal((4, 12, 1, 1)) * 0.3),
+    ]
+    nodes = [
+        n("Conv", ["x", "w1"], ["a"], name="aspp1"),
+        n("Conv", ["x", "w6"], ["b"], name="aspp6", pads=[6] * 4,
+          dilations=[6, 6]),
+        n("Conv", ["x", "w12"], ["c"], name="aspp12", pads=[12] * 4,
+          dilations=[12, 12]),
+        n("Concat", ["a", "b", "c"], ["cat"], name="cat", axis=1),
+        n("Relu", ["cat"], ["r"], name="relu"),
+        n("Conv", ["r", "wp"], ["y"], name="project"),
     ]
 elif variant == "1d":
     shape_in, shape_out = [1, 3, 32], [1, 5]
