@@ -339,6 +339,21 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
     }
     return shape;
   }
+  case host::Concat: {
+    // [axis]; every input has the first's shape but along the axis.
+    if (op.ints.size() != 1 || op.ints[0] < 0 || op.ints[0] >= rank)
+      return fail("ints must be [axis], an axis of the inputs");
+    int64_t axis = op.ints[0];
+    Shape shape(in);
+    for (const TensorDesc &t : llvm::ArrayRef(op.inputs).drop_front()) {
+      llvm::ArrayRef<int64_t> s = t.shape;
+      for (int64_t d = 0; d < rank; ++d)
+        if (s.size() != size_t(rank) || (d != axis && s[d] != in[d]))
+          return fail("the inputs differ in a dimension other than the axis");
+      shape[axis] += s[axis];
+    }
+    return shape;
+  }
   case host::PRelu:
     if (std::optional<Shape> s = broadcast(in, op.inputs[1].shape);
         s && llvm::ArrayRef<int64_t>(*s) == in)
@@ -373,6 +388,7 @@ bool takesInts(host::Kind kind) {
   case host::Pad:
   case host::Gather:
   case host::Gemm:
+  case host::Concat:
     return true;
   default:
     return false;
@@ -414,11 +430,16 @@ llvm::Error isa::checkHostOp(const HostOp &op) {
   // A conv's bias and a gemm's C are optional.
   bool conv = *kind == host::Conv || *kind == host::ConvTranspose ||
               *kind == host::Gemm;
-  if (conv ? op.inputs.size() != 2 && op.inputs.size() != 3
-           : op.inputs.size() != inputCount(*kind))
-    return fail(llvm::formatv(
-        "takes {0} inputs, not {1}",
-        conv ? "2 or 3" : std::to_string(inputCount(*kind)), op.inputs.size()));
+  // A concat takes any number of inputs.
+  bool concat = *kind == host::Concat;
+  if (concat ? op.inputs.empty()
+      : conv ? op.inputs.size() != 2 && op.inputs.size() != 3
+             : op.inputs.size() != inputCount(*kind))
+    return fail(llvm::formatv("takes {0} inputs, not {1}",
+                              concat ? "1 or more"
+                              : conv ? "2 or 3"
+                                     : std::to_string(inputCount(*kind)),
+                              op.inputs.size()));
   bool usesReals = *kind == host::Resize || *kind == host::Pad ||
                    *kind == host::Gemm || activationParams(*kind);
   if ((!takesInts(*kind) && !op.ints.empty()) ||

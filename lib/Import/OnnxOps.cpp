@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -499,6 +500,133 @@ LogicalResult importReciprocal(NodeImporter &n) {
   if (failed(one))
     return failure();
   return emit<DivOp>(n, {*one, n.input(0)});
+}
+
+/// Cast. Floats are f32 here and integers (and booleans) i64: a computed
+/// value cast to its own type passes through (a float to FLOAT, an integer
+/// to an integer type); a constant (a weight, a folded Shape chain) is
+/// converted at import (float to integer truncates toward zero, to BOOL
+/// tests for nonzero, every float type is f32); a computed value cast to
+/// another kind, a 16-bit float or a DOUBLE (whose arithmetic the
+/// reference does not have) is unsupported.
+LogicalResult importCast(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  int64_t to = n.getInt("to", 0);
+  // TensorProto.DataType: FLOAT 1, FLOAT16 10, DOUBLE 11, BFLOAT16 16.
+  bool toFloat = to == 1 || to == 10 || to == 11 || to == 16;
+  bool toBool = to == 9;
+  bool toInt = toBool || (to >= 2 && to <= 7) || to == 12 || to == 13;
+  if (!toFloat && !toInt) {
+    n.unsupported() << "Cast to type " << to << " is not supported (float, "
+                    << "integer and boolean types are)";
+    return failure();
+  }
+  Value x = n.input(0);
+  bool isFloat = typeOf(x).getElementType().isF32();
+  FailureOr<Tensor> value = constantValue(x);
+  if (failed(value)) {
+    if (isFloat != toFloat || (toFloat && to != 1) || toBool) {
+      n.unsupported() << "Cast of a computed tensor to type " << to
+                      << " is not supported (only a float to FLOAT or an "
+                      << "integer to an integer type)";
+      return failure();
+    }
+    n.setResult(0, x);
+    return success();
+  }
+  const Tensor &t = *value;
+  Tensor out(toFloat ? DType::F32 : DType::I64, t.shape());
+  for (int64_t i = 0, e = t.numElements(); i < e; ++i) {
+    double v =
+        t.dtype() == DType::F32 ? double(t.f32()[i]) : double(t.i64()[i]);
+    if (toFloat)
+      out.f32()[i] = t.dtype() == DType::F32 ? t.f32()[i] : float(t.i64()[i]);
+    else if (toBool)
+      out.i64()[i] = v != 0;
+    else if (t.dtype() == DType::I64)
+      out.i64()[i] = t.i64()[i];
+    else if (std::isfinite(v) && std::fabs(v) < 9.2e18)
+      out.i64()[i] = int64_t(std::trunc(v));
+    else {
+      n.error() << "Cast of " << v << " to an integer type overflows";
+      return failure();
+    }
+  }
+  Type element = toFloat ? Type(n.b.getF32Type()) : Type(n.b.getI64Type());
+  auto type = RankedTensorType::get(t.shape(), element);
+  DenseElementsAttr attr = toFloat ? DenseElementsAttr::get(type, out.f32())
+                                   : DenseElementsAttr::get(type, out.i64());
+  return emit<ConstantOp>(n, {}, {named(n, "value", attr)});
+}
+
+/// Expand(x, shape): x broadcast to `shape` (numpy rules, either side may
+/// be 1), imported as x * ones of the result's shape, which is exact (and
+/// x itself when nothing grows).
+LogicalResult importExpand(NodeImporter &n) {
+  if (failed(n.checkArity(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = n.constInts(1, "shape");
+  if (failed(shape))
+    return failure();
+  auto x = typeOf(n.input(0));
+  size_t rank = std::max<size_t>(x.getRank(), shape->size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t a =
+        i + x.getRank() >= rank ? x.getDimSize(i + x.getRank() - rank) : 1;
+    int64_t b =
+        i + shape->size() >= rank ? (*shape)[i + shape->size() - rank] : 1;
+    if (a != b && a != 1 && b != 1) {
+      n.error() << "shape does not broadcast with the input's: dimension " << i
+                << " is " << a << " and " << b;
+      return failure();
+    }
+    out[i] = a == 1 ? b : a;
+  }
+  if (ArrayRef<int64_t>(out) == x.getShape()) {
+    n.setResult(0, n.input(0));
+    return success();
+  }
+  Type element = x.getElementType();
+  auto onesType = RankedTensorType::get(out, element);
+  DenseElementsAttr ones = element.isF32()
+                               ? DenseElementsAttr::get(onesType, 1.0f)
+                               : DenseElementsAttr::get(onesType, APInt(64, 1));
+  FailureOr<Value> one = n.create<ConstantOp>({}, {named(n, "value", ones)});
+  if (failed(one))
+    return failure();
+  return emit<MulOp>(n, {n.input(0), *one});
+}
+
+/// Tile(x, repeats): along each axis with repeats r > 1, a concat of r
+/// copies (of channels: placement; other axes: the host).
+LogicalResult importTile(NodeImporter &n) {
+  if (failed(n.checkArity(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> repeats = n.constInts(1, "repeats");
+  if (failed(repeats))
+    return failure();
+  auto x = typeOf(n.input(0));
+  if (int64_t(repeats->size()) != x.getRank() ||
+      llvm::any_of(*repeats, [](int64_t r) { return r < 1; })) {
+    n.error() << "repeats must hold one positive count per axis ("
+              << x.getRank() << ")";
+    return failure();
+  }
+  Value acc = n.input(0);
+  for (auto [axis, r] : llvm::enumerate(*repeats)) {
+    if (r == 1)
+      continue;
+    SmallVector<Value> copies(r, acc);
+    FailureOr<Value> next =
+        n.create<ConcatOp>(copies, {i64(n, "axis", int64_t(axis))});
+    if (failed(next))
+      return failure();
+    acc = *next;
+  }
+  n.setResult(0, acc);
+  return success();
 }
 
 LogicalResult importLeakyRelu(NodeImporter &n) {
@@ -1229,6 +1357,10 @@ const OpEntry kOps[] = {
     {{"BatchNormalization", kMin, kMax,
       "inference form; folded into Conv/Gemm"},
      importBatchNorm},
+    {{"Cast", kMin, kMax,
+      "to its own kind (float, integer) of a computed tensor; any float, "
+      "integer or boolean type of a constant"},
+     importCast},
     {{"Clip", kMin, kMax, "min/max as attributes (< 11) or constant inputs"},
      importClip},
     {{"Concat", kMin, kMax, ""}, importConcat},
@@ -1246,6 +1378,8 @@ const OpEntry kOps[] = {
      importDropout},
     {{"Erf", 9, kMax, ""}, importUnary<ErfOp>},
     {{"Exp", kMin, kMax, ""}, importUnary<ExpOp>},
+    {{"Expand", 8, kMax, "constant shape; imported as a product with ones"},
+     importExpand},
     {{"Flatten", kMin, kMax, "imported as reshape"}, importFlatten},
     {{"Gather", kMin, kMax, "INT64 indices"}, importGather},
     {{"Gemm", kMin, kMax, ""}, importGemm},
@@ -1310,6 +1444,7 @@ const OpEntry kOps[] = {
     {{"Sum", kMin, kMax, "any number of inputs, as adds"},
      importVariadic<AddOp>},
     {{"Tanh", kMin, kMax, ""}, importUnary<TanhOp>},
+    {{"Tile", 6, kMax, "constant repeats; imported as concats"}, importTile},
     {{"Transpose", kMin, kMax, ""}, importTranspose},
     {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importUnsqueeze},

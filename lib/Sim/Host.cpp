@@ -158,6 +158,12 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
   }
   case host::PRelu:
     return binaryOf(BinaryKind::PRelu);
+  case host::Concat: {
+    llvm::SmallVector<const Tensor *> inputs;
+    for (const Tensor &t : in)
+      inputs.push_back(&t);
+    return concat(inputs, ints[0], out);
+  }
   case host::Max:
     return binaryOf(BinaryKind::Max);
   case host::Min:

@@ -1,6 +1,6 @@
 """Writes a model of the windows and data movement the host runs (issue 17).
 
-window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated]
+window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile]
 
 conv -> ConvTranspose (stride 2, bias, output padding) -> AveragePool
 excluding its padding -> reflect Pad -> a Slice of rows and columns -> dilated MaxPool -> AveragePool with
@@ -11,7 +11,12 @@ as 2-D windows over a 1 x W plane, all on the accelerator. With `3d`:
 Conv3d -> Relu -> MaxPool3d -> GlobalAveragePool -> Gemm. With `act`:
 conv -> max pool -> Sigmoid, HardSigmoid, HardSwish, LeakyRelu, Clip, Relu
 (not fused into a conv) -> conv. With `extrema`: Max and Min with
-constants (clips), Max of two activations, Sum of three, Reciprocal.
+constants (clips), Max of two activations, Sum of three, Reciprocal, and
+a Concat along the rows (a host op; only channels concat by placement).
+With `tile`: Cast (of an activation to FLOAT, of an integer constant),
+Expand of a pooled vector over the map, Tile along channels and along the
+rows, and a Concat of a flattened vector with itself (copied as
+N x C x 1 x 1).
 With `dilated`: DeepLabV3's ASPP rates on a 16 x 16 map (3 x 3 convs with
 dilation and padding 6 and 12 beside a 1x1 conv, concatenated).
 """
@@ -69,12 +74,14 @@ elif variant == "act":
     ]
     inits += [const("half", 0.33), const("lo", -0.02), const("hi", 0.08)]
 elif variant == "extrema":
-    shape_in, shape_out = [1, 3, 8, 8], [1, 4, 8, 8]
+    shape_in, shape_out = [1, 3, 8, 8], [1, 4, 16, 8]
     inits = [
         const("w0", r.standard_normal((6, 3, 3, 3)) * 0.5),
         const("w1", r.standard_normal((6, 6, 1, 1)) * 0.4),
         const("w2", r.standard_normal((4, 6, 1, 1)) * 0.4),
         const("zero", 0.0), const("six", [6.0]), const("one", 1.0),
+        const("s0", [0], np.int64), const("s4", [4], np.int64),
+        const("s1", [1], np.int64),
     ]
     nodes = [
         n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
@@ -86,8 +93,38 @@ elif variant == "extrema":
         n("Abs", ["s"], ["a"], name="abs"),
         n("Add", ["a", "one"], ["a1"], name="plus_one"),
         n("Reciprocal", ["a1"], ["inv"], name="inverse"),
-        n("Conv", ["inv", "w2"], ["y"], name="conv2"),
+        n("Slice", ["inv", "s0", "s4", "s1"], ["inv4"], name="first4"),
+        n("Conv", ["inv", "w2"], ["c2"], name="conv2"),
+        n("Concat", ["c2", "inv4"], ["y"], name="rows", axis=2),
     ]
+elif variant == "tile":
+    shape_in, shape_out = [1, 3, 6, 6], [1, 4, 12, 6]
+    inits = [
+        const("w0", r.standard_normal((4, 3, 3, 3)) * 0.5),
+        const("w1", r.standard_normal((4, 8, 1, 1)) * 0.4),
+        const("fc", r.standard_normal((8, 4)) * 0.4),
+        const("three", [3], np.int64),
+        const("map", [1, 4, 6, 6], np.int64),
+        const("reps", [1, 2, 1, 1], np.int64),
+        const("rows", [1, 1, 2, 1], np.int64),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("Cast", ["c0"], ["f"], name="as_float", to=T.FLOAT),
+        n("Cast", ["three"], ["k"], name="three_as_float", to=T.FLOAT),
+        n("Div", ["f", "k"], ["d"], name="third"),
+        n("GlobalAveragePool", ["d"], ["g"], name="gap"),
+        n("Flatten", ["g"], ["v"], name="flat"),
+        n("Concat", ["v", "v"], ["vv"], name="twice", axis=1),
+        n("MatMul", ["vv", "fc"], ["h"], name="fc"),
+        n("Reshape", ["h", "shape4"], ["h4"], name="to4d"),
+        n("Expand", ["h4", "map"], ["e"], name="spread"),
+        n("Add", ["e", "d"], ["s"], name="mix"),
+        n("Tile", ["s", "reps"], ["t"], name="tile_channels"),
+        n("Conv", ["t", "w1"], ["c1"], name="conv1"),
+        n("Tile", ["c1", "rows"], ["y"], name="tile_rows"),
+    ]
+    inits.append(const("shape4", [1, 4, 1, 1], np.int64))
 elif variant == "dilated":
     shape_in, shape_out = [1, 4, 16, 16], [1, 4, 16, 16]
     inits = [

@@ -211,6 +211,12 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
       return Reason("an operand is a constant");
     return std::nullopt;
   }
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    int64_t rank = rankOf(concat.getResult());
+    if (rank < 2 || (concat.getAxis() + rank) % rank != 1)
+      return Reason("only a concat of channels (axis 1) runs on the "
+                    "accelerator (as DRAM placement)");
+  }
   if (llvm::isa<ReshapeOp, ConcatOp, FakeQuantOp>(op)) {
     if (llvm::any_of(op->getOperands(), isConstant))
       return Reason("an operand is a constant");

@@ -27,29 +27,31 @@ namespace {
 /// Gives each concat operand that cannot live inside its concat's result
 /// (a graph input, a repeated operand, a tensor another concat holds) a
 /// copy of its own, a 1 x 1 max pool (exact), which DRAM planning then
-/// places inside the concat like any other layer's output.
-LogicalResult copyUnplaceableConcatOperands(ModuleOp module) {
-  WalkResult result = module.walk([](func::FuncOp f) {
+/// places inside the concat like any other layer's output. An operand of
+/// another rank (N x C, N x C x L, ...) is copied as N x C x 1 x rest,
+/// between reshapes (placement only).
+void copyUnplaceableConcatOperands(ModuleOp module) {
+  module.walk([](func::FuncOp f) {
     for (OpOperand *use : unplaceableConcatOperands(f)) {
       Operation *concat = use->getOwner();
-      if (cast<RankedTensorType>(use->get().getType()).getRank() != 4) {
-        concat->emitOpError()
-            << "cannot place operand " << use->getOperandNumber()
-            << " inside its result (a graph input, a repeated operand, or a "
-               "tensor another concat holds), and only 4-D tensors can be "
-               "copied on the accelerator";
-        return WalkResult::interrupt();
-      }
       OpBuilder b(concat);
       Location loc = NameLoc::get(b.getStringAttr(
           layerName(concat) + "/copy" + Twine(use->getOperandNumber())));
-      use->set(QPoolOp::create(b, loc, use->get(), PoolKind::max, {1, 1},
-                               {1, 1}, {0, 0, 0, 0}, 0, 0)
-                   .getResult());
+      Value v = use->get();
+      ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
+      bool fourD = shape.size() == 4;
+      if (!fourD)
+        v = ReshapeOp::create(b, loc, v,
+                              ArrayRef<int64_t>{shape[0], shape[1], 1,
+                                                product(shape.drop_front(2))});
+      Value copy = QPoolOp::create(b, loc, v, PoolKind::max, {1, 1}, {1, 1},
+                                   {0, 0, 0, 0}, 0, 0)
+                       .getResult();
+      if (!fourD)
+        copy = ReshapeOp::create(b, loc, copy, shape).getResult();
+      use->set(copy);
     }
-    return WalkResult::advance();
   });
-  return failure(result.wasInterrupted());
 }
 
 struct TilePass : public escalate::impl::TileBase<TilePass> {
@@ -60,8 +62,7 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
         loadHardware(getOperation().getLoc(), getArgument(), hwFile);
     if (failed(hw))
       return signalPassFailure();
-    if (failed(copyUnplaceableConcatOperands(getOperation())))
-      return signalPassFailure();
+    copyUnplaceableConcatOperands(getOperation());
     using Layer = std::variant<codegen::ConvLayer, codegen::PpuLayer>;
     llvm::SmallVector<Operation *> ops;
     std::vector<Layer> layers;

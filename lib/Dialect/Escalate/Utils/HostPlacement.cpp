@@ -147,6 +147,11 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
             {g.getAlpha().convertToDouble(), g.getBeta().convertToDouble()}};
       })
       .Case([&](PReluOp) { return simple(host::PRelu); })
+      .Case([](ConcatOp c) -> std::optional<HostForm> {
+        int64_t rank = rankOf(c.getResult());
+        return HostForm{
+            host::Concat, {int64_t((c.getAxis() + rank) % rank)}, {}};
+      })
       .Case([&](MaxOp) { return simple(host::Max); })
       .Case([&](MinOp) { return simple(host::Min); })
       .Case([](GlobalAveragePoolOp p) -> std::optional<HostForm> {
