@@ -36,9 +36,13 @@ std::optional<Shape> broadcast(llvm::ArrayRef<int64_t> a,
 size_t activationParams(host::Kind kind) {
   switch (kind) {
   case host::LeakyRelu:
+  case host::Elu:
+  case host::Celu:
+  case host::ThresholdedRelu:
     return 1;
   case host::Clip:
   case host::HardSigmoid:
+  case host::Selu:
     return 2;
   default:
     return 0;
@@ -174,6 +178,12 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
   case host::Sigmoid:
   case host::HardSigmoid:
   case host::HardSwish:
+  case host::Elu:
+  case host::Selu:
+  case host::Celu:
+  case host::Softplus:
+  case host::Softsign:
+  case host::ThresholdedRelu:
     if (op.reals.size() != activationParams(kind))
       return fail(
           llvm::formatv("reals must hold {0} values", activationParams(kind)));
@@ -339,6 +349,21 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
     }
     return shape;
   }
+  case host::ArgMax: {
+    // [axis, keepdims 0|1, select_last_index 0|1].
+    if (op.ints.size() != 3 || op.ints[0] < 0 || op.ints[0] >= rank ||
+        op.ints[1] < 0 || op.ints[1] > 1 || op.ints[2] < 0 || op.ints[2] > 1)
+      return fail("ints must be [axis, keepdims 0|1, select_last_index 0|1]");
+    Shape shape(in);
+    if (op.ints[1])
+      shape[op.ints[0]] = 1;
+    else
+      shape.erase(shape.begin() + op.ints[0]);
+    // The loader's tensors have rank >= 1.
+    if (shape.empty())
+      shape.push_back(1);
+    return shape;
+  }
   case host::Concat: {
     // [axis]; every input has the first's shape but along the axis.
     if (op.ints.size() != 1 || op.ints[0] < 0 || op.ints[0] >= rank)
@@ -389,6 +414,7 @@ bool takesInts(host::Kind kind) {
   case host::Gather:
   case host::Gemm:
   case host::Concat:
+  case host::ArgMax:
     return true;
   default:
     return false;

@@ -525,6 +525,11 @@ LogicalResult importCast(NodeImporter &n) {
   Value x = n.input(0);
   bool isFloat = typeOf(x).getElementType().isF32();
   FailureOr<Tensor> value = constantValue(x);
+  // ArgMax's float indices are integers already.
+  if (failed(value) && toInt && !toBool && x.getDefiningOp<ArgMaxOp>()) {
+    n.setResult(0, x);
+    return success();
+  }
   if (failed(value)) {
     if (isFloat != toFloat || (toFloat && to != 1) || toBool) {
       n.unsupported() << "Cast of a computed tensor to type " << to
@@ -629,11 +634,55 @@ LogicalResult importTile(NodeImporter &n) {
   return success();
 }
 
+/// ArgMax: the index as a float (escalate.arg_max); select_last_index
+/// since opset 12.
+LogicalResult importArgMax(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  FailureOr<int64_t> axis =
+      axisIn(n, n.getInt("axis", 0), typeOf(n.input(0)).getRank());
+  if (failed(axis))
+    return failure();
+  return emit<ArgMaxOp>(
+      n, {n.input(0)},
+      {i64(n, "axis", *axis), boolean(n, "keepdims", n.getInt("keepdims", 1)),
+       boolean(n, "select_last_index", n.getInt("select_last_index", 0))});
+}
+
 LogicalResult importLeakyRelu(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
   return emit<LeakyReluOp>(n, {n.input(0)},
                            {f32(n, "alpha", n.getFloat("alpha", 0.01f))});
+}
+
+/// An activation function with one float attribute and its default.
+template <typename OpTy>
+LogicalResult importAlpha(NodeImporter &n, float dflt) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  return emit<OpTy>(n, {n.input(0)},
+                    {f32(n, "alpha", n.getFloat("alpha", dflt))});
+}
+
+LogicalResult importSelu(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  return emit<SeluOp>(
+      n, {n.input(0)},
+      {f32(n, "alpha", n.getFloat("alpha", 1.67326319217681884765625f)),
+       f32(n, "gamma", n.getFloat("gamma", 1.05070102214813232421875f))});
+}
+
+LogicalResult importCelu(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  float alpha = n.getFloat("alpha", 1.0f);
+  if (alpha == 0) {
+    n.error() << "alpha must be nonzero";
+    return failure();
+  }
+  return emit<CeluOp>(n, {n.input(0)}, {f32(n, "alpha", alpha)});
 }
 
 LogicalResult importHardSigmoid(NodeImporter &n) {
@@ -1279,6 +1328,45 @@ LogicalResult importDropout(NodeImporter &n) {
   return emit<DropoutOp>(n, {n.input(0)});
 }
 
+/// ConstantOfShape: a constant of the (constant) shape filled with `value`
+/// (one element; float 0 by default). PyTorch's exports of F.pad and the
+/// padding layers build their pads with it.
+LogicalResult importConstantOfShape(NodeImporter &n) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = n.constInts(0, "shape");
+  if (failed(shape))
+    return failure();
+  int64_t count = 1;
+  for (int64_t d : *shape) {
+    if (d < 0 || (d && count > n.maxTensorElements / d)) {
+      n.error() << "shape must be non-negative and hold at most "
+                << n.maxTensorElements << " elements";
+      return failure();
+    }
+    count *= d;
+  }
+  Attribute fill = n.b.getF32FloatAttr(0.0f);
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    onnx::TensorProto tensor = a->t();
+    ImportFailure why;
+    FailureOr<ElementsAttr> attr =
+        convertTensor(tensor, n.modelDir, n.loc, n.maxTensorElements, why);
+    if (failed(attr)) {
+      n.why = why;
+      return failure();
+    }
+    if (attr->getNumElements() != 1) {
+      n.error() << "value must hold one element";
+      return failure();
+    }
+    fill = *attr->getValues<Attribute>().begin();
+  }
+  auto type = RankedTensorType::get(*shape, cast<TypedAttr>(fill).getType());
+  return emit<ConstantOp>(
+      n, {}, {named(n, "value", DenseElementsAttr::get(type, fill))});
+}
+
 LogicalResult importConstant(NodeImporter &n) {
   if (failed(n.checkArity(0, 0)))
     return failure();
@@ -1351,6 +1439,9 @@ constexpr int64_t kMin = kMinOpset, kMax = kMaxOpset;
 const OpEntry kOps[] = {
     {{"Abs", kMin, kMax, ""}, importUnary<AbsOp>},
     {{"Add", kMin, kMax, "numpy broadcasting"}, importBinary<AddOp>},
+    {{"ArgMax", kMin, kMax,
+      "keepdims, select_last_index; the index as a float (exact)"},
+     importArgMax},
     {{"AveragePool", kMin, kMax,
       "1-3 spatial axes, count_include_pad, ceil_mode, dilations"},
      importPool<AveragePoolOp>},
@@ -1361,11 +1452,14 @@ const OpEntry kOps[] = {
       "to its own kind (float, integer) of a computed tensor; any float, "
       "integer or boolean type of a constant"},
      importCast},
+    {{"Celu", 12, kMax, ""}, importCelu},
     {{"Clip", kMin, kMax, "min/max as attributes (< 11) or constant inputs"},
      importClip},
     {{"Concat", kMin, kMax, ""}, importConcat},
     {{"Constant", kMin, kMax, "value, value_float(s), value_int(s)"},
      importConstant},
+    {{"ConstantOfShape", 9, kMax, "constant shape; folded at import"},
+     importConstantOfShape},
     {{"Conv", kMin, kMax, "1-3 spatial axes, groups, auto_pad"}, importConv},
     {{"ConvTranspose", kMin, kMax,
       "1-3 spatial axes, groups, output_shape, output_padding, auto_pad"},
@@ -1376,6 +1470,8 @@ const OpEntry kOps[] = {
      importDequantizeLinear},
     {{"Dropout", kMin, kMax, "inference (identity); mask output unsupported"},
      importDropout},
+    {{"Elu", kMin, kMax, ""},
+     [](NodeImporter &n) { return importAlpha<EluOp>(n, 1.0f); }},
     {{"Erf", 9, kMax, ""}, importUnary<ErfOp>},
     {{"Exp", kMin, kMax, ""}, importUnary<ExpOp>},
     {{"Expand", 8, kMax, "constant shape; imported as a product with ones"},
@@ -1426,6 +1522,7 @@ const OpEntry kOps[] = {
       "constant scales or sizes; nearest and linear; every coordinate "
       "transformation but tf_crop_and_resize; no antialias"},
      importResize},
+    {{"Selu", kMin, kMax, ""}, importSelu},
     {{"Shape", kMin, kMax, "start/end"}, importShape},
     {{"Sigmoid", kMin, kMax, ""}, importUnary<SigmoidOp>},
     {{"Slice", kMin, kMax,
@@ -1433,6 +1530,8 @@ const OpEntry kOps[] = {
      importSlice},
     {{"Softmax", kMin, kMax, "opset < 13 2-D coercion imported as reshapes"},
      importSoftmax},
+    {{"Softplus", kMin, kMax, ""}, importUnary<SoftplusOp>},
+    {{"Softsign", kMin, kMax, ""}, importUnary<SoftsignOp>},
     {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importSqueeze},
     {{"Split", kMin, kMax,
@@ -1444,6 +1543,8 @@ const OpEntry kOps[] = {
     {{"Sum", kMin, kMax, "any number of inputs, as adds"},
      importVariadic<AddOp>},
     {{"Tanh", kMin, kMax, ""}, importUnary<TanhOp>},
+    {{"ThresholdedRelu", 10, kMax, ""},
+     [](NodeImporter &n) { return importAlpha<ThresholdedReluOp>(n, 1.0f); }},
     {{"Tile", 6, kMax, "constant repeats; imported as concats"}, importTile},
     {{"Transpose", kMin, kMax, ""}, importTranspose},
     {{"Unsqueeze", kMin, kMax, "axes attribute (< 13) or constant input"},

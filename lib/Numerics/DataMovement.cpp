@@ -183,6 +183,28 @@ void numerics::pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
   });
 }
 
+void numerics::argMax(const Tensor &x, int64_t axis, bool selectLast,
+                      Tensor &out) {
+  int64_t outer = product(x.shape().take_front(axis)), len = x.dim(axis);
+  int64_t inner = product(x.shape().drop_front(axis + 1));
+  llvm::ArrayRef<float> in = x.f32();
+  llvm::MutableArrayRef<float> o = out.f32();
+  for (int64_t a = 0; a < outer; ++a)
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *row = in.data() + a * len * inner + i;
+      int64_t best = 0;
+      for (int64_t k = 1; k < len; ++k) {
+        float v = row[k * inner], b = row[best * inner];
+        if (std::isnan(b) && !selectLast)
+          break;
+        bool better = std::isnan(v) || (selectLast ? v >= b : v > b);
+        if (better && !(std::isnan(b) && !std::isnan(v)))
+          best = k;
+      }
+      o[a * inner + i] = float(best);
+    }
+}
+
 void numerics::gather(const Tensor &data, const Tensor &indices, int64_t axis,
                      Tensor &out) {
   int64_t outer = product(data.shape().take_front(axis));

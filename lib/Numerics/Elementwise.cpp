@@ -102,6 +102,11 @@ void numerics::unary(UnaryKind kind, const Tensor &x, Tensor &out) {
   }
 }
 
+/// log(1 + exp(v)) without overflow: v + log1p(exp(-v)) for v > 0.
+float softplus(float v) {
+  return v > 0.0f ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
+}
+
 void numerics::activation(ActivationKind kind, float a, float b,
                           const Tensor &x, Tensor &out) {
   switch (kind) {
@@ -122,6 +127,23 @@ void numerics::activation(ActivationKind kind, float a, float b,
     return mapF32(x, out, [](float v) {
       return v * std::max(0.0f, std::min(1.0f, v / 6.0f + 0.5f));
     });
+  case ActivationKind::Elu:
+    return mapF32(x, out,
+                  [a](float v) { return v > 0.0f ? v : a * std::expm1(v); });
+  case ActivationKind::Selu:
+    return mapF32(x, out, [a, b](float v) {
+      return b * (v > 0.0f ? v : a * std::expm1(v));
+    });
+  case ActivationKind::Celu:
+    return mapF32(x, out, [a](float v) {
+      return std::max(0.0f, v) + std::min(0.0f, a * std::expm1(v / a));
+    });
+  case ActivationKind::Softplus:
+    return mapF32(x, out, [](float v) { return softplus(v); });
+  case ActivationKind::Softsign:
+    return mapF32(x, out, [](float v) { return v / (1.0f + std::fabs(v)); });
+  case ActivationKind::ThresholdedRelu:
+    return mapF32(x, out, [a](float v) { return v > a ? v : 0.0f; });
   }
 }
 

@@ -158,6 +158,8 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
   }
   case host::PRelu:
     return binaryOf(BinaryKind::PRelu);
+  case host::ArgMax:
+    return argMax(in[0], ints[0], ints[2] == 1, out);
   case host::Concat: {
     llvm::SmallVector<const Tensor *> inputs;
     for (const Tensor &t : in)
@@ -185,6 +187,20 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
                       float(op.reals[1]), in[0], out);
   case host::HardSwish:
     return activation(ActivationKind::HardSwish, 0, 0, in[0], out);
+  case host::Elu:
+    return activation(ActivationKind::Elu, float(op.reals[0]), 0, in[0], out);
+  case host::Selu:
+    return activation(ActivationKind::Selu, float(op.reals[0]),
+                      float(op.reals[1]), in[0], out);
+  case host::Celu:
+    return activation(ActivationKind::Celu, float(op.reals[0]), 0, in[0], out);
+  case host::Softplus:
+    return activation(ActivationKind::Softplus, 0, 0, in[0], out);
+  case host::Softsign:
+    return activation(ActivationKind::Softsign, 0, 0, in[0], out);
+  case host::ThresholdedRelu:
+    return activation(ActivationKind::ThresholdedRelu, float(op.reals[0]), 0,
+                      in[0], out);
   case host::Gemm:
     return gemm(in[0], in[1], in.size() > 2 ? &in[2] : nullptr,
                 float(op.reals[0]), float(op.reals[1]), ints[0] == 1,

@@ -63,16 +63,23 @@ void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 enum class UnaryKind { Tanh, Exp, Sqrt, Erf, Neg, Abs };
 void unary(UnaryKind kind, const Tensor &x, Tensor &out);
 
-/// Activation functions with their parameters: `a` is LeakyRelu's and
-/// HardSigmoid's alpha and Clip's min, `b` HardSigmoid's beta and Clip's
-/// max. Shared like `unary`.
+/// Activation functions with their parameters: `a` is the alpha of
+/// LeakyRelu, HardSigmoid, Elu, Selu, Celu and ThresholdedRelu and Clip's
+/// min, `b` HardSigmoid's beta, Selu's gamma and Clip's max. Shared like
+/// `unary`.
 enum class ActivationKind {
   Relu,
   LeakyRelu,
   Clip,
   Sigmoid,
   HardSigmoid,
-  HardSwish
+  HardSwish,
+  Elu,
+  Selu,
+  Celu,
+  Softplus,
+  Softsign,
+  ThresholdedRelu
 };
 void activation(ActivationKind kind, float a, float b, const Tensor &x,
                 Tensor &out);
@@ -107,6 +114,10 @@ void slice(const Tensor &x, llvm::ArrayRef<int64_t> starts,
 enum class PadKind { Constant, Reflect, Edge, Wrap };
 void pad(const Tensor &x, llvm::ArrayRef<int64_t> pads, PadKind kind,
          float value, Tensor &out);
+/// The index (as a float) of the largest value along `axis`: the first, or
+/// the last with `selectLast`; NaN is the largest. `out` holds the result
+/// with or without the reduced axis (same elements).
+void argMax(const Tensor &x, int64_t axis, bool selectLast, Tensor &out);
 void gather(const Tensor &data, const Tensor &indices, int64_t axis,
             Tensor &out);
 

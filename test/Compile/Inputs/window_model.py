@@ -10,7 +10,8 @@ AveragePool1d, GlobalAveragePool, Gemm), which canonicalization rewrites
 as 2-D windows over a 1 x W plane, all on the accelerator. With `3d`:
 Conv3d -> Relu -> MaxPool3d -> GlobalAveragePool -> Gemm. With `act`:
 conv -> max pool -> Sigmoid, HardSigmoid, HardSwish, LeakyRelu, Clip, Relu
-(not fused into a conv) -> conv. With `extrema`: Max and Min with
+(not fused into a conv), and beside them Elu, Selu, Celu, Softplus,
+Softsign and ThresholdedRelu, summed -> conv (opset 14). With `extrema`: Max and Min with
 constants (clips), Max of two activations, Sum of three, Reciprocal, and
 a Concat along the rows (a host op; only channels concat by placement).
 With `tile`: Cast (of an activation to FLOAT, of an integer constant),
@@ -18,7 +19,8 @@ Expand of a pooled vector over the map, Tile along channels and along the
 rows, and a Concat of a flattened vector with itself (copied as
 N x C x 1 x 1).
 With `dilated`: DeepLabV3's ASPP rates on a 16 x 16 map (3 x 3 convs with
-dilation and padding 6 and 12 beside a 1x1 conv, concatenated).
+dilation and padding 6 and 12 beside a 1x1 conv, concatenated), and a
+second output, the ArgMax over channels cast to INT64 (the class map).
 """
 import sys
 
@@ -70,7 +72,14 @@ elif variant == "act":
         n("LeakyRelu", ["a3"], ["a4"], name="leaky", alpha=0.2),
         n("Clip", ["a4", "lo", "hi"], ["a5"], name="clip"),
         n("Relu", ["a5"], ["a6"], name="relu"),
-        n("Conv", ["a6", "w1"], ["y"], name="conv1"),
+        n("Elu", ["p0"], ["b0"], name="elu", alpha=0.7),
+        n("Selu", ["b0"], ["b1"], name="selu"),
+        n("Celu", ["b1"], ["b2"], name="celu", alpha=1.5),
+        n("Softplus", ["b2"], ["b3"], name="softplus"),
+        n("Softsign", ["b3"], ["b4"], name="softsign"),
+        n("ThresholdedRelu", ["p0"], ["b6"], name="thresholded", alpha=0.4),
+        n("Sum", ["b6", "a6", "b4"], ["s"], name="sum"),
+        n("Conv", ["s", "w1"], ["y"], name="conv1"),
     ]
     inits += [const("half", 0.33), const("lo", -0.02), const("hi", 0.08)]
 elif variant == "extrema":
@@ -142,6 +151,8 @@ elif variant == "dilated":
         n("Concat", ["a", "b", "c"], ["cat"], name="cat", axis=1),
         n("Relu", ["cat"], ["r"], name="relu"),
         n("Conv", ["r", "wp"], ["y"], name="project"),
+        n("ArgMax", ["y"], ["am"], name="classes", axis=1, keepdims=0),
+        n("Cast", ["am"], ["labels"], name="labels", to=T.INT64),
     ]
 elif variant == "1d":
     shape_in, shape_out = [1, 3, 32], [1, 5]
@@ -201,9 +212,12 @@ else:
               const("s_start", [1, 1], np.int64),
               const("s_end", [20, 20], np.int64),
               const("s_axes", [2, 3], np.int64)]
+outputs = [h.make_tensor_value_info("y", T.FLOAT, shape_out)]
+if variant == "dilated":
+    outputs.append(h.make_tensor_value_info("labels", T.INT64, [1, 16, 16]))
 g = h.make_graph(nodes, "windows",
-                 [h.make_tensor_value_info("x", T.FLOAT, shape_in)],
-                 [h.make_tensor_value_info("y", T.FLOAT, shape_out)], inits)
+                 [h.make_tensor_value_info("x", T.FLOAT, shape_in)], outputs,
+                 inits)
 m = h.make_model(g, opset_imports=[h.make_opsetid("", 14 if variant == "act" else 13)])
 onnx.checker.check_model(m, full_check=True)
 onnx.save(m, out)

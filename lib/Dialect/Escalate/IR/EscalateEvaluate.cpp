@@ -173,6 +173,43 @@ LogicalResult ClipOp::evaluate(ArrayRef<const Tensor *> in,
                             getMax().convertToFloat(), in, results);
 }
 
+LogicalResult EluOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateActivation(*this, ActivationKind::Elu,
+                            getAlpha().convertToFloat(), 0.0f, in, results);
+}
+
+LogicalResult SeluOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  return evaluateActivation(*this, ActivationKind::Selu,
+                            getAlpha().convertToFloat(),
+                            getGamma().convertToFloat(), in, results);
+}
+
+LogicalResult CeluOp::evaluate(ArrayRef<const Tensor *> in,
+                               SmallVectorImpl<Tensor> &results) {
+  return evaluateActivation(*this, ActivationKind::Celu,
+                            getAlpha().convertToFloat(), 0.0f, in, results);
+}
+
+LogicalResult SoftplusOp::evaluate(ArrayRef<const Tensor *> in,
+                                   SmallVectorImpl<Tensor> &results) {
+  return evaluateActivation(*this, ActivationKind::Softplus, 0.0f, 0.0f, in,
+                            results);
+}
+
+LogicalResult SoftsignOp::evaluate(ArrayRef<const Tensor *> in,
+                                   SmallVectorImpl<Tensor> &results) {
+  return evaluateActivation(*this, ActivationKind::Softsign, 0.0f, 0.0f, in,
+                            results);
+}
+
+LogicalResult ThresholdedReluOp::evaluate(ArrayRef<const Tensor *> in,
+                                          SmallVectorImpl<Tensor> &results) {
+  return evaluateActivation(*this, ActivationKind::ThresholdedRelu,
+                            getAlpha().convertToFloat(), 0.0f, in, results);
+}
+
 LogicalResult FakeQuantOp::evaluate(ArrayRef<const Tensor *> in,
                                     SmallVectorImpl<Tensor> &results) {
   float scale = float(getScale().convertToDouble());
@@ -289,6 +326,13 @@ LogicalResult GlobalAveragePoolOp::evaluate(ArrayRef<const Tensor *> in,
                                             SmallVectorImpl<Tensor> &results) {
   return single(*this, results,
                 [&](Tensor &out) { globalAveragePool(*in[0], out); });
+}
+
+LogicalResult ArgMaxOp::evaluate(ArrayRef<const Tensor *> in,
+                                 SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) {
+    argMax(*in[0], getAxis(), getSelectLastIndex(), out);
+  });
 }
 
 LogicalResult SoftmaxOp::evaluate(ArrayRef<const Tensor *> in,

@@ -571,6 +571,28 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (failed(verifyAdaptor(ctx, loc, adaptor)))
+    return failure();
+  auto x = ranked(adaptor.getInput().getType());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= x.getRank())
+    return fail(loc, "arg_max axis " + Twine(axis) + " is outside rank " +
+                         Twine(x.getRank()));
+  if (x.getDimSize(axis) == 0)
+    return fail(loc, "arg_max of an empty axis");
+  SmallVector<int64_t> shape(x.getShape());
+  if (adaptor.getKeepdims())
+    shape[axis] = 1;
+  else
+    shape.erase(shape.begin() + axis);
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
 LogicalResult ResizeOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

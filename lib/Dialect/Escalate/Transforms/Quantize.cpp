@@ -262,6 +262,16 @@ void QuantizePass::runOnOperation() {
     types[value] = activationType(&getContext(), range->second.min,
                                   range->second.max, *config, kHostValueBits);
   }
+  // ArgMax's indices quantize exactly: scale 1, zero point 0, as wide as
+  // the largest index needs.
+  f.walk([&](ArgMaxOp a) {
+    int64_t len = a.getInput().getType().getDimSize(a.getAxis());
+    unsigned bits = len <= 128 ? 8 : 16;
+    types[a.getResult()] = QType::get(quant::QuantizationFlags::Signed,
+                                      IntegerType::get(&getContext(), bits),
+                                      Float32Type::get(&getContext()), 1.0, 0,
+                                      fixed::minOf(bits), fixed::maxOf(bits));
+  });
   auto nameOf = [&](Value v) {
     auto it = names.find(v);
     return it != names.end() ? it->second : std::string("<unnamed>");

@@ -89,7 +89,9 @@ bool isActivationFunction(Operation *op) {
            pow.getType() == pow->getOperand(0).getType();
   }
   return llvm::isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
-                   HardSwishOp, TanhOp, ExpOp, ErfOp, SqrtOp, NegOp, AbsOp>(op);
+                   HardSwishOp, TanhOp, ExpOp, ErfOp, SqrtOp, NegOp, AbsOp,
+                   EluOp, SeluOp, CeluOp, SoftplusOp, SoftsignOp,
+                   ThresholdedReluOp>(op);
 }
 
 bool gemmQuantizable(GemmOp g) {

@@ -152,6 +152,12 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
         return HostForm{
             host::Concat, {int64_t((c.getAxis() + rank) % rank)}, {}};
       })
+      .Case([](ArgMaxOp a) -> std::optional<HostForm> {
+        return HostForm{host::ArgMax,
+                        {int64_t(a.getAxis()), int64_t(a.getKeepdims()),
+                         int64_t(a.getSelectLastIndex())},
+                        {}};
+      })
       .Case([&](MaxOp) { return simple(host::Max); })
       .Case([&](MinOp) { return simple(host::Min); })
       .Case([](GlobalAveragePoolOp p) -> std::optional<HostForm> {
@@ -177,6 +183,24 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
             {h.getAlpha().convertToDouble(), h.getBeta().convertToDouble()}};
       })
       .Case([&](HardSwishOp) { return simple(host::HardSwish); })
+      .Case([](EluOp e) -> std::optional<HostForm> {
+        return HostForm{host::Elu, {}, {e.getAlpha().convertToDouble()}};
+      })
+      .Case([](SeluOp s) -> std::optional<HostForm> {
+        return HostForm{
+            host::Selu,
+            {},
+            {s.getAlpha().convertToDouble(), s.getGamma().convertToDouble()}};
+      })
+      .Case([](CeluOp c) -> std::optional<HostForm> {
+        return HostForm{host::Celu, {}, {c.getAlpha().convertToDouble()}};
+      })
+      .Case([&](SoftplusOp) { return simple(host::Softplus); })
+      .Case([&](SoftsignOp) { return simple(host::Softsign); })
+      .Case([](ThresholdedReluOp t) -> std::optional<HostForm> {
+        return HostForm{
+            host::ThresholdedRelu, {}, {t.getAlpha().convertToDouble()}};
+      })
       .Case([&](AddOp) { return simple(host::Add); })
       .Case([&](SubOp) { return simple(host::Sub); })
       .Case([&](MulOp) { return simple(host::Mul); })

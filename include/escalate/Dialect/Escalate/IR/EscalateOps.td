@@ -258,6 +258,27 @@ def Escalate_HardSwishOp : Escalate_UnaryOp<"hard_swish"> {
   let summary = "x * max(0, min(1, x / 6 + 1 / 2))";
 }
 
+def Escalate_EluOp : Escalate_UnaryOp<"elu", (ins F32Attr:$alpha)> {
+  let summary = "x if x > 0 else alpha * (exp(x) - 1)";
+}
+def Escalate_SeluOp
+    : Escalate_UnaryOp<"selu", (ins F32Attr:$alpha, F32Attr:$gamma)> {
+  let summary = "gamma * (x if x > 0 else alpha * (exp(x) - 1))";
+}
+def Escalate_CeluOp : Escalate_UnaryOp<"celu", (ins F32Attr:$alpha)> {
+  let summary = "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))";
+}
+def Escalate_SoftplusOp : Escalate_UnaryOp<"softplus"> {
+  let summary = "log(1 + exp(x)), computed without overflow";
+}
+def Escalate_SoftsignOp : Escalate_UnaryOp<"softsign"> {
+  let summary = "x / (1 + |x|)";
+}
+def Escalate_ThresholdedReluOp
+    : Escalate_UnaryOp<"thresholded_relu", (ins F32Attr:$alpha)> {
+  let summary = "x if x > alpha else 0";
+}
+
 def Escalate_TanhOp : Escalate_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Escalate_ExpOp : Escalate_UnaryOp<"exp"> { let summary = "e^x"; }
 def Escalate_SqrtOp : Escalate_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
@@ -359,6 +380,20 @@ def Escalate_ReduceMeanOp : Escalate_InferredOp<"reduce_mean"> {
   }];
   let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$axes,
                        BoolAttr:$keepdims);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+def Escalate_ArgMaxOp : Escalate_InferredOp<"arg_max"> {
+  let summary = "Index of the largest value along `axis`, as a float";
+  let description = [{
+    The first largest (the last with `select_last_index`); NaN counts as
+    the largest. The index is a float (exact below 2^24), so it flows
+    through float ops and quantizes exactly with scale 1; the importer
+    passes a Cast of it to an integer type through.
+  }];
+  let arguments = (ins Escalate_FloatTensor:$input, I64Attr:$axis,
+                       BoolAttr:$keepdims, BoolAttr:$select_last_index);
   let results = (outs Escalate_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
 }
