@@ -262,6 +262,77 @@ LogicalResult importBatchNorm(NodeImporter &n) {
                            {f32(n, "epsilon", n.getFloat("epsilon", 1e-5f))});
 }
 
+/// While it lives, ops are created with the location "NODE/STEP" (NODE the
+/// node's name), so each step of a node imported as several ops is a layer
+/// of its own in the compile summary and the reports.
+class StepName {
+public:
+  StepName(NodeImporter &n, const Twine &step) : n(n), saved(n.loc) {
+    StringRef base = "node";
+    if (auto name = dyn_cast<NameLoc>(saved))
+      base = name.getName().strref();
+    n.loc = NameLoc::get(n.b.getStringAttr(base + "/" + step), saved);
+  }
+  ~StepName() { n.loc = saved; }
+
+private:
+  NodeImporter &n;
+  Location saved;
+};
+
+/// The steps of a normalisation: with `mean` the statistic over the
+/// normalised axes (kept as size 1), mu = mean(x), d = x - mu,
+/// sigma = sqrt(mean(d * d) + epsilon) and y = d / sigma.
+struct Standardized {
+  Value mu, sigma, y;
+};
+FailureOr<Standardized>
+standardize(NodeImporter &n, Value x,
+            llvm::function_ref<FailureOr<Value>(Value)> mean, float epsilon) {
+  auto step = [&](const char *name, auto create) {
+    StepName scope(n, name);
+    return create();
+  };
+  FailureOr<Value> mu = step("mean", [&] { return mean(x); });
+  if (failed(mu))
+    return failure();
+  FailureOr<Value> centred = step("centre", [&] {
+    return n.create<SubOp>({x, *mu}, {});
+  });
+  if (failed(centred))
+    return failure();
+  FailureOr<Value> squares = step("square", [&] {
+    return n.create<MulOp>({*centred, *centred}, {});
+  });
+  if (failed(squares))
+    return failure();
+  FailureOr<Value> var = step("variance", [&] { return mean(*squares); });
+  if (failed(var))
+    return failure();
+  auto scalar = RankedTensorType::get({}, n.b.getF32Type());
+  FailureOr<Value> eps = step("epsilon", [&] {
+    return n.create<ConstantOp>(
+        {}, {named(n, "value", DenseElementsAttr::get(scalar, epsilon))});
+  });
+  if (failed(eps))
+    return failure();
+  FailureOr<Value> shifted = step("shift", [&] {
+    return n.create<AddOp>({*var, *eps}, {});
+  });
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> sigma =
+      step("std", [&] { return n.create<SqrtOp>({*shifted}, {}); });
+  if (failed(sigma))
+    return failure();
+  FailureOr<Value> y = step("normalize", [&] {
+    return n.create<DivOp>({*centred, *sigma}, {});
+  });
+  if (failed(y))
+    return failure();
+  return Standardized{*mu, *sigma, *y};
+}
+
 /// LayerNormalization (opset 17) as its definition: the mean and variance
 /// over the axes from `axis` on, (x - mean) / sqrt(var + epsilon), then
 /// scale and bias (broadcast over the leading axes); the optional Mean and
@@ -280,35 +351,17 @@ LogicalResult importLayerNorm(NodeImporter &n) {
     return n.create<ReduceMeanOp>(
         {v}, {ints(n, "axes", axes), boolean(n, "keepdims", true)});
   };
-  FailureOr<Value> mu = mean(n.input(0));
-  if (failed(mu))
+  FailureOr<Standardized> st =
+      standardize(n, n.input(0), mean, n.getFloat("epsilon", 1e-5f));
+  if (failed(st))
     return failure();
-  FailureOr<Value> centred = n.create<SubOp>({n.input(0), *mu}, {});
-  if (failed(centred))
-    return failure();
-  FailureOr<Value> squares = n.create<MulOp>({*centred, *centred}, {});
-  if (failed(squares))
-    return failure();
-  FailureOr<Value> var = mean(*squares);
-  if (failed(var))
-    return failure();
-  auto scalar = RankedTensorType::get({}, n.b.getF32Type());
-  FailureOr<Value> eps = n.create<ConstantOp>(
-      {},
-      {named(n, "value",
-             DenseElementsAttr::get(scalar, n.getFloat("epsilon", 1e-5f)))});
-  if (failed(eps))
-    return failure();
-  FailureOr<Value> shifted = n.create<AddOp>({*var, *eps}, {});
-  if (failed(shifted))
-    return failure();
-  FailureOr<Value> deviation = n.create<SqrtOp>({*shifted}, {});
-  if (failed(deviation))
-    return failure();
-  FailureOr<Value> y = n.create<DivOp>({*centred, *deviation}, {});
-  if (failed(y))
-    return failure();
-  y = n.create<MulOp>({*y, n.input(1)}, {});
+  FailureOr<Value> y = failure();
+  {
+    std::optional<StepName> scope;
+    if (n.input(2))
+      scope.emplace(n, "scale");
+    y = n.create<MulOp>({st->y, n.input(1)}, {});
+  }
   if (failed(y))
     return failure();
   if (n.input(2)) {
@@ -317,19 +370,50 @@ LogicalResult importLayerNorm(NodeImporter &n) {
       return failure();
   }
   n.setResult(0, *y);
-  n.setResult(1, *mu);
+  n.setResult(1, st->mu);
   if (n.node.output_size() > 2 && !n.node.output(2).empty()) {
+    StepName scope(n, "inv_std");
     auto one = RankedTensorType::get({}, n.b.getF32Type());
     FailureOr<Value> k = n.create<ConstantOp>(
         {}, {named(n, "value", DenseElementsAttr::get(one, 1.0f))});
     if (failed(k))
       return failure();
-    FailureOr<Value> inv = n.create<DivOp>({*k, *deviation}, {});
+    FailureOr<Value> inv = n.create<DivOp>({*k, st->sigma}, {});
     if (failed(inv))
       return failure();
     n.setResult(2, *inv);
   }
   return success();
+}
+
+/// InstanceNormalization as its definition: per image and channel, the
+/// mean and variance over the spatial axes (global average pools, which
+/// the accelerator runs), then the per-channel scale and bias.
+LogicalResult importInstanceNorm(NodeImporter &n) {
+  if (failed(n.checkArity(3, 3)))
+    return failure();
+  int64_t rank = typeOf(n.input(0)).getRank();
+  if (rank < 3) {
+    n.error() << "needs an input of rank 3 or more (N x C x spatial axes)";
+    return failure();
+  }
+  auto mean = [&](Value v) { return n.create<GlobalAveragePoolOp>({v}, {}); };
+  FailureOr<Standardized> st =
+      standardize(n, n.input(0), mean, n.getFloat("epsilon", 1e-5f));
+  if (failed(st))
+    return failure();
+  FailureOr<Value> y = failure();
+  {
+    StepName scope(n, "scale");
+    FailureOr<Value> scale = alignAxes(n, n.input(1), 1, rank);
+    if (failed(scale))
+      return failure();
+    y = n.create<MulOp>({st->y, *scale}, {});
+  }
+  FailureOr<Value> bias = alignAxes(n, n.input(2), 1, rank);
+  if (failed(y) || failed(bias))
+    return failure();
+  return emit<AddOp>(n, {*y, *bias});
 }
 
 /// PRelu: from opset 7 the slope broadcasts to X as numpy does; before, a
@@ -469,19 +553,16 @@ template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
   if (failed(n.checkArity(1, std::numeric_limits<int>::max())))
     return failure();
   Value acc = n.input(0);
-  Location nodeLoc = n.loc;
   size_t e = n.node.input_size();
   for (size_t i = 1; i < e; ++i) {
     if (!n.input(i)) {
       n.error() << "input #" << i << " has an empty name";
       return failure();
     }
-    n.loc = i + 1 == e ? nodeLoc
-                       : NameLoc::get(n.b.getStringAttr(n.node.name() + "/" +
-                                                        std::to_string(i)),
-                                      nodeLoc);
+    std::optional<StepName> scope;
+    if (i + 1 < e)
+      scope.emplace(n, Twine(i));
     FailureOr<Value> next = n.create<OpTy>({acc, n.input(i)}, {});
-    n.loc = nodeLoc;
     if (failed(next))
       return failure();
     acc = *next;
@@ -1485,6 +1566,9 @@ const OpEntry kOps[] = {
     {{"HardSigmoid", kMin, kMax, ""}, importHardSigmoid},
     {{"HardSwish", 14, kMax, ""}, importUnary<HardSwishOp>},
     {{"Identity", kMin, kMax, "tensor inputs"}, importUnary<IdentityOp>},
+    {{"InstanceNormalization", kMin, kMax,
+      "imported as its mean, variance and normalisation"},
+     importInstanceNorm},
     {{"LayerNormalization", 17, kMax,
       "imported as its mean, variance and normalisation"},
      importLayerNorm},

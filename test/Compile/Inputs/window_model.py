@@ -16,8 +16,8 @@ constants (clips), Max of two activations, Sum of three, Reciprocal, and
 a Concat along the rows (a host op; only channels concat by placement).
 With `tile`: Cast (of an activation to FLOAT, of an integer constant),
 Expand of a pooled vector over the map, Tile along channels and along the
-rows, and a Concat of a flattened vector with itself (copied as
-N x C x 1 x 1).
+rows, an InstanceNormalization, and a Concat of a flattened vector with
+itself (copied as N x C x 1 x 1).
 With `dilated`: DeepLabV3's ASPP rates on a 16 x 16 map (3 x 3 convs with
 dilation and padding 6 and 12 beside a 1x1 conv, concatenated), and a
 second output, the ArgMax over channels cast to INT64 (the class map).
@@ -131,8 +131,12 @@ elif variant == "tile":
         n("Add", ["e", "d"], ["s"], name="mix"),
         n("Tile", ["s", "reps"], ["t"], name="tile_channels"),
         n("Conv", ["t", "w1"], ["c1"], name="conv1"),
-        n("Tile", ["c1", "rows"], ["y"], name="tile_rows"),
+        n("InstanceNormalization", ["c1", "in_s", "in_b"], ["c1n"],
+          name="inorm", epsilon=1e-3),
+        n("Tile", ["c1n", "rows"], ["y"], name="tile_rows"),
     ]
+    inits += [const("in_s", r.uniform(0.5, 1.5, 4)),
+              const("in_b", r.standard_normal(4) * 0.1)]
     inits.append(const("shape4", [1, 4, 1, 1], np.int64))
 elif variant == "dilated":
     shape_in, shape_out = [1, 4, 16, 16], [1, 4, 16, 16]
