@@ -888,15 +888,21 @@ FailureOr<std::optional<SmallVector<int64_t>>> axesOf(NodeImporter &n) {
   return std::optional<SmallVector<int64_t>>(*v);
 }
 
-/// ReduceMean over every spatial axis of an N x C x spatial... tensor (what
-/// `x.mean([2, 3])` exports, MnasNet's head) is a global average pool, which
-/// the accelerator runs; other axes are a reduce_mean.
-LogicalResult importReduceMean(NodeImporter &n) {
+/// The mean a ReduceMean or ReduceSum node takes (its axes an attribute
+/// before `axesInputOpset`, an input from then on), and how many elements
+/// each output averages. Over every spatial axis of an N x C x spatial...
+/// tensor (what `x.mean([2, 3])` exports, MnasNet's head) it is a global
+/// average pool, which the accelerator runs; other axes are a reduce_mean.
+/// With noop_with_empty_axes and no axes it is the input itself (count 1).
+/// `step` names the mean's ops (StepName) when the node adds more.
+FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
+                                                  int64_t axesInputOpset,
+                                                  const char *step = nullptr) {
   if (failed(n.checkArity(1, 2)))
     return failure();
   auto x = typeOf(n.input(0));
   std::optional<SmallVector<int64_t>> axes;
-  if (n.opset < 18) {
+  if (n.opset < axesInputOpset) {
     axes = n.getInts("axes");
   } else if (n.input(1)) {
     FailureOr<SmallVector<int64_t>> v = n.constInts(1, "axes");
@@ -904,9 +910,9 @@ LogicalResult importReduceMean(NodeImporter &n) {
       return failure();
     axes = *v;
   }
-  if ((!axes || axes->empty()) && n.opset >= 18 &&
+  if ((!axes || axes->empty()) && n.opset >= axesInputOpset &&
       n.getInt("noop_with_empty_axes", 0))
-    return emit<IdentityOp>(n, {n.input(0)});
+    return std::pair(n.input(0), int64_t(1));
   SmallVector<bool> reduced(x.getRank(), !axes || axes->empty());
   for (int64_t a : axes.value_or(SmallVector<int64_t>())) {
     FailureOr<int64_t> axis = axisIn(n, a, x.getRank());
@@ -914,28 +920,67 @@ LogicalResult importReduceMean(NodeImporter &n) {
       return failure();
     reduced[*axis] = true;
   }
-  int64_t rank = x.getRank();
+  int64_t rank = x.getRank(), count = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    if (reduced[d])
+      count *= x.getDimSize(d);
   bool spatial =
       rank >= 3 && !reduced[0] && !reduced[1] &&
       llvm::all_of(ArrayRef(reduced).drop_front(2), [](bool r) { return r; });
   bool keep = n.getInt("keepdims", 1);
+  std::optional<StepName> scope;
+  if (step)
+    scope.emplace(n, step);
+  FailureOr<Value> mean = failure();
   if (!spatial) {
     SmallVector<int64_t> sorted;
     for (int64_t d = 0; d < rank; ++d)
       if (reduced[d])
         sorted.push_back(d);
-    return emit<ReduceMeanOp>(
-        n, {n.input(0)},
-        {ints(n, "axes", sorted), boolean(n, "keepdims", keep)});
+    mean = n.create<ReduceMeanOp>(
+        {n.input(0)}, {ints(n, "axes", sorted), boolean(n, "keepdims", keep)});
+  } else {
+    mean = n.create<GlobalAveragePoolOp>({n.input(0)}, {});
+    if (succeeded(mean) && !keep)
+      mean = n.create<ReshapeOp>(
+          {*mean}, {ints(n, "shape", {x.getDimSize(0), x.getDimSize(1)})});
   }
-  FailureOr<Value> pooled = n.create<GlobalAveragePoolOp>({n.input(0)}, {});
-  if (failed(pooled))
+  if (failed(mean))
     return failure();
-  if (keep) {
-    n.setResult(0, *pooled);
+  return std::pair(*mean, count);
+}
+
+LogicalResult importReduceMean(NodeImporter &n) {
+  FailureOr<std::pair<Value, int64_t>> mean = reduceMeanOf(n, 18);
+  if (failed(mean))
+    return failure();
+  n.setResult(0, mean->first);
+  return success();
+}
+
+/// ReduceSum as count x the mean (ReduceMean's placement, then a product
+/// by a constant, which folds into what follows or is a depthwise 1x1
+/// conv); the mean accumulates in double, so the two roundings stay within
+/// a few ulps of a float sum.
+LogicalResult importReduceSum(NodeImporter &n) {
+  FailureOr<std::pair<Value, int64_t>> mean = reduceMeanOf(n, 13, "mean");
+  if (failed(mean))
+    return failure();
+  if (mean->second == 1) {
+    n.setResult(0, mean->first);
     return success();
   }
-  return reshapeTo(n, *pooled, {x.getDimSize(0), x.getDimSize(1)});
+  if (!typeOf(mean->first).getElementType().isF32()) {
+    n.unsupported() << "ReduceSum of an integer tensor is not supported";
+    return failure();
+  }
+  auto scalar = RankedTensorType::get({}, n.b.getF32Type());
+  FailureOr<Value> count = n.create<ConstantOp>(
+      {},
+      {named(n, "value", DenseElementsAttr::get(scalar, float(mean->second)))});
+  if (failed(count))
+    return failure();
+  return emit<MulOp>(n, {mean->first, *count});
 }
 
 /// The scales of a Resize or Upsample: constant floats, one per axis.
@@ -1595,10 +1640,13 @@ const OpEntry kOps[] = {
     {{"QuantizeLinear", 10, kMax,
       "per-tensor constant scale and zero point; the model's scales are kept"},
      importQuantizeLinear},
+    {{"Reciprocal", kMin, kMax, "imported as 1 / x"}, importReciprocal},
     {{"ReduceMean", kMin, kMax,
       "over every spatial axis as a global average pool; any other axes"},
      importReduceMean},
-    {{"Reciprocal", kMin, kMax, "imported as 1 / x"}, importReciprocal},
+    {{"ReduceSum", kMin, kMax,
+      "constant axes; imported as the mean times the element count"},
+     importReduceSum},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},

@@ -13,7 +13,8 @@ conv -> max pool -> Sigmoid, HardSigmoid, HardSwish, LeakyRelu, Clip, Relu
 (not fused into a conv), and beside them Elu, Selu, Celu, Softplus,
 Softsign and ThresholdedRelu, summed -> conv (opset 14). With `extrema`: Max and Min with
 constants (clips), Max of two activations, Sum of three, Reciprocal, and
-a Concat along the rows (a host op; only channels concat by placement).
+a Concat along the rows (a host op; only channels concat by placement);
+a second output, the ReduceSum over channels of the reciprocal.
 With `tile`: Cast (of an activation to FLOAT, of an integer constant),
 Expand of a pooled vector over the map, Tile along channels and along the
 rows, an InstanceNormalization, and a Concat of a flattened vector with
@@ -90,7 +91,7 @@ elif variant == "extrema":
         const("w2", r.standard_normal((4, 6, 1, 1)) * 0.4),
         const("zero", 0.0), const("six", [6.0]), const("one", 1.0),
         const("s0", [0], np.int64), const("s4", [4], np.int64),
-        const("s1", [1], np.int64),
+        const("s1", [1], np.int64), const("ax1", [1], np.int64),
     ]
     nodes = [
         n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
@@ -105,6 +106,7 @@ elif variant == "extrema":
         n("Slice", ["inv", "s0", "s4", "s1"], ["inv4"], name="first4"),
         n("Conv", ["inv", "w2"], ["c2"], name="conv2"),
         n("Concat", ["c2", "inv4"], ["y"], name="rows", axis=2),
+        n("ReduceSum", ["inv", "ax1"], ["total"], name="total"),
     ]
 elif variant == "tile":
     shape_in, shape_out = [1, 3, 6, 6], [1, 4, 12, 6]
@@ -219,6 +221,8 @@ else:
 outputs = [h.make_tensor_value_info("y", T.FLOAT, shape_out)]
 if variant == "dilated":
     outputs.append(h.make_tensor_value_info("labels", T.INT64, [1, 16, 16]))
+if variant == "extrema":
+    outputs.append(h.make_tensor_value_info("total", T.FLOAT, [1, 1, 8, 8]))
 g = h.make_graph(nodes, "windows",
                  [h.make_tensor_value_info("x", T.FLOAT, shape_in)], outputs,
                  inits)
