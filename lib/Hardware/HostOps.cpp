@@ -307,15 +307,17 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
         llvm::ArrayRef(op.ints).slice(2, op.ints[1]);
     llvm::ArrayRef<int64_t> idx =
         llvm::ArrayRef(op.ints).drop_front(2 + ishape.size());
+    // The count never exceeds the indices given (so it cannot wrap).
     uint64_t count = 1;
     for (int64_t d : ishape) {
       if (d < 1 || d >= (1 << 20))
         return fail("the indices' shape must be positive");
       count *= uint64_t(d);
+      if (count > idx.size())
+        break;
     }
     if (idx.size() != count)
-      return fail(
-          llvm::formatv("{0} indices for a shape of {1}", idx.size(), count));
+      return fail("the indices' shape does not match their count");
     int64_t n = in[axis];
     for (int64_t i : idx)
       if (i < -n || i >= n)

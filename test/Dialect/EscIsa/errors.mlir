@@ -218,6 +218,15 @@ escisa.program attributes {dram_bytes = 65536} {
 
 // -----
 
+// An indices shape whose product overflows 64 bits is refused, not wrapped.
+// expected-error @+1 {{host op 0 ('gather'): the indices' shape does not match their count}}
+escisa.program attributes {dram_bytes = 65536} {
+  escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 1, 4, 1048575, 1048575, 1048575, 1048575, 0, 1>, kind = #escisa<host_kind gather>, output = #escisa.tensor<dram = 8192, shape = [1, 2, 6, 6], bits = 8, scale = 0.1, zero_point = 0>}
+  escisa.halt
+}
+
+// -----
+
 // expected-error @+1 {{host op 0 ('pad'): reals must be [the constant]}}
 escisa.program attributes {dram_bytes = 65536} {
   escisa.host index = 0 {axis = -1, inputs = [#escisa.tensor<dram = 0, shape = [1, 4, 6, 6], bits = 8, scale = 0.1, zero_point = 0>], ints = array<i64: 0, 0, 0, 1, 1, 0, 0, 1, 1>, kind = #escisa<host_kind pad>, output = #escisa.tensor<dram = 8192, shape = [1, 4, 8, 8], bits = 8, scale = 0.1, zero_point = 0>}
