@@ -61,6 +61,15 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
   auto simple = [](host::Kind kind) -> std::optional<HostForm> {
     return HostForm{kind, {}, {}};
   };
+  // An element-wise function's real parameters (docs/isa.md, "Host ops").
+  auto withReals =
+      [](host::Kind kind,
+         std::initializer_list<APFloat> reals) -> std::optional<HostForm> {
+    HostForm form{kind, {}, {}};
+    for (const APFloat &r : reals)
+      form.reals.push_back(r.convertToDouble());
+    return form;
+  };
   return llvm::TypeSwitch<Operation *, std::optional<HostForm>>(op)
       .Case([](TransposeOp t) -> std::optional<HostForm> {
         return HostForm{host::Transpose, llvm::to_vector(t.getPerm()), {}};
@@ -166,40 +175,26 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
         return HostForm{host::GlobalAveragePool, {}, {}};
       })
       .Case([&](ReluOp) { return simple(host::Relu); })
-      .Case([](LeakyReluOp r) -> std::optional<HostForm> {
-        return HostForm{host::LeakyRelu, {}, {r.getAlpha().convertToDouble()}};
+      .Case([&](LeakyReluOp r) {
+        return withReals(host::LeakyRelu, {r.getAlpha()});
       })
-      .Case([](ClipOp c) -> std::optional<HostForm> {
-        return HostForm{
-            host::Clip,
-            {},
-            {c.getMin().convertToDouble(), c.getMax().convertToDouble()}};
+      .Case([&](ClipOp c) {
+        return withReals(host::Clip, {c.getMin(), c.getMax()});
       })
       .Case([&](SigmoidOp) { return simple(host::Sigmoid); })
-      .Case([](HardSigmoidOp h) -> std::optional<HostForm> {
-        return HostForm{
-            host::HardSigmoid,
-            {},
-            {h.getAlpha().convertToDouble(), h.getBeta().convertToDouble()}};
+      .Case([&](HardSigmoidOp h) {
+        return withReals(host::HardSigmoid, {h.getAlpha(), h.getBeta()});
       })
       .Case([&](HardSwishOp) { return simple(host::HardSwish); })
-      .Case([](EluOp e) -> std::optional<HostForm> {
-        return HostForm{host::Elu, {}, {e.getAlpha().convertToDouble()}};
+      .Case([&](EluOp e) { return withReals(host::Elu, {e.getAlpha()}); })
+      .Case([&](SeluOp s) {
+        return withReals(host::Selu, {s.getAlpha(), s.getGamma()});
       })
-      .Case([](SeluOp s) -> std::optional<HostForm> {
-        return HostForm{
-            host::Selu,
-            {},
-            {s.getAlpha().convertToDouble(), s.getGamma().convertToDouble()}};
-      })
-      .Case([](CeluOp c) -> std::optional<HostForm> {
-        return HostForm{host::Celu, {}, {c.getAlpha().convertToDouble()}};
-      })
+      .Case([&](CeluOp c) { return withReals(host::Celu, {c.getAlpha()}); })
       .Case([&](SoftplusOp) { return simple(host::Softplus); })
       .Case([&](SoftsignOp) { return simple(host::Softsign); })
-      .Case([](ThresholdedReluOp t) -> std::optional<HostForm> {
-        return HostForm{
-            host::ThresholdedRelu, {}, {t.getAlpha().convertToDouble()}};
+      .Case([&](ThresholdedReluOp t) {
+        return withReals(host::ThresholdedRelu, {t.getAlpha()});
       })
       .Case([&](AddOp) { return simple(host::Add); })
       .Case([&](SubOp) { return simple(host::Sub); })
