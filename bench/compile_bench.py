@@ -162,7 +162,8 @@ def main():
                     continue
                 worst_est = max(worst_est, abs(l["estimated_cycles"] /
                                                max(1, s["cycles"]) - 1))
-                if l["kind"] in ("conv", "decomposed_conv") and \
+                # "conv + qadd": a conv with a fused epilogue.
+                if l["kind"].split(" + ")[0] in ("conv", "decomposed_conv") and \
                         min(l["in_channels"], l["out_channels"]) >= 64:
                     effs.append(s["roofline_efficiency"])
             per_layer[mode] = {l["name"]: l["cycles"] for l in stats["layers"]

@@ -11,7 +11,9 @@
 #   diff before.txt after.txt
 #
 # BIN_DIR defaults to build/bin; ESCB_MODELS (space-separated) narrows the
-# model list (default: every model of python -m escalate.models --list).
+# model list (default: every model of python -m escalate.models --list);
+# ESCB_FLAGS adds escalate-compile flags (for example --fuse-epilogues=false
+# to compare a new compiler with an optimization off against an old one).
 # The mobilenet_v2_se_block model is also compiled for the tiny buffers of
 # test/Compile/Inputs/small-buffers.json, which makes every layer tile.
 # test/Compile/identical.test keeps two models of this check in the suite.
@@ -25,7 +27,8 @@ models=${ESCB_MODELS:-$(PYTHONPATH=$root/python /usr/bin/python3 -m escalate.mod
 compile() { # NAME MODEL MODE FLAGS...
   local name=$1 model=$2 mode=$3
   shift 3
-  "$bin/escalate-compile" "$model" --mode "$mode" --quiet "$@" \
+  # shellcheck disable=SC2086 # ESCB_FLAGS is a list of flags
+  "$bin/escalate-compile" "$model" --mode "$mode" --quiet "$@" ${ESCB_FLAGS:-} \
     -o "$work/$name.escb" --report "$work/$name.json"
   "$bin/escalate-sim" "$work/$name.escb" --input "$work/input.npy" --quiet \
     --stats "$work/$name.stats.json" --output-dir "$work/$name.out"

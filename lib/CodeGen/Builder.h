@@ -30,6 +30,9 @@ enum Res : unsigned {
   Par1,
   Basis0,
   Basis1,
+  /// The second half of Out0/Out1: a fused epilogue's other operand.
+  Other0,
+  Other1,
   NumRes
 };
 

@@ -3,7 +3,10 @@
 // A conv layer runs as a loop over output tiles (rows x cols pixels of one
 // output-channel group); each output tile accumulates one `conv` per
 // input-channel group into its accumulators, then one `requant` writes the
-// activations and a `store` sends them to DRAM. The basis engine's maps go
+// activations and a `store` sends them to DRAM. A fused epilogue (a residual
+// add) adds an `eltwise` between the requant and the store, reading the
+// other operand's tile, which is loaded into the second half of the output
+// slot while the tile's convs run. The basis engine's maps go
 // straight into the coefficient engine through the stream buffer, which
 // DMA cannot address: stage-1 maps never reach DRAM.
 //
@@ -206,6 +209,12 @@ private:
   std::map<int64_t, std::vector<uint32_t>> sums;
 };
 
+/// A group's parameter blob: its requant records, then the epilogue's.
+uint64_t paramBytes(const ConvLayer &l, int64_t outChannels) {
+  return kRequantParamBytes * outChannels +
+         (l.epilogue ? kEltwiseParamBytes : 0);
+}
+
 llvm::Error tooBig(llvm::StringRef what, uint64_t bytes, uint64_t cap) {
   return llvm::createStringError(llvm::formatv(
       "{0} needs {1} bytes, its region holds {2}", what, bytes, cap));
@@ -238,15 +247,21 @@ llvm::Error checkGeometry(const ConvLayer &l, const Tile &t,
   if (uint64_t in = uint64_t(t.inChannels) * tileH * tileW * eb;
       in > r.in[0].bytes)
     return tooBig("the input tile", in, r.in[0].bytes);
-  if (uint64_t out = uint64_t(t.outChannels) * P * l.out.elemBytes();
-      out > r.out[0].bytes)
+  uint64_t out = uint64_t(t.outChannels) * P * l.out.elemBytes();
+  if (l.epilogue) {
+    // The output and the epilogue's other operand take half a slot each.
+    if (out > r.out[0].bytes / 2)
+      return tooBig("the output tile and its epilogue operand", 2 * out,
+                    r.out[0].bytes);
+  } else if (out > r.out[0].bytes) {
     return tooBig("the output tile", out, r.out[0].bytes);
+  }
   if (uint64_t acc = 4 * uint64_t(t.outChannels) * P; acc > r.acc[0].bytes)
     return tooBig("the accumulators", acc, r.acc[0].bytes);
   uint64_t streamCap = hw.buffer(Buffer::Stream).bytes;
   if (uint64_t s = 2 * uint64_t(l.bases) * P * hw.streamBytes(); s > streamCap)
     return tooBig("two channels of stage-1 maps", s, streamCap);
-  if (uint64_t p = Builder::blobFootprint(kRequantParamBytes * t.outChannels);
+  if (uint64_t p = Builder::blobFootprint(paramBytes(l, t.outChannels));
       p > r.params[0].bytes)
     return tooBig("the requant records", p, r.params[0].bytes);
   if (uint64_t b = Builder::blobFootprint(basisBytes(l)); b > r.basis[0].bytes)
@@ -319,7 +334,7 @@ private:
 };
 
 LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
-                DramView in, DramView out, uint64_t constBase,
+                DramView in, DramView out, DramView other, uint64_t constBase,
                 unsigned basisSlot, const BlockTable &blocks, int64_t images,
                 bool withData) {
   Regions R = bufferRegions(hw, t.doubleBuffer);
@@ -360,6 +375,8 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       records.insert(records.end(), {l.bias[c], l.multiplier[c], l.shift[c]});
     std::string bytes;
     appendPacked(bytes, records, 32);
+    if (l.epilogue)
+      appendPacked(bytes, l.epilogue->params, 32);
     paramsAt.push_back(constBase + b.addConstant(bytes));
   }
 
@@ -404,7 +421,23 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
     struct Slots {
       unsigned in = 0, coef = 0, par = 0;
     };
-    auto loadsFor = [&](const Job &j) {
+    // The epilogue's operand for the tile job k starts, into the second
+    // half of the tile's output slot.
+    auto loadOther = [&](size_t k) {
+      const Job &j = jobs[k];
+      Range rows = g.rows[j.r], cols = g.cols[j.c], och = g.outGroups[j.o];
+      unsigned slot = dbl ? (k / g.numIn()) % 2 : 0;
+      uint64_t at = R.out[slot].base + R.out[slot].bytes / 2;
+      uint64_t dram = other.base + n * other.imageStride +
+                      ((och.begin * OH + rows.begin) * OW + cols.begin) * ob;
+      b.use(Buffer::Act, at, uint64_t(och.size) * rows.size * cols.size * ob);
+      b.load({Buffer::Act, at, dram, och.size, rows.size, cols.size,
+              int64_t(OH * OW * ob), int64_t(OW * ob), 0, 0, 0, 0, 0,
+              int64_t(ob)},
+             Other0 + slot);
+    };
+    auto loadsFor = [&](size_t k) {
+      const Job &j = jobs[k];
       Slots s;
       Range ch = g.inputs(l, j.o, j.i);
       // A grouped conv's input channels follow its output group.
@@ -434,7 +467,10 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       s.par = parSlot;
       if (parMiss)
         b.loadBlob(Buffer::Coef, R.params[parSlot].base, paramsAt[j.o],
-                   kRequantParamBytes * g.outGroups[j.o].size, Par0 + parSlot);
+                   paramBytes(l, g.outGroups[j.o].size), Par0 + parSlot);
+      // After the conv's own loads: the epilogue needs its operand last.
+      if (l.epilogue && j.i == 0)
+        loadOther(k);
       return s;
     };
     auto epilogue = [&](const Pending &p) {
@@ -459,6 +495,23 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       b.use(Buffer::Act, R.out[p.out].base, och.size * P * ob);
       b.add(rq, Unit::Ppu, ppuCycles(hw, och.size * P),
             {Acc0 + p.acc, Par0 + p.par}, {Out0 + p.out});
+      if (l.epilogue) {
+        namespace ef = isa::eltwise;
+        Instruction ew;
+        ew.opcode = Opcode::Eltwise;
+        ew.f[ef::Op] = l.epilogue->isAdd ? ef::Add : ef::Mul;
+        ew.f[ef::Broadcast] = ef::None;
+        ew.f[ef::A] = R.out[p.out].base;
+        ew.f[ef::B] = R.out[p.out].base + R.out[p.out].bytes / 2;
+        ew.f[ef::Dst] = R.out[p.out].base;
+        ew.f[ef::C] = och.size;
+        ew.f[ef::H] = rows.size;
+        ew.f[ef::W] = cols.size;
+        ew.f[ef::Params] = R.params[p.par].base + kRequantParamBytes * och.size;
+        ew.f[ef::Bits] = l.out.bits;
+        b.add(ew, Unit::Ppu, ppuCycles(hw, och.size * P),
+              {Out0 + p.out, Other0 + p.out, Par0 + p.par}, {Out0 + p.out});
+      }
       uint64_t cs = out.channelStride ? out.channelStride : OH * OW * ob;
       uint64_t dram = out.base + n * out.imageStride + och.begin * cs +
                       (rows.begin * OW + cols.begin) * ob;
@@ -468,7 +521,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
               Out0 + p.out);
     };
 
-    Slots next = loadsFor(jobs.front());
+    Slots next = loadsFor(0);
     for (size_t k = 0; k < jobs.size(); ++k) {
       const Job &j = jobs[k];
       Slots cur = next;
@@ -522,7 +575,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
         pending.valid = false;
       }
       if (k + 1 < jobs.size())
-        next = loadsFor(jobs[k + 1]);
+        next = loadsFor(k + 1);
       if (lastOfTile) {
         if (dbl)
           pending = done;
@@ -541,9 +594,10 @@ BlockTable blocksFor(const ConvLayer &l, const Tile &t) {
 } // namespace
 
 llvm::Expected<LayerCode> codegen::buildConv(const ConvLayer &l, const Tile &t,
-                                            const hw::HwDesc &hw, DramView in,
-                                            DramView out, uint64_t constBase,
-                                            unsigned basisSlot) {
+                                             const hw::HwDesc &hw, DramView in,
+                                             DramView out, DramView other,
+                                             uint64_t constBase,
+                                             unsigned basisSlot) {
   // The tile may come from an edited attribute: check it like the search.
   Regions r = bufferRegions(hw, t.doubleBuffer);
   if (llvm::Error err = checkGeometry(l, t, hw, r))
@@ -551,7 +605,7 @@ llvm::Expected<LayerCode> codegen::buildConv(const ConvLayer &l, const Tile &t,
   BlockTable blocks = blocksFor(l, t);
   if (llvm::Error err = checkBlocks(blocks, r))
     return std::move(err);
-  return build(l, t, hw, in, out, constBase, basisSlot, blocks, l.in.n,
+  return build(l, t, hw, in, out, other, constBase, basisSlot, blocks, l.in.n,
                /*withData=*/true);
 }
 
@@ -624,8 +678,10 @@ llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
           break;
         for (bool channelOuter : {false, true}) {
           t.channelOuter = channelOuter;
-          LayerCode code = build(l, t, hw, {0, l.in.imageBytes()}, {0, 0}, 0, 0,
-                                 it->second, l.in.n, /*withData=*/false);
+          DramView other{0, l.epilogue ? l.epilogue->other.imageBytes() : 0};
+          LayerCode code = build(l, t, hw, {0, l.in.imageBytes()}, {0, 0},
+                                 other, 0, 0, it->second, l.in.n,
+                                 /*withData=*/false);
           Choice c{t, scheduleCycles(hw, code), code.dramPayload};
           if (!best || c.cycles < best->cycles ||
               (c.cycles == best->cycles && c.dramBytes < best->dramBytes))

@@ -87,8 +87,21 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
   const llvm::json::Array *layers = report.getArray("layers");
   uint64_t cycles = 0, constants = 0, hostCycles = 0, hostLayers = 0,
            hostConstants = 0;
-  os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n", "layer",
-                      "kind", "weights", "est. cycles", "bytes");
+  // The kind column fits the longest kind ("decomposed_conv + qadd", host
+  // kinds), so the columns after it stay aligned.
+  size_t kindWidth = 16;
+  for (const llvm::json::Value &v : layers ? *layers : llvm::json::Array())
+    if (const llvm::json::Object *l = v.getAsObject())
+      kindWidth = std::max(kindWidth, l->getString("kind").value_or("").size());
+  auto row = [&](StringRef name, StringRef kind, StringRef weights,
+                 StringRef cycles, StringRef bytes) {
+    os << "  " << llvm::left_justify(name, 32) << ' '
+       << llvm::left_justify(kind, kindWidth) << ' '
+       << llvm::left_justify(weights, 26) << ' '
+       << llvm::right_justify(cycles, 12) << ' '
+       << llvm::right_justify(bytes, 10) << '\n';
+  };
+  row("layer", "kind", "weights", "est. cycles", "bytes");
   for (const llvm::json::Value &v : layers ? *layers : llvm::json::Array()) {
     const llvm::json::Object *l = v.getAsObject();
     if (!l)
@@ -104,11 +117,9 @@ void driver::printSummary(llvm::raw_ostream &os, const CompileOptions &options,
     } else {
       constants += b;
     }
-    os << llvm::formatv("  {0,-32} {1,-16} {2,-26} {3,12} {4,10}\n",
-                        tool::elideMiddle(l->getString("name").value_or("?"),
-                                          32),
-                        l->getString("kind").value_or("?"), weightsOf(*l),
-                        grouped(c), grouped(b));
+    row(tool::elideMiddle(l->getString("name").value_or("?"), 32),
+        l->getString("kind").value_or("?"), weightsOf(*l), grouped(c),
+        grouped(b));
   }
   os << "  total: " << grouped(cycles) << " estimated cycles";
   if (std::optional<int64_t> n = report.getInteger("instructions"))

@@ -213,6 +213,8 @@ void escalate::buildCompilePipeline(OpPassManager &pm,
 
 void escalate::buildBackendPipeline(OpPassManager &pm,
                                     const CompileOptions &o) {
+  if (o.fuseEpilogues)
+    pm.addNestedPass<func::FuncOp>(createFuseEpilogues());
   TileOptions t;
   t.hwFile = o.hw;
   pm.addPass(createTile(t));

@@ -43,7 +43,7 @@ TEST(ConvTiling, ChosenTileBuildsLegalCode) {
   uint64_t outBase = 4096, constBase = 8192;
   llvm::Expected<codegen::LayerCode> code =
       codegen::buildConv(l, choice->tile, hw, {0, l.in.imageBytes()},
-                        {outBase, l.out.imageBytes()}, constBase, 0);
+                         {outBase, l.out.imageBytes()}, {}, constBase, 0);
   ASSERT_TRUE(bool(code)) << llvm::toString(code.takeError());
   ASSERT_FALSE(code->steps.empty());
   isa::ProgramShape shape{&hw, constBase + code->constants.size(), 0};
@@ -77,7 +77,7 @@ TEST(ConvTiling, SmallBuffersCutRowBands) {
   EXPECT_LT(choice->tile.rows * choice->tile.cols, 12 * 12);
   llvm::Expected<codegen::LayerCode> code =
       codegen::buildConv(l, choice->tile, small, {0, l.in.imageBytes()},
-                        {4096, l.out.imageBytes()}, 8192, 0);
+                         {4096, l.out.imageBytes()}, {}, 8192, 0);
   ASSERT_TRUE(bool(code)) << llvm::toString(code.takeError());
   int64_t storedPixels = 0;
   for (const codegen::Step &s : code->steps)
@@ -85,6 +85,69 @@ TEST(ConvTiling, SmallBuffersCutRowBands) {
       storedPixels +=
           s.inst[isa::store::H] * s.inst[isa::store::W] * s.inst[isa::store::C];
   EXPECT_EQ(storedPixels, l.out.c * l.out.h * l.out.w);
+}
+
+/// A fused residual add, cut into row bands by small buffers: every output
+/// tile loads its residual tile once, adds it after the requant that wrote
+/// the tile and before the store that sends it, and the residual tiles
+/// cover the output exactly.
+TEST(ConvTiling, FusedEpilogueAddsEachTileBeforeItsStore) {
+  hw::HwDesc small = hw::defaultHwDesc();
+  small.buffers[unsigned(hw::Buffer::Act)].bytes = 4096;
+  codegen::ConvLayer l = conv3x3();
+  l.epilogue = codegen::ConvEpilogue{
+      true, l.out, {0, 0, 0, 1 << 30, 1 << 30, 30, -128, 127}, l.out};
+  llvm::Expected<codegen::Choice> choice = codegen::chooseConvTile(l, small);
+  ASSERT_TRUE(bool(choice)) << llvm::toString(choice.takeError());
+  EXPECT_LT(choice->tile.rows * choice->tile.cols, 12 * 12);
+  uint64_t otherBase = 1 << 20, outBase = 2 << 20;
+  llvm::Expected<codegen::LayerCode> code =
+      codegen::buildConv(l, choice->tile, small, {0, l.in.imageBytes()},
+                         {outBase, l.out.imageBytes()},
+                         {otherBase, l.out.imageBytes()}, 4 << 20, 0);
+  ASSERT_TRUE(bool(code)) << llvm::toString(code.takeError());
+  int64_t loaded = 0, stored = 0, requants = 0, adds = 0;
+  const auto &steps = code->steps;
+  for (auto [i, s] : llvm::enumerate(steps)) {
+    const isa::Instruction &in = s.inst;
+    if (in.opcode == isa::Opcode::Load &&
+        in[isa::load::Dram] >= int64_t(otherBase) &&
+        in[isa::load::Dram] < int64_t(outBase))
+      loaded += in[isa::load::C] * in[isa::load::H] * in[isa::load::W];
+    if (in.opcode == isa::Opcode::Requant)
+      ++requants;
+    if (in.opcode == isa::Opcode::Store) {
+      stored += in[isa::store::C] * in[isa::store::H] * in[isa::store::W];
+      // The store reads what the tile's eltwise wrote.
+      ASSERT_GT(i, 0u);
+      bool afterAdd = false;
+      for (uint32_t d : s.deps)
+        afterAdd |= steps[d].inst.opcode == isa::Opcode::Eltwise &&
+                    steps[d].inst[isa::eltwise::Dst] == in[isa::store::Sram];
+      EXPECT_TRUE(afterAdd) << "store " << i;
+    }
+    if (in.opcode != isa::Opcode::Eltwise)
+      continue;
+    ++adds;
+    EXPECT_EQ(in[isa::eltwise::Op], isa::eltwise::Add);
+    EXPECT_EQ(in[isa::eltwise::A], in[isa::eltwise::Dst]);
+    // It waits for the requant of its tile and the load of its operand.
+    bool afterRequant = false, afterLoad = false;
+    for (uint32_t d : s.deps) {
+      const isa::Instruction &p = steps[d].inst;
+      afterRequant |= p.opcode == isa::Opcode::Requant &&
+                      p[isa::requant::Dst] == in[isa::eltwise::A];
+      afterLoad |= p.opcode == isa::Opcode::Load &&
+                   p[isa::load::Sram] == in[isa::eltwise::B];
+    }
+    EXPECT_TRUE(afterRequant) << "eltwise " << i;
+    EXPECT_TRUE(afterLoad) << "eltwise " << i;
+  }
+  int64_t elements = l.out.c * l.out.h * l.out.w;
+  EXPECT_EQ(loaded, elements);
+  EXPECT_EQ(stored, elements);
+  EXPECT_EQ(adds, requants);
+  EXPECT_GT(adds, 1);
 }
 
 /// A tiling the buffers cannot hold is an error that says why, not code.
@@ -99,7 +162,7 @@ TEST(ConvTiling, OversizedTileIsRefused) {
   l.shift.assign(size_t(l.out.c), 32);
   codegen::Tile whole{64, 64, 512, 512, false, true};
   llvm::Expected<codegen::LayerCode> code = codegen::buildConv(
-      l, whole, hw, {0, l.in.imageBytes()}, {0, l.out.imageBytes()}, 0, 0);
+      l, whole, hw, {0, l.in.imageBytes()}, {0, l.out.imageBytes()}, {}, 0, 0);
   ASSERT_FALSE(bool(code));
   EXPECT_FALSE(llvm::toString(code.takeError()).empty());
 }

@@ -11,6 +11,7 @@
 
 #include "escalate/Hardware/Instruction.h"
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,19 @@ struct ActShape {
   uint64_t elemBytes() const { return bits / 8; }
   uint64_t plane() const { return uint64_t(h) * w; }
   uint64_t imageBytes() const { return uint64_t(c) * plane() * elemBytes(); }
+};
+
+/// An element-wise add or mul of a conv's requantized output with a tensor
+/// of the same shape from DRAM (a residual), run by the PPU on each output
+/// tile before its store, so the conv's output never goes to DRAM.
+struct ConvEpilogue {
+  bool isAdd = true;
+  /// The other operand, as it lies in DRAM.
+  ActShape other;
+  /// {za, zb, zo, ma, mb, shift, lo, hi}, a being the conv's output.
+  std::array<int32_t, 8> params{};
+  /// The result: the shape and width of the conv's output.
+  ActShape out;
 };
 
 /// A conv and the requant that consumes its accumulators.
@@ -48,6 +62,8 @@ struct ConvLayer {
   int64_t zeroPoint = 0, clampLo = 0, clampHi = 0, negMult = 1, negShift = 0;
   /// The input zero point pads the borders.
   int64_t inZeroPoint = 0;
+  /// Fused into the PPU step of each output tile (escalate-fuse-epilogues).
+  std::optional<ConvEpilogue> epilogue;
 
   int64_t inPerGroup() const { return in.c / groups; }
   int64_t outPerGroup() const { return out.c / groups; }

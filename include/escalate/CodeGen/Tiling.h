@@ -78,11 +78,12 @@ uint64_t scheduleCycles(const hw::HwDesc &hw, const LayerCode &code);
 
 /// Builds the layer's code, or says why the tiling is illegal for it.
 /// `basisSlot` alternates between layers so a layer's bases can load while
-/// the previous layer still convolves.
+/// the previous layer still convolves. `other` is the epilogue's other
+/// operand (unused without one); `out` is then the epilogue's result.
 llvm::Expected<LayerCode> buildConv(const ConvLayer &layer, const Tile &tile,
                                     const hw::HwDesc &hw, DramView in,
-                                    DramView out, uint64_t constBase,
-                                    unsigned basisSlot);
+                                    DramView out, DramView other,
+                                    uint64_t constBase, unsigned basisSlot);
 llvm::Expected<LayerCode> buildPpu(const PpuLayer &layer, const Tile &tile,
                                    const hw::HwDesc &hw, DramView in,
                                    DramView other, DramView out,

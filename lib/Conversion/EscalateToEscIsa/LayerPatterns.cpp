@@ -36,8 +36,9 @@ LogicalResult misfit(Operation *op, const hw::HwDesc &hw, llvm::Error err) {
 }
 
 /// qconv and qdecomposed_conv, with the requant that reads their
-/// accumulators. Decomposed layers alternate basis slots so one layer's
-/// bases can load while the previous layer still computes.
+/// accumulators and the fused epilogue, if any. Decomposed layers alternate
+/// basis slots so one layer's bases can load while the previous layer still
+/// computes.
 template <typename Op> struct LowerConv : LoweringPattern<Op> {
   using LoweringPattern<Op>::LoweringPattern;
   LogicalResult lower(Op op, RewriterBase &r) const override {
@@ -49,15 +50,23 @@ template <typename Op> struct LowerConv : LoweringPattern<Op> {
     FailureOr<RequantOp> requant = requantOf(op);
     if (failed(requant))
       return failure();
+    // With an epilogue the layer writes the epilogue's result.
+    Value result = requant->getOutput(), other;
+    std::string kind = layer->window ? "conv" : "decomposed_conv";
+    if (Operation *e = fusedEpilogue(op)) {
+      other = e->getOperand(e->getOperand(0) == result ? 1 : 0);
+      result = e->getResult(0);
+      kind += " + " + e->getName().stripDialect().str();
+    }
     llvm::Expected<codegen::LayerCode> code = codegen::buildConv(
         *layer, tileOf(*tile), p.hw, ProgramBuilder::view(op->getOperand(0)),
-        ProgramBuilder::view(requant->getOutput()), p.constCursor(),
-        layer->window ? 0 : p.basisLayers % 2);
+        ProgramBuilder::view(result),
+        other ? ProgramBuilder::view(other) : codegen::DramView(),
+        p.constCursor(), layer->window ? 0 : p.basisLayers % 2);
     if (!code)
       return misfit(op, p.hw, code.takeError());
     p.basisLayers += !layer->window;
-    return p.appendLayer(r, op, layer->window ? "conv" : "decomposed_conv",
-                         *code, *tile);
+    return p.appendLayer(r, op, kind, *code, *tile);
   }
 };
 
@@ -65,6 +74,9 @@ template <typename Op> struct LowerConv : LoweringPattern<Op> {
 template <typename Op> struct LowerPpuLayer : LoweringPattern<Op> {
   using LoweringPattern<Op>::LoweringPattern;
   LogicalResult lower(Op op, RewriterBase &r) const override {
+    // A fused epilogue is part of its conv's code.
+    if (epilogueOwner(op))
+      return success();
     ProgramBuilder &p = this->program;
     FailureOr<TileAttr> tile = tileAttr(op);
     FailureOr<codegen::PpuLayer> layer = ppuLayer(op);

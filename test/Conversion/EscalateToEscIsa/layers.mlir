@@ -34,6 +34,39 @@ func.func @main(%x: tensor<1x2x5x5xf32> {escalate.name = "x"}) -> (tensor<1x4x3x
 
 // -----
 
+// A conv with a fused epilogue (escalate-fuse-epilogues): the add is part
+// of the conv's layer, named after the conv. The residual tile is loaded
+// into the second half of the output slot after the conv's own loads; the
+// eltwise combines it with the requant's result in place before the store
+// sends the sum to the add's address. The requant's result has no DRAM.
+// The conv's output is the add's rhs, so the eltwise's records put it
+// first: {za, zb, zo, ma = the rhs multiplier 2^29, mb = 2^30, shift 30,
+// lo -3, hi 127}, after the two requant records.
+// CHECK-LABEL: escisa.program
+// CHECK-SAME: instructions = 8 : i64, kind = "conv + qadd", name = "conv"
+// CHECK: escisa.segment "conv" at 128 = dense<"0x0102FF03{{0+}}01000000000000401F000000FFFFFFFF000000401F000000FDFFFFFFFDFFFFFFFDFFFFFF00000020000000401E000000FDFFFFFF7F000000">
+// CHECK: escisa.load buf = act, sram = 131072, dram = 0, c = 2, h = 3, w = 3,
+// CHECK-NEXT: escisa.load buf = coef, sram = 98304, dram = 128, {{.*}}w = 4,
+// CHECK-NEXT: escisa.load buf = coef, sram = 229376, dram = 192, {{.*}}w = 56,
+// CHECK-NEXT: escisa.load buf = act, sram = 327680, dram = 0, c = 2, h = 3, w = 3,
+// CHECK-NEXT: escisa.conv
+// CHECK-NEXT: escisa.requant src = 0, dst = 262144, c = 2, h = 3, w = 3, params = 229376,
+// CHECK-NEXT: escisa.eltwise op = add, broadcast = none, a = 262144, b = 327680, dst = 262144, c = 2, h = 3, w = 3, params = 229400, bits = 8 loc("conv")
+// CHECK-NEXT: escisa.store buf = act, sram = 262144, dram = 64, c = 2, h = 3, w = 3,
+// CHECK-NEXT: escisa.halt
+!a = !quant.uniform<i8:f32, 0.5:-3>
+func.func @main(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 128, buffers = 2>} {
+  %w = escalate.constant dense<[[[[1]], [[2]]], [[[-1]], [[3]]]]> : tensor<2x2x1x1xi8>
+  %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 18>} : tensor<1x2x3x3xf32> -> tensor<1x2x3x3x!a>
+  %acc = escalate.qconv %q, %w {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, escalate.epilogue, escalate.tile = #escalate.tile<rows = 3, cols = 3, in_channels = 2, out_channels = 2, order = spatial_outer, double_buffer = true, cycles = 0, dram_bytes = 0>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3x!a>, tensor<2x2x1x1xi8>) -> tensor<1x2x3x3xi32> loc("conv")
+  %y = escalate.requant %acc {bias = array<i32: 1, -1>, clamp_hi = 127 : i64, clamp_lo = -128 : i64, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 31, 31>} : tensor<1x2x3x3xi32> -> tensor<1x2x3x3x!a>
+  %s = escalate.qadd %q, %y {clamp_hi = 127 : i64, clamp_lo = -3 : i64, escalate.dram = #escalate.dram<base = 64, image_stride = 18>, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 536870912 : i32, shift = 30 : i32} : (tensor<1x2x3x3x!a>, tensor<1x2x3x3x!a>) -> tensor<1x2x3x3x!a> loc("add")
+  %d = escalate.dequantize %s : tensor<1x2x3x3x!a> -> tensor<1x2x3x3xf32>
+  return %d : tensor<1x2x3x3xf32>
+}
+
+// -----
+
 // A post-processing layer (max pool 2x2) and a host op (softmax, reading
 // and writing DRAM): the pool has no constants, so no segment.
 // CHECK-LABEL: escisa.program

@@ -128,3 +128,34 @@ func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x4x4xf32> {
   %d = escalate.dequantize %i : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
   return %d : tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// A fused epilogue (the first qadd) runs where its conv stands: it reads
+// %q and writes %s there, so %s lives from the conv on and cannot take the
+// bytes of %t (64), which the pool after the conv still reads, nor those of
+// %q (0). The requant's result stays on chip: no DRAM, 5 buffers (320
+// bytes unshared). %u reuses %q's bytes, dead after the fused layer.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: escalate.dram_plan = #escalate.dram_plan<arena_bytes = 192, unshared_bytes = 320, buffers = 5>
+// CHECK: escalate.quantize {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 64, image_stride = 64>
+// CHECK: escalate.requant
+// CHECK-NOT: escalate.dram<
+// CHECK-SAME: -> tensor<1x4x4x4x!quant
+// CHECK: escalate.qpool {{.*}}escalate.dram = #escalate.dram<base = 0, image_stride = 64>
+// CHECK: escalate.qadd {{.*}}escalate.dram = #escalate.dram<base = 128, image_stride = 64>
+// CHECK: escalate.qadd {{.*}}escalate.dram = #escalate.dram<base = 64, image_stride = 64>
+!a = !quant.uniform<i8:f32, 0.5:-3>
+func.func @main(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  %q = escalate.quantize %x : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!a>
+  %t = escalate.qpool %q {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %w = escalate.constant dense<1> : tensor<4x4x1x1xi8>
+  %acc = escalate.qconv %q, %w {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, escalate.epilogue, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>, tensor<4x4x1x1xi8>) -> tensor<1x4x4x4xi32>
+  %y = escalate.requant %acc {bias = array<i32: 0, 0, 0, 0>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x4x4x4xi32> -> tensor<1x4x4x4x!a>
+  %u = escalate.qpool %t {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 1, 1>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %s = escalate.qadd %y, %q {clamp_hi = 127 : i64, clamp_lo = -128 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %o = escalate.qadd %s, %u {clamp_hi = 127 : i64, clamp_lo = -128 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>
+  %d = escalate.dequantize %o : tensor<1x4x4x4x!a> -> tensor<1x4x4x4xf32>
+  return %d : tensor<1x4x4x4xf32>
+}

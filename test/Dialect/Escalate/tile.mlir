@@ -19,3 +19,22 @@ func.func @main(%x: tensor<1x8x12x12x!a>, %w: tensor<24x8x3x3xi8>) -> tensor<1x2
   %s = escalate.qadd %p, %p {clamp_hi = 127 : i64, clamp_lo = -128 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x24x6x6x!b>, tensor<1x24x6x6x!b>) -> tensor<1x24x6x6x!b>
   return %s : tensor<1x24x6x6x!b>
 }
+
+// A conv with a fused residual add is costed as one layer with it: the
+// add gets no tile of its own. (Its output tile and the residual's share
+// the output slot; on the tiny buffers the input tile binds first.)
+// CHECK-LABEL: func.func @fused
+// CHECK: escalate.qconv {{.*}}escalate.epilogue, escalate.tile = #escalate.tile<rows = 12, cols = 12, in_channels = 8,
+// CHECK-NOT: escalate.tile
+// CHECK: return
+// SMALL-LABEL: func.func @fused
+// SMALL: escalate.qconv {{.*}}escalate.epilogue, escalate.tile = #escalate.tile<rows = 6, cols = 12, in_channels = 8,
+// SMALL-NOT: escalate.tile
+// SMALL: return
+func.func @fused(%x: tensor<1x8x12x12x!a>, %r: tensor<1x24x12x12x!b>) -> tensor<1x24x12x12x!b> {
+  %w0 = escalate.constant dense<1> : tensor<24x8x3x3xi8>
+  %acc = escalate.qconv %x, %w0 {escalate.epilogue, acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x8x12x12x!a>, tensor<24x8x3x3xi8>) -> tensor<1x24x12x12xi32>
+  %y = escalate.requant %acc {bias = array<i32: 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x24x12x12xi32> -> tensor<1x24x12x12x!b>
+  %s = escalate.qadd %y, %r {clamp_hi = 127 : i64, clamp_lo = -128 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x24x12x12x!b>, tensor<1x24x12x12x!b>) -> tensor<1x24x12x12x!b>
+  return %s : tensor<1x24x12x12x!b>
+}

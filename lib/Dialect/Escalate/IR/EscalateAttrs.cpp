@@ -188,6 +188,57 @@ bool escalate::isTiledLayer(Operation *op) {
   return llvm::isa<QConvOp, QDecomposedConvOp, QPoolOp, QAddOp, QMulOp, QLutOp>(op);
 }
 
+Operation *escalate::epilogueCandidate(Operation *conv, std::string *whyNot) {
+  auto no = [&](const char *reason) -> Operation * {
+    if (whyNot)
+      *whyNot = reason;
+    return nullptr;
+  };
+  if (!llvm::isa<QConvOp, QDecomposedConvOp>(conv))
+    return no("only a qconv or qdecomposed_conv has an epilogue");
+  Value acc = conv->getResult(0);
+  auto rq = acc.hasOneUse() ? dyn_cast<RequantOp>(*acc.getUsers().begin())
+                            : RequantOp();
+  if (!rq)
+    return no("its accumulators do not feed exactly one requant");
+  Value y = rq.getOutput();
+  Operation *e = y.hasOneUse() ? *y.getUsers().begin() : nullptr;
+  if (!e || !llvm::isa<QAddOp, QMulOp>(e))
+    return no("its requant's result is not read by exactly one qadd or qmul");
+  Value other = e->getOperand(e->getOperand(0) == y ? 1 : 0);
+  auto type = cast<RankedTensorType>(y.getType());
+  for (Value v : {other, Value(e->getResult(0))}) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getShape() != type.getShape() || storageBits(t) != storageBits(type))
+      return no("the epilogue's operands and result must have one shape "
+                "and width (no broadcast)");
+  }
+  if (type.getRank() != 4)
+    return no("the epilogue's operands must be 4-D");
+  Operation *def = other.getDefiningOp();
+  if (e->getBlock() != conv->getBlock() ||
+      (def &&
+       (def->getBlock() != conv->getBlock() || !def->isBeforeInBlock(conv))))
+    return no("the epilogue's other operand is not ready before the conv "
+              "(it must be defined earlier in the conv's block)");
+  return e;
+}
+
+Operation *escalate::fusedEpilogue(Operation *conv) {
+  return conv->hasAttr(kEpilogueAttr) ? epilogueCandidate(conv) : nullptr;
+}
+
+Operation *escalate::epilogueOwner(Operation *op) {
+  if (!llvm::isa<QAddOp, QMulOp>(op))
+    return nullptr;
+  for (Value v : op->getOperands())
+    if (auto rq = v.getDefiningOp<RequantOp>())
+      if (Operation *conv = rq.getInput().getDefiningOp();
+          conv && fusedEpilogue(conv) == op)
+        return conv;
+  return nullptr;
+}
+
 static LogicalResult verifyTile(Operation *op, Attribute attr) {
   auto tile = dyn_cast<TileAttr>(attr);
   if (!tile || !isTiledLayer(op))
@@ -207,6 +258,16 @@ LogicalResult EscalateDialect::verifyOperationAttribute(Operation *op,
                                                         NamedAttribute attr) {
   if (attr.getName() == kTileAttr)
     return verifyTile(op, attr.getValue());
+  if (attr.getName() == kEpilogueAttr) {
+    std::string whyNot;
+    if (!llvm::isa<UnitAttr>(attr.getValue()) ||
+        !epilogueCandidate(op, &whyNot))
+      return op->emitOpError()
+             << kEpilogueAttr << " must be a unit attribute on a conv that "
+             << "can run its requant's reader as its epilogue"
+             << (whyNot.empty() ? "" : ": " + whyNot);
+    return success();
+  }
   if (attr.getName() != kEncodingAttr)
     return success();
   auto encoding = dyn_cast<SparseEncodingAttr>(attr.getValue());

@@ -173,10 +173,17 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
   llvm::DenseMap<Operation *, int64_t> index;
   int64_t n = 0;
   // A conv and its requant are one layer: the conv's input must stay intact
-  // until the requant's last store, so both take the conv's position.
+  // until the requant's last store, so both take the conv's position. So
+  // does a fused epilogue, which runs there (reading its other operand and
+  // writing its result); the requant's own result then never reaches DRAM.
+  llvm::DenseSet<Value> onChip;
   for (Operation &op : body) {
     auto rq = dyn_cast<RequantOp>(op);
     Operation *conv = rq ? rq.getInput().getDefiningOp() : nullptr;
+    if (Operation *owner = epilogueOwner(&op))
+      conv = owner;
+    else if (conv && fusedEpilogue(conv))
+      onChip.insert(rq.getOutput());
     index[&op] = conv && index.count(conv) ? index[conv] : ++n;
   }
   int64_t end = n + 1;
@@ -186,7 +193,7 @@ FailureOr<DramPlan> escalate::planDram(func::FuncOp f) {
   Aliases &alias = placer.alias;
   for (Operation &op : body) {
     for (Value r : op.getResults())
-      if (quantType(r.getType()))
+      if (quantType(r.getType()) && !onChip.contains(r))
         values.push_back(r);
     if (auto reshape = dyn_cast<ReshapeOp>(op)) {
       if (quantType(reshape.getType()))

@@ -67,7 +67,8 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
     llvm::SmallVector<Operation *> ops;
     std::vector<Layer> layers;
     WalkResult read = getOperation().walk([&](Operation *op) {
-      if (!isTiledLayer(op))
+      // A fused epilogue is costed and emitted with its conv.
+      if (!isTiledLayer(op) || epilogueOwner(op))
         return WalkResult::advance();
       if (llvm::isa<QConvOp, QDecomposedConvOp>(op)) {
         FailureOr<codegen::ConvLayer> l = convLayer(op);

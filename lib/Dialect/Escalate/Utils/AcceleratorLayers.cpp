@@ -99,6 +99,46 @@ template <typename ConvT> LogicalResult readGeometry(ConvT conv, ConvLayer &l) {
   return success();
 }
 
+/// {za, zb, zo, ma, mb, shift, lo, hi} of a qadd or qmul (mul uses ma
+/// only), with `a` its operand `lhs` (both forms are symmetric in a and b).
+std::array<int32_t, 8> eltwiseParams(Operation *op, unsigned lhs) {
+  Value a = op->getOperand(lhs), b = op->getOperand(1 - lhs);
+  int32_t za = zeroPoint(a), zb = zeroPoint(b),
+          zo = zeroPoint(op->getResult(0));
+  int32_t ma, mb = 0, shift;
+  int64_t lo, hi;
+  if (auto add = dyn_cast<QAddOp>(op)) {
+    ma = int32_t(add.getLhsMultiplier());
+    mb = int32_t(add.getRhsMultiplier());
+    if (lhs == 1)
+      std::swap(ma, mb);
+    shift = int32_t(add.getShift());
+    lo = add.getClampLo(), hi = add.getClampHi();
+  } else {
+    auto mul = cast<QMulOp>(op);
+    ma = int32_t(mul.getMultiplier());
+    shift = int32_t(mul.getShift());
+    lo = mul.getClampLo(), hi = mul.getClampHi();
+  }
+  return {za, zb, zo, ma, mb, shift, int32_t(lo), int32_t(hi)};
+}
+
+/// The fused epilogue of `conv`, whose requant wrote `l.out`.
+LogicalResult readEpilogue(Operation *conv, ConvLayer &l) {
+  Operation *e = fusedEpilogue(conv);
+  if (!e)
+    return success();
+  unsigned lhs =
+      e->getOperand(0).getDefiningOp() == *conv->getUsers().begin() ? 0 : 1;
+  FailureOr<ActShape> other = actShape(e, e->getOperand(1 - lhs));
+  FailureOr<ActShape> out = actShape(e, e->getResult(0));
+  if (failed(other) || failed(out))
+    return failure();
+  l.epilogue =
+      ConvEpilogue{llvm::isa<QAddOp>(e), *other, eltwiseParams(e, lhs), *out};
+  return success();
+}
+
 void readEncoding(Operation *op, ConvLayer &l) {
   auto enc = op->getAttrOfType<SparseEncodingAttr>(kEncodingAttr);
   if (!enc)
@@ -157,6 +197,8 @@ FailureOr<ConvLayer> escalate::convLayer(Operation *op) {
     l.matrix = std::move(*coefs);
   }
   readEncoding(op, l);
+  if (failed(readEpilogue(op, l)))
+    return failure();
   return l;
 }
 
@@ -218,23 +260,7 @@ FailureOr<PpuLayer> escalate::ppuLayer(Operation *op) {
                            "one per pixel or a single value");
   if (l.other.n != l.in.n && l.other.n != 1)
     return op->emitOpError("rhs batch must match lhs or be 1");
-  int32_t za = zeroPoint(op->getOperand(0)), zb = zeroPoint(rhs),
-          zo = zeroPoint(op->getResult(0));
-  // {za, zb, zo, ma, mb, shift, lo, hi}; mul uses ma only.
-  int32_t ma, mb = 0, shift;
-  int64_t lo, hi;
-  if (auto add = dyn_cast<QAddOp>(op)) {
-    ma = int32_t(add.getLhsMultiplier());
-    mb = int32_t(add.getRhsMultiplier());
-    shift = int32_t(add.getShift());
-    lo = add.getClampLo(), hi = add.getClampHi();
-  } else {
-    auto mul = cast<QMulOp>(op);
-    ma = int32_t(mul.getMultiplier());
-    shift = int32_t(mul.getShift());
-    lo = mul.getClampLo(), hi = mul.getClampHi();
-  }
-  l.eltwiseParams = {za, zb, zo, ma, mb, shift, int32_t(lo), int32_t(hi)};
+  l.eltwiseParams = eltwiseParams(op, 0);
   return l;
 }
 

@@ -308,6 +308,26 @@ def PruneWeights : Pass<"escalate-prune-weights", "mlir::ModuleOp"> {
   ];
 }
 
+def FuseEpilogues : Pass<"escalate-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Run residual adds in the post-processing step of a conv";
+  let description = [{
+    Marks each `qconv` or `qdecomposed_conv` whose requant's result is read
+    only by a `qadd` or `qmul` of the same shape and width (a residual add,
+    no broadcast) with the unit attribute `escalate.epilogue`. The back end
+    then runs that op as the conv's epilogue: each output tile is
+    requantized, combined with the other operand's tile (loaded into the
+    output slot while the tile's convs run) by one `eltwise`, and stored.
+    The conv's own output never goes to DRAM, and the op is no longer a
+    layer of its own (no tile, no loads, no stores).
+
+    The fused layer runs where the conv stands, so the other operand must
+    be defined earlier in the block. When both operands qualify (the two
+    branches of a ResNet downsampling block), the later conv is fused: the
+    earlier one's output is then already in DRAM. `escalate-compile
+    --fuse-epilogues=false` leaves every add a layer of its own.
+  }];
+}
+
 def Tile : Pass<"escalate-tile", "mlir::ModuleOp"> {
   let summary = "Choose each accelerator layer's tiling from the hardware";
   let description = [{

@@ -1,0 +1,36 @@
+//===- FuseEpilogues.cpp - residual adds in the conv's PPU step -----------===//
+#include "escalate/Dialect/Escalate/IR/EscalateOps.h"
+#include "escalate/Dialect/Escalate/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace escalate {
+#define GEN_PASS_DEF_FUSEEPILOGUES
+#include "escalate/Dialect/Escalate/Transforms/Passes.h.inc"
+} // namespace escalate
+
+using namespace mlir;
+using namespace escalate;
+
+namespace {
+struct FuseEpiloguesPass
+    : public escalate::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
+  void runOnOperation() override {
+    getOperation().walk([](Operation *op) {
+      if (!llvm::isa<QAddOp, QMulOp>(op))
+        return;
+      // Of the convs that can take `op` as their epilogue, the later one:
+      // the earlier one's output is then ready in DRAM.
+      Operation *chosen = nullptr;
+      for (Value v : op->getOperands()) {
+        auto rq = v.getDefiningOp<RequantOp>();
+        Operation *conv = rq ? rq.getInput().getDefiningOp() : nullptr;
+        if (conv && epilogueCandidate(conv) == op &&
+            (!chosen || chosen->isBeforeInBlock(conv)))
+          chosen = conv;
+      }
+      if (chosen)
+        chosen->setAttr(kEpilogueAttr, UnitAttr::get(op->getContext()));
+    });
+  }
+};
+} // namespace
