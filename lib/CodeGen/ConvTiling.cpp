@@ -3,10 +3,11 @@
 // A conv layer runs as a loop over output tiles (rows x cols pixels of one
 // output-channel group); each output tile accumulates one `conv` per
 // input-channel group into its accumulators, then one `requant` writes the
-// activations and a `store` sends them to DRAM. A fused epilogue (a residual
-// add) adds an `eltwise` between the requant and the store, reading the
-// other operand's tile, which is loaded into the second half of the output
-// slot while the tile's convs run. The basis engine's maps go
+// activations and a `store` sends them to DRAM. A fused epilogue adds one
+// PPU step between the requant and the store: an `eltwise` (a residual
+// add) reading the other operand's tile, which is loaded into the second
+// half of the output slot while the tile's convs run, or a `pool` writing
+// the pooled tile there. The basis engine's maps go
 // straight into the coefficient engine through the stream buffer, which
 // DMA cannot address: stage-1 maps never reach DRAM.
 //
@@ -209,10 +210,11 @@ private:
   std::map<int64_t, std::vector<uint32_t>> sums;
 };
 
-/// A group's parameter blob: its requant records, then the epilogue's.
+/// A group's parameter blob: its requant records, then an element-wise
+/// epilogue's.
 uint64_t paramBytes(const ConvLayer &l, int64_t outChannels) {
   return kRequantParamBytes * outChannels +
-         (l.epilogue ? kEltwiseParamBytes : 0);
+         (l.epilogue && !l.epilogue->isPool() ? kEltwiseParamBytes : 0);
 }
 
 llvm::Error tooBig(llvm::StringRef what, uint64_t bytes, uint64_t cap) {
@@ -249,7 +251,12 @@ llvm::Error checkGeometry(const ConvLayer &l, const Tile &t,
     return tooBig("the input tile", in, r.in[0].bytes);
   uint64_t out = uint64_t(t.outChannels) * P * l.out.elemBytes();
   if (l.epilogue) {
-    // The output and the epilogue's other operand take half a slot each.
+    if (t.rows % l.epilogue->rowUnit() || t.cols % l.epilogue->colUnit())
+      return llvm::createStringError(
+          llvm::formatv("tile {0}x{1} cuts the fused pool's {2}x{3} windows",
+                        t.rows, t.cols, l.epilogue->kh, l.epilogue->kw));
+    // The output and the epilogue's other operand (or its pooled output)
+    // take half a slot each.
     if (out > r.out[0].bytes / 2)
       return tooBig("the output tile and its epilogue operand", 2 * out,
                     r.out[0].bytes);
@@ -375,7 +382,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       records.insert(records.end(), {l.bias[c], l.multiplier[c], l.shift[c]});
     std::string bytes;
     appendPacked(bytes, records, 32);
-    if (l.epilogue)
+    if (l.epilogue && !l.epilogue->isPool())
       appendPacked(bytes, l.epilogue->params, 32);
     paramsAt.push_back(constBase + b.addConstant(bytes));
   }
@@ -469,7 +476,7 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
         b.loadBlob(Buffer::Coef, R.params[parSlot].base, paramsAt[j.o],
                    paramBytes(l, g.outGroups[j.o].size), Par0 + parSlot);
       // After the conv's own loads: the epilogue needs its operand last.
-      if (l.epilogue && j.i == 0)
+      if (l.epilogue && !l.epilogue->isPool() && j.i == 0)
         loadOther(k);
       return s;
     };
@@ -495,11 +502,43 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       b.use(Buffer::Act, R.out[p.out].base, och.size * P * ob);
       b.add(rq, Unit::Ppu, ppuCycles(hw, och.size * P),
             {Acc0 + p.acc, Par0 + p.par}, {Out0 + p.out});
-      if (l.epilogue) {
+      // What the store sends: the tile, or its pooled tile (a window per
+      // fh x fw pixels).
+      uint64_t stored = R.out[p.out].base;
+      unsigned storedRes = Out0 + p.out;
+      int64_t fh = 1, fw = 1;
+      if (l.epilogue && l.epilogue->isPool()) {
+        // Windows of rows x cols into the slot's second half.
+        const ConvEpilogue &e = *l.epilogue;
+        namespace pf = isa::pool;
+        Instruction pl;
+        pl.opcode = Opcode::Pool;
+        pl.f[pf::Kind] = e.isMax ? pf::Max : pf::Avg;
+        pl.f[pf::Src] = R.out[p.out].base;
+        pl.f[pf::Dst] = stored = R.out[p.out].base + R.out[p.out].bytes / 2;
+        pl.f[pf::C] = och.size;
+        pl.f[pf::InH] = rows.size;
+        pl.f[pf::InW] = cols.size;
+        pl.f[pf::KernelH] = e.kh;
+        pl.f[pf::KernelW] = e.kw;
+        pl.f[pf::StrideH] = e.sh;
+        pl.f[pf::StrideW] = e.sw;
+        pl.f[pf::Bits] = l.out.bits;
+        pl.f[pf::AvgMult] = e.avgMult;
+        pl.f[pf::AvgShift] = e.avgShift;
+        pl.f[pf::ZeroPoint] = e.zeroPoint;
+        fh = e.kh, fw = e.kw;
+        storedRes = Other0 + p.out;
+        b.use(Buffer::Act, stored,
+              uint64_t(och.size) * (rows.size / fh) * (cols.size / fw) * ob);
+        b.add(pl, Unit::Ppu, ppuCycles(hw, och.size * P), {Out0 + p.out},
+              {Other0 + p.out});
+      } else if (l.epilogue) {
         namespace ef = isa::eltwise;
         Instruction ew;
         ew.opcode = Opcode::Eltwise;
-        ew.f[ef::Op] = l.epilogue->isAdd ? ef::Add : ef::Mul;
+        ew.f[ef::Op] =
+            l.epilogue->kind == ConvEpilogue::Kind::Add ? ef::Add : ef::Mul;
         ew.f[ef::Broadcast] = ef::None;
         ew.f[ef::A] = R.out[p.out].base;
         ew.f[ef::B] = R.out[p.out].base + R.out[p.out].bytes / 2;
@@ -512,13 +551,14 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
         b.add(ew, Unit::Ppu, ppuCycles(hw, och.size * P),
               {Out0 + p.out, Other0 + p.out, Par0 + p.par}, {Out0 + p.out});
       }
-      uint64_t cs = out.channelStride ? out.channelStride : OH * OW * ob;
+      int64_t RH = OH / fh, RW = OW / fw;
+      uint64_t cs = out.channelStride ? out.channelStride : RH * RW * ob;
       uint64_t dram = out.base + n * out.imageStride + och.begin * cs +
-                      (rows.begin * OW + cols.begin) * ob;
-      b.store({Buffer::Act, R.out[p.out].base, dram, och.size, rows.size,
-               cols.size, int64_t(cs), int64_t(OW * ob), 0, 0, 0, 0, 0,
+                      (rows.begin / fh * RW + cols.begin / fw) * ob;
+      b.store({Buffer::Act, stored, dram, och.size, rows.size / fh,
+               cols.size / fw, int64_t(cs), int64_t(RW * ob), 0, 0, 0, 0, 0,
                int64_t(ob)},
-              Out0 + p.out);
+              storedRes);
     };
 
     Slots next = loadsFor(0);
@@ -648,21 +688,25 @@ llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
   std::map<std::pair<int64_t, int64_t>, BlockTable> tables;
   for (bool dbl : {true, false}) {
     Regions r = bufferRegions(hw, dbl);
+    // A fused pool's windows must not cross tiles: rows and columns in
+    // whole windows.
+    int64_t rowUnit = l.epilogue ? l.epilogue->rowUnit() : 1;
+    int64_t colUnit = l.epilogue ? l.epilogue->colUnit() : 1;
     for (auto [ci, co] : channels)
-      for (int64_t cols : sizes(l.out.w, 1, kDivisors)) {
-        Tile t{1, cols, ci, co, false, dbl};
+      for (int64_t colUnits : sizes(l.out.w / colUnit, 1, kDivisors)) {
+        Tile t{rowUnit, colUnits * colUnit, ci, co, false, dbl};
         if (llvm::Error err = checkGeometry(l, t, hw, r)) {
           rejected.note(std::move(err));
           continue;
         }
-        t.rows = evenRows(l.out.h, [&](int64_t rows) {
-          Tile taller = t;
-          taller.rows = rows;
-          llvm::Error err = checkGeometry(l, taller, hw, r);
-          bool fits = !err;
-          llvm::consumeError(std::move(err));
-          return fits;
-        });
+        t.rows = rowUnit * evenRows(l.out.h / rowUnit, [&](int64_t rows) {
+                   Tile taller = t;
+                   taller.rows = rows * rowUnit;
+                   llvm::Error err = checkGeometry(l, taller, hw, r);
+                   bool fits = !err;
+                   llvm::consumeError(std::move(err));
+                   return fits;
+                 });
         auto [it, inserted] = tables.try_emplace({ci, co});
         if (inserted)
           it->second = blockTables.table(Grid(l, t));
@@ -678,7 +722,9 @@ llvm::Expected<Choice> codegen::chooseConvTile(const ConvLayer &l,
           break;
         for (bool channelOuter : {false, true}) {
           t.channelOuter = channelOuter;
-          DramView other{0, l.epilogue ? l.epilogue->other.imageBytes() : 0};
+          DramView other{0, l.epilogue && !l.epilogue->isPool()
+                                ? l.epilogue->other.imageBytes()
+                                : 0};
           LayerCode code = build(l, t, hw, {0, l.in.imageBytes()}, {0, 0},
                                  other, 0, 0, it->second, l.in.n,
                                  /*withData=*/false);

@@ -95,8 +95,10 @@ TEST(ConvTiling, FusedEpilogueAddsEachTileBeforeItsStore) {
   hw::HwDesc small = hw::defaultHwDesc();
   small.buffers[unsigned(hw::Buffer::Act)].bytes = 4096;
   codegen::ConvLayer l = conv3x3();
-  l.epilogue = codegen::ConvEpilogue{
-      true, l.out, {0, 0, 0, 1 << 30, 1 << 30, 30, -128, 127}, l.out};
+  codegen::ConvEpilogue add;
+  add.other = add.out = l.out;
+  add.params = {0, 0, 0, 1 << 30, 1 << 30, 30, -128, 127};
+  l.epilogue = add;
   llvm::Expected<codegen::Choice> choice = codegen::chooseConvTile(l, small);
   ASSERT_TRUE(bool(choice)) << llvm::toString(choice.takeError());
   EXPECT_LT(choice->tile.rows * choice->tile.cols, 12 * 12);
@@ -148,6 +150,55 @@ TEST(ConvTiling, FusedEpilogueAddsEachTileBeforeItsStore) {
   EXPECT_EQ(stored, elements);
   EXPECT_EQ(adds, requants);
   EXPECT_GT(adds, 1);
+}
+
+/// A fused 2 x 2 max pool on row bands: every band has whole windows, each
+/// pool reads the tile its requant wrote, and the stores send the pooled
+/// bands, which cover the pooled map exactly.
+TEST(ConvTiling, FusedPoolStoresWholeWindows) {
+  hw::HwDesc small = hw::defaultHwDesc();
+  small.buffers[unsigned(hw::Buffer::Act)].bytes = 4096;
+  codegen::ConvLayer l = conv3x3();
+  codegen::ConvEpilogue pool;
+  pool.kind = codegen::ConvEpilogue::Kind::Pool;
+  pool.kh = pool.kw = pool.sh = pool.sw = 2;
+  pool.out = {1, l.out.c, l.out.h / 2, l.out.w / 2, 8};
+  l.epilogue = pool;
+  llvm::Expected<codegen::Choice> choice = codegen::chooseConvTile(l, small);
+  ASSERT_TRUE(bool(choice)) << llvm::toString(choice.takeError());
+  EXPECT_EQ(choice->tile.rows % 2, 0);
+  EXPECT_EQ(choice->tile.cols % 2, 0);
+  EXPECT_LT(choice->tile.rows * choice->tile.cols, 12 * 12);
+  codegen::Tile odd = choice->tile;
+  odd.rows = 3;
+  // Three rows would cut a window in two: refused, saying so.
+  llvm::Expected<codegen::LayerCode> cut =
+      codegen::buildConv(l, odd, small, {0, 0}, {0, 0}, {}, 0, 0);
+  ASSERT_FALSE(bool(cut));
+  EXPECT_NE(llvm::toString(cut.takeError()).find("cuts the fused pool"),
+            std::string::npos);
+  llvm::Expected<codegen::LayerCode> code =
+      codegen::buildConv(l, choice->tile, small, {0, l.in.imageBytes()},
+                         {1 << 20, pool.out.imageBytes()}, {}, 2 << 20, 0);
+  ASSERT_TRUE(bool(code)) << llvm::toString(code.takeError());
+  int64_t stored = 0, pools = 0;
+  for (auto [i, s] : llvm::enumerate(code->steps)) {
+    const isa::Instruction &in = s.inst;
+    if (in.opcode == isa::Opcode::Store)
+      stored += in[isa::store::C] * in[isa::store::H] * in[isa::store::W];
+    if (in.opcode != isa::Opcode::Pool)
+      continue;
+    ++pools;
+    EXPECT_EQ(in[isa::pool::InH] % 2, 0);
+    bool afterRequant = false;
+    for (uint32_t d : s.deps)
+      afterRequant |=
+          code->steps[d].inst.opcode == isa::Opcode::Requant &&
+          code->steps[d].inst[isa::requant::Dst] == in[isa::pool::Src];
+    EXPECT_TRUE(afterRequant) << "pool " << i;
+  }
+  EXPECT_GT(pools, 1);
+  EXPECT_EQ(stored, pool.out.c * pool.out.h * pool.out.w);
 }
 
 /// A tiling the buffers cannot hold is an error that says why, not code.

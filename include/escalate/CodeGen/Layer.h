@@ -26,17 +26,30 @@ struct ActShape {
   uint64_t imageBytes() const { return uint64_t(c) * plane() * elemBytes(); }
 };
 
-/// An element-wise add or mul of a conv's requantized output with a tensor
-/// of the same shape from DRAM (a residual), run by the PPU on each output
-/// tile before its store, so the conv's output never goes to DRAM.
+/// What the PPU does to each of a conv's requantized output tiles before
+/// its store, so the conv's output never goes to DRAM: an element-wise add
+/// or mul with a tensor of the same shape from DRAM (a residual), or a
+/// pooling whose windows never cross a tile (kh x kw at stride kh x kw,
+/// no padding, or one window over the whole map).
 struct ConvEpilogue {
-  bool isAdd = true;
-  /// The other operand, as it lies in DRAM.
+  enum class Kind { Add, Mul, Pool } kind = Kind::Add;
+  /// Add, Mul: the other operand, as it lies in DRAM.
   ActShape other;
-  /// {za, zb, zo, ma, mb, shift, lo, hi}, a being the conv's output.
+  /// Add, Mul: {za, zb, zo, ma, mb, shift, lo, hi}, a being the conv's
+  /// output.
   std::array<int32_t, 8> params{};
-  /// The result: the shape and width of the conv's output.
+  /// Pool.
+  bool isMax = true;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1;
+  int64_t avgMult = 0, avgShift = 0, zeroPoint = 0;
+  /// The result.
   ActShape out;
+
+  bool isPool() const { return kind == Kind::Pool; }
+  /// A tile's rows and columns must be multiples of these (1 unless the
+  /// epilogue pools).
+  int64_t rowUnit() const { return isPool() ? kh : 1; }
+  int64_t colUnit() const { return isPool() ? kw : 1; }
 };
 
 /// A conv and the requant that consumes its accumulators.

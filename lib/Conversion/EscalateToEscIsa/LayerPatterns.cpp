@@ -54,7 +54,8 @@ template <typename Op> struct LowerConv : LoweringPattern<Op> {
     Value result = requant->getOutput(), other;
     std::string kind = layer->window ? "conv" : "decomposed_conv";
     if (Operation *e = fusedEpilogue(op)) {
-      other = e->getOperand(e->getOperand(0) == result ? 1 : 0);
+      if (!llvm::isa<QPoolOp>(e))
+        other = e->getOperand(e->getOperand(0) == result ? 1 : 0);
       result = e->getResult(0);
       kind += " + " + e->getName().stripDialect().str();
     }

@@ -58,3 +58,32 @@ func.func @not_fused(%x: tensor<1x4x4x4x!a>, %c: tensor<1x4x1x1x!a>) -> (tensor<
   %b = escalate.qadd %u, %c {clamp_hi = 127 : i64, clamp_lo = 0 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x4x4x4x!a>, tensor<1x4x1x1x!a>) -> tensor<1x4x4x4x!a>
   return %y, %s, %t, %b : tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>
 }
+
+// -----
+
+// Poolings whose windows never cross an output tile fuse: 2 x 2 at stride
+// 2, and one window over the whole map (a global pool). A 3 x 3 window at
+// stride 2 with padding (ResNet's stem pool) overlaps its neighbours and
+// stays a layer.
+// CHECK-LABEL: func.func @pools
+// CHECK: escalate.qconv {{.*}}escalate.epilogue
+// CHECK: escalate.qconv {{.*}}escalate.epilogue
+// CHECK: escalate.qconv
+// CHECK-NOT: escalate.epilogue
+// CHECK: return
+!a = !quant.uniform<i8:f32, 0.5:-3>
+func.func @pools(%x: tensor<1x4x4x4x!a>) -> (tensor<1x4x2x2x!a>, tensor<1x4x1x1x!a>, tensor<1x4x2x2x!a>) {
+  %w = escalate.constant dense<1> : tensor<4x4x1x1xi8>
+  %yacc = escalate.qconv %x, %w {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>, tensor<4x4x1x1xi8>) -> tensor<1x4x4x4xi32>
+  %y = escalate.requant %yacc {bias = array<i32: 0, 0, 0, 0>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x4x4x4xi32> -> tensor<1x4x4x4x!a>
+  %p = escalate.qpool %y {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 2, 2>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x2x2x!a>
+  %v = escalate.constant dense<1> : tensor<4x4x1x1xi8>
+  %zacc = escalate.qconv %x, %v {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>, tensor<4x4x1x1xi8>) -> tensor<1x4x4x4xi32>
+  %z = escalate.requant %zacc {bias = array<i32: 0, 0, 0, 0>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x4x4x4xi32> -> tensor<1x4x4x4x!a>
+  %g = escalate.qpool %z {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 4, 4>, kind = #escalate<pool_kind max>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x1x1x!a>
+  %k = escalate.constant dense<1> : tensor<4x4x1x1xi8>
+  %uacc = escalate.qconv %x, %k {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>, tensor<4x4x1x1xi8>) -> tensor<1x4x4x4xi32>
+  %u = escalate.requant %uacc {bias = array<i32: 0, 0, 0, 0>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x4x4x4xi32> -> tensor<1x4x4x4x!a>
+  %q = escalate.qpool %u {avg_multiplier = 0 : i64, avg_shift = 0 : i64, kernel_shape = array<i64: 3, 3>, kind = #escalate<pool_kind max>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x4x4x!a>) -> tensor<1x4x2x2x!a>
+  return %p, %g, %q : tensor<1x4x2x2x!a>, tensor<1x4x1x1x!a>, tensor<1x4x2x2x!a>
+}

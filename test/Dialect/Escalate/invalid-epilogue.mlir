@@ -3,7 +3,7 @@
 !a = !quant.uniform<i8:f32, 0.5:-3>
 func.func @two_readers(%x: tensor<1x4x4x4x!a>) -> (tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>) {
   %w = escalate.constant dense<1> : tensor<4x4x1x1xi8>
-  // expected-error @+1 {{escalate.epilogue must be a unit attribute on a conv that can run its requant's reader as its epilogue: its requant's result is not read by exactly one qadd or qmul}}
+  // expected-error @+1 {{escalate.epilogue must be a unit attribute on a conv that can run its requant's reader as its epilogue: its requant's result is not read by exactly one qadd, qmul or qpool}}
   %yacc = escalate.qconv %x, %w {escalate.epilogue, acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4x!a>, tensor<4x4x1x1xi8>) -> tensor<1x4x4x4xi32>
   %y = escalate.requant %yacc {bias = array<i32: 0, 0, 0, 0>, multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i32: 33, 33, 33, 33>, clamp_lo = -128 : i64, clamp_hi = 127 : i64} : tensor<1x4x4x4xi32> -> tensor<1x4x4x4x!a>
   %s = escalate.qadd %y, %x {clamp_hi = 127 : i64, clamp_lo = 0 : i64, lhs_multiplier = 1073741824 : i32, rhs_multiplier = 1073741824 : i32, shift = 31 : i32} : (tensor<1x4x4x4x!a>, tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a>

@@ -203,10 +203,28 @@ Operation *escalate::epilogueCandidate(Operation *conv, std::string *whyNot) {
     return no("its accumulators do not feed exactly one requant");
   Value y = rq.getOutput();
   Operation *e = y.hasOneUse() ? *y.getUsers().begin() : nullptr;
-  if (!e || !llvm::isa<QAddOp, QMulOp>(e))
-    return no("its requant's result is not read by exactly one qadd or qmul");
-  Value other = e->getOperand(e->getOperand(0) == y ? 1 : 0);
+  if (!e || !llvm::isa<QAddOp, QMulOp, QPoolOp>(e))
+    return no("its requant's result is not read by exactly one qadd, qmul "
+              "or qpool");
   auto type = cast<RankedTensorType>(y.getType());
+  if (auto pool = dyn_cast<QPoolOp>(e)) {
+    // Each output tile pools on its own: per axis, windows that tile the
+    // axis (kernel = stride, at most the pool's 4-bit stride) or one window
+    // over all of it; no padding.
+    ArrayRef<int64_t> k = pool.getKernelShape(), st = pool.getStrides();
+    if (type.getRank() != 4 || k.size() != 2 || st.size() != 2)
+      return no("only a 2-D pooling of a 4-D tensor fuses");
+    if (llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; }))
+      return no("a padded pooling does not fuse");
+    for (unsigned a = 0; a < 2; ++a) {
+      int64_t size = type.getDimSize(2 + a);
+      if (k[a] != size && (k[a] != st[a] || k[a] > 15 || size % k[a]))
+        return no("the pooling's windows must tile the map (kernel = "
+                  "stride, dividing it) or cover it");
+    }
+    return e;
+  }
+  Value other = e->getOperand(e->getOperand(0) == y ? 1 : 0);
   for (Value v : {other, Value(e->getResult(0))}) {
     auto t = cast<RankedTensorType>(v.getType());
     if (t.getShape() != type.getShape() || storageBits(t) != storageBits(type))
@@ -229,7 +247,7 @@ Operation *escalate::fusedEpilogue(Operation *conv) {
 }
 
 Operation *escalate::epilogueOwner(Operation *op) {
-  if (!llvm::isa<QAddOp, QMulOp>(op))
+  if (!llvm::isa<QAddOp, QMulOp, QPoolOp>(op))
     return nullptr;
   for (Value v : op->getOperands())
     if (auto rq = v.getDefiningOp<RequantOp>())

@@ -16,7 +16,7 @@ struct FuseEpiloguesPass
     : public escalate::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     getOperation().walk([](Operation *op) {
-      if (!llvm::isa<QAddOp, QMulOp>(op))
+      if (!llvm::isa<QAddOp, QMulOp, QPoolOp>(op))
         return;
       // Of the convs that can take `op` as their epilogue, the later one:
       // the earlier one's output is then ready in DRAM.

@@ -110,20 +110,49 @@ struct TilePass : public escalate::impl::TileBase<TilePass> {
     });
 
     for (auto [op, choice, error] : llvm::zip_equal(ops, choices, errors)) {
+      // A fused layer that no tiling fits (the epilogue halves the output
+      // slot, a fused pool needs whole windows) runs unfused instead.
+      if (!choice && fusedEpilogue(op) && failed(unfuse(op, *hw, choice)))
+        return signalPassFailure();
       if (!choice) {
         op->emitOpError() << "cannot be tiled for hardware '" << hw->name
                           << "': " << error;
         return signalPassFailure();
       }
-      const codegen::Tile &t = choice->tile;
-      op->setAttr(kTileAttr,
-                  TileAttr::get(&getContext(), t.rows, t.cols, t.inChannels,
-                                t.outChannels,
-                                t.channelOuter ? TileOrder::channel_outer
-                                               : TileOrder::spatial_outer,
-                                t.doubleBuffer, int64_t(choice->cycles),
-                                int64_t(choice->dramBytes)));
+      setTile(op, *choice);
     }
+  }
+
+  void setTile(Operation *op, const codegen::Choice &c) {
+    const codegen::Tile &t = c.tile;
+    op->setAttr(kTileAttr,
+                TileAttr::get(
+                    &getContext(), t.rows, t.cols, t.inChannels, t.outChannels,
+                    t.channelOuter ? TileOrder::channel_outer
+                                   : TileOrder::spatial_outer,
+                    t.doubleBuffer, int64_t(c.cycles), int64_t(c.dramBytes)));
+  }
+
+  /// Drops `conv`'s epilogue and tiles the op as a layer of its own; the
+  /// conv's own choice, if any, goes to `choice`.
+  LogicalResult unfuse(Operation *conv, const hw::HwDesc &hw,
+                       std::optional<codegen::Choice> &choice) {
+    Operation *e = fusedEpilogue(conv);
+    conv->removeAttr(kEpilogueAttr);
+    FailureOr<codegen::ConvLayer> l = convLayer(conv);
+    FailureOr<codegen::PpuLayer> p = ppuLayer(e);
+    if (failed(l) || failed(p))
+      return failure();
+    if (llvm::Expected<codegen::Choice> c = codegen::chooseConvTile(*l, hw))
+      choice = *c;
+    else
+      llvm::consumeError(c.takeError()); // reported by the caller
+    llvm::Expected<codegen::Choice> c = codegen::choosePpuTile(*p, hw);
+    if (!c)
+      return e->emitOpError() << "cannot be tiled for hardware '" << hw.name
+                              << "': " << llvm::toString(c.takeError());
+    setTile(e, *c);
+    return success();
   }
 };
 } // namespace

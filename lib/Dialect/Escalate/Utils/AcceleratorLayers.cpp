@@ -128,14 +128,38 @@ LogicalResult readEpilogue(Operation *conv, ConvLayer &l) {
   Operation *e = fusedEpilogue(conv);
   if (!e)
     return success();
+  if (auto pool = dyn_cast<QPoolOp>(e)) {
+    FailureOr<ActShape> out = actShape(e, pool.getOutput());
+    if (failed(out))
+      return failure();
+    ConvEpilogue p;
+    p.kind = ConvEpilogue::Kind::Pool;
+    p.isMax = pool.getKind() == PoolKind::max;
+    p.kh = pool.getKernelShape()[0], p.kw = pool.getKernelShape()[1];
+    // A window over the whole axis has one position: stride 1 fits the
+    // pool's 4-bit field whatever the op says.
+    p.sh = p.kh == l.out.h ? 1 : p.kh;
+    p.sw = p.kw == l.out.w ? 1 : p.kw;
+    p.avgMult = pool.getAvgMultiplier();
+    p.avgShift = pool.getAvgShift();
+    p.zeroPoint = zeroPoint(pool.getInput());
+    p.out = *out;
+    l.epilogue = p;
+    return success();
+  }
   unsigned lhs =
       e->getOperand(0).getDefiningOp() == *conv->getUsers().begin() ? 0 : 1;
   FailureOr<ActShape> other = actShape(e, e->getOperand(1 - lhs));
   FailureOr<ActShape> out = actShape(e, e->getResult(0));
   if (failed(other) || failed(out))
     return failure();
-  l.epilogue =
-      ConvEpilogue{llvm::isa<QAddOp>(e), *other, eltwiseParams(e, lhs), *out};
+  ConvEpilogue add;
+  add.kind =
+      llvm::isa<QAddOp>(e) ? ConvEpilogue::Kind::Add : ConvEpilogue::Kind::Mul;
+  add.other = *other;
+  add.params = eltwiseParams(e, lhs);
+  add.out = *out;
+  l.epilogue = add;
   return success();
 }
 

@@ -88,14 +88,17 @@ constexpr llvm::StringLiteral kNotQuantizedAttr = "escalate.not_quantized";
 /// Ops that run as layers on the accelerator and carry a tiling.
 bool isTiledLayer(mlir::Operation *op);
 /// The unit attribute escalate-fuse-epilogues puts on a qconv or
-/// qdecomposed_conv whose requant's only reader, a qadd or qmul, runs in
-/// the conv's post-processing step (its epilogue) instead of as a layer.
+/// qdecomposed_conv whose requant's only reader, a qadd, qmul or qpool,
+/// runs in the conv's post-processing step (its epilogue) instead of as a
+/// layer.
 constexpr llvm::StringLiteral kEpilogueAttr = "escalate.epilogue";
-/// The qadd or qmul `conv` can run as its epilogue, or null with the reason
-/// in `whyNot`: the only reader of its requant's result, whose other
-/// operand and result have that result's 4-D shape and width, and whose
-/// other operand is ready before the conv runs (defined earlier in its
-/// block), since the fused layer runs where the conv stands.
+/// The op `conv` can run as its epilogue, or null with the reason in
+/// `whyNot`: the only reader of its requant's result, either a qadd or qmul
+/// whose other operand and result have that result's 4-D shape and width
+/// and whose other operand is ready before the conv runs (defined earlier
+/// in its block: the fused layer runs where the conv stands), or a qpool
+/// without padding whose windows, per axis, tile the map (kernel = stride,
+/// dividing it, at most 15) or cover it.
 mlir::Operation *epilogueCandidate(mlir::Operation *conv,
                                    std::string *whyNot = nullptr);
 /// The epilogue `conv` carries (kEpilogueAttr), or null.

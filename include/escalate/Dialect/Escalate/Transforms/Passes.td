@@ -309,22 +309,30 @@ def PruneWeights : Pass<"escalate-prune-weights", "mlir::ModuleOp"> {
 }
 
 def FuseEpilogues : Pass<"escalate-fuse-epilogues", "mlir::func::FuncOp"> {
-  let summary = "Run residual adds in the post-processing step of a conv";
+  let summary = "Run residual adds and pools in the post-processing step of a conv";
   let description = [{
     Marks each `qconv` or `qdecomposed_conv` whose requant's result is read
-    only by a `qadd` or `qmul` of the same shape and width (a residual add,
-    no broadcast) with the unit attribute `escalate.epilogue`. The back end
-    then runs that op as the conv's epilogue: each output tile is
-    requantized, combined with the other operand's tile (loaded into the
-    output slot while the tile's convs run) by one `eltwise`, and stored.
+    only by an op the conv's post-processing step can run with the unit
+    attribute `escalate.epilogue`:
+    - a `qadd` or `qmul` of the same shape and width (a residual add, no
+      broadcast): each output tile is requantized, combined with the other
+      operand's tile (loaded into the output slot while the tile's convs
+      run) by one `eltwise`, and stored;
+    - a `qpool` without padding whose windows never cross an output tile:
+      per axis, the kernel equals the stride (at most 15) and divides the
+      map, or one window covers the whole axis (a global pool): each output
+      tile is requantized, pooled by one `pool`, and its pooled tile stored.
     The conv's own output never goes to DRAM, and the op is no longer a
     layer of its own (no tile, no loads, no stores).
 
-    The fused layer runs where the conv stands, so the other operand must
-    be defined earlier in the block. When both operands qualify (the two
-    branches of a ResNet downsampling block), the later conv is fused: the
-    earlier one's output is then already in DRAM. `escalate-compile
-    --fuse-epilogues=false` leaves every add a layer of its own.
+    The fused layer runs where the conv stands, so an add's other operand
+    must be defined earlier in the block. When both operands qualify (the
+    two branches of a ResNet downsampling block), the later conv is fused:
+    the earlier one's output is then already in DRAM. `escalate-tile`
+    drops the epilogue of a conv that no tiling fits with it (a global pool
+    needs the whole map in one tile) and tiles the op on its own.
+    `escalate-compile --fuse-epilogues=false` leaves every op a layer of its
+    own.
   }];
 }
 
