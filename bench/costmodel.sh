@@ -32,4 +32,7 @@ PYTHONPATH=python /usr/bin/python3 -m escalate.programs.check_timing \
   "--mode decomposed --format bitmap --sparsity 0.5 --cin 5 --cout 7 --h 9 --w 11 --bases 5" \
   "--mode dense --groups 4 --cin 4 --cout 8 --stride 2 --dilation 2 --pad 2" \
   "--mode dense --k 1 --pad 0 --cin 33 --cout 10 --h 1 --w 1" \
+  "--mode dense --cin 128 --cout 128 --h 4 --w 4" \
+  "--mode pruned --cin 128 --cout 128 --h 2 --w 2 --format delta --index-bits 4 --sparsity 0.8" \
+  "--mode decomposed --cin 128 --cout 256 --h 2 --w 2 --bases 4 --format bitmap --sparsity 0.5" \
   "--mode decomposed --cin 16 --cout 16 --h 28 --w 28 --k 5 --pad 2 --bases 7"

@@ -161,6 +161,9 @@ llvm::Expected<HwDesc> escalate::hw::parseHwDesc(StringRef text) {
     hw.coefLanesO = c->integer("lanes_o", 1, 1024);
     hw.coefLanesP = c->integer("lanes_p", 1, 4096);
     hw.coefPipeline = c->integer("pipeline_cycles", 0, 1000);
+    hw.coefChannelGroups = c->powerOfTwo("channel_groups", 4096);
+    if (hw.coefChannelGroups > hw.coefLanesP)
+      c->fail("channel_groups", "must not exceed lanes_p");
     c->finish();
   }
   if (auto p = r.object("ppu")) {

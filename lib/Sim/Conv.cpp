@@ -180,6 +180,7 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
   }
   uint64_t entries = 0, useful = 0;
   double coefBound = 0;
+  uint64_t groups = coefChannelGroups(hw, P);
   st.coefCycles.assign(s.inC, 0);
   for (int64_t i = 0; i < s.inC; ++i) {
     uint64_t g = i / inPerGroup, il = i % inPerGroup, usefulGroups = 0;
@@ -187,10 +188,10 @@ llvm::Error sim::executeConv(Machine &m, const Instruction &inst, Step &step) {
       uint64_t col = g * cols + il * M + mm;
       entries += st.stored[col];
       useful += st.nonzero[col];
-      usefulGroups += ceilDiv(st.nonzero[col], hw.coefLanesO);
+      usefulGroups += ceilDiv(st.nonzero[col], hw.coefLanesO * groups);
       st.coefCycles[i] += coefCyclesPerColumn(hw, st.stored[col], P);
     }
-    coefBound += double(usefulGroups) * P / hw.coefLanesP;
+    coefBound += double(usefulGroups) * P * groups / hw.coefLanesP;
   }
 
   // Activations and bases, widened once.

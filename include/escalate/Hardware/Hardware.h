@@ -43,6 +43,9 @@ struct HwDesc {
   uint64_t dmaChannels = 0, dmaOutstanding = 0;
   uint64_t basisLanesM = 0, basisLanesP = 0, basisPipeline = 0;
   uint64_t coefLanesO = 0, coefLanesP = 0, coefPipeline = 0;
+  /// Most groups the coefficient engine's pixel lanes split into for small
+  /// tiles (isa::coefChannelGroups); 1: pixels only.
+  uint64_t coefChannelGroups = 1;
   uint64_t ppuLanes = 0, ppuPipeline = 0;
   uint64_t hostInstructionsPerElement = 0;
   BufferDesc buffers[kNumBuffers];

@@ -64,10 +64,23 @@ private:
 /// (window mode: the k*k windows) of `pixels` outputs and a kh x kw kernel.
 uint64_t basisCyclesPerChannel(const hw::HwDesc &hw, bool window,
                                uint64_t bases, uint64_t taps, uint64_t pixels);
+/// How many groups the coefficient engine's lanes_p pixel lanes form for a
+/// conv of `pixels` outputs: the largest power of two g up to
+/// channel_groups that divides lanes_p with pixels <= lanes_p / g. Each
+/// group works on all the pixels with lanes_o other entries of the same
+/// column (other output channels), so a small tile keeps the lanes busy.
+inline uint64_t coefChannelGroups(const hw::HwDesc &hw, uint64_t pixels) {
+  uint64_t g = 1;
+  while (2 * g <= hw.coefChannelGroups && hw.coefLanesP % (2 * g) == 0 &&
+         2 * g * pixels <= hw.coefLanesP)
+    g *= 2;
+  return g;
+}
 /// Coefficient-engine cycles for one column with `nnz` stored entries.
 inline uint64_t coefCyclesPerColumn(const hw::HwDesc &hw, uint64_t nnz,
                                     uint64_t pixels) {
-  return ceilDiv(nnz, hw.coefLanesO) * ceilDiv(pixels, hw.coefLanesP);
+  uint64_t g = coefChannelGroups(hw, pixels);
+  return ceilDiv(nnz, hw.coefLanesO * g) * ceilDiv(pixels, hw.coefLanesP / g);
 }
 /// The two-stage basis-first pipeline: the basis engine spends
 /// `basisCycles` per input channel, the coefficient engine `coefCycles[i]`;

@@ -64,13 +64,19 @@ def conv_cycles(hw, layer):
     count = {}
     for r, c in stored_entries(layer["coef"], layer["fmt"], layer["index_bits"]):
         count[(r // opg, c)] = count.get((r // opg, c), 0) + 1
-    pixel_groups = ceil_div(pixels, ce["lanes_p"])
+    # Channel groups (docs/isa.md): a small tile's pixel lanes split into cg
+    # groups, each taking lanes_o other entries of the column.
+    cg = 1
+    while (2 * cg <= ce["channel_groups"] and ce["lanes_p"] % (2 * cg) == 0
+           and 2 * cg * pixels <= ce["lanes_p"]):
+        cg *= 2
+    pixel_groups = ceil_div(pixels, ce["lanes_p"] // cg)
     # Time from the first basis step to the last coefficient step, then
     # both pipelines drain.
     basis_done = coef_done = coef_two_back = coef_one_back = 0
     for i in range(cin):
-        g, local = divmod(i, cpg)
-        coef = sum(ceil_div(count.get((g, local * m + j), 0), ce["lanes_o"])
+        grp, local = divmod(i, cpg)
+        coef = sum(ceil_div(count.get((grp, local * m + j), 0), ce["lanes_o"] * cg)
                    for j in range(m)) * pixel_groups
         basis_done = max(basis_done, coef_two_back) + basis
         coef_done = max(basis_done, coef_one_back) + coef
