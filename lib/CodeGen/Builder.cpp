@@ -19,6 +19,28 @@ int64_t codegen::evenRows(int64_t total,
   return (total + tiles - 1) / tiles;
 }
 
+Instruction codegen::poolInstruction(uint64_t src, uint64_t dst,
+                                     const PoolWindows &p) {
+  namespace f = isa::pool;
+  Instruction inst;
+  inst.opcode = Opcode::Pool;
+  inst.f[f::Kind] = p.isMax ? f::Max : f::Avg;
+  inst.f[f::Src] = src;
+  inst.f[f::Dst] = dst;
+  inst.f[f::C] = p.c;
+  inst.f[f::InH] = p.inH;
+  inst.f[f::InW] = p.inW;
+  inst.f[f::KernelH] = p.kh;
+  inst.f[f::KernelW] = p.kw;
+  inst.f[f::StrideH] = p.sh;
+  inst.f[f::StrideW] = p.sw;
+  inst.f[f::Bits] = p.bits;
+  inst.f[f::AvgMult] = p.avgMult;
+  inst.f[f::AvgShift] = p.avgShift;
+  inst.f[f::ZeroPoint] = p.zeroPoint;
+  return inst;
+}
+
 uint32_t Builder::add(const Instruction &inst, Unit unit, uint64_t duration,
                       std::initializer_list<unsigned> reads,
                       std::initializer_list<unsigned> writes, bool joins) {

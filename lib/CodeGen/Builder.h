@@ -36,6 +36,17 @@ enum Res : unsigned {
   NumRes
 };
 
+/// A `pool` over `c` planes of inH x inW elements (already padded) at
+/// act[src], into act[dst].
+struct PoolWindows {
+  bool isMax = true;
+  int64_t c = 1, inH = 1, inW = 1, kh = 1, kw = 1, sh = 1, sw = 1;
+  unsigned bits = 8;
+  int64_t avgMult = 0, avgShift = 0, zeroPoint = 0;
+};
+isa::Instruction poolInstruction(uint64_t src, uint64_t dst,
+                                 const PoolWindows &p);
+
 /// Blobs of constant data are DRAM-aligned and loaded as rows of that size.
 constexpr uint64_t kBlobAlign = hw::kDramAlign;
 

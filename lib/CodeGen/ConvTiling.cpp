@@ -510,23 +510,11 @@ LayerCode build(const ConvLayer &l, const Tile &t, const hw::HwDesc &hw,
       if (l.epilogue && l.epilogue->isPool()) {
         // Windows of rows x cols into the slot's second half.
         const ConvEpilogue &e = *l.epilogue;
-        namespace pf = isa::pool;
-        Instruction pl;
-        pl.opcode = Opcode::Pool;
-        pl.f[pf::Kind] = e.isMax ? pf::Max : pf::Avg;
-        pl.f[pf::Src] = R.out[p.out].base;
-        pl.f[pf::Dst] = stored = R.out[p.out].base + R.out[p.out].bytes / 2;
-        pl.f[pf::C] = och.size;
-        pl.f[pf::InH] = rows.size;
-        pl.f[pf::InW] = cols.size;
-        pl.f[pf::KernelH] = e.kh;
-        pl.f[pf::KernelW] = e.kw;
-        pl.f[pf::StrideH] = e.sh;
-        pl.f[pf::StrideW] = e.sw;
-        pl.f[pf::Bits] = l.out.bits;
-        pl.f[pf::AvgMult] = e.avgMult;
-        pl.f[pf::AvgShift] = e.avgShift;
-        pl.f[pf::ZeroPoint] = e.zeroPoint;
+        stored = R.out[p.out].base + R.out[p.out].bytes / 2;
+        Instruction pl = poolInstruction(
+            R.out[p.out].base, stored,
+            {e.isMax, och.size, rows.size, cols.size, e.kh, e.kw, e.sh, e.sw,
+             l.out.bits, e.avgMult, e.avgShift, e.zeroPoint});
         fh = e.kh, fw = e.kw;
         storedRes = Other0 + p.out;
         b.use(Buffer::Act, stored,

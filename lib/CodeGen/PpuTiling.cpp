@@ -172,23 +172,11 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
     uint64_t work = elements;
     switch (l.kind) {
     case Kind::Pool: {
-      namespace f = isa::pool;
       Rows rows = inputRows(l, j.r0, j.rows);
-      inst.opcode = Opcode::Pool;
-      inst.f[f::Kind] = l.isMax ? f::Max : f::Avg;
-      inst.f[f::Src] = src;
-      inst.f[f::Dst] = dst;
-      inst.f[f::C] = j.ch;
-      inst.f[f::InH] = rows.extent;
-      inst.f[f::InW] = paddedWidth(l);
-      inst.f[f::KernelH] = l.kh;
-      inst.f[f::KernelW] = l.kw;
-      inst.f[f::StrideH] = l.sh;
-      inst.f[f::StrideW] = l.sw;
-      inst.f[f::Bits] = l.in.bits;
-      inst.f[f::AvgMult] = l.avgMult;
-      inst.f[f::AvgShift] = l.avgShift;
-      inst.f[f::ZeroPoint] = l.zeroPoint;
+      inst = poolInstruction(src, dst,
+                             {l.isMax, j.ch, rows.extent, paddedWidth(l), l.kh,
+                              l.kw, l.sh, l.sw, l.in.bits, l.avgMult,
+                              l.avgShift, l.zeroPoint});
       work = elements * l.kh * l.kw;
       break;
     }
