@@ -43,6 +43,11 @@ public:
     }
     return uint64_t(*i);
   }
+  /// A key added after binaries were written: `dflt` when absent, so
+  /// older descriptions (and the ones older binaries embed) still load.
+  uint64_t optionalPowerOfTwo(StringRef key, uint64_t hi, uint64_t dflt) {
+    return obj.get(key) ? powerOfTwo(key, hi) : dflt;
+  }
   uint64_t powerOfTwo(StringRef key, uint64_t hi) {
     uint64_t v = integer(key, 1, hi);
     if (v & (v - 1))
@@ -161,7 +166,7 @@ llvm::Expected<HwDesc> escalate::hw::parseHwDesc(StringRef text) {
     hw.coefLanesO = c->integer("lanes_o", 1, 1024);
     hw.coefLanesP = c->integer("lanes_p", 1, 4096);
     hw.coefPipeline = c->integer("pipeline_cycles", 0, 1000);
-    hw.coefChannelGroups = c->powerOfTwo("channel_groups", 4096);
+    hw.coefChannelGroups = c->optionalPowerOfTwo("channel_groups", 4096, 1);
     if (hw.coefChannelGroups > hw.coefLanesP)
       c->fail("channel_groups", "must not exceed lanes_p");
     c->finish();

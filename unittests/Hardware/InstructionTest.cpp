@@ -86,4 +86,26 @@ TEST(Hardware, CanonicalJsonRoundTrips) {
   EXPECT_NE(llvm::toString(bad.takeError()).find("clock_mhzz"),
             std::string::npos);
 }
+
+/// coef_engine.channel_groups came after binaries were written: a
+/// description without it (as older binaries embed) loads with one group,
+/// and a value that is not a power of two is refused.
+TEST(Hardware, ChannelGroupsAreOptional) {
+  const hw::HwDesc &def = hw::defaultHwDesc();
+  EXPECT_EQ(def.coefChannelGroups, 8u);
+  std::string without = def.canonicalJson;
+  size_t at = without.find("\"channel_groups\":8,");
+  ASSERT_NE(at, std::string::npos) << def.canonicalJson;
+  without.erase(at, std::string("\"channel_groups\":8,").size());
+  llvm::Expected<hw::HwDesc> old = hw::parseHwDesc(without);
+  ASSERT_TRUE(bool(old)) << llvm::toString(old.takeError());
+  EXPECT_EQ(old->coefChannelGroups, 1u);
+  std::string three = def.canonicalJson;
+  three.replace(at, std::string("\"channel_groups\":8").size(),
+                "\"channel_groups\":3");
+  llvm::Expected<hw::HwDesc> bad = hw::parseHwDesc(three);
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("power of two"),
+            std::string::npos);
+}
 } // namespace

@@ -67,7 +67,7 @@ def conv_cycles(hw, layer):
     # Channel groups (docs/isa.md): a small tile's pixel lanes split into cg
     # groups, each taking lanes_o other entries of the column.
     cg = 1
-    while (2 * cg <= ce["channel_groups"] and ce["lanes_p"] % (2 * cg) == 0
+    while (2 * cg <= ce.get("channel_groups", 1) and ce["lanes_p"] % (2 * cg) == 0
            and 2 * cg * pixels <= ce["lanes_p"]):
         cg *= 2
     pixel_groups = ceil_div(pixels, ce["lanes_p"] // cg)

@@ -16,9 +16,10 @@ func.func @residual(%x: tensor<1x4x4x4x!a>) -> tensor<1x4x4x4x!a> {
 
 // -----
 
-// The two branches of a downsampling block both end in a conv: the later
-// one takes the add (its other operand is then already in DRAM), with the
-// conv's output as the add's right-hand operand.
+// The two branches of a downsampling block both end in a conv: only the
+// later one can take the add (the earlier one's output is then already in
+// DRAM; the earlier conv would need the later one's output before it), with
+// the conv's output as the add's right-hand operand.
 // CHECK-LABEL: func.func @two_branches
 // CHECK: escalate.qconv %arg0, %0 {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, group
 // CHECK: escalate.qconv %arg0, %3 {acc_bits = 32 : i64, dilations = array<i64: 1, 1>, escalate.epilogue, group

@@ -206,7 +206,15 @@ Operation *escalate::epilogueCandidate(Operation *conv, std::string *whyNot) {
   if (!e || !llvm::isa<QAddOp, QMulOp, QPoolOp>(e))
     return no("its requant's result is not read by exactly one qadd, qmul "
               "or qpool");
-  auto type = cast<RankedTensorType>(y.getType());
+  // The attribute is verified before the ops it names: their types may
+  // still be anything.
+  auto quantized = [](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && quantType(t) ? t : RankedTensorType();
+  };
+  RankedTensorType type = quantized(y);
+  if (!type)
+    return no("its requant's result is not a quantized tensor");
   if (auto pool = dyn_cast<QPoolOp>(e)) {
     // Each output tile pools on its own: per axis, windows that tile the
     // axis (kernel = stride, at most the pool's 4-bit stride) or one window
@@ -226,10 +234,11 @@ Operation *escalate::epilogueCandidate(Operation *conv, std::string *whyNot) {
   }
   Value other = e->getOperand(e->getOperand(0) == y ? 1 : 0);
   for (Value v : {other, Value(e->getResult(0))}) {
-    auto t = cast<RankedTensorType>(v.getType());
-    if (t.getShape() != type.getShape() || storageBits(t) != storageBits(type))
-      return no("the epilogue's operands and result must have one shape "
-                "and width (no broadcast)");
+    RankedTensorType t = quantized(v);
+    if (!t || t.getShape() != type.getShape() ||
+        storageBits(t) != storageBits(type))
+      return no("the epilogue's operands and result must be quantized "
+                "tensors of one shape and width (no broadcast)");
   }
   if (type.getRank() != 4)
     return no("the epilogue's operands must be 4-D");

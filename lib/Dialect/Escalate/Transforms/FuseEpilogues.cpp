@@ -18,18 +18,16 @@ struct FuseEpiloguesPass
     getOperation().walk([](Operation *op) {
       if (!llvm::isa<QAddOp, QMulOp, QPoolOp>(op))
         return;
-      // Of the convs that can take `op` as their epilogue, the later one:
-      // the earlier one's output is then ready in DRAM.
-      Operation *chosen = nullptr;
+      // At most one operand's conv qualifies: the other operand must be
+      // defined before it, so of two branch convs only the later one can.
       for (Value v : op->getOperands()) {
         auto rq = v.getDefiningOp<RequantOp>();
         Operation *conv = rq ? rq.getInput().getDefiningOp() : nullptr;
-        if (conv && epilogueCandidate(conv) == op &&
-            (!chosen || chosen->isBeforeInBlock(conv)))
-          chosen = conv;
+        if (conv && epilogueCandidate(conv) == op) {
+          conv->setAttr(kEpilogueAttr, UnitAttr::get(op->getContext()));
+          return;
+        }
       }
-      if (chosen)
-        chosen->setAttr(kEpilogueAttr, UnitAttr::get(op->getContext()));
     });
   }
 };

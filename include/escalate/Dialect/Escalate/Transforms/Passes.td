@@ -326,9 +326,9 @@ def FuseEpilogues : Pass<"escalate-fuse-epilogues", "mlir::func::FuncOp"> {
     layer of its own (no tile, no loads, no stores).
 
     The fused layer runs where the conv stands, so an add's other operand
-    must be defined earlier in the block. When both operands qualify (the
-    two branches of a ResNet downsampling block), the later conv is fused:
-    the earlier one's output is then already in DRAM. `escalate-tile`
+    must be defined earlier in the block; of a ResNet downsampling block's
+    two branch convs only the later one can take the add (the earlier
+    one's output is then already in DRAM). `escalate-tile`
     drops the epilogue of a conv that no tiling fits with it (a global pool
     needs the whole map in one tile) and tiles the op on its own.
     `escalate-compile --fuse-epilogues=false` leaves every op a layer of its
