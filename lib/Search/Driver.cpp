@@ -356,6 +356,12 @@ LogicalResult Session::load() {
   else
     return fail("--objective '" + o.objective +
                 "' is not cycles, energy or edp");
+  if (o.mode != "decomposed" && o.mode != "dense" && o.mode != "pruned")
+    return fail("--mode '" + o.mode + "' is not decomposed, dense or pruned");
+  if (o.mode != "decomposed" && !o.allowNoLayers)
+    return fail("--mode " + o.mode +
+                " has no per-layer settings to search; it is for a hardware "
+                "co-search (--hw-space)");
   llvm::Expected<hw::HwDesc> loaded =
       o.hw.empty() ? llvm::Expected<hw::HwDesc>(hw::defaultHwDesc())
                    : hw::loadHwDesc(o.hw);
@@ -423,6 +429,9 @@ LogicalResult Session::load() {
       {"hw_xxh3", hexDigest(xxh3(hw->canonicalJson))},
       {"grid", llvm::json::Array{o.gridBases, o.gridSparsity, o.gridBasisBits,
                                  o.gridCoefBits}}};
+  // Only when it is not the default, so that older logs still resume.
+  if (o.mode != "decomposed")
+    header["mode"] = o.mode;
   return success();
 }
 
@@ -433,13 +442,13 @@ LogicalResult Session::prepareLayers() {
   progress(llvm::formatv("calibrating and recording layers on {0} samples",
                          samples.size()));
   FailureOr<Workbench> prepared =
-      prepare(*model, std::move(samples), o.hw, workDir);
+      prepare(*model, std::move(samples), o.hw, o.mode, workDir);
   if (failed(prepared))
     return failure();
   wb = std::move(*prepared);
   wb->calibDir = o.calibDir;
   wb->calibLimit = o.calibSamples;
-  if (wb->layers.empty())
+  if (wb->layers.empty() && !o.allowNoLayers)
     return fail("the model has no decomposable convolution (group 1, kernel "
                 "larger than 1 x 1) to search");
 
@@ -626,16 +635,6 @@ llvm::json::Object pointJson(const Problem &p, const Config &c) {
                             {"sqnr_db", predictedSqnr(p, c)}};
 }
 
-llvm::json::Object resultJson(const ModelResult &r) {
-  llvm::json::Object o{{"cycles", r.cycles},
-                       {"energy_pj", r.energyPj},
-                       {"sqnr_db", r.sqnrDb},
-                       {"agreement", r.agreement}};
-  if (r.top1 >= 0)
-    o["top1"] = r.top1;
-  return o;
-}
-
 /// The jobs in `measureKeys` and `gainKeys` that `s.log` does not hold yet:
 /// options to measure and gain probes. `done` holds what was done before
 /// (layer options and gain layers, by key) and gains what these add; a
@@ -694,7 +693,7 @@ LogicalResult
 search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                   llvm::raw_ostream &table,
                   llvm::function_ref<void(const llvm::Twine &)> progress,
-                  bool *budgetMissed) {
+                  bool *budgetMissed, ModelResult *measured) {
   Session s(ctx, o, progress);
   if (!o.measureKeys.empty() || !o.gainKeys.empty())
     return runJobs(s);
@@ -802,7 +801,8 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
   };
   std::optional<Outcome> best;
   unsigned verifications = 0;
-  for (unsigned round = 0; round < 8; ++round) {
+  // With nothing to search the baseline is the answer.
+  for (unsigned round = 0; round < 8 && !problem.layers.empty(); ++round) {
     Config g = greedy(problem, target, visited);
     Config a =
         anneal(problem, target, g, o.annealIterations, 1 + round, visited);
@@ -836,9 +836,12 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
     target = (lo + hi) / 2;
   }
   if (!best) {
-    // The baseline meets the budget, so it is the fallback.
+    // The baseline meets the budget, so it is the fallback (measured
+    // already when there was nothing to search).
     llvm::Expected<ModelResult> r =
-        measureModel(model, *wb, configFile("base2.json", base), false);
+        problem.layers.empty()
+            ? llvm::Expected<ModelResult>(*baseline)
+            : measureModel(model, *wb, configFile("base2.json", base), false);
     if (!r)
       return fail(llvm::toString(r.takeError()));
     best = Outcome{base, "baseline", baseline->sqnrDb, *r, base, base};
@@ -846,8 +849,12 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
 
   // The winner, simulated end to end; and the best uniform configuration at
   // the same target, for comparison.
+  // With nothing searched the winner is the baseline, measured already.
   llvm::Expected<ModelResult> final =
-      measureModel(model, *wb, configFile("best.json", best->config), true);
+      problem.layers.empty()
+          ? llvm::Expected<ModelResult>(*baseline)
+          : measureModel(model, *wb, configFile("best.json", best->config),
+                         true);
   if (!final)
     return fail(llvm::toString(final.takeError()));
   llvm::json::Object uniformJson;
@@ -863,6 +870,8 @@ search::runSearch(MLIRContext &ctx, const SearchOptions &o,
                            {"predicted", pointJson(problem, *uniform)},
                            {"measured", resultJson(*u)}};
   }
+  if (measured)
+    *measured = *final;
   std::vector<Point> front = paretoFront(visited);
   llvm::json::Array frontJson;
   for (const Point &pt : front)

@@ -45,11 +45,14 @@ double meanSquare(ArrayRef<float> a, ArrayRef<float> b = {}) {
   return a.empty() ? 0 : sum / a.size();
 }
 
-/// What every compile of the search shares: decomposed mode, the
-/// hardware, the model's calibration table.
+/// What every compile of the search shares: the mode, the hardware, the
+/// model's calibration table.
 void setCompileOptions(CompileOptions &o, const Workbench &wb,
                        StringRef stopAfter) {
-  o.mode = "decomposed";
+  o.mode = wb.mode;
+  // Pruned: the model's own zeros, as trained (bench/escalate_table.sh).
+  if (wb.mode == "pruned")
+    o.sparsity = 0;
   o.stopAfter = stopAfter.str();
   o.hw = wb.hwPath;
   o.calibTable = wb.calibTable;
@@ -110,9 +113,11 @@ llvm::Expected<sim::Stats> simulate(ModuleOp m) {
 
 FailureOr<Workbench> search::prepare(ModuleOp model,
                                      std::vector<calib::Sample> samples,
-                                     StringRef hwPath, StringRef workDir) {
+                                     StringRef hwPath, StringRef mode,
+                                     StringRef workDir) {
   Workbench wb;
   wb.hwPath = hwPath.str();
+  wb.mode = mode.str();
   wb.samples = std::move(samples);
   auto f = model.lookupSymbol<func::FuncOp>("main");
   if (!f)
@@ -134,6 +139,8 @@ FailureOr<Workbench> search::prepare(ModuleOp model,
   };
   std::vector<Probe> probes;
   f.walk([&](ConvOp conv) {
+    if (wb.mode != "decomposed")
+      return;
     auto w = conv.getWeight().getType();
     int64_t k = product(w.getShape().drop_front(2));
     if (conv.getGroup() != 1 || k <= 1 || w.getDimSize(1) <= 1 ||
@@ -417,4 +424,14 @@ llvm::Expected<LabelledSet> search::loadLabelled(ModuleOp model, StringRef dir,
                                    "set");
   set.floatTop1 = *top1;
   return set;
+}
+
+llvm::json::Object search::resultJson(const ModelResult &r) {
+  llvm::json::Object o{{"cycles", r.cycles},
+                       {"energy_pj", r.energyPj},
+                       {"sqnr_db", r.sqnrDb},
+                       {"agreement", r.agreement}};
+  if (r.top1 >= 0)
+    o["top1"] = r.top1;
+  return o;
 }

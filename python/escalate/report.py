@@ -437,6 +437,40 @@ def _search_section(run):
                    hbars(names, [("cost", RUN_COLORS[0],
                                   [p["cost"] for p in front])],
                          "cost (%s)" % _esc(s.get("objective", "?"))))
+    if isinstance(run.doc.get("hardware_search"), dict):
+        out.append(_hardware_search(run.doc["hardware_search"]))
+    return "\n".join(out)
+
+
+def _hardware_search(h):
+    """A co-search's record (escalate-search --hw-space): the chosen point
+    and every point measured, cheapest first."""
+    chosen = h.get("chosen", {})
+    out = ["<h3>Hardware co-search</h3>",
+           "<p>%s mode on <b>%s</b> within %s mm<sup>2</sup>: chosen <b>%s</b>"
+           " (%s mm<sup>2</sup>; %s)%s; %s of %s points measured, %s invalid, "
+           "%s over the area.</p>" % (
+               _esc(h.get("mode", "?")), _esc(h.get("base", "?")),
+               num(h.get("budget_area_mm2", 0)), _esc(chosen.get("id", "?")),
+               num(chosen.get("area_mm2", 0)),
+               _esc(chosen.get("settings", "")),
+               ", %sx the reference's cost" % num(h["gain_over_reference"])
+               if "gain_over_reference" in h else "",
+               num(h.get("points_measured", 0)), num(h.get("space_points", 0)),
+               num(h.get("points_invalid", 0)),
+               num(h.get("points_over_area", 0)))]
+    key = "energy_pj" if h.get("objective") == "energy" else "cycles"
+    points = sorted(h.get("points", []), key=lambda p: (
+        p.get("status") != "ok", p.get("measured", {}).get(key, 0)))
+    rows = [[_esc(p.get("id")), p.get("area_mm2"), _esc(p.get("status")),
+             p.get("measured", {}).get("cycles", ""),
+             p.get("measured", {}).get("energy_pj", ""),
+             p.get("measured", {}).get("sqnr_db", ""),
+             _esc(p.get("settings") or p.get("message", ""))]
+            for p in points]
+    out.append(_table(["point", "area (mm2)", "status", "cycles",
+                       "energy (pJ)", "SQNR (dB)", "settings"], rows,
+                      "hardware"))
     return "\n".join(out)
 
 

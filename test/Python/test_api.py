@@ -278,6 +278,36 @@ def test_search_then_compile_with_its_config(tiny, tmp_path):
         escalate.search(path, cal, best, objective="speed")
 
 
+def test_hardware_co_search_in_dense_mode(tiny, tmp_path):
+    d, path, _ = tiny
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    rng = np.random.default_rng(3)
+    np.save(str(cal / "0.npy"),
+            rng.standard_normal((1, 3, 32, 32)).astype(np.float32))
+    space = tmp_path / "space.json"
+    space.write_text(json.dumps({"dimensions": {
+        "coef_engine.lanes_p": [16, 32], "coef_engine.lanes_o": [8, 16]}}))
+    best = str(tmp_path / "best.json")
+    result = escalate.search(path, cal, best, budget="sqnr:20dB",
+                             mode="dense", hw_space=str(space))
+    hs = result["hardware_search"]
+    assert hs["mode"] == "dense" and hs["points_measured"] == 5
+    # The default's coefficient engine is 16 x 32: the point with both
+    # largest is the reference itself, so it ties; no smaller one is faster.
+    cycles = {p["id"]: p["measured"]["cycles"] for p in hs["points"]}
+    assert hs["chosen"]["measured"]["cycles"] == min(cycles.values())
+    assert cycles["p3"] == cycles["reference"]
+    hw = json.load(open(str(tmp_path / "best.hw.json")))
+    program = escalate.compile(path, mode="dense", calib=str(cal),
+                               hw=str(tmp_path / "best.hw.json"))
+    assert program.outputs == [("output", (1, 10))]
+    assert hw["name"].startswith("escalate-default")
+    with pytest.raises(escalate.CompileError,
+                       match="--budget-area is an option of --hw-space"):
+        escalate.search(path, cal, best, budget_area=3)
+
+
 def test_warnings_repr_and_namespace(tiny):
     d, path, x = tiny
     # Calibration on synthetic data is a warning, as the tool prints it.

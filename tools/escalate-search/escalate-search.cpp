@@ -2,8 +2,10 @@
 //
 // escalate-search MODEL.onnx --calib DIR --objective cycles|energy|edp
 //     --budget sqnr:30dB|agreement:0.99 -o best.json
+//     [--hw-space SPACE.json --budget-area MM2]
 //
-// Flags only: the search itself is search::runSearch (lib/Search/Driver.cpp);
+// Flags only: the search itself is search::runSearch (lib/Search/Driver.cpp),
+// the hardware co-search search::runCoSearch (lib/Search/CoSearch.cpp);
 // --measure, --gain, --serve, --list-jobs and --print-inputs are the jobs
 // and the listing escalate.distributed runs a search with
 // (docs/distributed.md).
@@ -43,6 +45,24 @@ static cl::opt<unsigned> calibSamples("calib-samples",
                                       cl::init(0), cl::cat(category));
 static cl::opt<std::string> hwPath("hw", cl::desc("Hardware description"),
                                    cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    hwSpace("hw-space",
+            cl::desc("Hardware co-search: try every description of this "
+                     "space around --hw (docs/search.md, \"Hardware "
+                     "co-search\") and write the best beside -o as "
+                     "NAME.hw.json"),
+            cl::value_desc("space.json"), cl::cat(category));
+static cl::opt<double>
+    budgetArea("budget-area",
+               cl::desc("--hw-space: the most area a point may take (default: "
+                        "the area of --hw)"),
+               cl::value_desc("mm2"), cl::init(0), cl::cat(category));
+static cl::opt<std::string>
+    modeName("mode",
+             cl::desc("decomposed (each layer's bases, sparsity and widths "
+                      "are searched), or dense or pruned (--hw-space only: "
+                      "the model as it is, on each hardware point)"),
+             cl::init(search::SearchOptions().mode), cl::cat(category));
 static cl::opt<std::string>
     objectiveName("objective", cl::desc("cycles, energy or edp"),
                   cl::init(search::SearchOptions().objective),
@@ -232,6 +252,19 @@ int main(int argc, char **argv) {
   if (dask && (!measureKeys.empty() || !gainKeys.empty() || listJobs ||
                printInputs || serve))
     return error("--executor dask runs a search, not a job or a listing");
+  bool coSearch = !hwSpace.empty();
+  if (coSearch && (dask || !measureKeys.empty() || !gainKeys.empty() ||
+                   listJobs || printInputs || serve))
+    return error("--hw-space runs a whole co-search on threads, not a job, "
+                 "a listing or --executor dask");
+  if (budgetArea.getNumOccurrences() && !coSearch)
+    return error("--budget-area is an option of --hw-space");
+  if (budgetArea.getNumOccurrences() && !(budgetArea > 0))
+    return error("--budget-area must be a positive number of mm^2");
+  if (dask && modeName != "decomposed")
+    return error("--mode " + modeName +
+                 " has no per-layer settings to search; it is for a hardware "
+                 "co-search (--hw-space)");
   if (dask && outputPath.empty())
     return error("no output: give -o best.json");
   if (dask)
@@ -253,6 +286,9 @@ int main(int argc, char **argv) {
   o.calibSamples = calibSamples;
   o.hw = hwPath;
   o.objective = objectiveName;
+  o.mode = modeName;
+  o.hwSpace = hwSpace;
+  o.budgetAreaMm2 = budgetArea;
   o.budget = budgetSpec;
   o.labelsDir = labelsDir;
   o.labelSamples = labelSamples;
@@ -283,7 +319,10 @@ int main(int argc, char **argv) {
                                                : search::Listing::Jobs,
                                    llvm::outs(), progress));
   bool budgetMissed = false;
-  if (failed(search::runSearch(ctx, o, llvm::outs(), progress, &budgetMissed)))
+  if (failed(coSearch ? search::runCoSearch(ctx, o, llvm::outs(), progress,
+                                            &budgetMissed)
+                      : search::runSearch(ctx, o, llvm::outs(), progress,
+                                          &budgetMissed)))
     return budgetMissed ? tool::kExitThreshold : tool::kExitInvalid;
   return tool::kExitOk;
 }

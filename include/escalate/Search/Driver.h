@@ -12,10 +12,15 @@
 
 namespace escalate::search {
 
+struct ModelResult;
+
 /// Everything escalate-search's flags set; the defaults are the tool's.
 struct SearchOptions {
   std::string model, output, calibDir, hw, labelsDir;
   std::string objective = "cycles"; ///< cycles, energy or edp
+  /// decomposed (the per-layer search), or dense or pruned (nothing to
+  /// choose per layer; for a co-search of that mode's hardware).
+  std::string mode = "decomposed";
   std::string budget = "sqnr:30dB"; ///< sqnr:<dB>dB, agreement:, accuracy:
   std::string log;                  ///< default: OUTPUT.log
   std::string pareto;               ///< SVG of the front, if set
@@ -28,6 +33,15 @@ struct SearchOptions {
   /// the gains of these layers by these probe options, appending the log
   /// lines to `log`.
   std::vector<std::string> measureKeys, gainKeys;
+  /// Hardware co-search (runCoSearch): the space of descriptions to try
+  /// around `hw`, and the most silicon a point may take (0: the area of
+  /// `hw` itself).
+  std::string hwSpace;
+  double budgetAreaMm2 = 0;
+  /// Accept a model with no layer to search (a PENNI model keeps its
+  /// trained decomposition): the result is the model as it is. The
+  /// co-search sets it; a search alone refuses such a model.
+  bool allowNoLayers = false;
 };
 
 /// Runs the search: measures each layer option (resuming from the log; an
@@ -37,12 +51,26 @@ struct SearchOptions {
 /// diagnostics on `ctx`; `progress` gets one line per step; the closing
 /// table goes to `table`. `*budgetMissed` (if given) tells a failure
 /// because even the most accurate configuration misses the budget (a
-/// threshold, not an error: escalate-search exits with 2).
+/// threshold, not an error: escalate-search exits with 2); `*measured` (if
+/// given) gets the chosen configuration's figures as `output` records them.
 mlir::LogicalResult
 runSearch(mlir::MLIRContext &ctx, const SearchOptions &options,
           llvm::raw_ostream &table,
           llvm::function_ref<void(const llvm::Twine &)> progress,
-          bool *budgetMissed = nullptr);
+          bool *budgetMissed = nullptr, ModelResult *measured = nullptr);
+
+/// Hardware co-search (escalate-search --hw-space): every description of
+/// the space within the area budget is searched as runSearch does (the
+/// per-layer settings chosen for that hardware), and the best by the
+/// objective is written to `output`, its description beside it
+/// (best.hw.json) and, with `pareto`, a plot of area against cost. The
+/// per-point descriptions, results and logs go to OUTPUT.hw/, so a rerun
+/// resumes. docs/search.md, "Hardware co-search".
+mlir::LogicalResult
+runCoSearch(mlir::MLIRContext &ctx, const SearchOptions &options,
+            llvm::raw_ostream &table,
+            llvm::function_ref<void(const llvm::Twine &)> progress,
+            bool *budgetMissed = nullptr);
 
 /// What `listJobs` prints, as JSON lines.
 enum class Listing {

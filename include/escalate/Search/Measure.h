@@ -28,6 +28,10 @@ llvm::Expected<LabelledSet> loadLabelled(mlir::ModuleOp model,
 /// prepared for measuring.
 struct Workbench {
   std::string hwPath; ///< empty: the built-in description
+  /// The compile mode: decomposed (the layers are searched), or dense or
+  /// pruned (nothing to search: the model as it is, for a hardware
+  /// co-search of that mode's accelerator).
+  std::string mode = "decomposed";
   /// The float model's activation ranges, shared by every compile so that
   /// a layer measured alone is quantized as it is inside the model.
   std::string calibTable;
@@ -54,11 +58,11 @@ struct Workbench {
 };
 
 /// Calibrates `model` on `samples`, writing the ranges to
-/// `workDir`/calib.txt, records the searchable layers and the float
-/// outputs. Errors are diagnostics on the model.
+/// `workDir`/calib.txt, records the searchable layers (in decomposed
+/// `mode`) and the float outputs. Errors are diagnostics on the model.
 mlir::FailureOr<Workbench> prepare(mlir::ModuleOp model,
                                    std::vector<calib::Sample> samples,
-                                   llvm::StringRef hwPath,
+                                   llvm::StringRef hwPath, llvm::StringRef mode,
                                    llvm::StringRef workDir);
 
 /// Model output noise per unit of noise at layer `index`'s output, measured
@@ -93,6 +97,9 @@ llvm::Expected<ModelResult> measureModel(mlir::ModuleOp model,
                                          const Workbench &wb,
                                          llvm::StringRef configPath,
                                          bool simulate);
+/// A result as best.json records it: cycles, energy_pj, sqnr_db,
+/// agreement and (with labels) top1.
+llvm::json::Object resultJson(const ModelResult &r);
 
 } // namespace escalate::search
 

@@ -107,6 +107,21 @@ std::string paretoSvg(const std::vector<Point> &front,
                       const std::vector<std::pair<std::string, Point>> &marks,
                       llvm::StringRef costLabel);
 
+/// A hardware point of a co-search, as plotted: its area, its cost and a
+/// label (its id and accuracy).
+struct HardwarePlotPoint {
+  double areaMm2 = 0, cost = 0;
+  std::string label;
+};
+/// Area against cost as a self-contained SVG plot: every point measured,
+/// the Pareto front (labelled), the reference and the chosen point marked,
+/// the area budget as a vertical line.
+std::string hardwareSvg(const std::vector<HardwarePlotPoint> &points,
+                        const std::vector<HardwarePlotPoint> &front,
+                        const HardwarePlotPoint *reference,
+                        const HardwarePlotPoint &chosen, double budgetMm2,
+                        llvm::StringRef costLabel);
+
 } // namespace escalate::search
 
 #endif
