@@ -169,6 +169,7 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
   case host::Sqrt:
   case host::Erf:
   case host::Exp:
+  case host::Log:
   case host::Tanh:
   case host::Neg:
   case host::Abs:
@@ -195,7 +196,9 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
     shape.append(rank - 2, 1);
     return shape;
   }
-  case host::ReduceMean: {
+  case host::ReduceMean:
+  case host::ReduceMax:
+  case host::ReduceMin: {
     // The reduced axes; the output keeps them as 1 or drops them.
     Shape kept(in);
     for (int64_t a : op.ints) {
@@ -351,6 +354,11 @@ llvm::Expected<Shape> impliedShape(host::Kind kind, const HostOp &op) {
     }
     return shape;
   }
+  case host::LogSoftmax:
+    // [axis]; in floats, unlike softmax.
+    if (op.ints.size() != 1 || op.ints[0] < 0 || op.ints[0] >= rank)
+      return fail("ints must be [axis], an axis of the input");
+    return Shape(in);
   case host::ArgMax: {
     // [axis, keepdims 0|1, select_last_index 0|1].
     if (op.ints.size() != 3 || op.ints[0] < 0 || op.ints[0] >= rank ||
@@ -408,6 +416,8 @@ bool takesInts(host::Kind kind) {
   case host::Slice:
   case host::Resize:
   case host::ReduceMean:
+  case host::ReduceMax:
+  case host::ReduceMin:
   case host::Conv:
   case host::ConvTranspose:
   case host::MaxPool:
@@ -417,6 +427,7 @@ bool takesInts(host::Kind kind) {
   case host::Gemm:
   case host::Concat:
   case host::ArgMax:
+  case host::LogSoftmax:
     return true;
   default:
     return false;

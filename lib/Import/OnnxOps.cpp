@@ -895,9 +895,11 @@ FailureOr<std::optional<SmallVector<int64_t>>> axesOf(NodeImporter &n) {
 /// average pool, which the accelerator runs; other axes are a reduce_mean.
 /// With noop_with_empty_axes and no axes it is the input itself (count 1).
 /// `step` names the mean's ops (StepName) when the node adds more.
-FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
-                                                  int64_t axesInputOpset,
-                                                  const char *step = nullptr) {
+/// Which axes a Reduce* node reduces (its axes an attribute before
+/// `axesInputOpset`, an input from then on; none given: all), or nullopt
+/// for a no-op (noop_with_empty_axes and no axes).
+FailureOr<std::optional<SmallVector<bool>>>
+reducedAxes(NodeImporter &n, int64_t axesInputOpset) {
   if (failed(n.checkArity(1, 2)))
     return failure();
   auto x = typeOf(n.input(0));
@@ -912,7 +914,7 @@ FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
   }
   if ((!axes || axes->empty()) && n.opset >= axesInputOpset &&
       n.getInt("noop_with_empty_axes", 0))
-    return std::pair(n.input(0), int64_t(1));
+    return std::optional<SmallVector<bool>>();
   SmallVector<bool> reduced(x.getRank(), !axes || axes->empty());
   for (int64_t a : axes.value_or(SmallVector<int64_t>())) {
     FailureOr<int64_t> axis = axisIn(n, a, x.getRank());
@@ -920,6 +922,29 @@ FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
       return failure();
     reduced[*axis] = true;
   }
+  return std::optional<SmallVector<bool>>(std::move(reduced));
+}
+
+/// The reduced axes in order, as the reduce ops take them.
+SmallVector<int64_t> sortedAxes(ArrayRef<bool> reduced) {
+  SmallVector<int64_t> sorted;
+  for (int64_t d = 0; d < int64_t(reduced.size()); ++d)
+    if (reduced[d])
+      sorted.push_back(d);
+  return sorted;
+}
+
+FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
+                                                  int64_t axesInputOpset,
+                                                  const char *step = nullptr) {
+  FailureOr<std::optional<SmallVector<bool>>> axes =
+      reducedAxes(n, axesInputOpset);
+  if (failed(axes))
+    return failure();
+  if (!*axes)
+    return std::pair(n.input(0), int64_t(1));
+  auto x = typeOf(n.input(0));
+  ArrayRef<bool> reduced = **axes;
   int64_t rank = x.getRank(), count = 1;
   for (int64_t d = 0; d < rank; ++d)
     if (reduced[d])
@@ -933,12 +958,9 @@ FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
     scope.emplace(n, step);
   FailureOr<Value> mean = failure();
   if (!spatial) {
-    SmallVector<int64_t> sorted;
-    for (int64_t d = 0; d < rank; ++d)
-      if (reduced[d])
-        sorted.push_back(d);
     mean = n.create<ReduceMeanOp>(
-        {n.input(0)}, {ints(n, "axes", sorted), boolean(n, "keepdims", keep)});
+        {n.input(0)},
+        {ints(n, "axes", sortedAxes(reduced)), boolean(n, "keepdims", keep)});
   } else {
     mean = n.create<GlobalAveragePoolOp>({n.input(0)}, {});
     if (succeeded(mean) && !keep)
@@ -948,6 +970,20 @@ FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
   if (failed(mean))
     return failure();
   return std::pair(*mean, count);
+}
+
+/// ReduceMax and ReduceMin (axes an input from opset 18) on the host.
+template <typename OpTy> LogicalResult importReduceExtremum(NodeImporter &n) {
+  FailureOr<std::optional<SmallVector<bool>>> axes = reducedAxes(n, 18);
+  if (failed(axes))
+    return failure();
+  if (!*axes) {
+    n.setResult(0, n.input(0));
+    return success();
+  }
+  return emit<OpTy>(n, {n.input(0)},
+                    {ints(n, "axes", sortedAxes(**axes)),
+                     boolean(n, "keepdims", n.getInt("keepdims", 1))});
 }
 
 LogicalResult importReduceMean(NodeImporter &n) {
@@ -1416,7 +1452,9 @@ LogicalResult importPad(NodeImporter &n) {
        f32(n, "value", value)});
 }
 
-LogicalResult importSoftmax(NodeImporter &n) {
+/// Softmax and LogSoftmax: along one axis from opset 13; before, over every
+/// axis from `axis` on, imported as a reshape to 2-D around the op.
+template <typename OpTy> LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(n.checkArity(1, 1)))
     return failure();
   auto x = typeOf(n.input(0));
@@ -1426,18 +1464,70 @@ LogicalResult importSoftmax(NodeImporter &n) {
   if (failed(axis))
     return failure();
   if (n.opset >= 13 || *axis == rank - 1)
-    return emit<SoftmaxOp>(n, {n.input(0)}, {i64(n, "axis", *axis)});
-  // Before opset 13 Softmax normalised over all axes from `axis` on.
+    return emit<OpTy>(n, {n.input(0)}, {i64(n, "axis", *axis)});
   SmallVector<int64_t> flat = {product(x.getShape().take_front(*axis)),
                                product(x.getShape().drop_front(*axis))};
   FailureOr<Value> r =
       n.create<ReshapeOp>({n.input(0)}, {ints(n, "shape", flat)});
   if (failed(r))
     return failure();
-  FailureOr<Value> s = n.create<SoftmaxOp>({*r}, {i64(n, "axis", 1)});
+  FailureOr<Value> s = n.create<OpTy>({*r}, {i64(n, "axis", 1)});
   if (failed(s))
     return failure();
   return reshapeTo(n, *s, x.getShape());
+}
+
+/// DepthToSpace and SpaceToDepth as their definitions: a reshape to 6-D,
+/// a transpose and a reshape back (the transpose is the host's, or a
+/// channel shuffle where escalate-graph-opt finds one).
+LogicalResult importDepthSpace(NodeImporter &n, bool toSpace) {
+  if (failed(n.checkArity(1, 1)))
+    return failure();
+  auto x = typeOf(n.input(0));
+  int64_t b = n.getInt("blocksize", 0);
+  if (x.getRank() != 4 || b < 1) {
+    n.error() << "needs an N x C x H x W input and a positive blocksize";
+    return failure();
+  }
+  auto [N, C, H, W] = std::make_tuple(x.getDimSize(0), x.getDimSize(1),
+                                      x.getDimSize(2), x.getDimSize(3));
+  SmallVector<int64_t> shape6, perm, out;
+  if (toSpace) {
+    if (C % (b * b)) {
+      n.error() << "channels " << C << " are not a multiple of blocksize^2 "
+                << b * b;
+      return failure();
+    }
+    std::string mode = n.getString("mode", "DCR");
+    if (mode == "DCR") {
+      shape6 = {N, b, b, C / (b * b), H, W};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else if (mode == "CRD") {
+      shape6 = {N, C / (b * b), b, b, H, W};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else {
+      n.error() << "mode '" << mode << "' is not DCR or CRD";
+      return failure();
+    }
+    out = {N, C / (b * b), H * b, W * b};
+  } else {
+    if (H % b || W % b) {
+      n.error() << "height " << H << " and width " << W
+                << " are not multiples of blocksize " << b;
+      return failure();
+    }
+    shape6 = {N, C, H / b, b, W / b, b};
+    perm = {0, 3, 5, 1, 2, 4};
+    out = {N, C * b * b, H / b, W / b};
+  }
+  FailureOr<Value> r =
+      n.create<ReshapeOp>({n.input(0)}, {ints(n, "shape", shape6)});
+  if (failed(r))
+    return failure();
+  FailureOr<Value> t = n.create<TransposeOp>({*r}, {ints(n, "perm", perm)});
+  if (failed(t))
+    return failure();
+  return reshapeTo(n, *t, out);
 }
 
 LogicalResult importDropout(NodeImporter &n) {
@@ -1590,6 +1680,9 @@ const OpEntry kOps[] = {
     {{"ConvTranspose", kMin, kMax,
       "1-3 spatial axes, groups, output_shape, output_padding, auto_pad"},
      importConvTranspose},
+    {{"DepthToSpace", kMin, kMax,
+      "DCR and CRD modes, as reshape, transpose, reshape"},
+     [](NodeImporter &n) { return importDepthSpace(n, /*toSpace=*/true); }},
     {{"Div", kMin, kMax, "numpy broadcasting"}, importBinary<DivOp>},
     {{"DequantizeLinear", 10, kMax,
       "constant weights folded to float; activations after QuantizeLinear"},
@@ -1618,6 +1711,10 @@ const OpEntry kOps[] = {
       "imported as its mean, variance and normalisation"},
      importLayerNorm},
     {{"LeakyRelu", kMin, kMax, ""}, importLeakyRelu},
+    {{"Log", kMin, kMax, ""}, importUnary<LogOp>},
+    {{"LogSoftmax", kMin, kMax,
+      "on the host; opset < 13 2-D coercion imported as reshapes"},
+     importSoftmax<LogSoftmaxOp>},
     {{"MatMul", kMin, kMax, "numpy batch broadcasting"},
      importBinary<MatMulOp>},
     {{"Max", kMin, kMax, "any number of inputs; a constant scalar is a clip"},
@@ -1641,9 +1738,15 @@ const OpEntry kOps[] = {
       "per-tensor constant scale and zero point; the model's scales are kept"},
      importQuantizeLinear},
     {{"Reciprocal", kMin, kMax, "imported as 1 / x"}, importReciprocal},
+    {{"ReduceMax", kMin, kMax,
+      "on the host; axes as attribute (< 18) or constant input"},
+     importReduceExtremum<ReduceMaxOp>},
     {{"ReduceMean", kMin, kMax,
       "over every spatial axis as a global average pool; any other axes"},
      importReduceMean},
+    {{"ReduceMin", kMin, kMax,
+      "on the host; axes as attribute (< 18) or constant input"},
+     importReduceExtremum<ReduceMinOp>},
     {{"ReduceSum", kMin, kMax,
       "constant axes; imported as the mean times the element count"},
      importReduceSum},
@@ -1661,9 +1764,11 @@ const OpEntry kOps[] = {
       "constant starts, ends, axes and steps (attributes before opset 10)"},
      importSlice},
     {{"Softmax", kMin, kMax, "opset < 13 2-D coercion imported as reshapes"},
-     importSoftmax},
+     importSoftmax<SoftmaxOp>},
     {{"Softplus", kMin, kMax, ""}, importUnary<SoftplusOp>},
     {{"Softsign", kMin, kMax, ""}, importUnary<SoftsignOp>},
+    {{"SpaceToDepth", kMin, kMax, "as reshape, transpose, reshape"},
+     [](NodeImporter &n) { return importDepthSpace(n, /*toSpace=*/false); }},
     {{"Squeeze", kMin, kMax, "axes attribute (< 13) or constant input"},
      importSqueeze},
     {{"Split", kMin, kMax,

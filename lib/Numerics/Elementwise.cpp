@@ -91,6 +91,8 @@ void numerics::unary(UnaryKind kind, const Tensor &x, Tensor &out) {
     return mapF32(x, out, [](float v) { return std::tanh(v); });
   case UnaryKind::Exp:
     return mapF32(x, out, [](float v) { return std::exp(v); });
+  case UnaryKind::Log:
+    return mapF32(x, out, [](float v) { return std::log(v); });
   case UnaryKind::Sqrt:
     return mapF32(x, out, [](float v) { return std::sqrt(v); });
   case UnaryKind::Erf:
@@ -147,9 +149,12 @@ void numerics::activation(ActivationKind kind, float a, float b,
   }
 }
 
-void numerics::reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes,
-                          Tensor &out) {
-  // Output index of each input element: reduced axes contribute nothing.
+/// Calls `take(o, v)` for every element v of `x` with o the index of the
+/// output element it reduces into (the reduced axes contribute nothing);
+/// returns how many elements each output takes.
+template <typename Take>
+static int64_t reduceInto(const Tensor &x, llvm::ArrayRef<int64_t> axes,
+                          Take take) {
   llvm::SmallVector<int64_t, 4> kept(x.shape());
   int64_t count = 1;
   for (int64_t a : axes) {
@@ -159,43 +164,89 @@ void numerics::reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes,
   llvm::SmallVector<int64_t, 4> outStrides = stridesOf(kept);
   for (int64_t a : axes)
     outStrides[a] = 0;
-  std::vector<double> sums(out.numElements(), 0.0);
   llvm::SmallVector<int64_t, 4> idx(x.rank(), 0);
   llvm::ArrayRef<float> in = x.f32();
   for (int64_t i = 0, n = x.numElements(); i < n; ++i) {
     int64_t o = 0;
     for (int64_t d = 0; d < x.rank(); ++d)
       o += idx[d] * outStrides[d];
-    sums[o] += in[i];
+    take(o, in[i]);
     for (int64_t d = x.rank(); d-- > 0;) {
       if (++idx[d] < x.dim(d))
         break;
       idx[d] = 0;
     }
   }
+  return count;
+}
+
+void numerics::reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes,
+                          Tensor &out) {
+  std::vector<double> sums(out.numElements(), 0.0);
+  int64_t count =
+      reduceInto(x, axes, [&](int64_t o, float v) { sums[o] += v; });
   for (size_t o = 0; o < sums.size(); ++o)
     out.f32()[o] = float(sums[o] / double(std::max<int64_t>(count, 1)));
 }
 
-void numerics::softmax(const Tensor &x, int64_t axis, Tensor &out) {
+void numerics::reduceExtremum(const Tensor &x, llvm::ArrayRef<int64_t> axes,
+                              bool isMax, Tensor &out) {
+  float start = isMax ? -std::numeric_limits<float>::infinity()
+                      : std::numeric_limits<float>::infinity();
+  llvm::MutableArrayRef<float> o = out.f32();
+  std::fill(o.begin(), o.end(), start);
+  reduceInto(x, axes, [&](int64_t i, float v) {
+    if (std::isnan(v) || std::isnan(o[i]))
+      o[i] = std::isnan(o[i]) ? o[i] : v;
+    else
+      o[i] = isMax ? std::max(o[i], v) : std::min(o[i], v);
+  });
+}
+
+/// Calls `row(src, dst, n, stride)` for every 1-D line of `x` along `axis`
+/// and the matching line of `out`.
+template <typename Row>
+static void alongAxis(const Tensor &x, int64_t axis, Tensor &out, Row row) {
   int64_t n = x.dim(axis);
   int64_t outer = product(x.shape().take_front(axis));
   int64_t inner = product(x.shape().drop_front(axis + 1));
   const float *xd = x.f32().data();
   float *od = out.f32().data();
   for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i) {
-      const float *src = xd + o * n * inner + i;
-      float *dst = od + o * n * inner + i;
-      float mx = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < n; ++j)
-        mx = std::max(mx, src[j * inner]);
-      double sum = 0;
-      for (int64_t j = 0; j < n; ++j) {
-        dst[j * inner] = std::exp(src[j * inner] - mx);
-        sum += dst[j * inner];
-      }
-      for (int64_t j = 0; j < n; ++j)
-        dst[j * inner] = static_cast<float>(dst[j * inner] / sum);
-    }
+    for (int64_t i = 0; i < inner; ++i)
+      row(xd + o * n * inner + i, od + o * n * inner + i, n, inner);
+}
+
+static float rowMax(const float *src, int64_t n, int64_t stride) {
+  float mx = -std::numeric_limits<float>::infinity();
+  for (int64_t j = 0; j < n; ++j)
+    mx = std::max(mx, src[j * stride]);
+  return mx;
+}
+
+void numerics::softmax(const Tensor &x, int64_t axis, Tensor &out) {
+  alongAxis(x, axis, out,
+            [](const float *src, float *dst, int64_t n, int64_t inner) {
+              float mx = rowMax(src, n, inner);
+              double sum = 0;
+              for (int64_t j = 0; j < n; ++j) {
+                dst[j * inner] = std::exp(src[j * inner] - mx);
+                sum += dst[j * inner];
+              }
+              for (int64_t j = 0; j < n; ++j)
+                dst[j * inner] = static_cast<float>(dst[j * inner] / sum);
+            });
+}
+
+void numerics::logSoftmax(const Tensor &x, int64_t axis, Tensor &out) {
+  alongAxis(x, axis, out,
+            [](const float *src, float *dst, int64_t n, int64_t inner) {
+              double mx = rowMax(src, n, inner), sum = 0;
+              for (int64_t j = 0; j < n; ++j)
+                sum += std::exp(double(src[j * inner]) - mx);
+              double logSum = std::log(sum);
+              for (int64_t j = 0; j < n; ++j)
+                dst[j * inner] =
+                    static_cast<float>(double(src[j * inner]) - mx - logSum);
+            });
 }

@@ -123,6 +123,8 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
     return unary(UnaryKind::Erf, in[0], out);
   case host::Exp:
     return unary(UnaryKind::Exp, in[0], out);
+  case host::Log:
+    return unary(UnaryKind::Log, in[0], out);
   case host::Tanh:
     return unary(UnaryKind::Tanh, in[0], out);
   case host::Neg:
@@ -131,6 +133,10 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
     return unary(UnaryKind::Abs, in[0], out);
   case host::ReduceMean:
     return reduceMean(in[0], ints, out);
+  case host::ReduceMax:
+    return reduceExtremum(in[0], ints, /*isMax=*/true, out);
+  case host::ReduceMin:
+    return reduceExtremum(in[0], ints, /*isMax=*/false, out);
   case host::MatMul:
     return matmul(in[0], in[1], out);
   case host::Conv: {
@@ -160,6 +166,8 @@ void compute(host::Kind kind, const HostOp &op, llvm::ArrayRef<Tensor> in,
     return binaryOf(BinaryKind::PRelu);
   case host::ArgMax:
     return argMax(in[0], ints[0], ints[2] == 1, out);
+  case host::LogSoftmax:
+    return logSoftmax(in[0], ints[0], out);
   case host::Concat: {
     llvm::SmallVector<const Tensor *> inputs;
     for (const Tensor &t : in)

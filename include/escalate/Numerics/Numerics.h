@@ -46,6 +46,9 @@ void convTranspose(const Tensor &x, const Tensor &w, const Tensor *bias,
 /// Mean over `axes` (sorted, distinct), accumulated in double; `out` holds
 /// the result with or without the reduced axes (same elements).
 void reduceMean(const Tensor &x, llvm::ArrayRef<int64_t> axes, Tensor &out);
+/// The largest (`isMax`) or smallest value over `axes`; NaN if one is NaN.
+void reduceExtremum(const Tensor &x, llvm::ArrayRef<int64_t> axes, bool isMax,
+                    Tensor &out);
 
 void gemm(const Tensor &a, const Tensor &b, const Tensor *c, float alpha,
           float beta, bool transA, bool transB, Tensor &out);
@@ -60,7 +63,7 @@ void binary(BinaryKind kind, const Tensor &a, const Tensor &b, Tensor &out);
 
 /// Element-wise functions the float reference and the simulator's host
 /// share (so a host op is bit-exact with the quantized reference).
-enum class UnaryKind { Tanh, Exp, Sqrt, Erf, Neg, Abs };
+enum class UnaryKind { Tanh, Exp, Log, Sqrt, Erf, Neg, Abs };
 void unary(UnaryKind kind, const Tensor &x, Tensor &out);
 
 /// Activation functions with their parameters: `a` is the alpha of
@@ -93,6 +96,8 @@ template <typename Fn> void mapF32(const Tensor &x, Tensor &out, Fn fn) {
 }
 
 void softmax(const Tensor &x, int64_t axis, Tensor &out);
+/// x - max - log(sum(exp(x - max))) along `axis`, in double precision.
+void logSoftmax(const Tensor &x, int64_t axis, Tensor &out);
 
 // Data movement: any dtype.
 void transpose(const Tensor &x, llvm::ArrayRef<int64_t> perm, Tensor &out);

@@ -1,6 +1,6 @@
 """Writes a model of the windows and data movement the host runs (issue 17).
 
-window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile]
+window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile|heads]
 
 conv -> ConvTranspose (stride 2, bias, output padding) -> AveragePool
 excluding its padding -> reflect Pad -> a Slice of rows and columns -> dilated MaxPool -> AveragePool with
@@ -22,6 +22,10 @@ itself (copied as N x C x 1 x 1).
 With `dilated`: DeepLabV3's ASPP rates on a 16 x 16 map (3 x 3 convs with
 dilation and padding 6 and 12 beside a 1x1 conv, concatenated), and a
 second output, the ArgMax over channels cast to INT64 (the class map).
+With `heads`: conv -> DepthToSpace (pixel shuffle, DCR) -> strided conv ->
+SpaceToDepth -> 1x1 conv -> ReduceMax and ReduceMin over the map, their
+difference -> Sigmoid -> Log -> Gemm -> LogSoftmax; a second output, the
+CRD DepthToSpace of the first conv.
 """
 import sys
 
@@ -160,6 +164,33 @@ elif variant == "dilated":
         n("ArgMax", ["y"], ["am"], name="classes", axis=1, keepdims=0),
         n("Cast", ["am"], ["labels"], name="labels", to=T.INT64),
     ]
+elif variant == "heads":
+    shape_in, shape_out = [1, 3, 8, 8], [1, 10]
+    inits = [
+        const("w0", r.standard_normal((16, 3, 3, 3)) * 0.3),
+        const("w1", r.standard_normal((8, 4, 3, 3)) * 0.3),
+        const("w2", r.standard_normal((8, 32, 1, 1)) * 0.2),
+        const("fc", r.standard_normal((10, 8)) * 0.5),
+    ]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("Relu", ["c0"], ["r0"], name="relu0"),
+        n("DepthToSpace", ["r0"], ["ps"], name="shuffle", blocksize=2),
+        n("DepthToSpace", ["r0"], ["crd"], name="shuffle_crd", blocksize=2,
+          mode="CRD"),
+        n("Conv", ["ps", "w1"], ["c1"], name="conv1", pads=[1, 1, 1, 1],
+          strides=[2, 2]),
+        n("SpaceToDepth", ["c1"], ["sd"], name="unshuffle", blocksize=2),
+        n("Conv", ["sd", "w2"], ["c2"], name="conv2"),
+        n("ReduceMax", ["c2"], ["mx"], name="peak", axes=[2, 3]),
+        n("ReduceMin", ["c2"], ["mn"], name="floor", axes=[2, 3]),
+        n("Sub", ["mx", "mn"], ["span"], name="span"),
+        n("Sigmoid", ["span"], ["sg"], name="squash"),
+        n("Log", ["sg"], ["lg"], name="log"),
+        n("Flatten", ["lg"], ["flat"], name="flatten"),
+        n("Gemm", ["flat", "fc"], ["logits"], name="fc", transB=1),
+        n("LogSoftmax", ["logits"], ["y"], name="log_probs", axis=1),
+    ]
 elif variant == "1d":
     shape_in, shape_out = [1, 3, 32], [1, 5]
     inits = [
@@ -223,6 +254,8 @@ if variant == "dilated":
     outputs.append(h.make_tensor_value_info("labels", T.INT64, [1, 16, 16]))
 if variant == "extrema":
     outputs.append(h.make_tensor_value_info("total", T.FLOAT, [1, 1, 8, 8]))
+if variant == "heads":
+    outputs.append(h.make_tensor_value_info("crd", T.FLOAT, [1, 4, 16, 16]))
 g = h.make_graph(nodes, "windows",
                  [h.make_tensor_value_info("x", T.FLOAT, shape_in)], outputs,
                  inits)

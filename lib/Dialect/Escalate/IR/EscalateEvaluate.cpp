@@ -249,6 +249,10 @@ LogicalResult ExpOp::evaluate(ArrayRef<const Tensor *> in,
                               SmallVectorImpl<Tensor> &results) {
   return evaluateUnary(*this, UnaryKind::Exp, in, results);
 }
+LogicalResult LogOp::evaluate(ArrayRef<const Tensor *> in,
+                              SmallVectorImpl<Tensor> &results) {
+  return evaluateUnary(*this, UnaryKind::Log, in, results);
+}
 LogicalResult SqrtOp::evaluate(ArrayRef<const Tensor *> in,
                                SmallVectorImpl<Tensor> &results) {
   return evaluateUnary(*this, UnaryKind::Sqrt, in, results);
@@ -305,6 +309,20 @@ LogicalResult ReduceMeanOp::evaluate(ArrayRef<const Tensor *> in,
                 [&](Tensor &out) { reduceMean(*in[0], getAxes(), out); });
 }
 
+LogicalResult ReduceMaxOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) {
+    reduceExtremum(*in[0], getAxes(), /*isMax=*/true, out);
+  });
+}
+
+LogicalResult ReduceMinOp::evaluate(ArrayRef<const Tensor *> in,
+                                    SmallVectorImpl<Tensor> &results) {
+  return single(*this, results, [&](Tensor &out) {
+    reduceExtremum(*in[0], getAxes(), /*isMax=*/false, out);
+  });
+}
+
 LogicalResult MaxPoolOp::evaluate(ArrayRef<const Tensor *> in,
                                   SmallVectorImpl<Tensor> &results) {
   Window win =
@@ -339,6 +357,12 @@ LogicalResult SoftmaxOp::evaluate(ArrayRef<const Tensor *> in,
                                   SmallVectorImpl<Tensor> &results) {
   return single(*this, results,
                 [&](Tensor &out) { softmax(*in[0], getAxis(), out); });
+}
+
+LogicalResult LogSoftmaxOp::evaluate(ArrayRef<const Tensor *> in,
+                                     SmallVectorImpl<Tensor> &results) {
+  return single(*this, results,
+                [&](Tensor &out) { logSoftmax(*in[0], getAxis(), out); });
 }
 
 LogicalResult ReshapeOp::evaluate(ArrayRef<const Tensor *> in,

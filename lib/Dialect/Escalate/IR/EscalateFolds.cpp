@@ -340,8 +340,8 @@ Value channelsFirstOf(Value v) {
 /// The element-wise ops a channels-last transpose sinks below (constant
 /// operands permuted, the others transposed too).
 bool isSinkableElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, SqrtOp, ErfOp,
-             NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, TanhOp, ExpOp, LogOp, SqrtOp,
+             ErfOp, NegOp, AbsOp, ReluOp, SigmoidOp, HardSigmoidOp, HardSwishOp,
              LeakyReluOp, ClipOp>(op);
 }
 

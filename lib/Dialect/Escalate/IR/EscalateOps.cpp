@@ -544,10 +544,11 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *ctx,
-                                             std::optional<Location> loc,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &types) {
+/// The shape a reduction over sorted, distinct `axes` leaves.
+template <typename Adaptor>
+static LogicalResult inferReduced(MLIRContext *ctx, std::optional<Location> loc,
+                                  Adaptor adaptor, StringRef name,
+                                  SmallVectorImpl<Type> &types) {
   if (failed(verifyAdaptor(ctx, loc, adaptor)))
     return failure();
   auto x = ranked(adaptor.getInput().getType());
@@ -564,11 +565,32 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *ctx,
     shape.push_back(x.getDimSize(d));
   }
   if (next != axes.size())
-    return fail(loc, "reduce_mean axes " + shapeStr(axes) +
+    return fail(loc, name + " axes " + shapeStr(axes) +
                          " are not sorted, distinct axes of rank " +
                          Twine(x.getRank()));
   types.push_back(RankedTensorType::get(shape, x.getElementType()));
   return success();
+}
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *ctx,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  return inferReduced(ctx, loc, adaptor, "reduce_mean", types);
+}
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduced(ctx, loc, adaptor, "reduce_max", types);
+}
+
+LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduced(ctx, loc, adaptor, "reduce_min", types);
 }
 
 LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *ctx,
@@ -703,11 +725,21 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getInput().getType().getRank(), axis = getAxisAttr().getInt();
-  if (axis < 0 || axis >= rank)
-    return emitOpError("axis ") << axis << " is outside rank " << rank;
+/// Softmax's and LogSoftmax's axis: one of the input's.
+static LogicalResult verifyNormalizedAxis(Operation *op, TensorType input,
+                                          int64_t axis) {
+  if (axis < 0 || axis >= input.getRank())
+    return op->emitOpError("axis ")
+           << axis << " is outside rank " << input.getRank();
   return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyNormalizedAxis(*this, getInput().getType(), getAxis());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return verifyNormalizedAxis(*this, getInput().getType(), getAxis());
 }
 
 #define GET_OP_CLASSES

@@ -130,7 +130,7 @@ struct ElementwiseAboveRowReshape : RewritePattern {
     if (isa<AddOp, SubOp, MulOp>(op))
       activations = 2;
     else if (isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
-                 HardSwishOp, TanhOp, ExpOp, SqrtOp, ErfOp, NegOp, AbsOp,
+                 HardSwishOp, TanhOp, ExpOp, LogOp, SqrtOp, ErfOp, NegOp, AbsOp,
                  BatchNormOp>(op))
       activations = 1;
     else

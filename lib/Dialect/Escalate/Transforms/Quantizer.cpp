@@ -89,8 +89,8 @@ bool isActivationFunction(Operation *op) {
            pow.getType() == pow->getOperand(0).getType();
   }
   return llvm::isa<ReluOp, ClipOp, LeakyReluOp, SigmoidOp, HardSigmoidOp,
-                   HardSwishOp, TanhOp, ExpOp, ErfOp, SqrtOp, NegOp, AbsOp,
-                   EluOp, SeluOp, CeluOp, SoftplusOp, SoftsignOp,
+                   HardSwishOp, TanhOp, ExpOp, LogOp, ErfOp, SqrtOp, NegOp,
+                   AbsOp, EluOp, SeluOp, CeluOp, SoftplusOp, SoftsignOp,
                    ThresholdedReluOp>(op);
 }
 

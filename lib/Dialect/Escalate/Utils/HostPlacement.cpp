@@ -70,6 +70,14 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
       form.reals.push_back(r.convertToDouble());
     return form;
   };
+  // A reduction's axes, counted from the front.
+  auto reduceForm = [](host::Kind kind, auto r) -> std::optional<HostForm> {
+    int64_t rank = cast<RankedTensorType>(r.getInput().getType()).getRank();
+    HostForm form{kind, {}, {}};
+    for (int64_t a : r.getAxes())
+      form.ints.push_back(a < 0 ? a + rank : a);
+    return form;
+  };
   return llvm::TypeSwitch<Operation *, std::optional<HostForm>>(op)
       .Case([](TransposeOp t) -> std::optional<HostForm> {
         return HostForm{host::Transpose, llvm::to_vector(t.getPerm()), {}};
@@ -91,13 +99,9 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
         llvm::append_range(form.reals, r.getCoordOffset());
         return form;
       })
-      .Case([](ReduceMeanOp r) -> std::optional<HostForm> {
-        int64_t rank = cast<RankedTensorType>(r.getInput().getType()).getRank();
-        HostForm form{host::ReduceMean, {}, {}};
-        for (int64_t a : r.getAxes())
-          form.ints.push_back(a < 0 ? a + rank : a);
-        return form;
-      })
+      .Case([&](ReduceMeanOp r) { return reduceForm(host::ReduceMean, r); })
+      .Case([&](ReduceMaxOp r) { return reduceForm(host::ReduceMax, r); })
+      .Case([&](ReduceMinOp r) { return reduceForm(host::ReduceMin, r); })
       .Case([](MatMulOp m) -> std::optional<HostForm> {
         if (cast<RankedTensorType>(m.getLhs().getType()).getRank() < 2 ||
             cast<RankedTensorType>(m.getRhs().getType()).getRank() < 2)
@@ -161,6 +165,9 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
         return HostForm{
             host::Concat, {int64_t((c.getAxis() + rank) % rank)}, {}};
       })
+      .Case([](LogSoftmaxOp s) -> std::optional<HostForm> {
+        return HostForm{host::LogSoftmax, {int64_t(s.getAxis())}, {}};
+      })
       .Case([](ArgMaxOp a) -> std::optional<HostForm> {
         return HostForm{host::ArgMax,
                         {int64_t(a.getAxis()), int64_t(a.getKeepdims()),
@@ -204,6 +211,7 @@ std::optional<HostForm> escalate::hostForm(Operation *op) {
       .Case([&](SqrtOp) { return simple(host::Sqrt); })
       .Case([&](ErfOp) { return simple(host::Erf); })
       .Case([&](ExpOp) { return simple(host::Exp); })
+      .Case([&](LogOp) { return simple(host::Log); })
       .Case([&](TanhOp) { return simple(host::Tanh); })
       .Case([&](NegOp) { return simple(host::Neg); })
       .Case([&](AbsOp) { return simple(host::Abs); })

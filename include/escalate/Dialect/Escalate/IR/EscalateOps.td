@@ -281,6 +281,9 @@ def Escalate_ThresholdedReluOp
 
 def Escalate_TanhOp : Escalate_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Escalate_ExpOp : Escalate_UnaryOp<"exp"> { let summary = "e^x"; }
+def Escalate_LogOp : Escalate_UnaryOp<"log"> {
+  let summary = "Natural logarithm";
+}
 def Escalate_SqrtOp : Escalate_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
 def Escalate_ErfOp : Escalate_UnaryOp<"erf"> {
   let summary = "The error function (GELU's exact form uses it)";
@@ -370,7 +373,15 @@ def Escalate_GlobalAveragePoolOp : Escalate_InferredOp<"global_average_pool"> {
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
 }
 
-def Escalate_ReduceMeanOp : Escalate_InferredOp<"reduce_mean"> {
+/// A reduction over `axes` (sorted, distinct), kept as size 1 or dropped.
+class Escalate_ReduceOp<string mnemonic> : Escalate_InferredOp<mnemonic> {
+  let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
+  let results = (outs Escalate_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+def Escalate_ReduceMeanOp : Escalate_ReduceOp<"reduce_mean"> {
   let summary = "Mean over `axes` (sorted, distinct), kept as size 1 or "
                 "dropped";
   let description = [{
@@ -378,10 +389,18 @@ def Escalate_ReduceMeanOp : Escalate_InferredOp<"reduce_mean"> {
     global_average_pool, which the accelerator runs; this op holds the
     others (LayerNormalization's statistics).
   }];
-  let arguments = (ins Escalate_FloatTensor:$input, DenseI64ArrayAttr:$axes,
-                       BoolAttr:$keepdims);
-  let results = (outs Escalate_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+}
+
+def Escalate_ReduceMaxOp : Escalate_ReduceOp<"reduce_max"> {
+  let summary = "Largest value over `axes`, kept as size 1 or dropped";
+  let description = [{ A NaN among the values is the result. The host runs
+    it (host kind `reduce_max`). }];
+}
+
+def Escalate_ReduceMinOp : Escalate_ReduceOp<"reduce_min"> {
+  let summary = "Smallest value over `axes`, kept as size 1 or dropped";
+  let description = [{ A NaN among the values is the result. The host runs
+    it (host kind `reduce_min`). }];
 }
 
 def Escalate_ArgMaxOp : Escalate_InferredOp<"arg_max"> {
@@ -404,6 +423,17 @@ def Escalate_SoftmaxOp : Escalate_UnaryOp<"softmax", (ins I64Attr:$axis)> {
   let description = [{
     Opset < 13 Softmax (flatten to 2-D at `axis`) is imported as
     reshape + softmax + reshape.
+  }];
+}
+
+def Escalate_LogSoftmaxOp : Escalate_UnaryOp<"log_softmax",
+                                             (ins I64Attr:$axis)> {
+  let summary = "Log of the softmax along one axis (opset >= 13 semantics)";
+  let hasVerifier = 1;
+  let description = [{
+    x - max - log(sum(exp(x - max))) along `axis`, in double precision. It
+    has no integer form: the host runs it (host kind `log_softmax`).
+    Opset < 13 LogSoftmax is imported as reshape + log_softmax + reshape.
   }];
 }
 
