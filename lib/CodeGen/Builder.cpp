@@ -38,6 +38,11 @@ Instruction codegen::poolInstruction(uint64_t src, uint64_t dst,
   inst.f[f::AvgMult] = p.avgMult;
   inst.f[f::AvgShift] = p.avgShift;
   inst.f[f::ZeroPoint] = p.zeroPoint;
+  inst.f[f::UncountedTop] = p.uncounted.top;
+  inst.f[f::UncountedLeft] = p.uncounted.left;
+  inst.f[f::UncountedBottom] = p.uncounted.bottom;
+  inst.f[f::UncountedRight] = p.uncounted.right;
+  inst.f[f::Divisors] = p.uncounted.any() ? p.divisors : 0;
   return inst;
 }
 

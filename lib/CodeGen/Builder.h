@@ -43,6 +43,10 @@ struct PoolWindows {
   int64_t c = 1, inH = 1, inW = 1, kh = 1, kw = 1, sh = 1, sw = 1;
   unsigned bits = 8;
   int64_t avgMult = 0, avgShift = 0, zeroPoint = 0;
+  // Average pooling's uncounted bands of this tile and the coef address of
+  // its multipliers by window size.
+  fixed::UncountedBands uncounted = {};
+  uint64_t divisors = 0;
 };
 isa::Instruction poolInstruction(uint64_t src, uint64_t dst,
                                  const PoolWindows &p);

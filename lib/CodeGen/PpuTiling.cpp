@@ -67,8 +67,18 @@ uint64_t paramBytes(const PpuLayer &l) {
   case Kind::Lut:
     return 256;
   default:
-    return 0;
+    return 4 * l.divisors.size();
   }
+}
+
+/// The bands of a tile's padded input the divisor leaves out: the layer's
+/// side bands, and its top (bottom) band where the tile's loaded padding
+/// reaches into it (the outer rows of the padding are the uncounted ones).
+fixed::UncountedBands tileBands(const PpuLayer &l, const Rows &rows) {
+  fixed::UncountedBands u = l.uncounted;
+  u.top = std::max<int64_t>(0, rows.padBefore - (l.padTop - u.top));
+  u.bottom = std::max<int64_t>(0, rows.padAfter - (l.padBottom - u.bottom));
+  return u;
 }
 } // namespace
 
@@ -114,6 +124,8 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
     std::string bytes;
     if (l.kind == Kind::Lut)
       bytes.assign(reinterpret_cast<const char *>(l.table.data()), 256);
+    else if (l.kind == Kind::Pool)
+      appendPacked(bytes, l.divisors, 32);
     else
       appendPacked(bytes, l.eltwiseParams, 32);
     paramsAt = constBase + b.addConstant(bytes);
@@ -173,10 +185,11 @@ LayerCode build(const PpuLayer &l, const Tile &t, const hw::HwDesc &hw,
     switch (l.kind) {
     case Kind::Pool: {
       Rows rows = inputRows(l, j.r0, j.rows);
-      inst = poolInstruction(src, dst,
-                             {l.isMax, j.ch, rows.extent, paddedWidth(l), l.kh,
-                              l.kw, l.sh, l.sw, l.in.bits, l.avgMult,
-                              l.avgShift, l.zeroPoint});
+      inst =
+          poolInstruction(src, dst,
+                          {l.isMax, j.ch, rows.extent, paddedWidth(l), l.kh,
+                           l.kw, l.sh, l.sw, l.in.bits, l.avgMult, l.avgShift,
+                           l.zeroPoint, tileBands(l, rows), R.params[0].base});
       work = elements * l.kh * l.kw;
       break;
     }

@@ -269,6 +269,10 @@ llvm::SmallVector<Access, 4> isa::accesses(const Instruction &inst,
                         uint64_t(inst[C]) * inst[InH] * inst[InW] * eb, false));
     out.push_back(
         range(Buffer::Act, inst[Dst], uint64_t(inst[C]) * oh * ow * eb, true));
+    if (inst[Kind] == Avg && (inst[UncountedTop] || inst[UncountedLeft] ||
+                              inst[UncountedBottom] || inst[UncountedRight]))
+      out.push_back(range(Buffer::Coef, inst[Divisors],
+                          4 * uint64_t(inst[KernelH]) * inst[KernelW], false));
     break;
   }
   case Opcode::Eltwise: {

@@ -547,9 +547,11 @@ template <typename OpTy> LogicalResult importBinary(NodeImporter &n) {
 
 /// Max, Min and Sum of any number of inputs (numpy broadcasting since
 /// opset 8, equal shapes before): a chain of the binary op, left to right;
-/// of one input, that input. The last op carries the node's name, the
-/// others "NAME/1", "NAME/2", ... (each is a layer of its own).
-template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
+/// of one input, that input. The steps are named "NAME/1", "NAME/2", ...
+/// (each is a layer of its own), the last one the node itself unless
+/// `lastIsStep` (Mean's sum, which a scaling follows).
+template <typename OpTy>
+FailureOr<Value> chainInputs(NodeImporter &n, bool lastIsStep) {
   if (failed(n.checkArity(1, std::numeric_limits<int>::max())))
     return failure();
   Value acc = n.input(0);
@@ -560,15 +562,40 @@ template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
       return failure();
     }
     std::optional<StepName> scope;
-    if (i + 1 < e)
+    if (i + 1 < e || lastIsStep)
       scope.emplace(n, Twine(i));
     FailureOr<Value> next = n.create<OpTy>({acc, n.input(i)}, {});
     if (failed(next))
       return failure();
     acc = *next;
   }
-  n.setResult(0, acc);
+  return acc;
+}
+
+template <typename OpTy> LogicalResult importVariadic(NodeImporter &n) {
+  FailureOr<Value> acc = chainInputs<OpTy>(n, /*lastIsStep=*/false);
+  if (failed(acc))
+    return failure();
+  n.setResult(0, *acc);
   return success();
+}
+
+/// Mean of any number of inputs: their sum (as Sum) times 1 / count.
+LogicalResult importMean(NodeImporter &n) {
+  FailureOr<Value> sum = chainInputs<AddOp>(n, /*lastIsStep=*/true);
+  if (failed(sum))
+    return failure();
+  int count = n.node.input_size();
+  if (count == 1) {
+    n.setResult(0, *sum);
+    return success();
+  }
+  auto scalar = RankedTensorType::get({}, n.b.getF32Type());
+  FailureOr<Value> inverse = n.create<ConstantOp>(
+      {}, {named(n, "value", DenseElementsAttr::get(scalar, 1.0f / count))});
+  if (failed(inverse))
+    return failure();
+  return emit<MulOp>(n, {*sum, *inverse});
 }
 
 /// Reciprocal(x) = 1 / x.
@@ -1721,6 +1748,8 @@ const OpEntry kOps[] = {
      importVariadic<MaxOp>},
     {{"MaxPool", kMin, kMax, "1-3 spatial axes; Indices output unsupported"},
      importPool<MaxPoolOp>},
+    {{"Mean", kMin, kMax, "any number of inputs, as adds and a scaling"},
+     importMean},
     {{"Min", kMin, kMax, "any number of inputs; a constant scalar is a clip"},
      importVariadic<MinOp>},
     {{"Mul", kMin, kMax, "numpy broadcasting"}, importBinary<MulOp>},

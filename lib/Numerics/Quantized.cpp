@@ -165,8 +165,11 @@ void numerics::qeltwise(bool multiply, const Tensor &a, const Tensor &b,
 }
 
 void numerics::qpool(const Tensor &x, bool isMax, const Window &win,
-                    int64_t zeroPoint, int32_t avgMultiplier,
-                    unsigned avgShift, unsigned bits, Tensor &out) {
+                     int64_t zeroPoint, int32_t avgMultiplier,
+                     unsigned avgShift, unsigned bits,
+                     const fixed::UncountedBands &bands,
+                     llvm::ArrayRef<int64_t> divisors, Tensor &out) {
+  bool counted = !isMax && bands.any();
   Padded xp(x, win, isMax ? fixed::minOf(bits) : zeroPoint);
   int64_t oh = out.dim(2), ow = out.dim(3);
   int64_t kh = win.kernel[0], kw = win.kernel[1];
@@ -184,10 +187,17 @@ void numerics::qpool(const Tensor &x, bool isMax, const Window &win,
               best = std::max(best, v);
               sum += v - zeroPoint;
             }
-          dst[oy * ow + ox] =
-              isMax ? best
-                    : fixed::averageFromSum(sum, avgMultiplier, avgShift,
-                                            zeroPoint, bits);
+          int32_t mult = avgMultiplier;
+          if (counted) {
+            // The IR verifier keeps every window's count in 1..kh*kw.
+            int64_t n =
+                fixed::countedTaps(oy * win.strides[0], ox * win.strides[1], kh,
+                                   kw, xp.h, xp.w, bands);
+            mult = int32_t(divisors[std::max<int64_t>(n, 1) - 1]);
+          }
+          dst[oy * ow + ox] = isMax ? best
+                                    : fixed::averageFromSum(sum, mult, avgShift,
+                                                            zeroPoint, bits);
         }
     }
 }

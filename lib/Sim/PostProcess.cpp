@@ -85,9 +85,23 @@ llvm::Error poolOp(Machine &m, const Instruction &inst, Step &step) {
   uint8_t *dst = m.buffer(Buffer::Act, inst[Dst]);
   bool isMax = inst[Kind] == Max;
   int64_t zp = inst[ZeroPoint];
+  fixed::UncountedBands bands{inst[UncountedTop], inst[UncountedLeft],
+                              inst[UncountedBottom], inst[UncountedRight]};
+  // Without uncounted bands every window counts kh * kw positions.
+  bool divisors = !isMax && bands.any();
   for (int64_t c = 0; c < inst[C]; ++c)
     for (int64_t oh = 0; oh < outH; ++oh)
       for (int64_t ow = 0; ow < outW; ++ow) {
+        int32_t mult = int32_t(inst[AvgMult]);
+        if (divisors) {
+          int64_t n = fixed::countedTaps(oh * inst[StrideH], ow * inst[StrideW],
+                                         kh, kw, inH, inW, bands);
+          if (n == 0)
+            return fail(llvm::formatv("pool window ({0}, {1}) lies wholly in "
+                                      "the uncounted bands",
+                                      oh, ow));
+          mult = param(m, inst[Divisors], unsigned(n - 1));
+        }
         int64_t best = INT64_MIN, sum = 0;
         for (int64_t y = 0; y < kh; ++y)
           for (int64_t x = 0; x < kw; ++x) {
@@ -98,14 +112,16 @@ llvm::Error poolOp(Machine &m, const Instruction &inst, Step &step) {
             best = std::max(best, v);
             sum += v - zp;
           }
-        int64_t out = isMax ? best
-                            : fixed::averageFromSum(sum, inst[AvgMult],
-                                                    inst[AvgShift], zp, bits);
+        int64_t out =
+            isMax ? best
+                  : fixed::averageFromSum(sum, mult, inst[AvgShift], zp, bits);
         storeElem(dst, (c * outH + oh) * outW + ow, bits, out);
       }
   uint64_t outElems = inst[C] * outH * outW;
   step.counts.bufRead[unsigned(Buffer::Act)] = inst[C] * inH * inW * (bits / 8);
   step.counts.bufWrite[unsigned(Buffer::Act)] = outElems * (bits / 8);
+  if (divisors)
+    step.counts.bufRead[unsigned(Buffer::Coef)] = 4 * outElems;
   finish(m, step, outElems * kh * kw);
   return llvm::Error::success();
 }

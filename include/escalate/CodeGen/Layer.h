@@ -10,6 +10,7 @@
 #define ESCALATE_CODEGEN_LAYER_H
 
 #include "escalate/Hardware/Instruction.h"
+#include "escalate/Support/FixedPoint.h"
 #include <array>
 #include <optional>
 #include <string>
@@ -93,6 +94,10 @@ struct PpuLayer {
   int64_t kh = 1, kw = 1, sh = 1, sw = 1;
   int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
   int64_t avgMult = 0, avgShift = 0, zeroPoint = 0, padValue = 0;
+  // Average pooling whose divisor leaves out these bands of the padding:
+  // one multiplier per counted window size (docs/isa.md, `pool`).
+  fixed::UncountedBands uncounted;
+  std::vector<int32_t> divisors;
   // Eltwise: `other` is the same shape, one value per channel or a scalar.
   int64_t broadcast = isa::eltwise::None; // isa::eltwise::Broadcast*
   std::array<int32_t, 8> eltwiseParams{};

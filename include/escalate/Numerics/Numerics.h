@@ -151,9 +151,12 @@ void requant(const Tensor &acc, llvm::ArrayRef<fixed::RequantParams> channels,
 /// `b` is a's shape, one value per channel or one value (batch 1 or N).
 void qeltwise(bool multiply, const Tensor &a, const Tensor &b,
               const fixed::EltwiseParams &params, unsigned bits, Tensor &out);
-/// Padding is the lowest value (max) or `zeroPoint` (avg).
+/// Padding is the lowest value (max) or `zeroPoint` (avg). With uncounted
+/// `bands` of the padded plane, an average window of n counted positions
+/// takes `divisors[n - 1]` for its multiplier (docs/isa.md, `pool`).
 void qpool(const Tensor &x, bool isMax, const Window &win, int64_t zeroPoint,
            int32_t avgMultiplier, unsigned avgShift, unsigned bits,
+           const fixed::UncountedBands &bands, llvm::ArrayRef<int64_t> divisors,
            Tensor &out);
 void qlut(const Tensor &x, llvm::ArrayRef<int8_t> table, Tensor &out);
 /// The host's softmax along `axis` (fixed::softmaxRow).

@@ -79,6 +79,23 @@ inline int64_t averageFromSum(int64_t sumMinusZp, int32_t mult, unsigned shift,
                   bits);
 }
 
+/// The bands of a padded plane an average's divisor does not count
+/// (`pool`'s uncounted_* fields): padding that ONNX's count_include_pad = 0
+/// or ceil_mode leaves out of the window size.
+struct UncountedBands {
+  int64_t top = 0, left = 0, bottom = 0, right = 0;
+  bool any() const { return top || left || bottom || right; }
+};
+
+/// How many positions of the kh x kw window at (y, x) of an h x w padded
+/// plane lie outside `bands`: the divisor of that window's average.
+inline int64_t countedTaps(int64_t y, int64_t x, int64_t kh, int64_t kw,
+                           int64_t h, int64_t w, const UncountedBands &bands) {
+  int64_t rows = std::min(y + kh, h - bands.bottom) - std::max(y, bands.top);
+  int64_t cols = std::min(x + kw, w - bands.right) - std::max(x, bands.left);
+  return rows > 0 && cols > 0 ? rows * cols : 0;
+}
+
 /// Round half to even, offset and saturate: how the host quantizes.
 inline int64_t quantizeHost(double v, double scale, int64_t zeroPoint,
                             unsigned bits) {

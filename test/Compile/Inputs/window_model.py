@@ -1,6 +1,6 @@
 """Writes a model of the windows and data movement the host runs (issue 17).
 
-window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile|heads]
+window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile|heads|avg]
 
 conv -> ConvTranspose (stride 2, bias, output padding) -> AveragePool
 excluding its padding -> reflect Pad -> a Slice of rows and columns -> dilated MaxPool -> AveragePool with
@@ -26,6 +26,9 @@ With `heads`: conv -> DepthToSpace (pixel shuffle, DCR) -> strided conv ->
 SpaceToDepth -> 1x1 conv -> ReduceMax and ReduceMin over the map, their
 difference -> Sigmoid -> Log -> Gemm -> LogSoftmax; a second output, the
 CRD DepthToSpace of the first conv.
+With `avg`: average pools whose divisors leave padding out, on a 72 x 72
+map: count_include_pad = 0 (symmetric, then asymmetric with stride 2),
+ceil_mode counting the explicit padding, ceil_mode without padding.
 """
 import sys
 
@@ -190,6 +193,24 @@ elif variant == "heads":
         n("Flatten", ["lg"], ["flat"], name="flatten"),
         n("Gemm", ["flat", "fc"], ["logits"], name="fc", transB=1),
         n("LogSoftmax", ["logits"], ["y"], name="log_probs", axis=1),
+    ]
+elif variant == "avg":
+    shape_in, shape_out = [1, 1, 72, 72], [1, 4, 10, 10]
+    inits = [const("w0", r.standard_normal((2, 1, 3, 3)) * 0.5),
+             const("w1", r.standard_normal((4, 2, 1, 1)) * 0.6)]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("AveragePool", ["c0"], ["a0"], name="exclude", kernel_shape=[3, 3],
+          pads=[1, 1, 1, 1], count_include_pad=0),
+        n("AveragePool", ["a0"], ["a1"], name="exclude_asym",
+          kernel_shape=[3, 3], strides=[2, 2], pads=[1, 2, 0, 1],
+          count_include_pad=0),
+        n("AveragePool", ["a1"], ["a2"], name="ceil_include",
+          kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+          ceil_mode=1, count_include_pad=1),
+        n("AveragePool", ["a2"], ["a3"], name="ceil_exclude",
+          kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1),
+        n("Conv", ["a3", "w1"], ["y"], name="conv1"),
     ]
 elif variant == "1d":
     shape_in, shape_out = [1, 3, 32], [1, 5]

@@ -91,6 +91,28 @@ func.func @main(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x2x2xf32> attributes {esca
 
 // -----
 
+// An average pool that does not count its padding (3x3, padding 1, in two
+// tiles of two rows): its multipliers by window size (2^30 / n) are a
+// segment loaded into coef; each tile's pool leaves out the side columns
+// and, of the rows, the padding that tile loads (the first tile's top row,
+// the last tile's bottom row).
+// CHECK-LABEL: escisa.program
+// CHECK: escisa.segment "pool" at 128 = dense<[0, 0, 0, 64, 0, 0, 0, 32, 85, 85, 85, 21, {{.*}}]> : tensor<36xi8>
+// CHECK-NEXT: escisa.load buf = coef, sram = [[D:[0-9]+]], dram = 128, c = 1, h = 1, w = 36,
+// CHECK-NEXT: escisa.load buf = act, {{.*}}h = 3, w = 4, {{.*}}pad_top = 1, pad_bottom = 0, pad_left = 1, pad_right = 1,
+// CHECK-NEXT: escisa.pool kind = avg, {{.*}}in_h = 4, in_w = 6, kernel_h = 3, kernel_w = 3, {{.*}}avg_shift = 30, zero_point = 0, uncounted_top = 1, uncounted_left = 1, uncounted_bottom = 0, uncounted_right = 1, divisors = [[D]] loc("pool")
+// CHECK-NEXT: escisa.store
+// CHECK-NEXT: escisa.load buf = act, {{.*}}h = 3, w = 4, {{.*}}pad_top = 0, pad_bottom = 1, pad_left = 1, pad_right = 1,
+// CHECK-NEXT: escisa.pool kind = avg, {{.*}}uncounted_top = 0, uncounted_left = 1, uncounted_bottom = 1, uncounted_right = 1, divisors = [[D]] loc("pool")
+!a = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4x!a> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 128, buffers = 2>} {
+  %q = escalate.quantize %x {escalate.dram = #escalate.dram<base = 0, image_stride = 48>} : tensor<1x3x4x4xf32> -> tensor<1x3x4x4x!a>
+  %p = escalate.qpool %q {avg_multiplier = 119304647 : i64, avg_shift = 30 : i64, divisors = array<i64: 1073741824, 536870912, 357913941, 268435456, 214748365, 178956971, 153391689, 134217728, 119304647>, escalate.dram = #escalate.dram<base = 64, image_stride = 48>, escalate.tile = #escalate.tile<rows = 2, cols = 4, in_channels = 3, out_channels = 3, order = spatial_outer, double_buffer = false, cycles = 10, dram_bytes = 96>, kernel_shape = array<i64: 3, 3>, kind = #escalate<pool_kind avg>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, uncounted = array<i64: 1, 1, 1, 1>} : (tensor<1x3x4x4x!a>) -> tensor<1x3x4x4x!a> loc("pool")
+  return %p : tensor<1x3x4x4x!a>
+}
+
+// -----
+
 // A layer needs its tiling.
 !a = !quant.uniform<i8:f32, 0.5:0>
 func.func @main(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x2x2x!a> attributes {escalate.dram_plan = #escalate.dram_plan<arena_bytes = 128, unshared_bytes = 128, buffers = 2>} {

@@ -108,3 +108,43 @@ func.func @fake_quant_scale(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = escalate.fake_quant %x {scale = 0.0 : f64, zero_point = 0 : i64, qmin = -128 : i64, qmax = 127 : i64} : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+!a = !quant.uniform<i8:f32, 0.1>
+func.func @band_outside_padding(%x: tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{qpool uncounted band 2 lies outside its padding of 1}}
+  %p = escalate.qpool %x {kind = #escalate<pool_kind avg>, kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, avg_multiplier = 1, avg_shift = 30, uncounted = array<i64: 2, 1, 1, 1>, divisors = array<i64: 1, 2, 3, 4, 5, 6, 7, 8, 9>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  return %p : tensor<1x2x4x4x!a>
+}
+
+// -----
+
+!a = !quant.uniform<i8:f32, 0.1>
+func.func @divisor_count(%x: tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{qpool needs 9 divisors (one per window size), not 4}}
+  %p = escalate.qpool %x {kind = #escalate<pool_kind avg>, kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, avg_multiplier = 1, avg_shift = 30, uncounted = array<i64: 1, 1, 1, 1>, divisors = array<i64: 1, 2, 3, 4>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  return %p : tensor<1x2x4x4x!a>
+}
+
+// -----
+
+!a = !quant.uniform<i8:f32, 0.1>
+func.func @window_in_band(%x: tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{a qpool window lies wholly in the uncounted padding}}
+  %p = escalate.qpool %x {kind = #escalate<pool_kind avg>, kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 2, 0, 0, 0>, avg_multiplier = 1, avg_shift = 30, uncounted = array<i64: 2, 0, 0, 0>, divisors = array<i64: 1, 2, 3, 4>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x5x3x!a>
+  return %p : tensor<1x2x5x3x!a>
+}
+
+// -----
+
+!a = !quant.uniform<i8:f32, 0.1>
+func.func @bands_on_max(%x: tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{qpool takes uncounted and divisors together, for average pooling only}}
+  %p = escalate.qpool %x {kind = #escalate<pool_kind max>, kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, avg_multiplier = 0, avg_shift = 0, uncounted = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4x!a>) -> tensor<1x2x4x4x!a>
+  return %p : tensor<1x2x4x4x!a>
+}

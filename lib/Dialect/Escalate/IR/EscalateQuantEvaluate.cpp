@@ -114,9 +114,14 @@ LogicalResult QPoolOp::evaluate(ArrayRef<const Tensor *> in,
   QuantInfo q = info(getType());
   if (failed(checkPaddedInput(*this, getInput(), getPads())))
     return failure();
+  fixed::UncountedBands bands;
+  if (std::optional<ArrayRef<int64_t>> u = getUncounted())
+    bands = {(*u)[0], (*u)[1], (*u)[2], (*u)[3]};
+  ArrayRef<int64_t> divisors = getDivisors().value_or(ArrayRef<int64_t>());
   return single(*this, results, [&](Tensor &out) {
     qpool(*in[0], getKind() == PoolKind::max, win, q.zeroPoint,
-          int32_t(getAvgMultiplierAttr().getInt()), unsigned(getAvgShift()), q.bits, out);
+          int32_t(getAvgMultiplierAttr().getInt()), unsigned(getAvgShift()),
+          q.bits, bands, divisors, out);
   });
 }
 

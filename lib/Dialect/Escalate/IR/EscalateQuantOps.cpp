@@ -213,6 +213,47 @@ template <typename Op> static LogicalResult verifyEltwise(Op op) {
 LogicalResult QAddOp::verify() { return verifyEltwise(*this); }
 LogicalResult QMulOp::verify() { return verifyEltwise(*this); }
 
+/// `uncounted` and `divisors` of a 2-D average pool: bands inside the
+/// padding, one multiplier per window size, no window counting nothing.
+static LogicalResult checkUncounted(std::optional<Location> loc,
+                                    QPoolOp::Adaptor adaptor,
+                                    RankedTensorType input) {
+  std::optional<ArrayRef<int64_t>> bands = adaptor.getUncounted();
+  std::optional<ArrayRef<int64_t>> divisors = adaptor.getDivisors();
+  if (!bands && !divisors)
+    return success();
+  if (!bands || !divisors || adaptor.getKind() != PoolKind::avg)
+    return fail(loc, "qpool takes uncounted and divisors together, for "
+                     "average pooling only");
+  ArrayRef<int64_t> k = adaptor.getKernelShape(), s = adaptor.getStrides(),
+                    pads = adaptor.getPads();
+  if (bands->size() != 4)
+    return fail(loc, "qpool uncounted must hold 4 bands (top, left, "
+                     "bottom, right)");
+  for (unsigned i = 0; i < 4; ++i)
+    if ((*bands)[i] < 0 || (*bands)[i] > pads[i])
+      return fail(loc, "qpool uncounted band " + Twine((*bands)[i]) +
+                           " lies outside its padding of " + Twine(pads[i]));
+  if (int64_t(divisors->size()) != k[0] * k[1])
+    return fail(loc, "qpool needs " + Twine(k[0] * k[1]) +
+                         " divisors (one per window size), not " +
+                         Twine(divisors->size()));
+  for (int64_t d : *divisors)
+    if (failed(checkRange(loc, "divisor multiplier", d, INT32_MIN, INT32_MAX)))
+      return failure();
+  // Per axis: the first and last windows are the ones nearest the bands.
+  for (unsigned axis = 0; axis < 2; ++axis) {
+    int64_t extent = input.getDimSize(2 + axis) + pads[axis] + pads[2 + axis];
+    int64_t out = (extent - k[axis]) / s[axis] + 1;
+    int64_t lo = (*bands)[axis], hi = extent - (*bands)[2 + axis];
+    for (int64_t start : {int64_t(0), (out - 1) * s[axis]})
+      if (std::min(start + k[axis], hi) <= std::max(start, lo))
+        return fail(loc, "a qpool window lies wholly in the uncounted "
+                         "padding");
+  }
+  return success();
+}
+
 LogicalResult QPoolOp::inferReturnTypes(MLIRContext *ctx,
                                         std::optional<Location> loc,
                                         Adaptor adaptor,
@@ -229,9 +270,11 @@ LogicalResult QPoolOp::inferReturnTypes(MLIRContext *ctx,
       failed(checkRange(loc, "avg_shift", adaptor.getAvgShift(), 0, 63)))
     return failure();
   SmallVector<int64_t> ones(adaptor.getKernelShape().size(), 1);
-  return inferPoolType(loc, input, adaptor.getKernelShape(),
-                       adaptor.getStrides(), ones, adaptor.getPads(),
-                       /*ceilMode=*/false, types);
+  if (failed(inferPoolType(loc, input, adaptor.getKernelShape(),
+                           adaptor.getStrides(), ones, adaptor.getPads(),
+                           /*ceilMode=*/false, types)))
+    return failure();
+  return checkUncounted(loc, adaptor, ranked(input));
 }
 
 LogicalResult QLutOp::verify() {

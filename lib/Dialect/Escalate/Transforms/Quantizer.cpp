@@ -52,6 +52,43 @@ bool allZeros(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v == 0; });
 }
 
+/// A 2-D average pool as the accelerator runs it: its padding with the end
+/// rows and columns ceil_mode adds, and the outer bands of that padding the
+/// divisor leaves out (top, left, bottom, right): all of it without
+/// count_include_pad, the ceil_mode part otherwise (ONNX's definition).
+struct AveragePoolBands {
+  SmallVector<int64_t> pads;
+  fixed::UncountedBands bands;
+  /// Whether some window counts no position (padding as wide as the kernel).
+  bool emptyWindow = false;
+};
+AveragePoolBands averagePoolBands(AveragePoolOp pool) {
+  ArrayRef<int64_t> in = shapeOf(pool.getInput()),
+                    out = shapeOf(pool.getOutput());
+  ArrayRef<int64_t> k = pool.getKernelShape(), s = pool.getStrides();
+  AveragePoolBands r;
+  r.pads.assign(pool.getPads().begin(), pool.getPads().end());
+  int64_t extra[2];
+  for (unsigned a = 0; a < 2; ++a) {
+    int64_t reach = (out[2 + a] - 1) * s[a] + k[a];
+    extra[a] =
+        std::max<int64_t>(0, reach - (in[2 + a] + r.pads[a] + r.pads[2 + a]));
+    r.pads[2 + a] += extra[a];
+  }
+  bool include = pool.getCountIncludePad();
+  r.bands = {include ? 0 : r.pads[0], include ? 0 : r.pads[1],
+             include ? extra[0] : r.pads[2], include ? extra[1] : r.pads[3]};
+  int64_t lo[2] = {r.bands.top, r.bands.left};
+  int64_t hiBand[2] = {r.bands.bottom, r.bands.right};
+  for (unsigned a = 0; a < 2; ++a) {
+    int64_t extent = in[2 + a] + r.pads[a] + r.pads[2 + a];
+    for (int64_t start : {int64_t(0), (out[2 + a] - 1) * s[a]})
+      if (std::min(start + k[a], extent - hiBand[a]) <= std::max(start, lo[a]))
+        r.emptyWindow = true;
+  }
+  return r;
+}
+
 /// qadd/qmul's broadcast: `small` is `big`'s shape, one value per channel,
 /// one per pixel (4-D) or one value, with batch N or 1.
 bool eltwiseBroadcastable(ArrayRef<int64_t> big, ArrayRef<int64_t> small) {
@@ -168,25 +205,28 @@ escalate::unquantizableReason(Operation *op, const QuantConfig &config) {
       return Reason("its operands do not broadcast per channel");
     return std::nullopt;
   }
-  auto window = [&](Value input, ArrayRef<int64_t> dilations,
-                    bool ceilMode) -> Reason {
+  auto window = [&](Value input, ArrayRef<int64_t> dilations) -> Reason {
     if (Reason r = only2d(input))
       return r;
     if (!allOnes(dilations))
       return Reason("dilated pooling does not run on the accelerator");
-    if (ceilMode)
-      return Reason("ceil_mode pooling does not run on the accelerator");
     return std::nullopt;
   };
-  if (auto pool = dyn_cast<MaxPoolOp>(op))
-    return window(pool.getInput(), pool.getDilations(), pool.getCeilMode());
-  if (auto pool = dyn_cast<AveragePoolOp>(op)) {
-    if (Reason r =
-            window(pool.getInput(), pool.getDilations(), pool.getCeilMode()))
+  if (auto pool = dyn_cast<MaxPoolOp>(op)) {
+    if (Reason r = window(pool.getInput(), pool.getDilations()))
       return r;
-    if (!pool.getCountIncludePad() && !allZeros(pool.getPads()))
-      return Reason("average pooling that excludes the padding does not run "
+    // Canonicalization turns a static one into end padding.
+    if (pool.getCeilMode())
+      return Reason("ceil_mode max pooling of a dynamic shape does not run "
                     "on the accelerator");
+    return std::nullopt;
+  }
+  if (auto pool = dyn_cast<AveragePoolOp>(op)) {
+    if (Reason r = window(pool.getInput(), pool.getDilations()))
+      return r;
+    if (averagePoolBands(pool).emptyWindow)
+      return Reason("a window lies wholly in padding its divisor does not "
+                    "count");
     return std::nullopt;
   }
   if (auto gap = dyn_cast<GlobalAveragePoolOp>(op))
@@ -699,13 +739,30 @@ FailureOr<Value> Quantizer::lowerPool(Operation *op) {
     pads.assign(pool.getPads().begin(), pool.getPads().end());
   };
   PoolKind kind = llvm::isa<MaxPoolOp>(op) ? PoolKind::max : PoolKind::avg;
-  if (auto pool = dyn_cast<MaxPoolOp>(op))
+  if (auto pool = dyn_cast<MaxPoolOp>(op)) {
     window(pool);
-  else if (auto pool = dyn_cast<AveragePoolOp>(op))
+  } else if (auto pool = dyn_cast<AveragePoolOp>(op)) {
     window(pool);
-  else // global average pooling: one window over the whole plane
+    AveragePoolBands ap = averagePoolBands(pool);
+    if (ap.bands.any()) {
+      // One multiplier per counted size n: 2^30 / n keeps every one below
+      // 2^31 (docs/quantization.md, "Pooling").
+      constexpr int64_t shift = 30;
+      SmallVector<int64_t> divisors;
+      for (int64_t n = 1; n <= product(kernel); ++n)
+        divisors.push_back(std::llround(std::ldexp(1.0 / double(n), shift)));
+      const fixed::UncountedBands &u = ap.bands;
+      return QPoolOp::create(
+                 b, op->getLoc(), *x, kind, kernel, strides, ap.pads,
+                 divisors.back(), shift,
+                 b.getDenseI64ArrayAttr({u.top, u.left, u.bottom, u.right}),
+                 b.getDenseI64ArrayAttr(divisors))
+          .getResult();
+    }
+  } else { // global average pooling: one window over the whole plane
     kernel.assign(shapeOf(op->getOperand(0)).begin() + 2,
                   shapeOf(op->getOperand(0)).end());
+  }
   // avg_multiplier / 2^avg_shift ~ 1 / window, the multiplier below 2^31.
   int64_t count = product(kernel);
   int64_t shift = std::min<int64_t>(30 + llvm::Log2_64_Ceil(count), 63);
@@ -714,7 +771,8 @@ FailureOr<Value> Quantizer::lowerPool(Operation *op) {
                      : std::llround(std::ldexp(1.0 / double(count), shift));
   return QPoolOp::create(b, op->getLoc(), *x, kind, kernel, strides, pads,
                          kind == PoolKind::max ? 0 : mult,
-                         kind == PoolKind::max ? 0 : shift)
+                         kind == PoolKind::max ? 0 : shift,
+                         /*uncounted=*/nullptr, /*divisors=*/nullptr)
       .getResult();
 }
 
@@ -910,6 +968,19 @@ LogicalResult Quantizer::run() {
       act->erase();
     }
     op->erase();
+  }
+  // An output that is a graph input as it is (an Identity model, a pass-
+  // through second output) is that input's quantized tensor: the program
+  // declares the output where the input lives.
+  Operation *ret = f.getBody().front().getTerminator();
+  for (OpOperand &use : ret->getOpOperands()) {
+    if (!llvm::isa<BlockArgument>(use.get()))
+      continue;
+    FailureOr<Value> q = quantized(use.get());
+    if (failed(q))
+      return failure();
+    b.setInsertionPoint(ret);
+    use.set(DequantizeOp::create(b, ret->getLoc(), use.get().getType(), *q));
   }
   // Dequantizations nobody reads were only bridges between integer ops, and
   // the float weights were replaced by integer ones.

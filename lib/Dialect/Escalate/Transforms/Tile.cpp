@@ -45,7 +45,8 @@ void copyUnplaceableConcatOperands(ModuleOp module) {
                               ArrayRef<int64_t>{shape[0], shape[1], 1,
                                                 product(shape.drop_front(2))});
       Value copy = QPoolOp::create(b, loc, v, PoolKind::max, {1, 1}, {1, 1},
-                                   {0, 0, 0, 0}, 0, 0)
+                                   {0, 0, 0, 0}, 0, 0, /*uncounted=*/nullptr,
+                                   /*divisors=*/nullptr)
                        .getResult();
       if (!fourD)
         copy = ReshapeOp::create(b, loc, copy, shape).getResult();

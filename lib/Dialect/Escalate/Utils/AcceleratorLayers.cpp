@@ -247,6 +247,11 @@ FailureOr<PpuLayer> escalate::ppuLayer(Operation *op) {
     l.avgShift = pool.getAvgShift();
     l.zeroPoint = zeroPoint(pool.getInput());
     l.padValue = l.isMax ? fixed::minOf(l.in.bits) : l.zeroPoint;
+    if (std::optional<ArrayRef<int64_t>> u = pool.getUncounted()) {
+      l.uncounted = {(*u)[0], (*u)[1], (*u)[2], (*u)[3]};
+      for (int64_t d : pool.getDivisors().value_or(ArrayRef<int64_t>()))
+        l.divisors.push_back(int32_t(d));
+    }
     return l;
   }
   if (auto lut = dyn_cast<QLutOp>(op)) {

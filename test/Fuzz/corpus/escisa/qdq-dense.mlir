@@ -11,7 +11,7 @@ module {
     escisa.requant src = 0, dst = 262144, c = 4, h = 8, w = 8, params = 229376, out_bits = 8, zero_point = -128, clamp_lo = -128, clamp_hi = 127, neg_mult = 1, neg_shift = 0 loc(#loc1)
     escisa.store buf = act, sram = 262144, dram = 0, c = 4, h = 8, w = 8, stride_c = 64, stride_h = 8, elem_bytes = 1 loc(#loc1)
     escisa.load buf = act, sram = 0, dram = 0, c = 4, h = 8, w = 8, stride_c = 64, stride_h = 8, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = -128, elem_bytes = 1 loc(#loc2)
-    escisa.pool kind = max, src = 0, dst = 262144, c = 4, in_h = 8, in_w = 8, kernel_h = 2, kernel_w = 2, stride_h = 2, stride_w = 2, bits = 8, avg_mult = 0, avg_shift = 0, zero_point = -128 loc(#loc2)
+    escisa.pool kind = max, src = 0, dst = 262144, c = 4, in_h = 8, in_w = 8, kernel_h = 2, kernel_w = 2, stride_h = 2, stride_w = 2, bits = 8, avg_mult = 0, avg_shift = 0, zero_point = -128, uncounted_top = 0, uncounted_left = 0, uncounted_bottom = 0, uncounted_right = 0, divisors = 0 loc(#loc2)
     escisa.store buf = act, sram = 262144, dram = 256, c = 4, h = 4, w = 4, stride_c = 16, stride_h = 4, elem_bytes = 1 loc(#loc2)
     escisa.load buf = act, sram = 131072, dram = 256, c = 64, h = 1, w = 1, stride_c = 1, stride_h = 1, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = -128, elem_bytes = 1 loc(#loc3)
     escisa.load buf = coef, sram = 98304, dram = 640, c = 1, h = 1, w = 320, stride_c = 0, stride_h = 0, pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0, pad_value = 0, elem_bytes = 1 loc(#loc3)

@@ -152,11 +152,20 @@ def Escalate_QPoolOp : Escalate_InferredOp<"qpool"> {
     avg_multiplier, avg_shift) + zp`, saturated, with avg_multiplier /
     2^avg_shift approximating 1 / window size (padding counts). Global
     average pooling is a window of the whole plane.
+
+    `uncounted` (top, left, bottom, right) marks the outer bands of the
+    padding the divisor leaves out: all of it for ONNX's
+    count_include_pad = 0, the end padding ceil_mode adds otherwise. A
+    window with n counted positions then takes `divisors[n - 1]` (one
+    multiplier per size 1 .. kernel_h * kernel_w) instead of
+    avg_multiplier; every window counts at least one position.
   }];
   let arguments = (ins Escalate_QTensor:$input, Escalate_PoolKindAttr:$kind,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       I64Attr:$avg_multiplier, I64Attr:$avg_shift);
+                       I64Attr:$avg_multiplier, I64Attr:$avg_shift,
+                       OptionalAttr<DenseI64ArrayAttr>:$uncounted,
+                       OptionalAttr<DenseI64ArrayAttr>:$divisors);
   let results = (outs Escalate_QTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` functional-type(operands, results)
