@@ -963,14 +963,17 @@ SmallVector<int64_t> sortedAxes(ArrayRef<bool> reduced) {
 
 FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
                                                   int64_t axesInputOpset,
-                                                  const char *step = nullptr) {
+                                                  const char *step = nullptr,
+                                                  Value in = nullptr) {
+  if (!in)
+    in = n.input(0);
   FailureOr<std::optional<SmallVector<bool>>> axes =
       reducedAxes(n, axesInputOpset);
   if (failed(axes))
     return failure();
   if (!*axes)
-    return std::pair(n.input(0), int64_t(1));
-  auto x = typeOf(n.input(0));
+    return std::pair(in, int64_t(1));
+  auto x = typeOf(in);
   ArrayRef<bool> reduced = **axes;
   int64_t rank = x.getRank(), count = 1;
   for (int64_t d = 0; d < rank; ++d)
@@ -985,11 +988,10 @@ FailureOr<std::pair<Value, int64_t>> reduceMeanOf(NodeImporter &n,
     scope.emplace(n, step);
   FailureOr<Value> mean = failure();
   if (!spatial) {
-    mean = n.create<ReduceMeanOp>(
-        {n.input(0)},
-        {ints(n, "axes", sortedAxes(reduced)), boolean(n, "keepdims", keep)});
+    mean = n.create<ReduceMeanOp>({in}, {ints(n, "axes", sortedAxes(reduced)),
+                                         boolean(n, "keepdims", keep)});
   } else {
-    mean = n.create<GlobalAveragePoolOp>({n.input(0)}, {});
+    mean = n.create<GlobalAveragePoolOp>({in}, {});
     if (succeeded(mean) && !keep)
       mean = n.create<ReshapeOp>(
           {*mean}, {ints(n, "shape", {x.getDimSize(0), x.getDimSize(1)})});
@@ -1025,16 +1027,18 @@ LogicalResult importReduceMean(NodeImporter &n) {
 /// by a constant, which folds into what follows or is a depthwise 1x1
 /// conv); the mean accumulates in double, so the two roundings stay within
 /// a few ulps of a float sum.
-LogicalResult importReduceSum(NodeImporter &n) {
-  FailureOr<std::pair<Value, int64_t>> mean = reduceMeanOf(n, 13, "mean");
+/// The sum of `in` over the node's axes: its mean times the element count
+/// (the mean a step "mean" of the node, the product the node itself).
+FailureOr<Value> reduceSumOf(NodeImporter &n, Value in,
+                             int64_t axesInputOpset) {
+  FailureOr<std::pair<Value, int64_t>> mean =
+      reduceMeanOf(n, axesInputOpset, "mean", in);
   if (failed(mean))
     return failure();
-  if (mean->second == 1) {
-    n.setResult(0, mean->first);
-    return success();
-  }
+  if (mean->second == 1)
+    return mean->first;
   if (!typeOf(mean->first).getElementType().isF32()) {
-    n.unsupported() << "ReduceSum of an integer tensor is not supported";
+    n.unsupported() << "a sum of an integer tensor is not supported";
     return failure();
   }
   auto scalar = RankedTensorType::get({}, n.b.getF32Type());
@@ -1043,7 +1047,61 @@ LogicalResult importReduceSum(NodeImporter &n) {
       {named(n, "value", DenseElementsAttr::get(scalar, float(mean->second)))});
   if (failed(count))
     return failure();
-  return emit<MulOp>(n, {mean->first, *count});
+  return n.create<MulOp>({mean->first, *count}, {});
+}
+
+LogicalResult importReduceSum(NodeImporter &n) {
+  FailureOr<Value> sum = reduceSumOf(n, n.input(0), 13);
+  if (failed(sum))
+    return failure();
+  n.setResult(0, *sum);
+  return success();
+}
+
+/// ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum and ReduceLogSumExp
+/// as their definitions: an element-wise step (x * x, |x|, exp(x)), the
+/// sum (as ReduceSum), then sqrt or log; each step a layer NODE/step. With
+/// noop_with_empty_axes and no axes the sum is of one element.
+enum class ReduceForm { SumSquare, L1, L2, LogSum, LogSumExp };
+LogicalResult importReduceForm(NodeImporter &n, ReduceForm form) {
+  if (failed(n.checkArity(1, 2)))
+    return failure();
+  Value x = n.input(0);
+  FailureOr<Value> term = x;
+  bool squares = form == ReduceForm::SumSquare || form == ReduceForm::L2;
+  bool finish = form == ReduceForm::L2 || form == ReduceForm::LogSum ||
+                form == ReduceForm::LogSumExp;
+  {
+    std::optional<StepName> scope;
+    if (squares) {
+      scope.emplace(n, "square");
+      term = n.create<MulOp>({x, x}, {});
+    } else if (form == ReduceForm::L1) {
+      scope.emplace(n, "abs");
+      term = n.create<AbsOp>({x}, {});
+    } else if (form == ReduceForm::LogSumExp) {
+      scope.emplace(n, "exp");
+      term = n.create<ExpOp>({x}, {});
+    }
+  }
+  if (failed(term))
+    return failure();
+  FailureOr<Value> sum = failure();
+  {
+    std::optional<StepName> scope;
+    if (finish)
+      scope.emplace(n, "sum");
+    sum = reduceSumOf(n, *term, 18);
+  }
+  if (failed(sum))
+    return failure();
+  if (!finish) {
+    n.setResult(0, *sum);
+    return success();
+  }
+  if (form == ReduceForm::L2)
+    return emit<SqrtOp>(n, {*sum});
+  return emit<LogOp>(n, {*sum});
 }
 
 /// The scales of a Resize or Upsample: constant floats, one per axis.
@@ -1767,6 +1825,16 @@ const OpEntry kOps[] = {
       "per-tensor constant scale and zero point; the model's scales are kept"},
      importQuantizeLinear},
     {{"Reciprocal", kMin, kMax, "imported as 1 / x"}, importReciprocal},
+    {{"ReduceL1", kMin, kMax, "as ReduceSum of |x|"},
+     [](NodeImporter &n) { return importReduceForm(n, ReduceForm::L1); }},
+    {{"ReduceL2", kMin, kMax, "as the sqrt of ReduceSumSquare"},
+     [](NodeImporter &n) { return importReduceForm(n, ReduceForm::L2); }},
+    {{"ReduceLogSum", kMin, kMax, "as the log of ReduceSum"},
+     [](NodeImporter &n) { return importReduceForm(n, ReduceForm::LogSum); }},
+    {{"ReduceLogSumExp", kMin, kMax, "as the log of ReduceSum of exp(x)"},
+     [](NodeImporter &n) {
+       return importReduceForm(n, ReduceForm::LogSumExp);
+     }},
     {{"ReduceMax", kMin, kMax,
       "on the host; axes as attribute (< 18) or constant input"},
      importReduceExtremum<ReduceMaxOp>},
@@ -1779,6 +1847,10 @@ const OpEntry kOps[] = {
     {{"ReduceSum", kMin, kMax,
       "constant axes; imported as the mean times the element count"},
      importReduceSum},
+    {{"ReduceSumSquare", kMin, kMax, "as ReduceSum of x * x"},
+     [](NodeImporter &n) {
+       return importReduceForm(n, ReduceForm::SumSquare);
+     }},
     {{"Relu", kMin, kMax, ""}, importUnary<ReluOp>},
     {{"Reshape", kMin, kMax, "constant shape (folded Shape chains), allowzero"},
      importReshape},

@@ -1,6 +1,6 @@
 """Writes a model of the windows and data movement the host runs (issue 17).
 
-window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile|heads|avg]
+window_model.py OUT.onnx INPUT.npy [1d|3d|act|extrema|dilated|tile|heads|avg|norms]
 
 conv -> ConvTranspose (stride 2, bias, output padding) -> AveragePool
 excluding its padding -> reflect Pad -> a Slice of rows and columns -> dilated MaxPool -> AveragePool with
@@ -26,6 +26,9 @@ With `heads`: conv -> DepthToSpace (pixel shuffle, DCR) -> strided conv ->
 SpaceToDepth -> 1x1 conv -> ReduceMax and ReduceMin over the map, their
 difference -> Sigmoid -> Log -> Gemm -> LogSoftmax; a second output, the
 CRD DepthToSpace of the first conv.
+With `norms`: ReduceL2 over channels of a conv, and beside it
+ReduceLogSumExp over the map, ReduceSumSquare over channels, ReduceL1
+over the map, and ReduceLogSum over the map of the sum of squares.
 With `avg`: average pools whose divisors leave padding out, on a 72 x 72
 map: count_include_pad = 0 (symmetric, then asymmetric with stride 2),
 ceil_mode counting the explicit padding, ceil_mode without padding.
@@ -194,6 +197,18 @@ elif variant == "heads":
         n("Gemm", ["flat", "fc"], ["logits"], name="fc", transB=1),
         n("LogSoftmax", ["logits"], ["y"], name="log_probs", axis=1),
     ]
+elif variant == "norms":
+    shape_in, shape_out = [1, 3, 8, 8], [1, 1, 8, 8]
+    inits = [const("w0", r.standard_normal((4, 3, 3, 3)) * 0.4)]
+    nodes = [
+        n("Conv", ["x", "w0"], ["c0"], name="conv0", pads=[1, 1, 1, 1]),
+        n("ReduceL2", ["c0"], ["y"], name="l2", axes=[1]),
+        n("ReduceLogSumExp", ["c0"], ["lse"], name="lse", axes=[2, 3],
+          keepdims=0),
+        n("ReduceSumSquare", ["c0"], ["ss"], name="ss", axes=[1]),
+        n("ReduceL1", ["c0"], ["l1"], name="l1", axes=[2, 3]),
+        n("ReduceLogSum", ["ss"], ["ls"], name="ls", axes=[2, 3]),
+    ]
 elif variant == "avg":
     shape_in, shape_out = [1, 1, 72, 72], [1, 4, 10, 10]
     inits = [const("w0", r.standard_normal((2, 1, 3, 3)) * 0.5),
@@ -275,6 +290,11 @@ if variant == "dilated":
     outputs.append(h.make_tensor_value_info("labels", T.INT64, [1, 16, 16]))
 if variant == "extrema":
     outputs.append(h.make_tensor_value_info("total", T.FLOAT, [1, 1, 8, 8]))
+if variant == "norms":
+    outputs += [h.make_tensor_value_info("lse", T.FLOAT, [1, 4]),
+                h.make_tensor_value_info("ss", T.FLOAT, [1, 1, 8, 8]),
+                h.make_tensor_value_info("l1", T.FLOAT, [1, 4, 1, 1]),
+                h.make_tensor_value_info("ls", T.FLOAT, [1, 1, 1, 1])]
 if variant == "heads":
     outputs.append(h.make_tensor_value_info("crd", T.FLOAT, [1, 4, 16, 16]))
 g = h.make_graph(nodes, "windows",
