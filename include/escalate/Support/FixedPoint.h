@@ -96,6 +96,18 @@ inline int64_t countedTaps(int64_t y, int64_t x, int64_t kh, int64_t kw,
   return rows > 0 && cols > 0 ? rows * cols : 0;
 }
 
+/// Whether a window along one axis of `extent` padded positions (size k,
+/// stride s) lies wholly in the uncounted bands `lead` and `trail`: only
+/// the first and the last window can, being the nearest to them.
+inline bool windowWhollyUncounted(int64_t extent, int64_t k, int64_t s,
+                                  int64_t lead, int64_t trail) {
+  int64_t last = (extent - k) / s * s;
+  for (int64_t start : {int64_t(0), last})
+    if (std::min(start + k, extent - trail) <= std::max(start, lead))
+      return true;
+  return false;
+}
+
 /// Round half to even, offset and saturate: how the host quantizes.
 inline int64_t quantizeHost(double v, double scale, int64_t zeroPoint,
                             unsigned bits) {

@@ -241,16 +241,11 @@ static LogicalResult checkUncounted(std::optional<Location> loc,
   for (int64_t d : *divisors)
     if (failed(checkRange(loc, "divisor multiplier", d, INT32_MIN, INT32_MAX)))
       return failure();
-  // Per axis: the first and last windows are the ones nearest the bands.
-  for (unsigned axis = 0; axis < 2; ++axis) {
-    int64_t extent = input.getDimSize(2 + axis) + pads[axis] + pads[2 + axis];
-    int64_t out = (extent - k[axis]) / s[axis] + 1;
-    int64_t lo = (*bands)[axis], hi = extent - (*bands)[2 + axis];
-    for (int64_t start : {int64_t(0), (out - 1) * s[axis]})
-      if (std::min(start + k[axis], hi) <= std::max(start, lo))
-        return fail(loc, "a qpool window lies wholly in the uncounted "
-                         "padding");
-  }
+  for (unsigned axis = 0; axis < 2; ++axis)
+    if (fixed::windowWhollyUncounted(
+            input.getDimSize(2 + axis) + pads[axis] + pads[2 + axis], k[axis],
+            s[axis], (*bands)[axis], (*bands)[2 + axis]))
+      return fail(loc, "a qpool window lies wholly in the uncounted padding");
   return success();
 }
 

@@ -48,9 +48,6 @@ ArrayRef<int64_t> shapeOf(Value v) {
 bool allOnes(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v == 1; });
 }
-bool allZeros(ArrayRef<int64_t> values) {
-  return llvm::all_of(values, [](int64_t v) { return v == 0; });
-}
 
 /// A 2-D average pool as the accelerator runs it: its padding with the end
 /// rows and columns ceil_mode adds, and the outer bands of that padding the
@@ -78,14 +75,11 @@ AveragePoolBands averagePoolBands(AveragePoolOp pool) {
   bool include = pool.getCountIncludePad();
   r.bands = {include ? 0 : r.pads[0], include ? 0 : r.pads[1],
              include ? extra[0] : r.pads[2], include ? extra[1] : r.pads[3]};
-  int64_t lo[2] = {r.bands.top, r.bands.left};
-  int64_t hiBand[2] = {r.bands.bottom, r.bands.right};
-  for (unsigned a = 0; a < 2; ++a) {
-    int64_t extent = in[2 + a] + r.pads[a] + r.pads[2 + a];
-    for (int64_t start : {int64_t(0), (out[2 + a] - 1) * s[a]})
-      if (std::min(start + k[a], extent - hiBand[a]) <= std::max(start, lo[a]))
-        r.emptyWindow = true;
-  }
+  int64_t lead[2] = {r.bands.top, r.bands.left};
+  int64_t trail[2] = {r.bands.bottom, r.bands.right};
+  for (unsigned a = 0; a < 2; ++a)
+    r.emptyWindow |= fixed::windowWhollyUncounted(
+        in[2 + a] + r.pads[a] + r.pads[2 + a], k[a], s[a], lead[a], trail[a]);
   return r;
 }
 
